@@ -1,0 +1,87 @@
+# Rakumpit ASN Portal. `make run` and `make test` are all a newcomer needs (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var
+
+.PHONY: deps help run test lint format check-migrations messages compilemessages static migrate seed \
+        worker beat bench e2e lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; v=sys.version_info[:2]; sys.exit(0 if (3,10) <= v <= (3,13) else "Python 3.10 to 3.13 is needed, this is %d.%d: set PYTHON=python3.x" % v)'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.env:
+	cp .env.example .env
+
+deps: $(VENV)/.installed node_modules/.installed .env
+
+compilemessages: deps ## Compile the translations (.po -> .mo)
+	$(MANAGE) compilemessages $(MSG_IGNORE) -v 0
+
+messages: deps ## Extract new strings into locale/*/LC_MESSAGES/django.po
+	$(MANAGE) makemessages -l id -l en $(MSG_IGNORE) --no-obsolete
+	$(MANAGE) makemessages -d djangojs -l id -l en $(MSG_IGNORE) --no-obsolete --ignore=static/vendor
+
+migrate: deps
+	$(MANAGE) migrate --noinput -v 1
+
+static: deps
+	$(MANAGE) collectstatic --noinput -v 0
+
+seed: migrate ## Create or refresh the demo data
+	$(MANAGE) seed_demo
+
+run: deps compilemessages migrate static seed ## Serve the portal with demo data at http://127.0.0.1:8000
+	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: deps ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: deps ## Fix what ruff can fix and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: deps
+	$(MANAGE) makemigrations --check --dry-run
+
+test: lint check-migrations compilemessages ## Lint, check migrations and run the whole test suite
+	$(BIN)/pytest
+
+e2e: deps compilemessages ## Run only the browser journeys (tests/e2e)
+	$(BIN)/pytest tests/e2e -m e2e
+
+worker: deps ## Start a Celery worker (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A rakumpit_asn worker --loglevel=INFO --concurrency=2
+
+beat: deps ## Start the one Celery beat (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A rakumpit_asn beat --loglevel=INFO
+
+bench: deps compilemessages ## Run the benchmarks under bench/
+	$(PY) bench/run.py
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (uv)
+	test -x $(BIN)/uv || $(PY) -m pip install --quiet uv
+	$(BIN)/uv pip compile --universal --python-version 3.10 --extra dev pyproject.toml -o requirements.lock
+
+clean: ## Remove the virtualenv, node_modules, collected static files and the local database
+	rm -rf $(VENV) node_modules staticfiles var

@@ -1,0 +1,3 @@
+from rakumpit_asn.celery import app as celery_app
+
+__all__ = ["celery_app"]

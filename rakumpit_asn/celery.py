@@ -1,0 +1,27 @@
+"""The Celery application. Tasks live in each app's `tasks.py`; the beat schedule is defined here
+in code and installed into django-celery-beat's tables by its DatabaseScheduler at start-up, which
+updates existing entries in place (so starting beat twice never duplicates them).
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rakumpit_asn.settings")
+
+app = Celery("rakumpit_asn")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Times are Asia/Jakarta (WIB), as CELERY_TIMEZONE says.
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "rakumpit_asn.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "prune-login-attempt-logs": {
+        "task": "rakumpit_asn.tasks.prune_access_logs",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}

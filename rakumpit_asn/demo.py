@@ -1,0 +1,17 @@
+"""The demo data of the whole portal, seeded app by app in dependency order. Each capability adds
+its own `<app>/demo.py` and one line here."""
+
+from accounts import demo as accounts_demo
+from workforce.services import reference_data_ensure
+
+
+def seed(stdout=None) -> dict:
+    def say(message):
+        if stdout is not None:
+            stdout.write(message)
+
+    say("Reference data (sectors, kelurahan)...")
+    reference_data_ensure()
+    say("Demo accounts...")
+    users = accounts_demo.seed()
+    return {"users": users}

@@ -1,0 +1,45 @@
+"""The main navigation: one list, filtered by the roles a user holds, so each person sees what
+they can do. Each capability adds its entries here as it lands."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role, has_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple = ()  # empty: everyone who may see the section
+    staff_only: bool = False
+
+    def visible_to(self, user) -> bool:
+        if self.staff_only and not (user.is_authenticated and user.is_staff):
+            return False
+        return not self.roles or has_role(user, *self.roles)
+
+
+MAIN_ITEMS = (
+    NavItem(_("Home"), "home"),
+    NavItem(
+        _("Administration"),
+        "admin:index",
+        roles=(Role.HR, Role.MODERATOR, Role.ADMINISTRATOR),
+        staff_only=True,
+    ),
+)
+
+
+def navigation(request):
+    user = request.user
+    current = request.path
+    items = []
+    for item in MAIN_ITEMS:
+        if item.visible_to(user):
+            url = reverse(item.url_name)
+            active = current == url if url == "/" else current.startswith(url)
+            items.append({"label": item.label, "url": url, "active": active})
+    return {"nav_items": items}
