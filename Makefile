@@ -12,7 +12,7 @@ PORT ?= 8000
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var
 
 .PHONY: deps help run test lint format check-migrations messages compilemessages static migrate seed \
-        worker beat bench e2e lock clean
+        worker beat bench e2e screenshots lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -70,13 +70,16 @@ test: lint check-migrations compilemessages ## Lint, check migrations and run th
 e2e: deps compilemessages ## Run only the browser journeys (tests/e2e)
 	$(BIN)/pytest tests/e2e -m e2e
 
+screenshots: deps compilemessages ## Run the browser journeys and save their screenshots in docs/screenshots
+	SAVE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e -m e2e
+
 worker: deps ## Start a Celery worker (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A rakumpit_asn worker --loglevel=INFO --concurrency=2
 
 beat: deps ## Start the one Celery beat (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A rakumpit_asn beat --loglevel=INFO
 
-bench: deps compilemessages ## Run the benchmarks under bench/
+bench: deps compilemessages ## Run the benchmarks under bench/ (on DATABASE_URL)
 	$(PY) bench/run.py
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (uv)

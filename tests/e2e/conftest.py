@@ -1,0 +1,116 @@
+"""Browser journeys: Playwright driving Debian's Chromium against a live server on 127.0.0.1.
+
+The live server runs in this process, so the test mailbox (`django.core.mail.outbox`) is shared.
+Playwright's sync API runs an event loop in this thread, hence DJANGO_ALLOW_ASYNC_UNSAFE.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import REQUIRE_SERVICES
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+ROOT = Path(__file__).resolve().parents[2]
+# `make screenshots` saves into docs/screenshots (committed, for reviewers); otherwise they go to
+# test-artifacts/ (ignored by git).
+SCREENSHOT_DIR = ROOT / (
+    "docs/screenshots" if os.environ.get("SAVE_SCREENSHOTS") else "test-artifacts/screenshots"
+)
+_axe = Axe()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data, seeded again for each test: the live server's tests flush the database."""
+    from rakumpit_asn import demo
+
+    return demo.seed()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request, browser, live_server):
+    context = browser.new_context(
+        viewport=VIEWPORTS[request.param],
+        base_url=live_server.url,
+        locale="id-ID",
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.viewport_name = request.param
+    problems = []
+    page.on(
+        "console",
+        lambda msg: problems.append(msg.text) if msg.type == "error" else None,
+    )
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    yield page
+    context.close()
+    assert not problems, f"browser console errors: {problems}"
+
+
+def check_accessibility(page):
+    """axe-core on the current page: no serious or critical violation."""
+    results = _axe.run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert not bad, f"accessibility violations on {page.url}: {bad}"
+
+
+def screenshot(page, name):
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOT_DIR / f"{name}-{page.viewport_name}.png", full_page=True)
+
+
+def open_nav(page, name):
+    """Follow a main-navigation link; on phones the menu is folded first."""
+    summary = page.locator(".nav-menu > summary")
+    if summary.is_visible() and not page.locator(".nav-menu").evaluate("el => el.open"):
+        summary.click()
+    page.get_by_role("navigation").get_by_role("link", name=name).click()
+
+
+def html_lang(page):
+    return page.locator("html").get_attribute("lang")
+
+
+def first_link(text, pattern):
+    return re.search(pattern, text).group(0)

@@ -1,0 +1,69 @@
+"""Journey 1: sign up, verify the e-mail from the test mailbox, sign in, switch language, sign out."""
+
+import re
+
+from django.core import mail
+
+from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot
+
+
+def test_it_signs_up_verifies_switches_language_and_signs_out(page, live_server, demo):
+    page.goto("/")
+    assert html_lang(page) == "id"
+    check_accessibility(page)
+    screenshot(page, "01-home-id")
+
+    open_nav(page, "Daftar")
+    page.get_by_label("Email").fill("warga.e2e@example.org")
+    page.get_by_label("Nama lengkap").fill("Warga Uji Peramban")
+    page.get_by_label("Warga").check()
+    page.locator("#id_password1").fill("Rungan-River-2026")
+    page.locator("#id_password2").fill("Rungan-River-2026")
+    check_accessibility(page)
+    screenshot(page, "02-signup-id")
+    page.get_by_role("button", name="Daftar").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    check_accessibility(page)
+
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Konfirmasi").click()
+    page.wait_for_url(f"{live_server.url}/")
+    # Signed in: the (possibly folded) menu offers "Keluar" (sign out).
+    assert page.locator(".nav-menu button", has_text="Keluar").count() == 1
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert html_lang(page) == "en"
+    open_nav(page, "My profile")
+    assert page.get_by_role("heading", name="My profile").is_visible()
+    check_accessibility(page)
+    screenshot(page, "03-profile-en")
+
+    summary = page.locator(".nav-menu > summary")
+    if summary.is_visible() and not page.locator(".nav-menu").evaluate("el => el.open"):
+        summary.click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server.url}/")
+    open_nav(page, "Sign in")
+    check_accessibility(page)
+    page.get_by_label("Email").fill("warga.e2e@example.org")
+    page.locator("#id_password").fill("Rungan-River-2026")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert html_lang(page) == "en"
+    open_nav(page, "My profile")
+    assert "warga.e2e@example.org" in page.content()
+
+
+def test_it_signs_in_a_demo_account_and_shows_its_navigation(page, live_server, demo):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("hr@demo.rakumpit.go.id")
+    page.locator("#id_password").fill("Rakumpit-demo-2026")
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{live_server.url}/")
+    summary = page.locator(".nav-menu > summary")
+    if summary.is_visible():
+        summary.click()
+    assert page.get_by_role("link", name="Administrasi").is_visible()
+    check_accessibility(page)
