@@ -1,4 +1,4 @@
-"""Journey 1: sign up, verify the e-mail from the test mailbox, sign in, switch language, sign out."""
+"""Journey 1: sign up, verify the e-mail from the mailbox, sign in, switch language, sign out."""
 
 import re
 
