@@ -2,7 +2,7 @@
 its own `<app>/demo.py` and one line here."""
 
 from accounts import demo as accounts_demo
-from workforce.services import reference_data_ensure
+from workforce.services.reference import reference_data_ensure
 
 
 def seed(stdout=None) -> dict:

@@ -26,3 +26,101 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(self, create, extracted, **kwargs):
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+# --- workforce -----------------------------------------------------------------------------
+import datetime as _dt  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from workforce.models import (  # noqa: E402
+    AbkSheet,
+    AbkTask,
+    AsnType,
+    EducationLevel,
+    Employee,
+    Kelurahan,
+    PlanningYear,
+    Position,
+    Sector,
+    Unit,
+)
+
+
+def make_nip(birth_date, *, appointment=(2015, 3), gender="F", sequence=1, pppk=False):
+    """A NIP that passes validation for the given birth date and gender."""
+    year, month = appointment
+    return (
+        f"{birth_date:%Y%m%d}{year:04d}{21 if pppk else month:02d}"
+        f"{1 if gender == 'M' else 2}{sequence:03d}"
+    )
+
+
+class PlanningYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanningYear
+        django_get_or_create = ("year",)
+
+    year = 2026
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"Unit {n}")
+    sector = factory.LazyFunction(lambda: Sector.objects.get(slug="kesehatan"))
+    kelurahan = factory.LazyFunction(lambda: Kelurahan.objects.get(slug="mungku-baru"))
+    kind = Unit.Kind.PUSTU
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"Perawat {n}")
+    kind = Position.Kind.FUNCTIONAL
+    asn_type = AsnType.PNS
+    education_level = EducationLevel.D3
+    norm_key = "perawat"
+
+
+class EmployeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employee
+
+    full_name = factory.Faker("name", locale="id_ID")
+    gender = Employee.Gender.FEMALE
+    birth_date = _dt.date(1990, 5, 17)
+    asn_type = AsnType.PNS
+    position = factory.SubFactory(PositionFactory)
+    start_date = _dt.date(2015, 3, 1)
+    status = Employee.Status.ACTIVE
+    nip = factory.Sequence(
+        lambda n: make_nip(_dt.date(1990, 5, 17), gender="F", sequence=n % 999 + 1)
+    )
+    retirement_date = factory.LazyAttribute(
+        lambda o: Employee.retirement_date_for(o.birth_date, o.position.retirement_age)
+    )
+
+
+class AbkSheetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AbkSheet
+
+    position = factory.SubFactory(PositionFactory)
+    planning_year = factory.SubFactory(PlanningYearFactory)
+
+
+def abk_with_minutes(position, planning_year, minutes_list):
+    """A sheet whose tasks add up to the given workloads (volume 1 x minutes each)."""
+    sheet = AbkSheetFactory(position=position, planning_year=planning_year)
+    for i, minutes in enumerate(minutes_list):
+        AbkTask.objects.create(
+            sheet=sheet,
+            description=f"Task {i}",
+            output_unit="kegiatan",
+            yearly_volume=1,
+            standard_minutes=Decimal(minutes),
+        )
+    return sheet

@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from workforce.models import Kelurahan, Sector
+from workforce.models import Kelurahan, PlanningYear, Sector
 from workforce.reference import KELURAHAN, SECTORS
 
 
@@ -14,3 +14,9 @@ def reference_data_ensure() -> None:
         )
     for slug, name in KELURAHAN:
         Kelurahan.objects.get_or_create(slug=slug, defaults={"name": name})
+
+
+def planning_year_ensure(*, year: int) -> PlanningYear:
+    """The planning year with its rule values; created with the DOMAIN.md defaults if new."""
+    planning_year, _ = PlanningYear.objects.get_or_create(year=year)
+    return planning_year
