@@ -79,8 +79,10 @@ worker: deps ## Start a Celery worker (needs CELERY_BROKER_URL)
 beat: deps ## Start the one Celery beat (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A rakumpit_asn beat --loglevel=INFO
 
-bench: deps compilemessages ## Run the benchmarks under bench/ (on DATABASE_URL)
-	$(PY) bench/run.py
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rakumpit_bench
+bench: deps compilemessages ## Run the benchmarks under bench/ (PostgreSQL, production-like settings)
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=false ALLOWED_HOSTS=127.0.0.1 \
+	  SECRET_KEY=bench-only-$$(printf '%060d' 0) SECURE_SSL_REDIRECT=false $(PY) bench/run.py
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (uv)
 	test -x $(BIN)/uv || $(PY) -m pip install --quiet uv

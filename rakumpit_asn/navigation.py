@@ -24,6 +24,10 @@ class NavItem:
 
 MAIN_ITEMS = (
     NavItem(_("Home"), "home"),
+    NavItem(_("Staffing needs"), "workforce:needs_map", roles=(Role.HR,)),
+    NavItem(_("Formation proposals"), "workforce:proposal_list", roles=(Role.HR,)),
+    NavItem(_("Employees"), "workforce:employee_list", roles=(Role.HR,)),
+    NavItem(_("Staffing summary"), "workforce:public_summary"),
     NavItem(
         _("Administration"),
         "admin:index",

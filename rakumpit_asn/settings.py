@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_celery_beat",
+    "import_export",
     "csp",
     # ours, in dependency order
     "rakumpit_asn",
@@ -314,3 +315,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Import/export ------------------------------------------------------------------------------
+# django-import-export (the employee register's Excel/CSV import in the admin): every import runs
+# in one transaction, so a file with one bad row applies nothing; imports are logged in the admin.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("workforce/", include("workforce.urls")),
     path("admin/", admin.site.urls),
 ]

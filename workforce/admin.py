@@ -1,6 +1,24 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 
-from workforce.models import Kelurahan, Sector
+from workforce.models import (
+    AbkSheet,
+    AbkTask,
+    Employee,
+    FormationProposal,
+    Kelurahan,
+    PlanningYear,
+    Position,
+    ProposalItem,
+    Sector,
+    ServiceNorm,
+    Unit,
+)
+from workforce.resources import EmployeeResource
+from workforce.services.employees import employee_save
 
 
 @admin.register(Sector)
@@ -17,3 +35,112 @@ class KelurahanAdmin(admin.ModelAdmin):
     list_filter = (("population", admin.EmptyFieldListFilter),)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(PlanningYear)
+class PlanningYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "effective_minutes", "rounding_threshold")
+    search_fields = ("year", "note")
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    fields = ("name", "kind", "asn_type", "education_level", "norm_key", "retirement_age")
+    show_change_link = True
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "sector", "kelurahan", "kind", "population_served", "students")
+    list_filter = ("sector", "kelurahan", "kind")
+    search_fields = ("name", "address")
+    list_select_related = ("sector", "kelurahan")
+    inlines = [PositionInline]
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ("name", "unit", "kind", "asn_type", "education_level", "retirement_age")
+    list_filter = ("kind", "asn_type", "education_level", "unit__sector", "unit__kelurahan")
+    search_fields = ("name", "unit__name", "education_fields", "norm_key")
+    list_select_related = ("unit",)
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Employee)
+class EmployeeAdmin(ImportExportModelAdmin):
+    """The register, with import (CSV or Excel, previewed, all or nothing) and export."""
+
+    list_display = ("full_name", "nip", "asn_type", "position", "status", "retirement_date")
+    list_filter = ("status", "asn_type", "gender", "position__unit__sector", "position__unit")
+    search_fields = ("full_name", "nip", "position__name", "position__unit__name")
+    list_select_related = ("position", "position__unit")
+    autocomplete_fields = ("position", "user", "supervisor")
+    readonly_fields = ("retirement_date",)
+    resource_classes = [EmployeeResource]
+    formats = [base_formats.XLSX, base_formats.CSV]
+
+    def has_import_permission(self, request):
+        # django-import-export lets any staff member import unless told otherwise.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        # Likewise for export: the register is personal data.
+        return self.has_view_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        employee_save(employee=obj)  # fills the projected retirement date
+
+    def process_result(self, result, request):
+        # The file is checked again on confirm; if the data changed since the preview and a row
+        # no longer passes, the import was rolled back and must not be reported as done.
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _("Nothing was imported: the file no longer passes the checks. Upload it again."),
+            )
+            return redirect("admin:workforce_employee_import")
+        return super().process_result(result, request)
+
+
+class AbkTaskInline(admin.TabularInline):
+    model = AbkTask
+    extra = 0
+
+
+@admin.register(AbkSheet)
+class AbkSheetAdmin(admin.ModelAdmin):
+    list_display = ("position", "planning_year", "version", "updated_by", "updated_at")
+    list_filter = ("planning_year", "position__unit__sector", "position__unit__kelurahan")
+    search_fields = ("position__name", "position__unit__name")
+    list_select_related = ("position", "position__unit", "planning_year", "updated_by")
+    readonly_fields = ("version", "updated_by", "updated_at")
+    inlines = [AbkTaskInline]
+
+
+@admin.register(ServiceNorm)
+class ServiceNormAdmin(admin.ModelAdmin):
+    list_display = ("label", "unit_kind", "norm_key", "basis", "value", "confirmed", "source")
+    list_filter = ("unit_kind", "basis", "confirmed")
+    search_fields = ("label", "norm_key", "source")
+
+    @admin.display(description=_("needs confirmation"))
+    def needs_confirmation(self, obj):
+        return not obj.confirmed
+
+
+class ProposalItemInline(admin.TabularInline):
+    model = ProposalItem
+    extra = 0
+    autocomplete_fields = ("position",)
+
+
+@admin.register(FormationProposal)
+class FormationProposalAdmin(admin.ModelAdmin):
+    list_display = ("title", "planning_year", "status", "created_by", "submitted_at", "decided_at")
+    list_filter = ("status", "planning_year")
+    search_fields = ("title", "decision_note")
+    list_select_related = ("planning_year", "created_by")
+    readonly_fields = ("created_at", "submitted_at", "decided_at")
+    inlines = [ProposalItemInline]

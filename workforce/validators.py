@@ -56,7 +56,8 @@ def parse_nip(value: str) -> NipParts:
     if year < birth.year + 18 or year > date.today().year + 1:
         raise ValidationError(
             _(
-                "Digits 9–12 of the NIP must be the year of appointment, at least 18 years after birth."
+                "Digits 9–12 of the NIP must be the year of appointment, at least 18 years "
+                "after birth."
             ),
             code="nip_year",
         )
@@ -82,3 +83,14 @@ def parse_nip(value: str) -> NipParts:
 
 def validate_nip(value: str) -> None:
     parse_nip(value)
+
+
+def build_nip(
+    birth_date: date, *, appointment: tuple[int, int], gender: str, sequence: int, pppk: bool
+) -> str:
+    """A NIP with the given parts (demo and scale data; real NIPs come from BKN)."""
+    year, month = appointment
+    return (
+        f"{birth_date:%Y%m%d}{year:04d}{PPPK_MARKER if pppk else month:02d}"
+        f"{1 if gender == 'M' else 2}{sequence:03d}"
+    )

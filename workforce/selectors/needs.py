@@ -7,6 +7,7 @@ page, the public summary and the exports, so they always agree.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -26,7 +27,18 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Floor, Greatest
 from django.utils import timezone
 
-from workforce.models import AbkSheet, AbkTask, Employee, Kelurahan, PlanningYear, Position, Sector
+from workforce.models import (
+    AbkSheet,
+    AbkTask,
+    Employee,
+    Kelurahan,
+    PlanningYear,
+    Position,
+    Sector,
+    ServiceNorm,
+    Unit,
+)
+from workforce.services.abk import abk_required_staff
 
 # Staff who hold a position today (bezetting): on leave still counts, transferred or retired not.
 CURRENT_STATUSES = (Employee.Status.ACTIVE, Employee.Status.ON_LEAVE)
@@ -163,3 +175,114 @@ def needs_summary(positions: QuerySet[Position]) -> NeedsSummary:
         (k, per_kelurahan[k.pk]) for k in Kelurahan.objects.all() if k.pk in per_kelurahan
     ]
     return summary
+
+
+@dataclass
+class NormComparison:
+    norm: ServiceNorm
+    norm_required: int | None
+    abk_required: int
+    current: int
+
+    @property
+    def difference(self) -> int | None:
+        """ABK need minus the norm: above zero, the workload asks for more than the minimum."""
+        if self.norm_required is None:
+            return None
+        return self.abk_required - self.norm_required
+
+    @property
+    def norm_gap(self) -> int | None:
+        return None if self.norm_required is None else self.norm_required - self.current
+
+
+def unit_overview(unit: Unit, planning_year: PlanningYear) -> dict:
+    """Everything the unit page shows, in a fixed number of queries."""
+    positions = list(needs_positions(planning_year).filter(unit=unit).order_by("name"))
+    tasks_by_position: dict[int, list[AbkTask]] = defaultdict(list)
+    for task in AbkTask.objects.filter(
+        sheet__position__unit=unit, sheet__planning_year=planning_year
+    ).select_related("sheet"):
+        tasks_by_position[task.sheet.position_id].append(task)
+    for position in positions:
+        position.abk_tasks = tasks_by_position.get(position.pk, [])
+    staff = (
+        Employee.objects.filter(position__unit=unit)
+        .select_related("position")
+        .order_by("status", "position__name", "full_name")
+    )
+    by_key: dict[str, list[Position]] = defaultdict(list)
+    for position in positions:
+        if position.norm_key:
+            by_key[position.norm_key].append(position)
+    norms = [
+        NormComparison(
+            norm=norm,
+            norm_required=norm.required_for(unit),
+            abk_required=sum(p.required for p in by_key.get(norm.norm_key, [])),
+            current=sum(p.current for p in by_key.get(norm.norm_key, [])),
+        )
+        for norm in ServiceNorm.objects.filter(unit_kind=unit.kind)
+    ]
+    return {
+        "positions": positions,
+        "staff": staff,
+        "norms": norms,
+        "history": unit_history(unit),
+        "totals": _totals(positions),
+    }
+
+
+def _totals(positions) -> Totals:
+    totals = Totals()
+    for position in positions:
+        totals.add(position.required, position.current, position.retiring)
+    return totals
+
+
+def unit_history(unit: Unit) -> list[dict]:
+    """The required staff of the unit's positions in every planning year that has ABK sheets:
+    one query for the workloads, one for the years."""
+    workloads = (
+        AbkTask.objects.filter(sheet__position__unit=unit)
+        .values("sheet__planning_year_id", "sheet__position_id")
+        .annotate(total=Sum(F("yearly_volume") * F("standard_minutes")))
+        .order_by()
+    )
+    years = {y.pk: y for y in PlanningYear.objects.all()}
+    required: dict[int, int] = defaultdict(int)
+    exact: dict[int, Decimal] = defaultdict(Decimal)
+    for row in workloads:
+        year = years[row["sheet__planning_year_id"]]
+        fraction, rounded = abk_required_staff(
+            workload_minutes=Decimal(row["total"]),
+            effective_minutes=year.effective_minutes,
+            threshold=year.rounding_threshold,
+        )
+        required[year.pk] += rounded
+        exact[year.pk] += fraction
+    return [
+        {"year": years[pk], "required": required[pk], "exact": exact[pk]}
+        for pk in sorted(required, key=lambda pk: years[pk].year, reverse=True)
+    ]
+
+
+def abk_sheet_current(position: Position, planning_year: PlanningYear) -> AbkSheet | None:
+    return (
+        AbkSheet.objects.filter(position=position, planning_year=planning_year)
+        .select_related("updated_by")
+        .prefetch_related("tasks")
+        .first()
+    )
+
+
+def abk_result(position: Position, planning_year: PlanningYear) -> dict:
+    """The saved sheet's result: total workload, exact need, rounded need."""
+    total = AbkTask.objects.filter(sheet__position=position, sheet__planning_year=planning_year)
+    workload = total.aggregate(s=Sum(F("yearly_volume") * F("standard_minutes")))["s"] or 0
+    fraction, rounded = abk_required_staff(
+        workload_minutes=Decimal(workload),
+        effective_minutes=planning_year.effective_minutes,
+        threshold=planning_year.rounding_threshold,
+    )
+    return {"workload_minutes": Decimal(workload), "exact": fraction, "required": rounded}

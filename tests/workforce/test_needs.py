@@ -1,0 +1,153 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    EmployeeFactory,
+    PlanningYearFactory,
+    PositionFactory,
+    UnitFactory,
+    abk_with_minutes,
+)
+from workforce.models import Employee, Kelurahan, PlanningYear, Sector
+from workforce.selectors.needs import needs_positions, needs_summary
+from workforce.services.abk import abk_required_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("minutes", "wke", "threshold", "exact", "rounded"),
+    [
+        (0, 75_000, "0.50", "0", 0),  # no workload, nobody needed
+        (54_300, 75_000, "0.50", "0.724", 1),  # DOMAIN.md's worked example
+        (10_000, 75_000, "0.50", "0.1333", 1),  # any workload needs one person
+        (112_500, 75_000, "0.50", "1.5", 2),  # exactly on the threshold rounds up
+        (112_499, 75_000, "0.50", "1.49998", 1),
+        (112_500, 75_000, "0.60", "1.5", 1),  # a stricter threshold
+        (72_000 * 3, 72_000, "0.50", "3", 3),  # another WKE (Perka BKN 19/2011)
+    ],
+)
+def test_it_computes_the_abk_need_with_the_rounding_rule(minutes, wke, threshold, exact, rounded):
+    fraction, whole = abk_required_staff(
+        workload_minutes=Decimal(minutes), effective_minutes=wke, threshold=Decimal(threshold)
+    )
+    assert round(fraction, 4) == round(Decimal(exact), 4)
+    assert whole == rounded
+
+
+def test_it_computes_required_current_and_gap_in_the_database():
+    year = PlanningYearFactory(year=2026)
+    position = PositionFactory()
+    abk_with_minutes(position, year, [100_000, 50_000])  # 150,000 / 75,000 = 2.0
+    EmployeeFactory(position=position)
+    EmployeeFactory(position=position, status=Employee.Status.ON_LEAVE)
+    EmployeeFactory(position=position, status=Employee.Status.TRANSFERRED)
+    row = needs_positions(year).get(pk=position.pk)
+    assert row.workload_minutes == Decimal("150000")
+    assert row.required_exact == pytest.approx(2.0)
+    assert row.required == 2
+    assert row.current == 2  # on leave still holds the post; transferred does not
+    assert row.gap == 0
+
+
+def test_it_uses_the_wke_and_threshold_of_the_year():
+    year = PlanningYearFactory(year=2025, effective_minutes=72_000)
+    position = PositionFactory()
+    abk_with_minutes(position, year, [108_000])  # 1.5 at 72,000
+    assert needs_positions(year).get(pk=position.pk).required == 2
+    PlanningYear.objects.filter(pk=year.pk).update(rounding_threshold=Decimal("0.75"))
+    year.refresh_from_db()
+    assert needs_positions(year).get(pk=position.pk).required == 1
+
+
+def test_it_agrees_with_the_python_rule_at_the_edges():
+    year = PlanningYearFactory(year=2026)
+    for minutes in (1, 37_499, 37_500, 74_999, 75_000, 112_499, 112_500, 149_999):
+        position = PositionFactory()
+        abk_with_minutes(position, year, [minutes])
+        _exact, expected = abk_required_staff(
+            workload_minutes=Decimal(minutes), effective_minutes=75_000, threshold=Decimal("0.5")
+        )
+        assert needs_positions(year).get(pk=position.pk).required == expected, minutes
+
+
+def test_it_counts_shortages_and_surpluses_separately_per_sector_and_kelurahan():
+    year = PlanningYearFactory(year=2026)
+    health = Sector.objects.get(slug="kesehatan")
+    short = PositionFactory(unit=UnitFactory(sector=health))
+    abk_with_minutes(short, year, [225_000])  # needs 3, has 1
+    EmployeeFactory(position=short)
+    over = PositionFactory(unit=UnitFactory(sector=health))
+    abk_with_minutes(over, year, [75_000])  # needs 1, has 2
+    EmployeeFactory(position=over)
+    EmployeeFactory(position=over)
+    summary = needs_summary(needs_positions(year))
+    sector, totals = summary.by_sector[0]
+    assert sector == health
+    assert (totals.required, totals.current, totals.shortage, totals.surplus) == (4, 3, 2, 1)
+    kelurahan, _ = summary.by_kelurahan[0]
+    assert kelurahan == Kelurahan.objects.get(slug="mungku-baru")
+
+
+def test_it_counts_retirements_within_five_years():
+    year = PlanningYearFactory(year=2026)
+    position = PositionFactory(retirement_age=58)
+    EmployeeFactory(position=position, birth_date=date(1970, 1, 10))  # retires Feb 2028
+    EmployeeFactory(position=position, birth_date=date(1990, 5, 17))
+    row = needs_positions(year, today=date(2026, 11, 28)).get(pk=position.pk)
+    assert row.retiring == 1
+
+
+def test_it_filters_by_sector_kelurahan_and_asn_type():
+    year = PlanningYearFactory(year=2026)
+    education = Sector.objects.get(slug="pendidikan")
+    pager = Kelurahan.objects.get(slug="pager")
+    school = PositionFactory(unit=UnitFactory(sector=education, kelurahan=pager), asn_type="PPPK")
+    PositionFactory()
+    assert list(needs_positions(year, sector=education)) == [school]
+    assert list(needs_positions(year, kelurahan=pager)) == [school]
+    assert list(needs_positions(year, asn_type="PPPK")) == [school]
+
+
+def _needs_map_queries(client, hr):
+    client.force_login(hr)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/workforce/needs/?year=2026")
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_it_keeps_the_needs_map_query_count_constant(client, hr):
+    year = PlanningYearFactory(year=2026)
+    for _ in range(2):
+        position = PositionFactory()
+        abk_with_minutes(position, year, [80_000])
+        EmployeeFactory(position=position)
+    small = _needs_map_queries(client, hr)
+    for _ in range(25):
+        position = PositionFactory()
+        abk_with_minutes(position, year, [80_000])
+        EmployeeFactory.create_batch(2, position=position)
+    assert _needs_map_queries(client, hr) == small
+
+
+def test_it_keeps_the_unit_page_query_count_constant(client, hr):
+    year = PlanningYearFactory(year=2026)
+    unit = UnitFactory()
+    position = PositionFactory(unit=unit)
+    abk_with_minutes(position, year, [80_000])
+    client.force_login(hr)
+    with CaptureQueriesContext(connection) as small:
+        client.get(f"/workforce/units/{unit.pk}/?year=2026")
+    for _ in range(10):
+        position = PositionFactory(unit=unit)
+        abk_with_minutes(position, year, [80_000, 1000])
+        EmployeeFactory.create_batch(2, position=position)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(f"/workforce/units/{unit.pk}/?year=2026")
+    assert response.status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -1,0 +1,41 @@
+"""Server-side SVG charts (pygal). Served as images, so they read without JavaScript; every chart
+has the same numbers as an accessible table beside it on the page."""
+
+import pygal
+from pygal.style import Style
+
+PORTAL_STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#1f2937",
+    foreground_strong="#111827",
+    foreground_subtle="#6b7280",
+    colors=("#0b6e4f", "#9ca3af", "#c2410c"),
+    font_family="system-ui, sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=13,
+    title_font_size=15,
+)
+
+
+def gap_bar_chart(*, title: str, labels: list[str], series: list[tuple[str, list[int]]]) -> str:
+    chart = pygal.HorizontalBar(
+        style=PORTAL_STYLE,
+        js=[],  # no external script; the image never runs scripts anyway
+        disable_xml_declaration=False,
+        width=720,
+        height=max(220, 70 * len(labels) + 90),
+        legend_at_bottom=True,
+        legend_at_bottom_columns=len(series),
+        print_values=True,
+        print_zeroes=True,
+        show_y_guides=False,
+        title=title,
+        margin=12,
+        truncate_label=40,
+    )
+    chart.x_labels = labels
+    for name, values in series:
+        chart.add(name, values)
+    return chart.render(is_unicode=True)

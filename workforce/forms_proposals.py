@@ -1,0 +1,244 @@
+"""Forms of formation proposals: the year picker, the proposal with one row per position, and
+the decision. They validate and normalise; the services write."""
+
+from crispy_forms.bootstrap import FieldWithButtons, StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workforce.models import AsnType, FormationProposal, PlanningYear, Position
+from workforce.services.proposals import ProposalItemInput
+
+MAX_COUNT = 999
+MAX_TEXT = 2000
+
+
+class PlanningYearForm(forms.Form):
+    """`?year=` on the create page; without it, the current year."""
+
+    year = forms.IntegerField(label=_("Planning year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            FieldWithButtons(
+                "year", StrictButton(_("Show"), type="submit", css_class="btn-outline-secondary")
+            )
+        )
+
+    @classmethod
+    def from_query(cls, query) -> "PlanningYearForm":
+        current = timezone.localdate().year
+        return cls(query if query.get("year") else None, initial={"year": current})
+
+    @property
+    def chosen_year(self) -> int:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["year"]
+        return self.initial["year"]
+
+
+class ProposalItemForm(forms.Form):
+    """One position of the proposal. A number of 0 leaves the position out."""
+
+    position = forms.IntegerField(widget=forms.HiddenInput)
+    asn_type = forms.ChoiceField(label=_("ASN type"), choices=AsnType.choices)
+    count = forms.IntegerField(
+        label=_("Number to propose"),
+        min_value=0,
+        max_value=MAX_COUNT,
+        help_text=_("0 leaves this position out."),
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the unit needs these people; required when the number is above 0."),
+    )
+
+    def __init__(self, *args, positions: dict[int, Position], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.positions = positions
+        raw = self.data.get(self.add_prefix("position")) if self.is_bound else None
+        raw = raw if raw is not None else self.initial.get("position")
+        try:
+            self.position_obj = positions.get(int(raw))
+        except (TypeError, ValueError):
+            self.position_obj = None
+
+    def clean_justification(self):
+        return self.cleaned_data["justification"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("count"):
+            return cleaned
+        if cleaned.get("position") not in self.positions:
+            raise forms.ValidationError(
+                _(
+                    "This position no longer has a shortage in this year. Set its number to 0 "
+                    "or open the page again."
+                )
+            )
+        if not cleaned.get("justification"):
+            self.add_error(
+                "justification", _("Please say why this position needs the people proposed.")
+            )
+        return cleaned
+
+    @property
+    def proposed(self) -> bool:
+        return bool(self.cleaned_data.get("count"))
+
+
+class BaseProposalItemFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.proposed:
+                continue
+            key = (form.cleaned_data["position"], form.cleaned_data["asn_type"])
+            if key in seen:
+                form.add_error(
+                    "asn_type", _("This position is already proposed with this ASN type above.")
+                )
+            seen.add(key)
+        if not seen:
+            raise forms.ValidationError(_("Propose at least one position: set a number above 0."))
+
+
+ProposalItemFormSet = forms.formset_factory(
+    ProposalItemForm, formset=BaseProposalItemFormSet, extra=0
+)
+
+
+class ProposalForm(forms.Form):
+    """The title and one row per candidate position (`items`, a formset).
+
+    New proposal: every position with a shortage, prefilled with its gap and ASN type. Editing
+    a draft: its items first, then the other shortages with 0."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        planning_year: PlanningYear,
+        candidates: list[Position],
+        proposal: FormationProposal | None = None,
+        **kwargs,
+    ):
+        positions = {position.pk: position for position in candidates}
+        if proposal is None:
+            title = _("Formation proposal %(year)s") % {"year": planning_year.year}
+            rows = [_row(position, position.asn_type, position.gap, "") for position in candidates]
+        else:
+            title = proposal.title
+            items = list(proposal.items.all())
+            listed = {item.position_id for item in items}
+            rows = [
+                _row(positions.get(i.position_id), i.asn_type, i.count, i.justification)
+                for i in items
+            ] + [_row(p, p.asn_type, 0, "") for p in candidates if p.pk not in listed]
+        super().__init__(data, initial={"title": title}, **kwargs)
+        self.items = ProposalItemFormSet(
+            data, initial=rows, prefix="items", form_kwargs={"positions": positions}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.item_helper = FormHelper()
+        self.item_helper.form_tag = False
+        self.item_helper.disable_csrf = True
+        self.item_helper.layout = Layout(
+            Field("position"),
+            Row(
+                Column("asn_type", css_class="col-7 col-md-3"),
+                Column("count", css_class="col-5 col-md-3"),
+                Column("justification", css_class="col-12 col-md-6"),
+            ),
+        )
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def is_valid(self) -> bool:
+        # Both halves are validated, so every error shows at once.
+        return all([super().is_valid(), self.items.is_valid()])
+
+    @property
+    def has_errors(self) -> bool:
+        return self.is_bound and not self.is_valid()
+
+    def item_inputs(self) -> list[ProposalItemInput]:
+        return [
+            ProposalItemInput(
+                position=form.positions[form.cleaned_data["position"]],
+                asn_type=form.cleaned_data["asn_type"],
+                count=form.cleaned_data["count"],
+                justification=form.cleaned_data["justification"],
+            )
+            for form in self.items
+            if form.proposed
+        ]
+
+
+def _row(position: Position | None, asn_type: str, count: int, justification: str) -> dict:
+    return {
+        "position": position.pk if position else None,
+        "asn_type": asn_type,
+        "count": count,
+        "justification": justification,
+    }
+
+
+class ProposalDecisionForm(forms.Form):
+    """Approve or reject (the button pressed), with a note; a rejection needs the note."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))],
+        error_messages={
+            "required": _("Choose whether to approve or reject the proposal."),
+            "invalid_choice": _("Choose whether to approve or reject the proposal."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Decision note"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you reject the proposal, so HR knows what to change."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        # The decision comes from the button pressed; the template renders the buttons.
+        self.helper.layout = Layout("note")
+
+    def clean_note(self):
+        return self.cleaned_data["note"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.REJECT and not cleaned.get("note"):
+            self.add_error("note", _("Please explain why the proposal is rejected."))
+        return cleaned
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["decision"] == self.APPROVE

@@ -1,0 +1,1 @@
+"""Views of the workforce app, split by topic."""

@@ -1,0 +1,163 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.roles import Role, role_required
+from workforce import charts, exports
+from workforce.forms_needs import AbkTaskFormSet, AbkVersionForm, NeedsFilterForm, planning_years
+from workforce.models import AbkTask, PlanningYear, Position, Unit
+from workforce.selectors import needs as selectors
+from workforce.services import abk as abk_services
+from workforce.services.reference import planning_year_ensure
+
+
+def _filtered_needs(request):
+    """The filter form and the matching, sorted positions; shared by the map, chart and export."""
+    today_year = timezone.localdate().year
+    form = NeedsFilterForm(request.GET or None, years=planning_years(), default_year=today_year)
+    data = form.cleaned_data if form.is_valid() else {"year": today_year, "sort": "gap"}
+    planning_year = planning_year_ensure(year=data.get("year") or today_year)
+    positions = selectors.needs_positions(
+        planning_year,
+        sector=data.get("sector"),
+        kelurahan=data.get("kelurahan"),
+        asn_type=data.get("asn_type") or None,
+    )
+    if data.get("shortage_only"):
+        positions = positions.filter(gap__gt=0)
+    return form, planning_year, positions.order_by(*selectors.SORTS[data.get("sort") or "gap"])
+
+
+@role_required(Role.HR)
+def needs_map(request):
+    form, planning_year, positions = _filtered_needs(request)
+    page = Paginator(positions, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "planning_year": planning_year,
+        "page": page,
+        "summary": selectors.needs_summary(positions),
+        "querystring": request.GET.urlencode(),
+        "paged_querystring": _without_page(request),
+    }
+    return render(request, "workforce/needs_map.html", context)
+
+
+@role_required(Role.HR)
+@require_GET
+def needs_export(request):
+    _form, planning_year, positions = _filtered_needs(request)
+    content = exports.needs_workbook(planning_year, positions)
+    response = HttpResponse(content, content_type=exports.XLSX)
+    name = f"kebutuhan-pegawai-{planning_year.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@role_required(Role.HR)
+@require_GET
+@csp_update({"style-src": [UNSAFE_INLINE]})  # pygal styles its SVG inline; it is an image
+def needs_chart(request, dimension):
+    if dimension not in {"sector", "kelurahan"}:
+        raise Http404
+    _form, _year, positions = _filtered_needs(request)
+    summary = selectors.needs_summary(positions)
+    rows = summary.by_sector if dimension == "sector" else summary.by_kelurahan
+    svg = charts.gap_bar_chart(
+        title=_("Staff by sector") if dimension == "sector" else _("Staff by kelurahan"),
+        labels=[str(item) for item, _totals in rows],
+        series=[
+            (_("Required (ABK)"), [t.required for _i, t in rows]),
+            (_("Current"), [t.current for _i, t in rows]),
+            (_("Shortage"), [t.shortage for _i, t in rows]),
+        ],
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@role_required(Role.HR)
+def unit_detail(request, pk):
+    unit = get_object_or_404(Unit.objects.select_related("sector", "kelurahan"), pk=pk)
+    _form, planning_year, _positions = _filtered_needs(request)
+    context = {
+        "unit": unit,
+        "planning_year": planning_year,
+        **selectors.unit_overview(unit, planning_year),
+    }
+    return render(request, "workforce/unit_detail.html", context)
+
+
+@role_required(Role.HR)
+def abk_edit(request, position_pk, year):
+    position = get_object_or_404(Position.objects.select_related("unit"), pk=position_pk)
+    planning_year = get_object_or_404(PlanningYear, year=year)
+    sheet = position.abk_sheets.filter(planning_year=planning_year).first()
+    tasks = AbkTask.objects.filter(sheet=sheet) if sheet else AbkTask.objects.none()
+    version = AbkVersionForm(request.POST or None, initial={"version": sheet and sheet.version})
+    formset = AbkTaskFormSet(request.POST or None, queryset=tasks, prefix="tasks")
+    conflict = None
+    if request.method == "POST" and version.is_valid() and formset.is_valid():
+        try:
+            abk_services.abk_sheet_save(
+                position=position,
+                planning_year=planning_year,
+                expected_version=version.cleaned_data["version"],
+                tasks=_task_inputs(formset),
+                user=request.user,
+            )
+        except abk_services.AbkConflict as exc:
+            conflict = selectors.abk_sheet_current(position, planning_year)
+            version = AbkVersionForm(initial={"version": conflict.version})
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The workload analysis has been saved."))
+            return redirect(
+                position.unit.get_absolute_url() + f"?year={year}#position-{position.pk}"
+            )
+    context = {
+        "position": position,
+        "planning_year": planning_year,
+        "formset": formset,
+        "version_form": version,
+        "conflict": conflict,
+        "result": selectors.abk_result(position, planning_year),
+    }
+    return render(request, "workforce/abk_form.html", context)
+
+
+def public_summary(request):
+    today_year = timezone.localdate().year
+    planning_year = PlanningYear.objects.filter(year__lte=today_year).first()
+    summary = (
+        selectors.needs_summary(selectors.needs_positions(planning_year)) if planning_year else None
+    )
+    return render(
+        request,
+        "workforce/public_summary.html",
+        {"planning_year": planning_year, "summary": summary},
+    )
+
+
+def _task_inputs(formset):
+    return [
+        abk_services.TaskInput(
+            description=form.cleaned_data["description"].strip(),
+            output_unit=form.cleaned_data["output_unit"].strip(),
+            yearly_volume=form.cleaned_data["yearly_volume"],
+            standard_minutes=form.cleaned_data["standard_minutes"],
+        )
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+def _without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
