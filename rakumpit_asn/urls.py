@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("workforce/", include("workforce.urls")),
+    path("recruitment/", include("recruitment.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -124,3 +124,96 @@ def abk_with_minutes(position, planning_year, minutes_list):
             standard_minutes=Decimal(minutes),
         )
     return sheet
+
+
+# --- recruitment ---------------------------------------------------------------------------
+from datetime import timedelta as _timedelta  # noqa: E402
+
+from django.utils import timezone as _timezone  # noqa: E402
+
+from recruitment.models import (  # noqa: E402
+    ApplicantProfile,
+    Application,
+    DocumentRequirement,
+    Formation,
+    SelectionPeriod,
+)
+from recruitment.validators import build_nik  # noqa: E402
+
+
+class SelectionPeriodFactory(factory.django.DjangoModelFactory):
+    """An open CPNS period: registration opened 5 days ago and closes in 10 days."""
+
+    class Meta:
+        model = SelectionPeriod
+
+    name = factory.Sequence(lambda n: f"Seleksi CASN {n}")
+    year = 2026
+    procurement_type = "CPNS"
+    registration_opens_at = factory.LazyFunction(lambda: _timezone.now() - _timedelta(days=5))
+    registration_closes_at = factory.LazyFunction(lambda: _timezone.now() + _timedelta(days=10))
+    age_reference_date = factory.LazyFunction(lambda: _timezone.localdate())
+    is_published = True
+
+    @factory.post_generation
+    def documents(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from recruitment.services.periods import period_add_default_documents
+
+            period_add_default_documents(period=self)
+
+
+class FormationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Formation
+        skip_postgeneration_save = True
+
+    period = factory.SubFactory(SelectionPeriodFactory)
+    position = factory.SubFactory(PositionFactory)
+    asn_type = AsnType.PNS
+    quota = 2
+    education_level = EducationLevel.D3
+    is_published = True
+
+    @factory.post_generation
+    def required(self, create, extracted, **kwargs):
+        """Required document slugs; default: the pas foto and the ijazah."""
+        if not create:
+            return
+        slugs = extracted if extracted is not None else ["pas-foto", "ijazah"]
+        self.required_documents.set(
+            DocumentRequirement.objects.filter(period=self.period, slug__in=slugs)
+        )
+
+
+class ApplicantProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicantProfile
+
+    user = factory.SubFactory(UserFactory, roles=["applicant"])
+    birth_date = _dt.date(1998, 4, 12)
+    gender = "F"
+    nik = factory.Sequence(
+        lambda n: build_nik(region="627104", birth_date=_dt.date(1998, 4, 12), gender="F",
+                            sequence=n % 9999 + 1)
+    )  # fmt: skip
+    kk_number = "6271040101090001"
+    name_on_ktp = factory.Faker("name", locale="id_ID")
+    birth_place = "Palangka Raya"
+    address = "Jl. Tjilik Riwut Km 30, Rakumpit"
+    phone = "081234567890"
+    education_level = EducationLevel.D3
+    institution = "Poltekkes Kemenkes Palangka Raya"
+    programme = "D3 Keperawatan"
+    gpa = Decimal("3.41")
+    graduation_year = 2020
+    accreditation = ApplicantProfile.Accreditation.BAIK_SEKALI
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    formation = factory.SubFactory(FormationFactory)
+    period = factory.LazyAttribute(lambda o: o.formation.period)
+    applicant = factory.LazyAttribute(lambda o: ApplicantProfileFactory().user)

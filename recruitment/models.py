@@ -1,0 +1,462 @@
+"""Recruitment I: selection periods, formations (vacancies), applicant profiles, applications with
+their timeline, and uploaded documents (DOMAIN.md 1). Every rule number is a field with the
+DOMAIN.md default, editable per period by HR."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recruitment.validators import validate_kk, validate_nik
+from workforce.models import AsnType, BilingualNameMixin, EducationLevel, Position
+
+MIN_REGISTRATION_DAYS = 15  # PP 11/2017 Pasal 22(2): at least 15 calendar days
+
+
+class ProcurementType(models.TextChoices):
+    CPNS = "CPNS", _("CPNS (civil servant candidates)")
+    PPPK = "PPPK", _("PPPK (contract civil servants)")
+
+
+class FormationCategory(models.TextChoices):
+    UMUM = "umum", _("General")
+    DISABILITAS = "disabilitas", _("Persons with disabilities")
+    CUMLAUDE = "cumlaude", _("Cum laude graduates")
+    DIASPORA = "diaspora", _("Diaspora")
+    KALIMANTAN = "kalimantan", _("Sons and daughters of Kalimantan")
+    PAPUA = "papua", _("Sons and daughters of Papua")
+    TIGA_T = "3t", _("Sons and daughters of 3T regions")
+
+
+class SelectionPeriod(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("budget year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    procurement_type = models.CharField(
+        _("procurement type"), max_length=4, choices=ProcurementType.choices
+    )
+    description = models.TextField(_("description"), blank=True)
+    registration_opens_at = models.DateTimeField(_("registration opens"))
+    registration_closes_at = models.DateTimeField(_("registration closes"))
+    registration_closed = models.BooleanField(
+        _("registration closed"),
+        default=False,
+        editable=False,
+        help_text=_("Set by the scheduled job at the deadline; the deadline applies regardless."),
+    )
+    admin_announcement_at = models.DateTimeField(
+        _("administrative result announced"), null=True, blank=True
+    )
+    appeal_days = models.PositiveSmallIntegerField(
+        _("appeal window (calendar days)"), default=3, validators=[MinValueValidator(1)]
+    )
+    appeal_answer_days = models.PositiveSmallIntegerField(
+        _("days to answer appeals"), default=7, validators=[MinValueValidator(1)]
+    )
+    exam_starts_on = models.DateField(_("exams start"), null=True, blank=True)
+    exam_ends_on = models.DateField(_("exams end"), null=True, blank=True)
+    final_announcement_at = models.DateTimeField(_("final announcement"), null=True, blank=True)
+    age_min = models.PositiveSmallIntegerField(
+        _("minimum age"), default=18, validators=[MinValueValidator(15), MaxValueValidator(60)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("maximum age"),
+        default=35,
+        validators=[MinValueValidator(18), MaxValueValidator(65)],
+        help_text=_(
+            "CPNS: 35 (PP 11/2017); PPPK: one year before the position's retirement age. "
+            "A formation may raise it (e.g. 40 for doctors)."
+        ),
+    )
+    age_reference_date = models.DateField(
+        _("age reference date"),
+        help_text=_(
+            "The day on which applicants' age is computed. Unconfirmed by the regulation: check "
+            "the announcement (DOMAIN.md 1.11)."
+        ),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("selection period")
+        verbose_name_plural = _("selection periods")
+        ordering = ["-registration_opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_max__gte=models.F("age_min")), name="period_age_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="period_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("recruitment:vacancy_list") + f"?period={self.pk}"
+
+    def clean(self):
+        if self.registration_opens_at and self.registration_closes_at:
+            days = self.registration_closes_at - self.registration_opens_at
+            if days < timedelta(days=MIN_REGISTRATION_DAYS):
+                raise ValidationError(
+                    {
+                        "registration_closes_at": _(
+                            "Registration must stay open at least %(days)s calendar days "
+                            "(PP 11/2017 Pasal 22)."
+                        )
+                        % {"days": MIN_REGISTRATION_DAYS}
+                    }
+                )
+
+    def is_registration_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.is_published
+            and not self.registration_closed
+            and self.registration_opens_at <= now < self.registration_closes_at
+        )
+
+
+class DocumentRequirement(BilingualNameMixin):
+    """A document slot of a period, with its format and size limit (DOMAIN.md 1.3 defaults)."""
+
+    class Format(models.TextChoices):
+        JPEG = "jpeg", "JPG/JPEG"
+        PDF = "pdf", "PDF"
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.CASCADE,
+        related_name="document_requirements",
+        verbose_name=_("selection period"),
+    )
+    slug = models.SlugField(_("code"), max_length=40)
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    max_kb = models.PositiveIntegerField(
+        _("maximum size (KB)"), validators=[MinValueValidator(10), MaxValueValidator(10_240)]
+    )
+    help_text = models.CharField(_("instructions"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("document requirement")
+        verbose_name_plural = _("document requirements")
+        ordering = ["period", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "slug"], name="document_slot_unique"),
+        ]
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_kb * 1024
+
+
+class Formation(models.Model):
+    """A vacancy (formasi): a position to fill in a period."""
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.PROTECT,
+        related_name="formations",
+        verbose_name=_("selection period"),
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="formations", verbose_name=_("position")
+    )
+    asn_type = models.CharField(_("ASN type"), max_length=4, choices=AsnType.choices)
+    category = models.CharField(
+        _("category"),
+        max_length=12,
+        choices=FormationCategory.choices,
+        default=FormationCategory.UMUM,
+    )
+    quota = models.PositiveSmallIntegerField(_("quota"), validators=[MinValueValidator(1)])
+    education_level = models.CharField(
+        _("required education level"), max_length=10, choices=EducationLevel.choices
+    )
+    accepted_programmes = models.TextField(
+        _("accepted study programmes"),
+        blank=True,
+        help_text=_("One per line. Empty: any programme at the required level."),
+    )
+    age_max_override = models.PositiveSmallIntegerField(
+        _("maximum age for this formation"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(18), MaxValueValidator(65)],
+        help_text=_("Leave empty to use the period's; e.g. 40 for doctors (PP 11/2017 Pasal 23)."),
+    )
+    required_documents = models.ManyToManyField(
+        DocumentRequirement,
+        related_name="formations",
+        verbose_name=_("required documents"),
+    )
+    extra_criteria = models.TextField(_("extra criteria"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    source_proposal_item = models.ForeignKey(
+        "workforce.ProposalItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="formations",
+        verbose_name=_("from proposal item"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("formation")
+        verbose_name_plural = _("formations")
+        ordering = ["period", "position__unit__name", "position__name"]
+        indexes = [
+            models.Index(fields=["period", "is_published"]),
+            models.Index(fields=["category"]),
+            models.Index(fields=["asn_type"]),
+            models.Index(fields=["education_level"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(quota__gt=0), name="formation_quota_positive"),
+            models.UniqueConstraint(
+                fields=["period", "position", "asn_type", "category"],
+                name="formation_unique_in_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position.name} · {self.position.unit.name} ({self.get_category_display()})"
+
+    def get_absolute_url(self):
+        return reverse("recruitment:vacancy_detail", args=[self.pk])
+
+    @property
+    def age_max(self) -> int:
+        return self.age_max_override or self.period.age_max
+
+    def programme_list(self) -> list[str]:
+        return [line.strip() for line in self.accepted_programmes.splitlines() if line.strip()]
+
+
+class ApplicantProfile(models.Model):
+    """The applicant's identity and education. NIK and KK are high-sensitivity personal data."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class Accreditation(models.TextChoices):
+        UNGGUL = "unggul", _("Unggul / A")
+        BAIK_SEKALI = "baik_sekali", _("Baik Sekali / B")
+        BAIK = "baik", _("Baik / C")
+        NONE = "none", _("Not accredited")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="applicant_profile",
+        verbose_name=_("user"),
+    )
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[validate_nik])
+    kk_number = models.CharField(_("family card (KK) number"), max_length=16,
+                                 validators=[validate_kk])  # fmt: skip
+    name_on_ktp = models.CharField(_("name as on the KTP"), max_length=150)
+    birth_place = models.CharField(_("place of birth"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    address = models.TextField(_("address"))
+    phone = models.CharField(_("phone"), max_length=20)
+    education_level = models.CharField(
+        _("highest education"), max_length=10, choices=EducationLevel.choices
+    )
+    institution = models.CharField(_("institution"), max_length=200)
+    programme = models.CharField(_("study programme"), max_length=200)
+    gpa = models.DecimalField(
+        _("GPA (IPK)"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("On a 4.00 scale; for a senior-high diploma, the average on the ijazah."),
+    )
+    graduation_year = models.PositiveSmallIntegerField(
+        _("graduation year"), validators=[MinValueValidator(1960), MaxValueValidator(2100)]
+    )
+    accreditation = models.CharField(
+        _("accreditation"), max_length=12, choices=Accreditation.choices
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("applicant profile")
+        verbose_name_plural = _("applicant profiles")
+        ordering = ["name_on_ktp"]
+
+    def __str__(self):
+        return self.name_on_ktp
+
+    def clean(self):
+        from recruitment.validators import nik_matches
+
+        problem = nik_matches(self.nik, birth_date=self.birth_date, gender=self.gender)
+        if problem:
+            raise ValidationError({"nik": problem})
+
+    @property
+    def nik_masked(self) -> str:
+        return f"{self.nik[:6]}******{self.nik[-4:]}" if self.nik else ""
+
+
+class Application(models.Model):
+    """One application: one per applicant per selection period (DOMAIN.md 1.2), held by a
+    database constraint so that it holds when two requests race."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft: not sent yet")
+        SUBMITTED = "submitted", _("Registration complete: waiting for screening")
+        WITHDRAWN = "withdrawn", _("Withdrawn by you")
+
+    # Official codes shown beside the plain-language status (DOMAIN.md 1.9).
+    OFFICIAL_CODES = {Status.WITHDRAWN: "APS"}
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("applicant"),
+    )
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("selection period"),
+    )
+    formation = models.ForeignKey(
+        Formation,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("formation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    registration_number = models.CharField(
+        _("registration number"), max_length=24, unique=True, null=True, blank=True
+    )
+    verification_code = models.CharField(
+        _("verification code"), max_length=16, unique=True, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["formation", "status"]),
+            models.Index(fields=["period", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "period"], name="one_application_per_period"
+            ),
+        ]
+
+    def __str__(self):
+        return self.registration_number or f"#{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("recruitment:application_detail", args=[self.pk])
+
+    @property
+    def official_code(self) -> str:
+        return self.OFFICIAL_CODES.get(self.status, "")
+
+
+class ApplicationEvent(models.Model):
+    """The application's timeline: every change, dated, with who did it and why."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Application.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.application} {self.status} {self.at:%Y-%m-%d %H:%M}"
+
+
+def document_upload_to(instance, filename):
+    # Server-generated names only: the applicant's file name never reaches the file system.
+    return f"applications/{instance.application_id}/{instance.token}.{instance.extension}"
+
+
+class Document(models.Model):
+    """One uploaded version of a document slot. Every version is kept; the latest is used."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application"),
+    )
+    requirement = models.ForeignKey(
+        DocumentRequirement,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("document"),
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    is_current = models.BooleanField(_("current version"), default=True)
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    extension = models.CharField(max_length=4, editable=False)
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["requirement__order", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "requirement", "version"], name="document_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "requirement"],
+                condition=Q(is_current=True),
+                name="document_one_current_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.requirement} v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("recruitment:document_download", args=[self.pk])

@@ -1,0 +1,1 @@
+"""Reads of the recruitment app, split by topic."""

@@ -1,0 +1,1 @@
+"""Writes of the recruitment app, split by topic."""

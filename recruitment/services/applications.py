@@ -1,0 +1,144 @@
+"""The applicant's side of an application: start, change formation, finalise, withdraw."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from recruitment.models import (
+    ApplicantProfile,
+    Application,
+    ApplicationEvent,
+    Document,
+    Formation,
+)
+from recruitment.selectors.eligibility import check_eligibility
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+
+
+class ApplicationError(Exception):
+    """A rule refused the action; the message says why, in the active language."""
+
+
+def _ensure_open(formation: Formation) -> None:
+    if not formation.is_published or not formation.period.is_registration_open():
+        raise ApplicationError(
+            _("Registration for this formation is closed; nothing can be changed any more.")
+        )
+
+
+def _event(application: Application, *, actor, note: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application, status=application.status, actor=actor, note=note
+    )
+
+
+@transaction.atomic
+def application_start(*, user, formation: Formation) -> Application:
+    """Open a draft application. One per applicant per period: a second one, even from a
+    parallel request, is refused by the database constraint and explained here."""
+    _ensure_open(formation)
+    profile = ApplicantProfile.objects.filter(user=user).first()
+    eligibility = check_eligibility(profile, formation)
+    if not eligibility.eligible:
+        raise ApplicationError(" ".join(eligibility.reasons))
+    application = Application(applicant=user, period=formation.period, formation=formation)
+    application.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ApplicationError(
+            _(
+                "You already have an application in this selection period. One applicant may "
+                "apply to one formation per period (PermenPANRB 6/2024)."
+            )
+        ) from None
+    _event(application, actor=user)
+    return application
+
+
+@transaction.atomic
+def application_change_formation(*, application: Application, formation: Formation) -> Application:
+    """A draft may move to another formation of the same period; its documents stay."""
+    if application.status != Application.Status.DRAFT:
+        raise ApplicationError(_("Only a draft application can change its formation."))
+    if formation.period_id != application.period_id:
+        raise ApplicationError(_("The new formation belongs to another selection period."))
+    _ensure_open(formation)
+    eligibility = check_eligibility(
+        ApplicantProfile.objects.filter(user=application.applicant).first(), formation
+    )
+    if not eligibility.eligible:
+        raise ApplicationError(" ".join(eligibility.reasons))
+    application.formation = formation
+    application.save(update_fields=["formation"])
+    _event(application, actor=application.applicant, note=str(formation))
+    return application
+
+
+def missing_documents(application: Application) -> list:
+    required = list(application.formation.required_documents.all())
+    have = set(
+        Document.objects.filter(application=application, is_current=True).values_list(
+            "requirement_id", flat=True
+        )
+    )
+    return [req for req in required if req.pk not in have]
+
+
+@transaction.atomic
+def application_finalise(*, application: Application, user) -> Application:
+    """'Akhiri pendaftaran': checks, then claims the draft with a conditional UPDATE, so that a
+    double click or a race finalises once. Nothing can change afterwards."""
+    _ensure_open(application.formation)
+    eligibility = check_eligibility(
+        ApplicantProfile.objects.filter(user=application.applicant).first(),
+        application.formation,
+    )
+    if not eligibility.eligible:
+        raise ApplicationError(" ".join(eligibility.reasons))
+    missing = missing_documents(application)
+    if missing:
+        raise ApplicationError(
+            _("Upload these documents first: %(list)s.")
+            % {"list": ", ".join(str(req) for req in missing)}
+        )
+    now = timezone.now()
+    claimed = Application.objects.filter(pk=application.pk, status=Application.Status.DRAFT).update(
+        status=Application.Status.SUBMITTED, submitted_at=now
+    )
+    if claimed != 1:
+        application.refresh_from_db()
+        raise ApplicationError(_("This application has already been finalised or withdrawn."))
+    application.refresh_from_db()
+    application.registration_number = f"RKP-{application.period.year}-{application.pk:06d}"
+    application.verification_code = get_random_string(12, allowed_chars=CODE_ALPHABET)
+    application.save(update_fields=["registration_number", "verification_code"])
+    _event(application, actor=user)
+    transaction.on_commit(lambda: _notify(application.pk))
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, user, reason: str) -> Application:
+    """Withdrawal (APS), only before the registration deadline."""
+    if not application.period.is_registration_open():
+        raise ApplicationError(_("The registration deadline has passed: withdrawal is closed."))
+    claimed = Application.objects.filter(
+        pk=application.pk,
+        status__in=[Application.Status.DRAFT, Application.Status.SUBMITTED],
+    ).update(status=Application.Status.WITHDRAWN, withdrawn_at=timezone.now())
+    if claimed != 1:
+        raise ApplicationError(_("This application has already been withdrawn."))
+    application.refresh_from_db()
+    _event(application, actor=user, note=reason)
+    transaction.on_commit(lambda: _notify(application.pk))
+    return application
+
+
+def _notify(application_id: int) -> None:
+    from recruitment.tasks import send_status_email
+
+    send_status_email.delay(application_id)

@@ -1,0 +1,1 @@
+"""Views of the recruitment app, split by topic."""
