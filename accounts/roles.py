@@ -86,6 +86,12 @@ ROLE_ADMIN_APPS = {
     Role.HR: ("workforce", "recruitment", "training", "performance"),
     Role.MODERATOR: ("forums",),
 }
+# Models whose records change only through their own workflow (with who and when): the admin
+# may show them, never edit or delete them. "app_label.model".
+VIEW_ONLY_MODELS = {
+    "workforce.formationproposal",
+    "workforce.proposalitem",
+}
 
 
 def sync_role_permissions(**kwargs) -> None:
@@ -95,5 +101,13 @@ def sync_role_permissions(**kwargs) -> None:
         Group.objects.get_or_create(name=role.value)
     for role, app_labels in ROLE_ADMIN_APPS.items():
         group = Group.objects.get(name=role.value)
-        permissions = Permission.objects.filter(content_type__app_label__in=app_labels)
-        group.permissions.add(*permissions)
+        wanted = [
+            permission
+            for permission in Permission.objects.filter(
+                content_type__app_label__in=app_labels
+            ).select_related("content_type")
+            if f"{permission.content_type.app_label}.{permission.content_type.model}"
+            not in VIEW_ONLY_MODELS
+            or permission.codename.startswith("view_")
+        ]
+        group.permissions.set(wanted)

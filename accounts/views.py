@@ -31,7 +31,7 @@ def set_language(request):
     """Django's set_language, plus: a signed-in user's choice is saved on their account."""
     response = django_set_language(request)
     language = request.POST.get("language")
-    if request.user.is_authenticated and translation.check_for_language(language):
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         services.user_set_preferred_language(user=request.user, language=language)
     return response
 

@@ -24,4 +24,9 @@ app.conf.beat_schedule = {
         "task": "rakumpit_asn.tasks.prune_access_logs",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The deadline holds without it (every check compares times); this marks periods closed.
+    "close-registrations": {
+        "task": "recruitment.tasks.close_registrations",
+        "schedule": crontab(minute="*/5"),
+    },
 }

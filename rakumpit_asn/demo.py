@@ -2,6 +2,7 @@
 its own `<app>/demo.py` and one line here."""
 
 from accounts import demo as accounts_demo
+from recruitment import demo as recruitment_demo
 from workforce import demo as workforce_demo
 from workforce.services.reference import reference_data_ensure
 
@@ -17,4 +18,6 @@ def seed(stdout=None) -> dict:
     users = accounts_demo.seed()
     say("Workforce: units, positions, employees, ABK sheets...")
     workforce_demo.seed(users)
+    say("Recruitment: an open selection period, formations, applicants...")
+    recruitment_demo.seed(users)
     return {"users": users}

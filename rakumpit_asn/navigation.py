@@ -24,9 +24,12 @@ class NavItem:
 
 MAIN_ITEMS = (
     NavItem(_("Home"), "home"),
+    NavItem(_("Vacancies"), "recruitment:vacancy_list"),
+    NavItem(_("My applications"), "recruitment:application_list", roles=(Role.APPLICANT,)),
     NavItem(_("Staffing needs"), "workforce:needs_map", roles=(Role.HR,)),
     NavItem(_("Formation proposals"), "workforce:proposal_list", roles=(Role.HR,)),
     NavItem(_("Employees"), "workforce:employee_list", roles=(Role.HR,)),
+    NavItem(_("Selection"), "recruitment:hr_period_list", roles=(Role.HR,)),
     NavItem(_("Staffing summary"), "workforce:public_summary"),
     NavItem(
         _("Administration"),

@@ -204,8 +204,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portal ASN Rakumpit] "
 ACCOUNT_RATE_LIMITS = {
     "signup": env_str("SIGNUP_RATE_LIMIT") or "5/m/ip,30/h/ip",
-    # Per account, django-axes locks out (with its own page); allauth only limits spraying.
-    "login_failed": "30/m/ip",
+    # django-axes locks an account out from one address after 5 failures (with its own page);
+    # allauth's per-account limit, above axes', stops guessing from many addresses.
+    "login_failed": "30/m/ip,10/15m/key",
     "reset_password": "5/m/ip,3/m/key",
     "confirm_email": "1/3m/key",
 }
@@ -269,6 +270,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # E-mail -------------------------------------------------------------------------------------
 vars().update(env_email("EMAIL_URL", "consolemail://"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Portal ASN Rakumpit <noreply@rakumpit.go.id>"
+SITE_URL = env_str("SITE_URL") or "http://127.0.0.1:8000"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery -------------------------------------------------------------------------------------
@@ -313,6 +315,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -321,4 +325,7 @@ LOGGING = {
 # in one transaction, so a file with one bad row applies nothing; imports are logged in the admin.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Uploaded files waiting for confirmation hold personal data: keep them in the private storage
+# (not the system's temp folder); the library deletes them after the import.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -315,7 +315,8 @@ class ApplicantProfile(models.Model):
 
 
 class Application(models.Model):
-    """One application: one per applicant per selection period (DOMAIN.md 1.2), held by a
+    """One application per applicant per budget year (DOMAIN.md 1.2: one procurement type, one
+    instansi, one position in the same year; so also one per selection period), held by a
     database constraint so that it holds when two requests race."""
 
     class Status(models.TextChoices):
@@ -344,6 +345,9 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=_("formation"),
     )
+    budget_year = models.PositiveSmallIntegerField(
+        _("budget year"), editable=False, help_text=_("Copied from the period.")
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -368,6 +372,9 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "period"], name="one_application_per_period"
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "budget_year"], name="one_application_per_budget_year"
             ),
         ]
 
@@ -460,3 +467,30 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("recruitment:document_download", args=[self.pk])
+
+
+class StatusNotification(models.Model):
+    """One status e-mail sent to an applicant. The unique pair is the claim: a retried or
+    duplicated task finds the row and sends nothing."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="status_notifications",
+        verbose_name=_("application"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Application.Status.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status notification")
+        verbose_name_plural = _("status notifications")
+        ordering = ["application", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "status"], name="status_notification_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} {self.status} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ The portal checks the structure and that it agrees with the stated birth date an
 calls Dukcapil (DOMAIN.md: no live dependency).
 """
 
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ PROVINCE_CODES = {
 
 def _digits(value: str, label) -> str:
     value = (value or "").replace(" ", "").strip()
-    if len(value) != 16 or not value.isdigit():
+    if not re.fullmatch(r"[0-9]{16}", value):
         raise ValidationError(
             _("%(label)s has exactly 16 digits (you entered %(count)s characters)."),
             code="length",

@@ -146,6 +146,7 @@ class SelectionPeriodFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = SelectionPeriod
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Seleksi CASN {n}")
     year = 2026
@@ -216,4 +217,5 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     formation = factory.SubFactory(FormationFactory)
     period = factory.LazyAttribute(lambda o: o.formation.period)
+    budget_year = factory.LazyAttribute(lambda o: o.formation.period.year)
     applicant = factory.LazyAttribute(lambda o: ApplicantProfileFactory().user)

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from accounts.models import User
+from accounts.roles import Role
 from workforce.models import (
     AbkSheet,
     AbkTask,
@@ -18,7 +20,7 @@ from workforce.models import (
     Unit,
 )
 from workforce.resources import EmployeeResource
-from workforce.services.employees import employee_save
+from workforce.services.employees import employee_save, position_set_retirement_age
 
 
 @admin.register(Sector)
@@ -47,6 +49,8 @@ class PositionInline(admin.TabularInline):
     model = Position
     extra = 0
     fields = ("name", "kind", "asn_type", "education_level", "norm_key", "retirement_age")
+    # The retirement age moves employees' retirement dates: change it on the position's page.
+    readonly_fields = ("retirement_age",)
     show_change_link = True
 
 
@@ -67,6 +71,15 @@ class PositionAdmin(admin.ModelAdmin):
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
 
+    def save_model(self, request, obj, form, change):
+        if change and "retirement_age" in form.changed_data:
+            retirement_age = obj.retirement_age
+            obj.retirement_age = form.initial["retirement_age"]
+            super().save_model(request, obj, form, change)
+            position_set_retirement_age(position=obj, retirement_age=retirement_age)
+        else:
+            super().save_model(request, obj, form, change)
+
 
 @admin.register(Employee)
 class EmployeeAdmin(ImportExportModelAdmin):
@@ -76,7 +89,8 @@ class EmployeeAdmin(ImportExportModelAdmin):
     list_filter = ("status", "asn_type", "gender", "position__unit__sector", "position__unit")
     search_fields = ("full_name", "nip", "position__name", "position__unit__name")
     list_select_related = ("position", "position__unit")
-    autocomplete_fields = ("position", "user", "supervisor")
+    # HR may not browse user accounts: offer only the accounts of staff roles.
+    autocomplete_fields = ("position", "supervisor")
     readonly_fields = ("retirement_date",)
     resource_classes = [EmployeeResource]
     formats = [base_formats.XLSX, base_formats.CSV]
@@ -88,6 +102,13 @@ class EmployeeAdmin(ImportExportModelAdmin):
     def has_export_permission(self, request):
         # Likewise for export: the register is personal data.
         return self.has_view_permission(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(
+                groups__name__in=[Role.EMPLOYEE, Role.SUPERVISOR]
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         employee_save(employee=obj)  # fills the projected retirement date
@@ -105,8 +126,15 @@ class EmployeeAdmin(ImportExportModelAdmin):
 
 
 class AbkTaskInline(admin.TabularInline):
+    """Read-only: sheets are edited on the portal's ABK page, which detects concurrent edits."""
+
     model = AbkTask
     extra = 0
+    can_delete = False
+    readonly_fields = ("description", "output_unit", "yearly_volume", "standard_minutes")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AbkSheet)
@@ -116,6 +144,7 @@ class AbkSheetAdmin(admin.ModelAdmin):
     search_fields = ("position__name", "position__unit__name")
     list_select_related = ("position", "position__unit", "planning_year", "updated_by")
     readonly_fields = ("version", "updated_by", "updated_at")
+    autocomplete_fields = ("position",)
     inlines = [AbkTaskInline]
 
 
@@ -133,7 +162,12 @@ class ServiceNormAdmin(admin.ModelAdmin):
 class ProposalItemInline(admin.TabularInline):
     model = ProposalItem
     extra = 0
-    autocomplete_fields = ("position",)
+    fields = ("position", "asn_type", "count", "justification")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FormationProposal)
@@ -142,5 +176,13 @@ class FormationProposalAdmin(admin.ModelAdmin):
     list_filter = ("status", "planning_year")
     search_fields = ("title", "decision_note")
     list_select_related = ("planning_year", "created_by")
-    readonly_fields = ("created_at", "submitted_at", "decided_at")
+    # Proposals change only through their workflow (draft, submitted, decided by the head of
+    # office), which records who and when; the admin shows them.
+    readonly_fields = (
+        "planning_year", "title", "status", "created_by", "created_at", "submitted_by",
+        "submitted_at", "decided_by", "decided_at", "decision_note",
+    )  # fmt: skip
     inlines = [ProposalItemInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -337,7 +337,6 @@ def _link_demo_users(users: dict, kepala: Employee | None) -> None:
     )
     midwife.full_name = users["employee"].full_name
     midwife.user = users["employee"]
-    midwife.gender = Employee.Gender.FEMALE
     midwife.save(update_fields=["full_name", "user"])
     Employee.objects.filter(position__unit=kepala.position.unit).exclude(pk=kepala.pk).update(
         supervisor=kepala

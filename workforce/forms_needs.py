@@ -1,9 +1,18 @@
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workforce.models import AbkTask, AsnType, Kelurahan, PlanningYear, Sector
+from workforce.models import (
+    MAX_STANDARD_MINUTES,
+    MAX_YEARLY_VOLUME,
+    AsnType,
+    Kelurahan,
+    PlanningYear,
+    Sector,
+)
 from workforce.selectors.needs import SORTS
 
 
@@ -62,40 +71,55 @@ class NeedsFilterForm(forms.Form):
         return self.cleaned_data.get("year") or self.default_year
 
 
-class AbkTaskForm(forms.ModelForm):
-    class Meta:
-        model = AbkTask
-        fields = ["description", "output_unit", "yearly_volume", "standard_minutes"]
-        widgets = {
-            "yearly_volume": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
-            "standard_minutes": forms.NumberInput(
-                attrs={"min": "0.01", "step": "0.01", "inputmode": "decimal"}
-            ),
-        }
+class AbkTaskForm(forms.Form):
+    """One task row. A plain form, not a model form: saving replaces the sheet's tasks, so rows
+    carry no database ids that a concurrent save could invalidate."""
 
-    def clean_yearly_volume(self):
-        volume = self.cleaned_data["yearly_volume"]
-        if volume is not None and volume < 1:
-            raise forms.ValidationError(_("The volume must be at least 1 a year."))
-        return volume
+    description = forms.CharField(label=_("Task"), max_length=250)
+    output_unit = forms.CharField(label=_("Unit of output"), max_length=60)
+    yearly_volume = forms.IntegerField(
+        label=_("Volume a year"),
+        min_value=1,
+        max_value=MAX_YEARLY_VOLUME,
+        error_messages={"min_value": _("The volume must be at least 1 a year.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    standard_minutes = forms.DecimalField(
+        label=_("Standard time (minutes)"),
+        min_value=Decimal("0.01"),
+        max_value=MAX_STANDARD_MINUTES,
+        max_digits=8,
+        decimal_places=2,
+        localize=False,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
 
 
-class BaseAbkTaskFormSet(forms.BaseModelFormSet):
+class BaseAbkTaskFormSet(forms.BaseFormSet):
     def clean(self):
-        super().clean()
+        if any(self.errors):
+            return  # row errors are shown next to the fields first
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         descriptions = [f.cleaned_data["description"].strip().lower() for f in kept]
         if len(descriptions) != len(set(descriptions)):
             raise forms.ValidationError(_("Each task may appear only once on a sheet."))
 
 
-AbkTaskFormSet = forms.modelformset_factory(
-    AbkTask,
-    form=AbkTaskForm,
-    formset=BaseAbkTaskFormSet,
-    extra=2,
-    can_delete=True,
+AbkTaskFormSet = forms.formset_factory(
+    AbkTaskForm, formset=BaseAbkTaskFormSet, extra=2, can_delete=True
 )
+
+
+def abk_task_initial(tasks) -> list[dict]:
+    return [
+        {
+            "description": t.description,
+            "output_unit": t.output_unit,
+            "yearly_volume": t.yearly_volume,
+            "standard_minutes": t.standard_minutes,
+        }
+        for t in tasks
+    ]
 
 
 class AbkVersionForm(forms.Form):

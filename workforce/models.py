@@ -279,6 +279,7 @@ class Employee(models.Model):
             models.CheckConstraint(
                 condition=models.Q(start_date__gt=models.F("birth_date")),
                 name="employee_starts_after_birth",
+                violation_error_message=_("The start date must be after the birth date."),
             )
         ]
 
@@ -286,12 +287,27 @@ class Employee(models.Model):
         return f"{self.full_name} ({self.nip})"
 
     def clean(self):
-        """The NIP repeats the birth date, the gender and (for PPPK) a marker: they must agree."""
+        """The NIP repeats the birth date, the gender, the appointment month (or, for PPPK, a
+        marker and the year): they must agree with the other fields."""
         errors = {}
+        if self.start_date and self.birth_date and self.start_date <= self.birth_date:
+            errors["start_date"] = _("The start date must be after the birth date.")
         try:
             parts = parse_nip(self.nip)
         except ValidationError:
-            return  # the field validator already reports it
+            if errors:
+                raise ValidationError(errors) from None
+            return  # the field validator already reports the NIP itself
+        if self.start_date and "start_date" not in errors:
+            appointed = (parts.appointment_year, parts.appointment_month or 1)
+            started = (
+                self.start_date.year,
+                self.start_date.month if parts.appointment_month else 1,
+            )
+            if started < appointed:
+                errors["start_date"] = _(
+                    "The start date is before the appointment date in the NIP (digits 9–14)."
+                )
         if self.birth_date and parts.birth_date != self.birth_date:
             errors["birth_date"] = _("The birth date does not match digits 1–8 of the NIP.")
         if self.gender and parts.gender != self.gender:
@@ -300,8 +316,6 @@ class Employee(models.Model):
             errors["asn_type"] = _("A PPPK NIP has 21 in digits 13–14.")
         if self.asn_type == AsnType.PNS and parts.is_pppk:
             errors["asn_type"] = _("This NIP is a PPPK number (21 in digits 13–14).")
-        if self.start_date and self.birth_date and self.start_date <= self.birth_date:
-            errors["start_date"] = _("The start date must be after the birth date.")
         if errors:
             raise ValidationError(errors)
 
@@ -361,18 +375,30 @@ class AbkSheet(models.Model):
         return reverse("workforce:abk_edit", args=[self.position_id, self.planning_year.year])
 
 
+# Sane upper bounds: a task done ten million times a year, or one taking longer than a working
+# year, is a typing error (and would overflow the sums).
+MAX_YEARLY_VOLUME = 10_000_000
+MAX_STANDARD_MINUTES = Decimal("100000")
+
+
 class AbkTask(models.Model):
     sheet = models.ForeignKey(
         AbkSheet, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("ABK sheet")
     )
     description = models.CharField(_("task"), max_length=250)
     output_unit = models.CharField(_("unit of output"), max_length=60)
-    yearly_volume = models.PositiveIntegerField(_("volume a year"))
+    yearly_volume = models.PositiveIntegerField(
+        _("volume a year"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_YEARLY_VOLUME)],
+    )
     standard_minutes = models.DecimalField(
         _("standard time (minutes)"),
         max_digits=8,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[
+            MinValueValidator(Decimal("0.01")),
+            MaxValueValidator(MAX_STANDARD_MINUTES),
+        ],
     )
 
     class Meta:

@@ -6,10 +6,12 @@ G         gender: 1 male, 2 female
 NNN       sequence number, 001 upwards
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PPPK_MARKER = 21
@@ -31,7 +33,7 @@ class NipParts:
 def parse_nip(value: str) -> NipParts:
     """Split a NIP into its parts, or raise ValidationError saying what is wrong."""
     value = (value or "").strip()
-    if len(value) != 18 or not value.isdigit():
+    if not re.fullmatch(r"[0-9]{18}", value):
         raise ValidationError(
             _("A NIP has exactly 18 digits (you entered %(count)s characters)."),
             code="nip_length",
@@ -53,7 +55,7 @@ def parse_nip(value: str) -> NipParts:
             _("Digits 13–14 of the NIP must be the month of appointment (01–12), or 21 for PPPK."),
             code="nip_month",
         )
-    if year < birth.year + 18 or year > date.today().year + 1:
+    if year < birth.year + 18 or year > timezone.localdate().year + 1:
         raise ValidationError(
             _(
                 "Digits 9–12 of the NIP must be the year of appointment, at least 18 years "

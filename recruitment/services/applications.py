@@ -43,7 +43,12 @@ def application_start(*, user, formation: Formation) -> Application:
     eligibility = check_eligibility(profile, formation)
     if not eligibility.eligible:
         raise ApplicationError(" ".join(eligibility.reasons))
-    application = Application(applicant=user, period=formation.period, formation=formation)
+    application = Application(
+        applicant=user,
+        period=formation.period,
+        formation=formation,
+        budget_year=formation.period.year,
+    )
     application.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -51,8 +56,9 @@ def application_start(*, user, formation: Formation) -> Application:
     except IntegrityError:
         raise ApplicationError(
             _(
-                "You already have an application in this selection period. One applicant may "
-                "apply to one formation per period (PermenPANRB 6/2024)."
+                "You already have an application in this budget year. One applicant may apply "
+                "to one procurement type, one institution and one formation per year "
+                "(PermenPANRB 6/2024)."
             )
         ) from None
     _event(application, actor=user)

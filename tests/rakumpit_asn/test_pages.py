@@ -41,7 +41,12 @@ def test_it_switches_language_with_the_switcher_and_keeps_the_page(client):
 
 def test_it_shows_the_live_counts_on_the_home_page(client):
     response = client.get("/")
-    assert response.context["stats"] == {"kelurahan": 7, "sectors": 4}
+    assert response.context["stats"] == {
+        "kelurahan": 7,
+        "sectors": 4,
+        "open_formations": 0,
+        "open_places": 0,
+    }
 
 
 @pytest.mark.parametrize(

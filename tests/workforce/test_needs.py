@@ -64,15 +64,57 @@ def test_it_uses_the_wke_and_threshold_of_the_year():
     assert needs_positions(year).get(pk=position.pk).required == 1
 
 
-def test_it_agrees_with_the_python_rule_at_the_edges():
-    year = PlanningYearFactory(year=2026)
-    for minutes in (1, 37_499, 37_500, 74_999, 75_000, 112_499, 112_500, 149_999):
+@pytest.mark.parametrize(
+    ("wke", "threshold", "workloads"),
+    [
+        (75_000, "0.50", ["1", "37499.99", "37500", "74999.99", "75000", "112500", "149999.99"]),
+        # DOMAIN.md's 1,234 h variant with a threshold where floats go wrong
+        (74_040, "0.26", ["981770.40", "981770.39", "19250.40", "19250.39", "74040"]),
+        (72_000, "0.99", ["143999.99", "143280", "143279.99"]),
+    ],
+)
+def test_it_agrees_with_the_python_rule_at_the_edges(wke, threshold, workloads):
+    year = PlanningYearFactory(
+        year=2026, effective_minutes=wke, rounding_threshold=Decimal(threshold)
+    )
+    for minutes in workloads:
         position = PositionFactory()
         abk_with_minutes(position, year, [minutes])
         _exact, expected = abk_required_staff(
-            workload_minutes=Decimal(minutes), effective_minutes=75_000, threshold=Decimal("0.5")
+            workload_minutes=Decimal(minutes),
+            effective_minutes=wke,
+            threshold=Decimal(threshold),
         )
         assert needs_positions(year).get(pk=position.pk).required == expected, minutes
+
+
+def test_it_rounds_exactly_where_floating_point_would_not():
+    _exact, rounded = abk_required_staff(
+        workload_minutes=Decimal("981770.40"), effective_minutes=74_040, threshold=Decimal("0.26")
+    )
+    assert rounded == 14  # 13.26 people exactly: on the threshold rounds up
+
+
+def test_it_survives_the_largest_workload_the_form_accepts():
+    year = PlanningYearFactory(year=2026)
+    position = PositionFactory()
+    sheet = abk_with_minutes(position, year, [])
+    from workforce.models import MAX_STANDARD_MINUTES, MAX_YEARLY_VOLUME, AbkTask
+
+    for i in range(3):
+        AbkTask.objects.create(sheet=sheet, description=f"t{i}", output_unit="x",
+                               yearly_volume=MAX_YEARLY_VOLUME,
+                               standard_minutes=MAX_STANDARD_MINUTES)  # fmt: skip
+    row = needs_positions(year).get(pk=position.pk)
+    assert row.required == 3 * MAX_YEARLY_VOLUME * 100_000 // 75_000
+
+
+def test_it_counts_retirements_on_a_leap_day():
+    year = PlanningYearFactory(year=2028)
+    position = PositionFactory(retirement_age=58)
+    EmployeeFactory(position=position, birth_date=date(1975, 1, 10))  # retires Feb 2033
+    row = needs_positions(year, today=date(2028, 2, 29)).get(pk=position.pk)
+    assert row.retiring == 1  # the horizon is 28 Feb 2033, not an error
 
 
 def test_it_counts_shortages_and_surpluses_separately_per_sector_and_kelurahan():

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     DecimalField,
@@ -24,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Floor, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from workforce.models import (
@@ -73,7 +75,7 @@ def needs_positions(
     retiring (within five years), gap (required - current: above zero is a shortage) and
     has_sheet. The query count does not depend on the number of units or employees."""
     today = today or timezone.localdate()
-    horizon = today.replace(year=today.year + RETIREMENT_HORIZON_YEARS)
+    horizon = today + relativedelta(years=RETIREMENT_HORIZON_YEARS)  # 29 Feb -> 28 Feb
     workload = AbkTask.objects.filter(
         sheet__position=OuterRef("pk"), sheet__planning_year=planning_year
     ).order_by()
@@ -87,6 +89,9 @@ def needs_positions(
         Value(0, output_field=DecimalField(max_digits=16, decimal_places=2)),
     )
     holders = Employee.objects.filter(position=OuterRef("pk"), status__in=CURRENT_STATUSES)
+    wke_cents = planning_year.effective_minutes * 100
+    # threshold x WKE in hundredths of a minute: exact, since the threshold has two decimals.
+    threshold_cents = int(planning_year.rounding_threshold * wke_cents)
     queryset = (
         Position.objects.select_related("unit", "unit__sector", "unit__kelurahan")
         .annotate(
@@ -96,20 +101,23 @@ def needs_positions(
             ),
             required_exact=Cast(F("workload_minutes"), FloatField())
             / Value(float(planning_year.effective_minutes)),
+            # The rounding is done in exact integers (hundredths of a minute), so that the
+            # database and services.abk.abk_required_staff always agree.
+            workload_cents=Cast(F("workload_minutes") * Value(100), BigIntegerField()),
         )
         .annotate(
+            whole_people=Cast(F("workload_cents") / Value(wke_cents), BigIntegerField()),
+        )
+        .annotate(remainder_cents=F("workload_cents") - F("whole_people") * Value(wke_cents))
+        .annotate(
             required=Case(
-                When(workload_minutes__lte=0, then=Value(0)),
-                default=Greatest(
-                    Value(1),
-                    Cast(
-                        Floor(
-                            F("required_exact") + Value(1 - float(planning_year.rounding_threshold))
-                        ),
-                        IntegerField(),
-                    ),
+                When(workload_cents__lte=0, then=Value(0)),
+                When(
+                    remainder_cents__gte=Value(threshold_cents),
+                    then=Greatest(Value(1), F("whole_people") + Value(1)),
                 ),
-                output_field=IntegerField(),
+                default=Greatest(Value(1), F("whole_people")),
+                output_field=BigIntegerField(),
             ),
             current=_count(holders),
             retiring=_count(
@@ -139,6 +147,11 @@ class Totals:
     @property
     def gap(self) -> int:
         return self.required - self.current
+
+    @property
+    def surplus_as_gap(self) -> int:
+        """The surplus as a negative gap, for the shared gap badge."""
+        return -self.surplus
 
     def add(self, required: int, current: int, retiring: int) -> None:
         self.required += required
@@ -286,3 +299,14 @@ def abk_result(position: Position, planning_year: PlanningYear) -> dict:
         threshold=planning_year.rounding_threshold,
     )
     return {"workload_minutes": Decimal(workload), "exact": fraction, "required": rounded}
+
+
+def published_planning_year(up_to_year: int) -> PlanningYear | None:
+    """The latest planning year, not after the given one, that has ABK sheets: an empty year
+    created by a page visit on 1 January never replaces the published numbers."""
+    return (
+        PlanningYear.objects.filter(year__lte=up_to_year, abk_sheets__isnull=False)
+        .distinct()
+        .order_by("-year")
+        .first()
+    )

@@ -75,7 +75,10 @@ def abk_required_staff(
     at or above the threshold rounds up, below it down, and any workload needs at least one."""
     if workload_minutes <= 0:
         return Decimal(0), 0
-    exact = Decimal(workload_minutes) / Decimal(effective_minutes)
-    whole = int(exact)
-    rounded = whole + (1 if exact - whole >= threshold else 0)
+    workload = Decimal(workload_minutes)
+    exact = workload / Decimal(effective_minutes)
+    # Compare the remainder exactly (no rounding of the fraction), as the database does.
+    whole = int(workload // effective_minutes)
+    remainder = workload - whole * effective_minutes
+    rounded = whole + (1 if remainder >= threshold * effective_minutes else 0)
     return exact, max(1, rounded)

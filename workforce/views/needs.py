@@ -6,12 +6,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
 from workforce import charts, exports
-from workforce.forms_needs import AbkTaskFormSet, AbkVersionForm, NeedsFilterForm, planning_years
-from workforce.models import AbkTask, PlanningYear, Position, Unit
+from workforce.forms_needs import (
+    AbkTaskFormSet,
+    AbkVersionForm,
+    NeedsFilterForm,
+    abk_task_initial,
+    planning_years,
+)
+from workforce.models import PlanningYear, Position, Unit
 from workforce.selectors import needs as selectors
 from workforce.services import abk as abk_services
 from workforce.services.reference import planning_year_ensure
@@ -21,7 +28,9 @@ def _filtered_needs(request):
     """The filter form and the matching, sorted positions; shared by the map, chart and export."""
     today_year = timezone.localdate().year
     form = NeedsFilterForm(request.GET or None, years=planning_years(), default_year=today_year)
-    data = form.cleaned_data if form.is_valid() else {"year": today_year, "sort": "gap"}
+    form.is_valid()
+    # Keep every filter that is valid; an invalid one is shown as an error and ignored.
+    data = {"year": today_year, "sort": "gap", **getattr(form, "cleaned_data", {})}
     planning_year = planning_year_ensure(year=data.get("year") or today_year)
     positions = selectors.needs_positions(
         planning_year,
@@ -35,6 +44,7 @@ def _filtered_needs(request):
 
 
 @role_required(Role.HR)
+@require_GET
 def needs_map(request):
     form, planning_year, positions = _filtered_needs(request)
     page = Paginator(positions, 50).get_page(request.GET.get("page"))
@@ -82,6 +92,8 @@ def needs_chart(request, dimension):
 
 
 @role_required(Role.HR)
+@require_GET
+@never_cache  # it lists staff names
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit.objects.select_related("sector", "kelurahan"), pk=pk)
     _form, planning_year, _positions = _filtered_needs(request)
@@ -94,13 +106,14 @@ def unit_detail(request, pk):
 
 
 @role_required(Role.HR)
+@require_http_methods(["GET", "POST"])
 def abk_edit(request, position_pk, year):
     position = get_object_or_404(Position.objects.select_related("unit"), pk=position_pk)
     planning_year = get_object_or_404(PlanningYear, year=year)
-    sheet = position.abk_sheets.filter(planning_year=planning_year).first()
-    tasks = AbkTask.objects.filter(sheet=sheet) if sheet else AbkTask.objects.none()
+    sheet = selectors.abk_sheet_current(position, planning_year)
     version = AbkVersionForm(request.POST or None, initial={"version": sheet and sheet.version})
-    formset = AbkTaskFormSet(request.POST or None, queryset=tasks, prefix="tasks")
+    initial = abk_task_initial(sheet.tasks.all()) if sheet else []
+    formset = AbkTaskFormSet(request.POST or None, initial=initial, prefix="tasks")
     conflict = None
     if request.method == "POST" and version.is_valid() and formset.is_valid():
         try:
@@ -113,7 +126,7 @@ def abk_edit(request, position_pk, year):
             )
         except abk_services.AbkConflict as exc:
             conflict = selectors.abk_sheet_current(position, planning_year)
-            version = AbkVersionForm(initial={"version": conflict.version})
+            version = AbkVersionForm(initial={"version": conflict and conflict.version})
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The workload analysis has been saved."))
@@ -131,9 +144,9 @@ def abk_edit(request, position_pk, year):
     return render(request, "workforce/abk_form.html", context)
 
 
+@require_GET
 def public_summary(request):
-    today_year = timezone.localdate().year
-    planning_year = PlanningYear.objects.filter(year__lte=today_year).first()
+    planning_year = selectors.published_planning_year(timezone.localdate().year)
     summary = (
         selectors.needs_summary(selectors.needs_positions(planning_year)) if planning_year else None
     )

@@ -4,12 +4,13 @@ Administrator role) approves or rejects."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role, role_required
 from workforce.forms_proposals import PlanningYearForm, ProposalDecisionForm, ProposalForm
-from workforce.models import FormationProposal
+from workforce.models import FormationProposal, PlanningYear
 from workforce.selectors import proposals as selectors
 from workforce.services import proposals as services
 from workforce.services.reference import planning_year_ensure
@@ -27,7 +28,9 @@ def proposal_list(request):
 @role_required(Role.HR)
 def proposal_create(request):
     year_form = PlanningYearForm.from_query(request.GET)
-    planning_year = planning_year_ensure(year=year_form.chosen_year)
+    planning_year = PlanningYear.objects.filter(year=year_form.chosen_year).first()
+    if planning_year is None:  # only the current year is created on a visit, never any other
+        planning_year = planning_year_ensure(year=timezone.localdate().year)
     candidates = selectors.proposal_candidates(planning_year)
     form = ProposalForm(request.POST or None, planning_year=planning_year, candidates=candidates)
     if request.method == "POST" and form.is_valid():
@@ -64,10 +67,10 @@ def proposal_edit(request, pk):
                 proposal=proposal, items=form.item_inputs(), title=form.cleaned_data["title"]
             )
         except services.ProposalError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))  # re-shown with everything the user typed
         else:
             messages.success(request, _("The proposal has been saved."))
-        return redirect(proposal)
+            return redirect(proposal)
     context = {"form": form, "proposal": proposal, "planning_year": planning_year}
     return render(request, "workforce/proposal_form.html", context)
 

@@ -1,0 +1,326 @@
+"""Administration of recruitment. Periods, their document slots and formations are edited here
+as well as in HR's pages. Applications, their timeline, documents and notifications are read-only:
+they change only through the services, which check the rules, write the timeline and send the
+e-mails. The full NIK is never shown in a list."""
+
+from django.contrib import admin, messages
+from django.urls import NoReverseMatch
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from recruitment import models
+from recruitment.services.periods import (
+    formation_set_published,
+    period_add_default_documents,
+    period_set_published,
+)
+
+
+class ReadOnlyMixin:
+    """Visible to those with the view permission; changed only by the portal's services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _published_message(request, count: int, published: bool) -> None:
+    if published:
+        text = ngettext("%(count)s item published.", "%(count)s items published.", count)
+    else:
+        text = ngettext(
+            "%(count)s item withdrawn from publication.",
+            "%(count)s items withdrawn from publication.",
+            count,
+        )
+    messages.success(request, text % {"count": count})
+
+
+# --- periods and formations ---------------------------------------------------------------
+
+
+class DocumentRequirementInline(admin.TabularInline):
+    model = models.DocumentRequirement
+    extra = 0
+    fields = ("order", "slug", "name", "name_en", "file_format", "max_kb", "help_text")
+
+
+@admin.register(models.SelectionPeriod)
+class SelectionPeriodAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "year",
+        "procurement_type",
+        "registration_opens_at",
+        "registration_closes_at",
+        "registration_closed",
+        "is_published",
+    )
+    list_filter = ("procurement_type", "year", "is_published", "registration_closed")
+    search_fields = ("name", "description")
+    date_hierarchy = "registration_opens_at"
+    readonly_fields = ("registration_closed", "created_at")
+    inlines = [DocumentRequirementInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = (
+        (None, {"fields": ("name", "year", "procurement_type", "description", "is_published")}),
+        (
+            _("Timeline (WIB)"),
+            {
+                "fields": (
+                    ("registration_opens_at", "registration_closes_at"),
+                    "registration_closed",
+                    "admin_announcement_at",
+                    ("appeal_days", "appeal_answer_days"),
+                    ("exam_starts_on", "exam_ends_on"),
+                    "final_announcement_at",
+                )
+            },
+        ),
+        (_("Age limits"), {"fields": (("age_min", "age_max"), "age_reference_date")}),
+        (None, {"fields": ("created_at",)}),
+    )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            # After the inline rows, so that slots HR typed in are kept as typed.
+            period_add_default_documents(period=form.instance)
+
+    @admin.action(description=_("Publish the selected periods"))
+    def publish(self, request, queryset):
+        for period in queryset:
+            period_set_published(period=period, published=True)
+        _published_message(request, len(queryset), True)
+
+    @admin.action(description=_("Withdraw the selected periods from publication"))
+    def unpublish(self, request, queryset):
+        for period in queryset:
+            period_set_published(period=period, published=False)
+        _published_message(request, len(queryset), False)
+
+
+@admin.register(models.DocumentRequirement)
+class DocumentRequirementAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "period", "slug", "file_format", "max_kb", "order")
+    list_filter = ("file_format", "period")
+    search_fields = ("name", "name_en", "slug", "period__name")
+    list_select_related = ("period",)
+    autocomplete_fields = ("period",)
+
+
+@admin.register(models.Formation)
+class FormationAdmin(admin.ModelAdmin):
+    list_display = (
+        "position_name",
+        "unit_name",
+        "period",
+        "asn_type",
+        "category",
+        "quota",
+        "education_level",
+        "is_published",
+    )
+    list_filter = (
+        "is_published",
+        "asn_type",
+        "category",
+        "education_level",
+        "period",
+        "position__unit__sector",
+    )
+    search_fields = (
+        "position__name",
+        "position__unit__name",
+        "accepted_programmes",
+        "period__name",
+    )
+    list_select_related = ("period", "position", "position__unit")
+    autocomplete_fields = ("period", "position")
+    filter_horizontal = ("required_documents",)
+    readonly_fields = ("source_proposal_item", "created_at")
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description=_("position"), ordering="position__name")
+    def position_name(self, obj):
+        return obj.position.name
+
+    @admin.display(description=_("unit"), ordering="position__unit__name")
+    def unit_name(self, obj):
+        return obj.position.unit.name
+
+    @admin.action(description=_("Publish the selected formations"))
+    def publish(self, request, queryset):
+        for formation in queryset:
+            formation_set_published(formation=formation, published=True)
+        _published_message(request, len(queryset), True)
+
+    @admin.action(description=_("Withdraw the selected formations from publication"))
+    def unpublish(self, request, queryset):
+        for formation in queryset:
+            formation_set_published(formation=formation, published=False)
+        _published_message(request, len(queryset), False)
+
+
+# --- applicants and applications ----------------------------------------------------------
+
+
+@admin.register(models.ApplicantProfile)
+class ApplicantProfileAdmin(admin.ModelAdmin):
+    list_display = (
+        "name_on_ktp",
+        "user_email",
+        "nik_display",
+        "education_level",
+        "programme",
+        "graduation_year",
+        "updated_at",
+    )
+    list_filter = ("education_level", "gender", "accreditation")
+    # The NIK only by exact match: typing part of it must not list people.
+    search_fields = ("name_on_ktp", "user__email", "=nik")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+    readonly_fields = ("updated_at",)
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
+
+    @admin.display(description=_("NIK (masked)"))
+    def nik_display(self, obj):
+        return obj.nik_masked
+
+
+class ApplicationEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = models.ApplicationEvent
+    extra = 0
+    fields = ("at", "status", "note", "actor")
+    readonly_fields = fields
+    ordering = ("at", "pk")
+
+
+class DocumentInline(ReadOnlyMixin, admin.TabularInline):
+    model = models.Document
+    extra = 0
+    fields = ("requirement", "version", "is_current", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+    ordering = ("requirement__order", "-version")
+
+
+@admin.register(models.Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "applicant_name",
+        "applicant_email",
+        "formation_name",
+        "period",
+        "status",
+        "submitted_at",
+    )
+    list_filter = ("status", "period", "formation__asn_type", "formation__category")
+    search_fields = (
+        "registration_number",
+        "verification_code",
+        "applicant__email",
+        "applicant__applicant_profile__name_on_ktp",
+        "=applicant__applicant_profile__nik",
+    )
+    list_select_related = (
+        "applicant",
+        "applicant__applicant_profile",
+        "period",
+        "formation",
+        "formation__position",
+    )
+    date_hierarchy = "created_at"
+    inlines = [ApplicationEventInline, DocumentInline]
+
+    # Read-only: a status change must go through the services (timeline, e-mail, rules).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(
+        description=_("name on KTP"), ordering="applicant__applicant_profile__name_on_ktp"
+    )
+    def applicant_name(self, obj):
+        profile = getattr(obj.applicant, "applicant_profile", None)
+        return profile.name_on_ktp if profile else obj.applicant.full_name
+
+    @admin.display(description=_("e-mail"), ordering="applicant__email")
+    def applicant_email(self, obj):
+        return obj.applicant.email
+
+    @admin.display(description=_("formation"), ordering="formation__position__name")
+    def formation_name(self, obj):
+        return obj.formation.position.name
+
+
+@admin.register(models.ApplicationEvent)
+class ApplicationEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("application", "status", "at", "actor")
+    list_filter = ("status",)
+    search_fields = ("application__registration_number", "note")
+    list_select_related = ("application", "actor")
+    date_hierarchy = "at"
+
+
+@admin.register(models.Document)
+class DocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "application",
+        "requirement",
+        "version",
+        "is_current",
+        "content_type",
+        "size",
+        "uploaded_at",
+    )
+    list_filter = ("is_current", "content_type", "requirement__file_format")
+    search_fields = ("application__registration_number", "original_name", "sha256")
+    list_select_related = ("application", "requirement")
+    # The stored file is shown by name with a link through the checked download view, never
+    # by its storage URL.
+    fields = (
+        "application",
+        "requirement",
+        "version",
+        "is_current",
+        "download",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        try:
+            url = obj.get_absolute_url()
+        except NoReverseMatch:
+            return obj.file.name
+        return format_html('<a href="{}">{}</a>', url, obj.file.name)
+
+
+@admin.register(models.StatusNotification)
+class StatusNotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("application", "status", "sent_at")
+    list_filter = ("status",)
+    search_fields = ("application__registration_number", "application__applicant__email")
+    list_select_related = ("application",)
+    date_hierarchy = "sent_at"

@@ -1,0 +1,72 @@
+"""The public side: published formations of published periods, with their live counts."""
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from recruitment.models import Application, Formation
+
+FINALISED = Q(applications__status=Application.Status.SUBMITTED)
+
+
+def vacancy_list(
+    *,
+    period=None,
+    sector=None,
+    unit=None,
+    kelurahan=None,
+    asn_type=None,
+    education_level=None,
+    category=None,
+    search: str = "",
+) -> QuerySet[Formation]:
+    queryset = (
+        Formation.objects.filter(is_published=True, period__is_published=True)
+        .select_related(
+            "period",
+            "position",
+            "position__unit",
+            "position__unit__sector",
+            "position__unit__kelurahan",
+        )
+        .annotate(finalised=Count("applications", filter=FINALISED))
+        .order_by("-period__registration_opens_at", "position__unit__name", "position__name")
+    )
+    filters = {
+        "period": period,
+        "position__unit__sector": sector,
+        "position__unit": unit,
+        "position__unit__kelurahan": kelurahan,
+        "asn_type": asn_type or None,
+        "education_level": education_level or None,
+        "category": category or None,
+    }
+    queryset = queryset.filter(**{k: v for k, v in filters.items() if v is not None})
+    if search:
+        queryset = queryset.filter(
+            Q(position__name__icontains=search) | Q(position__unit__name__icontains=search)
+        )
+    return queryset
+
+
+def vacancy_get(pk: int) -> Formation:
+    queryset = (
+        Formation.objects.filter(is_published=True, period__is_published=True)
+        .select_related(
+            "period",
+            "position",
+            "position__unit",
+            "position__unit__sector",
+            "position__unit__kelurahan",
+        )
+        .prefetch_related("required_documents")
+        .annotate(finalised=Count("applications", filter=FINALISED))
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def applications_of(user) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applicant=user)
+        .select_related("period", "formation", "formation__position", "formation__position__unit")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,369 @@
+"""The applicant's documents: check what an upload really is, then keep it as a new version.
+
+Nothing about an upload is trusted: not its name, not the browser's content type, not its
+declared size. The bytes decide. JPEGs are decoded and saved afresh with Pillow, which drops EXIF
+(GPS position, camera serial) and anything appended after the image; PDFs must parse and must not
+look like a web page to a browser that sniffs. Accepted files get a server-generated name in
+private storage; refused ones are never written anywhere."""
+
+import hashlib
+import io
+import logging
+import re
+import secrets
+import warnings
+from dataclasses import dataclass
+
+import filetype
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+
+from recruitment.models import Application, Document, DocumentRequirement
+from recruitment.services.applications import ApplicationError, _ensure_open
+
+logger = logging.getLogger(__name__)
+
+Format = DocumentRequirement.Format
+
+READ_CHUNK = 64 * 1024
+# Quality steps for the re-encoded JPEG: the first that fits the slot's limit wins.
+JPEG_QUALITIES = (85, 80, 75, 70, 65, 60)
+# A photo for a 200 KB slot never needs more; bigger dimensions are a decompression bomb.
+JPEG_MAX_PIXELS = 40_000_000
+# Browsers sniff the first 1445 bytes (WHATWG MIME sniffing); look a little further.
+SNIFF_BYTES = 2048
+HTML_MARKERS = (
+    b"<!doctype",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<iframe",
+    b"<svg",
+    b"<object",
+    b"<embed",
+    b"<meta",
+    b"<a href",
+    b"javascript:",
+)
+PDF_SCRIPT = re.compile(rb"/(?:JavaScript|JS)\b")
+EXECUTABLE_MIMES = {
+    "application/x-msdownload",  # Windows PE (MZ)
+    "application/x-executable",  # ELF
+    "application/x-mach-binary",
+    "application/x-sh",
+    "application/x-shockwave-flash",
+}
+CONTENT_TYPES = {Format.JPEG: ("jpg", "image/jpeg"), Format.PDF: ("pdf", "application/pdf")}
+CONTENT_TYPE_BY_EXTENSION = dict(CONTENT_TYPES.values())
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    data: bytes
+    extension: str
+    content_type: str
+
+
+def document_upload(
+    *, application: Application, requirement: DocumentRequirement, uploaded_file, user
+) -> Document:
+    """Store a new version of one document slot and make it the current one.
+
+    Refusals raise ApplicationError with the reason; they change nothing, so the earlier valid
+    version stays current. The heavy checks run before the application row is locked."""
+    if application.applicant_id != user.pk:
+        raise ApplicationError(_("Only the applicant can upload documents to an application."))
+    if requirement.period_id != application.period_id:
+        raise ApplicationError(_("This document does not belong to the application's selection."))
+    _ensure_editable(application)
+    try:
+        checked = check_document(uploaded_file, requirement)
+    except ApplicationError as refusal:
+        logger.info(
+            "document refused: application=%s slot=%s reason=%s",
+            application.pk,
+            requirement.slug,
+            refusal,
+        )
+        raise
+    return _store(
+        application=application,
+        requirement=requirement,
+        checked=checked,
+        original_name=clean_original_name(getattr(uploaded_file, "name", "") or ""),
+    )
+
+
+def document_open(document: Document) -> File:
+    """The stored file, opened for reading, for a streaming response (the caller closes it)."""
+    return document.file.storage.open(document.file.name, "rb")
+
+
+def document_content_type(document: Document) -> str:
+    """From the stored file's own extension: what we checked, not what the browser said."""
+    return CONTENT_TYPE_BY_EXTENSION[document.extension]
+
+
+def document_filename(document: Document) -> str:
+    """A download name built from our own values only, e.g. RKP-2026-000042-ijazah-v3.pdf."""
+    application = document.application
+    reference = application.registration_number or f"application-{application.pk}"
+    return f"{reference}-{document.requirement.slug}-v{document.version}.{document.extension}"
+
+
+def clean_original_name(name: str) -> str:
+    """The name as the applicant knows it, for display only: no folders, no control characters."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:200]
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def check_document(uploaded_file, requirement: DocumentRequirement) -> CheckedFile:
+    """Read at most one byte past the limit, then check the content against the slot's format."""
+    limit = requirement.max_bytes
+    # Django counts an UploadedFile's size from the bytes it received, not from the browser's
+    # claim; the view's upload handler hands over an oversize file as an empty stand-in.
+    declared = getattr(uploaded_file, "size", None)
+    if declared and declared > limit:
+        raise _too_large(requirement, declared)
+    data = _read_at_most(uploaded_file, limit + 1)
+    if not data:
+        raise ApplicationError(_("The file is empty. Choose the file again and upload it."))
+    if len(data) > limit:
+        raise _too_large(requirement, None)
+    if requirement.file_format == Format.JPEG:
+        return _check_jpeg(data, requirement)
+    return _check_pdf(data)
+
+
+def _read_at_most(uploaded_file, size: int) -> bytes:
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
+    buffer = bytearray()
+    while len(buffer) < size:
+        chunk = uploaded_file.read(min(READ_CHUNK, size - len(buffer)))
+        if not chunk:
+            break
+        buffer += chunk
+    return bytes(buffer)
+
+
+def _too_large(requirement: DocumentRequirement, size: int | None) -> ApplicationError:
+    if size is None:
+        return ApplicationError(
+            _("The file is larger than the limit of %(limit)s KB for this document.")
+            % {"limit": requirement.max_kb}
+        )
+    return ApplicationError(
+        _("The file is %(size)s KB; the limit for this document is %(limit)s KB.")
+        % {"size": _kb(size), "limit": requirement.max_kb}
+    )
+
+
+def _kb(size: int) -> int:
+    return -(-size // 1024)  # rounded up: 200.1 KB must not read as "200 KB"
+
+
+def _wrong_type(data: bytes, expected: str) -> ApplicationError:
+    """Say what the file really is, whatever its name claims."""
+    kind = filetype.guess(data)
+    if kind is not None and kind.mime in EXECUTABLE_MIMES:
+        return ApplicationError(
+            _("This file is a program, not a %(expected)s document. Programs are never accepted.")
+            % {"expected": expected}
+        )
+    if _looks_like_html(data):
+        return ApplicationError(
+            _("This file is a web page (HTML), not a %(expected)s document.")
+            % {"expected": expected}
+        )
+    if kind is not None:
+        return ApplicationError(
+            _("This file is a %(found)s file, not a %(expected)s, whatever its name says.")
+            % {"found": kind.extension.upper(), "expected": expected}
+        )
+    return ApplicationError(
+        _("This file is not a %(expected)s: its content does not match, whatever its name says.")
+        % {"expected": expected}
+    )
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:SNIFF_BYTES].lower()
+    return any(marker in head for marker in HTML_MARKERS)
+
+
+def _check_jpeg(data: bytes, requirement: DocumentRequirement) -> CheckedFile:
+    kind = filetype.guess(data)
+    if kind is None or kind.mime != "image/jpeg":
+        raise _wrong_type(data, "JPEG")
+    unreadable = ApplicationError(
+        _("The photo could not be read. It may be damaged; take or save it again as a JPEG.")
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between 89 and 179 megapixels; our own, lower limit decides.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                # MPO: the multi-picture JPEG that many phone cameras write.
+                if probe.format not in {"JPEG", "MPO"}:
+                    raise unreadable
+                if probe.width * probe.height > JPEG_MAX_PIXELS:
+                    raise _too_many_pixels(probe.width, probe.height)
+                probe.verify()
+            # verify() leaves the image unusable: open again to decode every pixel.
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                pixels = _upright(image).convert("RGB")
+    except ApplicationError:
+        raise
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(None, None) from None
+    except Exception:  # Pillow raises many kinds of errors for broken or hostile files
+        raise unreadable from None
+    for quality in JPEG_QUALITIES:
+        output = io.BytesIO()
+        # No exif=, no icc_profile=: the fresh file carries the pixels and nothing else.
+        pixels.save(output, format="JPEG", quality=quality, optimize=True)
+        if output.tell() <= requirement.max_bytes:
+            extension, content_type = CONTENT_TYPES[Format.JPEG]
+            return CheckedFile(output.getvalue(), extension, content_type)
+    raise ApplicationError(
+        _("Even after compression the photo is over %(limit)s KB. Reduce its dimensions "
+          "(for example to 600 × 800 pixels) and try again.")
+        % {"limit": requirement.max_kb}
+    )  # fmt: skip
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Phone photos stand the right way up only through their EXIF orientation, which the fresh
+    file drops: turn the pixels instead. A broken EXIF block is no reason to refuse the photo."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:
+        return image
+
+
+def _too_many_pixels(width: int | None, height: int | None) -> ApplicationError:
+    if width is None:
+        return ApplicationError(
+            _("The photo's dimensions are too large to process. Make it smaller and try again.")
+        )
+    return ApplicationError(
+        _("The photo is %(width)s × %(height)s pixels, too large to process. Make it smaller "
+          "and try again.")
+        % {"width": width, "height": height}
+    )  # fmt: skip
+
+
+def _check_pdf(data: bytes) -> CheckedFile:
+    kind = filetype.guess(data)
+    if kind is None or kind.mime != "application/pdf":
+        raise _wrong_type(data, "PDF")
+    if _looks_like_html(data):
+        # A polyglot: a browser that sniffs would run it as a web page.
+        raise ApplicationError(
+            _("The PDF contains web-page code (HTML or script) and was refused. Save or print "
+              "the document again as a PDF.")
+        )  # fmt: skip
+    unreadable = ApplicationError(
+        _("The PDF could not be read. It may be damaged; save or print it again as a PDF.")
+    )
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ApplicationError(
+                _("The PDF is protected with a password (encrypted). Upload it without one.")
+            )
+        if len(reader.pages) < 1:
+            raise ApplicationError(_("The PDF has no pages."))
+        has_script = _pdf_has_script(reader)
+    except ApplicationError:
+        raise
+    except Exception:  # pypdf raises many kinds of errors for broken or hostile files
+        raise unreadable from None
+    if has_script or PDF_SCRIPT.search(data):
+        raise ApplicationError(
+            _("The PDF contains scripts (JavaScript) and was refused. Save or print the "
+              "document again as a plain PDF.")
+        )  # fmt: skip
+    extension, content_type = CONTENT_TYPES[Format.PDF]
+    return CheckedFile(data, extension, content_type)
+
+
+def _pdf_has_script(reader: PdfReader) -> bool:
+    """Scripts the catalog runs or names, even inside compressed object streams (which the raw
+    byte search cannot see)."""
+    root = reader.trailer["/Root"]
+    names = root.get("/Names")
+    if names is not None and "/JavaScript" in names.get_object():
+        return True
+    action = root.get("/OpenAction")
+    action = action.get_object() if action is not None else None
+    if isinstance(action, dict) and action.get("/S") == "/JavaScript":
+        return True
+    return "/AA" in root  # document-level "additional actions"
+
+
+# --- storing ---------------------------------------------------------------------------------
+
+
+def _ensure_editable(application: Application) -> None:
+    if application.status == Application.Status.SUBMITTED:
+        raise ApplicationError(
+            _("You have finalised this application; its documents can no longer be changed.")
+        )
+    if application.status != Application.Status.DRAFT:
+        raise ApplicationError(
+            _("This application has been withdrawn; its documents can no longer be changed.")
+        )
+    _ensure_open(application.formation)
+
+
+@transaction.atomic
+def _store(
+    *,
+    application: Application,
+    requirement: DocumentRequirement,
+    checked: CheckedFile,
+    original_name: str,
+) -> Document:
+    # The row lock serialises uploads to one application: two parallel uploads to the same slot
+    # get versions n+1 and n+2, and exactly one of them is current.
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("formation__period")
+        .get(pk=application.pk)
+    )
+    _ensure_editable(locked)  # the applicant may have finalised while we were checking
+    slot_documents = Document.objects.filter(application=locked, requirement=requirement)
+    version = (slot_documents.aggregate(last=Max("version"))["last"] or 0) + 1
+    slot_documents.filter(is_current=True).update(is_current=False)
+    document = Document(
+        application=locked,
+        requirement=requirement,
+        version=version,
+        is_current=True,
+        token=secrets.token_hex(16),
+        extension=checked.extension,
+        original_name=original_name or f"{requirement.slug}.{checked.extension}",
+        content_type=checked.content_type,
+        size=len(checked.data),
+        sha256=hashlib.sha256(checked.data).hexdigest(),
+    )
+    document.file.save("upload", ContentFile(checked.data), save=False)  # name from upload_to
+    try:
+        document.full_clean(validate_unique=False, validate_constraints=False)
+        document.save()
+    except Exception:
+        document.file.storage.delete(document.file.name)  # no row, no file
+        raise
+    return document

@@ -1,0 +1,25 @@
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from accounts.services import user_assign_roles
+from recruitment.models import ApplicantProfile, Application
+from recruitment.services.applications import ApplicationError
+
+
+def profile_is_locked(user) -> bool:
+    """After finalising, the committee screens what was sent: the profile no longer changes."""
+    return Application.objects.filter(applicant=user, status=Application.Status.SUBMITTED).exists()
+
+
+@transaction.atomic
+def applicant_profile_save(*, profile: ApplicantProfile) -> ApplicantProfile:
+    """Save the profile; whoever completes one becomes an applicant."""
+    if profile_is_locked(profile.user):
+        raise ApplicationError(
+            _("Your application has been finalised, so your profile can no longer change.")
+        )
+    profile.full_clean()
+    profile.save()
+    user_assign_roles(user=profile.user, roles=[Role.APPLICANT])
+    return profile

@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from recruitment import access
+from recruitment.forms_applicant import ApplicantProfileForm, FinaliseForm, WithdrawForm
+from recruitment.models import ApplicantProfile
+from recruitment.selectors import vacancies as selectors
+from recruitment.services import applications as services
+from recruitment.services.profiles import applicant_profile_save, profile_is_locked
+
+
+@login_required
+def profile(request):
+    instance = ApplicantProfile.objects.filter(user=request.user).first()
+    instance = instance or ApplicantProfile(user=request.user)
+    form = ApplicantProfileForm(request.POST or None, instance=instance)
+    locked = profile_is_locked(request.user)
+    if request.method == "POST" and not locked and form.is_valid():
+        try:
+            applicant_profile_save(profile=form.instance)
+        except services.ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your applicant profile has been saved."))
+            return redirect(request.GET.get("next") or "recruitment:application_list")
+    return render(request, "recruitment/profile_form.html", {"form": form, "locked": locked})
+
+
+@login_required
+@require_POST
+def apply(request, pk):
+    formation = selectors.vacancy_get(pk)
+    try:
+        application = services.application_start(user=request.user, formation=formation)
+    except services.ApplicationError as exc:
+        messages.error(request, str(exc))
+        return redirect(formation.get_absolute_url())
+    messages.success(request, _("Your draft application is open. Upload your documents next."))
+    return redirect(application.get_absolute_url())
+
+
+@login_required
+def application_list(request):
+    context = {"applications": selectors.applications_of(request.user)}
+    return render(request, "recruitment/application_list.html", context)
+
+
+@login_required
+def application_detail(request, pk):
+    from recruitment.selectors.documents import document_slots
+
+    application = access.application_for_user(request.user, pk)
+    context = {
+        "application": application,
+        "events": application.events.select_related("actor"),
+        "slots": document_slots(application),
+        "missing": services.missing_documents(application),
+        "is_owner": application.applicant_id == request.user.pk,
+        "registration_open": application.period.is_registration_open(),
+        "finalise_form": FinaliseForm(),
+        "withdraw_form": WithdrawForm(),
+    }
+    return render(request, "recruitment/application_detail.html", context)
+
+
+@login_required
+@require_POST
+def application_finalise(request, pk):
+    application = access.own_application(request.user, pk)
+    form = FinaliseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["confirm"][0])
+        return redirect(application.get_absolute_url())
+    try:
+        services.application_finalise(application=application, user=request.user)
+    except services.ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your registration is complete. Download your card below."))
+    return redirect(application.get_absolute_url())
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    application = access.own_application(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["confirm"][0])
+        return redirect(application.get_absolute_url())
+    try:
+        services.application_withdraw(
+            application=application, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect(application.get_absolute_url())

@@ -1,0 +1,291 @@
+"""HR's pages: selection periods, their formations (by hand or from an approved workforce
+proposal), publication, and each formation's applications with an Excel export."""
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from accounts.roles import Role, role_required
+from recruitment.forms_hr import (
+    ApplicationFilterForm,
+    FormationForm,
+    FromProposalForm,
+    PeriodForm,
+    PublishForm,
+)
+from recruitment.selectors import hr as selectors
+from recruitment.services import periods as services
+from workforce.models import FormationProposal
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- periods ------------------------------------------------------------------------------
+
+
+@role_required(Role.HR)
+def hr_period_list(request):
+    page = Paginator(selectors.period_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "recruitment/hr_period_list.html", {"page": page})
+
+
+@role_required(Role.HR)
+def hr_period_create(request):
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.period_create(**form.cleaned_data)
+        except services.PeriodError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("The selection period has been created. Nobody sees it until you publish it."),
+            )
+            return redirect("recruitment:hr_period_detail", period.pk)
+    return render(request, "recruitment/hr_period_form.html", {"form": form})
+
+
+@role_required(Role.HR)
+def hr_period_edit(request, pk):
+    period = selectors.period_get(pk)
+    form = PeriodForm(request.POST or None, period=period)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_update(period=period, **form.cleaned_data)
+        except services.PeriodError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The selection period has been saved."))
+            return redirect("recruitment:hr_period_detail", period.pk)
+    return render(request, "recruitment/hr_period_form.html", {"form": form, "period": period})
+
+
+@role_required(Role.HR)
+def hr_period_detail(request, pk):
+    period = selectors.period_get(pk)
+    context = {
+        "period": period,
+        "formations": selectors.period_formations(period),
+        "statuses": selectors.hr_status_choices(),
+        "proposal_form": FromProposalForm(proposals=selectors.approved_proposals()),
+    }
+    return render(request, "recruitment/hr_period_detail.html", context)
+
+
+@role_required(Role.HR)
+@require_POST
+def hr_period_publish(request, pk):
+    period = selectors.period_get(pk)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    services.period_set_published(period=period, published=form.cleaned_data["published"])
+    if period.is_published:
+        messages.success(request, _("The selection period is published."))
+    else:
+        messages.success(request, _("The selection period is no longer published."))
+    return redirect("recruitment:hr_period_detail", period.pk)
+
+
+# --- formations ---------------------------------------------------------------------------
+
+
+@role_required(Role.HR)
+def hr_formation_create(request, pk):
+    period = selectors.period_get(pk)
+    form = FormationForm(request.POST or None, period=period)
+    if request.method == "POST" and form.is_valid():
+        try:
+            formation = services.formation_create(period=period, **form.service_kwargs())
+        except services.PeriodError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("The formation has been created. Nobody sees it until you publish it."),
+            )
+            return redirect(_formation_anchor(formation))
+    context = {"form": form, "period": period}
+    return render(request, "recruitment/hr_formation_form.html", context)
+
+
+@role_required(Role.HR)
+def hr_formation_edit(request, pk):
+    formation = selectors.formation_get(pk)
+    form = FormationForm(request.POST or None, period=formation.period, formation=formation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.formation_update(formation=formation, **form.service_kwargs())
+        except services.PeriodError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The formation has been saved."))
+            return redirect(_formation_anchor(formation))
+    context = {"form": form, "period": formation.period, "formation": formation}
+    return render(request, "recruitment/hr_formation_form.html", context)
+
+
+@role_required(Role.HR)
+@require_POST
+def hr_formation_publish(request, pk):
+    formation = selectors.formation_get(pk)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    services.formation_set_published(formation=formation, published=form.cleaned_data["published"])
+    if formation.is_published:
+        messages.success(request, _("The formation is published."))
+    else:
+        messages.success(request, _("The formation is no longer published."))
+    return redirect(_formation_anchor(formation))
+
+
+@role_required(Role.HR)
+@require_POST
+def hr_formations_from_proposal(request, pk):
+    period = selectors.period_get(pk)
+    # Any proposal is accepted here, so that a refused one gets the service's reason.
+    form = FromProposalForm(request.POST, proposals=FormationProposal.objects.all())
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("proposal", [])))
+        return redirect("recruitment:hr_period_detail", period.pk)
+    try:
+        created = services.formations_from_proposal(
+            proposal=form.cleaned_data["proposal"], period=period, user=request.user
+        )
+    except services.PeriodError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _from_proposal_message(len(created)))
+    return redirect("recruitment:hr_period_detail", period.pk)
+
+
+# --- applications -------------------------------------------------------------------------
+
+
+@role_required(Role.HR)
+def hr_application_list(request, pk):
+    formation = selectors.formation_get(pk)
+    form = ApplicationFilterForm(request.GET or None)
+    applications = selectors.formation_applications(formation, **form.filters())
+    status_counts = selectors.formation_status_counts(formation)
+    context = {
+        "formation": formation,
+        "period": formation.period,
+        "form": form,
+        "page": Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page")),
+        "status_counts": status_counts,
+        "total": sum(item.count for item in status_counts),
+        "querystring": _without_page(request),
+    }
+    return render(request, "recruitment/hr_application_list.html", context)
+
+
+@role_required(Role.HR)
+@require_GET
+def hr_application_export(request, pk):
+    formation = selectors.formation_get(pk)
+    form = ApplicationFilterForm(request.GET or None)
+    applications = selectors.formation_applications(formation, **form.filters())
+    response = HttpResponse(_applications_workbook(formation, applications), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="pelamar-{formation.pk}.xlsx"'
+    return response
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _formation_anchor(formation) -> str:
+    url = reverse("recruitment:hr_period_detail", args=[formation.period_id])
+    return f"{url}#formation-{formation.pk}"
+
+
+def _from_proposal_message(created: int) -> str:
+    if not created:
+        return _(
+            "No new formations: every item of this proposal already has a formation in this "
+            "period, or is of an ASN type this period does not recruit."
+        )
+    return ngettext(
+        "%(count)s formation has been created from the proposal. Review it and publish it.",
+        "%(count)s formations have been created from the proposal. Review them and publish them.",
+        created,
+    ) % {"count": created}
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _cell(value):
+    """Applicants type their own names: text that a spreadsheet would run as a formula is
+    written as plain text (OWASP CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _applications_workbook(formation, applications) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Applicants")[:31]
+    sheet.append([_cell(f"{formation.position.name} · {formation.position.unit.name}")])
+    sheet.append([_cell(str(formation.period))])
+    headers = [
+        _("Registration number"),
+        _("Name on KTP"),
+        _("NIK (masked)"),
+        _("Education level"),
+        _("Study programme"),
+        _("Institution"),
+        _("GPA"),
+        _("Status"),
+        _("Finalised at (WIB)"),
+    ]
+    sheet.append(headers)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    wib = timezone.get_default_timezone()
+    for application in applications.iterator(chunk_size=2000):
+        profile = getattr(application.applicant, "applicant_profile", None)
+        submitted = application.submitted_at
+        sheet.append(
+            [
+                _cell(application.registration_number or ""),
+                _cell(profile.name_on_ktp if profile else application.applicant.full_name),
+                profile.nik_masked if profile else "",
+                profile.get_education_level_display() if profile else "",
+                _cell(profile.programme) if profile else "",
+                _cell(profile.institution) if profile else "",
+                float(profile.gpa) if profile else None,
+                str(
+                    selectors.HR_STATUS_LABELS.get(
+                        application.status, application.get_status_display()
+                    )
+                ),
+                timezone.localtime(submitted, wib).replace(tzinfo=None) if submitted else None,
+            ]
+        )
+    for index, width in enumerate([22, 30, 20, 24, 28, 30, 8, 30, 18], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for cell in sheet["I"][3:]:
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    sheet.freeze_panes = "A4"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,46 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from recruitment.forms_applicant import VacancyFilterForm
+from recruitment.models import ApplicantProfile, Application
+from recruitment.selectors import vacancies as selectors
+from recruitment.selectors.eligibility import check_eligibility
+
+
+def vacancy_list(request):
+    form = VacancyFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    formations = selectors.vacancy_list(
+        period=filters.get("period"),
+        sector=filters.get("sector"),
+        kelurahan=filters.get("kelurahan"),
+        asn_type=filters.get("asn_type"),
+        education_level=filters.get("education_level"),
+        category=filters.get("category"),
+        search=filters.get("q", ""),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": Paginator(formations, 20).get_page(request.GET.get("page")),
+        "querystring": query.urlencode(),
+    }
+    return render(request, "recruitment/vacancy_list.html", context)
+
+
+def vacancy_detail(request, pk):
+    formation = selectors.vacancy_get(pk)
+    eligibility = own = None
+    if request.user.is_authenticated:
+        profile = ApplicantProfile.objects.filter(user=request.user).first()
+        eligibility = check_eligibility(profile, formation)
+        own = Application.objects.filter(applicant=request.user, period=formation.period).first()
+    context = {
+        "formation": formation,
+        "period": formation.period,
+        "eligibility": eligibility,
+        "own_application": own,
+        "registration_open": formation.period.is_registration_open(),
+    }
+    return render(request, "recruitment/vacancy_detail.html", context)

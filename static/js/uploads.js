@@ -1,0 +1,204 @@
+// Document uploads: instant feedback on type and size before anything is sent, then an upload
+// with a progress bar that swaps in the slot the server renders back.
+// Progressive enhancement only: without this file the form posts normally and the page comes
+// back with a message. Every text comes from the form's data-msg-* attributes, translated on the
+// server, so nothing here depends on the language. The server checks every file again anyway.
+(function () {
+  "use strict";
+
+  if (!window.FormData || !window.XMLHttpRequest || !("upload" in new XMLHttpRequest())) {
+    return; // old browser: the plain form still works
+  }
+
+  // The first bytes of each accepted format (the server checks the same "magic numbers").
+  var SIGNATURES = {
+    jpeg: [0xff, 0xd8, 0xff],
+    pdf: [0x25, 0x50, 0x44, 0x46] // "%PDF"
+  };
+  var FORM = "form[data-upload-form]";
+
+  function fill(text, values) {
+    return (text || "").replace(/\{(\w+)\}/g, function (match, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : match;
+    });
+  }
+
+  function kb(bytes) {
+    return Math.ceil(bytes / 1024);
+  }
+
+  function parts(form) {
+    return {
+      input: form.querySelector("input[type=file]"),
+      feedback: form.querySelector(".upload-feedback"),
+      progress: form.querySelector(".upload-progress"),
+      button: form.querySelector("button[type=submit]")
+    };
+  }
+
+  function say(form, text, state) {
+    var p = parts(form);
+    p.feedback.textContent = text;
+    p.feedback.classList.toggle("text-danger", state === "error");
+    p.feedback.classList.toggle("text-success", state === "ok");
+    p.input.classList.toggle("is-invalid", state === "error");
+    p.input.setCustomValidity(state === "error" ? text : "");
+  }
+
+  function accepted(file, accept) {
+    var name = file.name.toLowerCase();
+    var type = (file.type || "").toLowerCase();
+    return accept.split(",").some(function (token) {
+      token = token.trim().toLowerCase();
+      if (!token) {
+        return false;
+      }
+      if (token.charAt(0) === ".") {
+        return name.slice(-token.length) === token;
+      }
+      if (token.slice(-2) === "/*") {
+        return type.indexOf(token.slice(0, -1)) === 0;
+      }
+      return type === token;
+    });
+  }
+
+  // Reads the first bytes only: a renamed web page or program is caught before it is sent.
+  function sniff(file, format, done) {
+    var signature = SIGNATURES[format];
+    if (!signature || !window.FileReader) {
+      done(true);
+      return;
+    }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var bytes = new Uint8Array(reader.result);
+      done(signature.every(function (value, i) {
+        return bytes[i] === value;
+      }));
+    };
+    reader.onerror = function () {
+      done(true); // cannot tell here: let the server decide
+    };
+    reader.readAsArrayBuffer(file.slice(0, signature.length));
+  }
+
+  function check(form, then) {
+    var p = parts(form);
+    var file = p.input.files && p.input.files[0];
+    var max = parseInt(p.input.getAttribute("data-max-bytes"), 10);
+    p.input.setCustomValidity("");
+    if (!file) {
+      say(form, "", null);
+      then(false);
+      return;
+    }
+    if (file.size === 0) {
+      say(form, form.getAttribute("data-msg-empty"), "error");
+      then(false);
+      return;
+    }
+    if (!accepted(file, p.input.accept)) {
+      say(form, form.getAttribute("data-msg-type"), "error");
+      then(false);
+      return;
+    }
+    if (max && file.size > max) {
+      say(form, fill(form.getAttribute("data-msg-size"), { size: kb(file.size) }), "error");
+      then(false);
+      return;
+    }
+    sniff(file, p.input.getAttribute("data-format"), function (ok) {
+      if (!ok) {
+        say(form, form.getAttribute("data-msg-type"), "error");
+      } else {
+        say(form, fill(form.getAttribute("data-msg-ready"), { size: kb(file.size) }), "ok");
+      }
+      then(ok);
+    });
+  }
+
+  function swap(slot, html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html.trim();
+    var fresh = holder.content.querySelector("[data-upload-slot]");
+    if (!slot || !fresh) {
+      return false;
+    }
+    slot.replaceWith(fresh);
+    var notice = fresh.querySelector("[data-upload-notice]");
+    if (notice) {
+      notice.focus(); // the button that had the focus is gone; read out the outcome instead
+    }
+    return true;
+  }
+
+  function upload(form) {
+    var p = parts(form);
+    var slot = form.closest("[data-upload-slot]");
+    var data = new FormData(form);
+    var xhr = new XMLHttpRequest();
+
+    function failed() {
+      form.removeAttribute("aria-busy");
+      p.button.disabled = false;
+      p.progress.hidden = true;
+      say(form, form.getAttribute("data-msg-failed"), "error");
+      p.input.setCustomValidity(""); // let the applicant simply try again
+    }
+
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+    xhr.upload.addEventListener("progress", function (event) {
+      if (event.lengthComputable) {
+        var percent = Math.round((event.loaded / event.total) * 100);
+        p.progress.value = percent;
+        p.feedback.textContent = fill(form.getAttribute("data-msg-progress"), {
+          percent: percent + "%"
+        });
+      }
+    });
+    xhr.upload.addEventListener("load", function () {
+      p.progress.value = 100;
+      say(form, form.getAttribute("data-msg-checking"), null);
+    });
+    xhr.addEventListener("load", function () {
+      // Only our own fragment is swapped in (not, say, a login page after a lost session).
+      if (xhr.getResponseHeader("X-Upload-Fragment") !== "1" || !swap(slot, xhr.responseText)) {
+        failed();
+      }
+    });
+    xhr.addEventListener("error", failed);
+    xhr.addEventListener("abort", failed);
+    xhr.addEventListener("timeout", failed);
+
+    form.setAttribute("aria-busy", "true");
+    p.button.disabled = true;
+    p.progress.value = 0;
+    p.progress.hidden = false;
+    xhr.send(data);
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.matches && input.matches(FORM + " input[type=file]")) {
+      check(input.form, function () {});
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches(FORM)) {
+      return;
+    }
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") {
+      return; // a double tap must not send the file twice
+    }
+    check(form, function (ok) {
+      if (ok) {
+        upload(form);
+      }
+    });
+  });
+})();
