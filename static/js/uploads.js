@@ -126,6 +126,16 @@
       return false;
     }
     slot.replaceWith(fresh);
+    if (fresh.querySelector("[data-upload-notice].alert-success")) {
+      // The slot is filled now: strike it from the "still missing" list beside the form.
+      document.querySelectorAll('[data-missing-slot="' + fresh.id + '"]').forEach(function (li) {
+        li.remove();
+      });
+      var list = document.querySelector("[data-missing-list]");
+      if (list && !list.querySelector("li")) {
+        list.closest("[data-missing]").hidden = true;
+      }
+    }
     var notice = fresh.querySelector("[data-upload-notice]");
     if (notice) {
       notice.focus(); // the button that had the focus is gone; read out the outcome instead

@@ -62,8 +62,10 @@ def test_it_saves_the_language_a_signed_in_user_switches_to(client_as, applicant
     assert applicant.preferred_language == "en"
 
 
-def test_it_ignores_an_unknown_language(client_as, applicant):
+@pytest.mark.parametrize("language", ["xx", "de"])  # "de": Django knows it, the portal does not
+def test_it_ignores_a_language_the_portal_does_not_offer(client_as, applicant, language):
     client = client_as(applicant)
-    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    response = client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    assert response.status_code == 302
     applicant.refresh_from_db()
     assert applicant.preferred_language == ""

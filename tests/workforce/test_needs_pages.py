@@ -206,3 +206,58 @@ def test_it_shows_the_public_summary_without_personal_data(client):
     assert "Public-service staffing in Rakumpit" in page
     assert "Nama Rahasia" not in page
     assert employee.nip not in page
+
+
+def _form_data_from_page(html):
+    """What a browser would post: every input of the ABK form with its rendered value."""
+    import re
+
+    data = {}
+    for tag in re.findall(r"<input[^>]+>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or name.group(1) == "csrfmiddlewaretoken":
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        if 'type="checkbox"' in tag:
+            continue
+        data[name.group(1)] = value.group(1) if value else ""
+    return data
+
+
+def test_it_warns_the_second_editor_of_a_sheet_that_already_has_tasks(client_as, hr, admin_user):
+    year = PlanningYearFactory(year=2026)
+    position = PositionFactory()
+    abk_with_minutes(position, year, ["30000", "20000"])
+    url = f"/workforce/abk/{position.pk}/2026/"
+    first = client_as(hr)
+    from django.test import Client
+
+    second = Client()
+    second.force_login(admin_user)
+    page_a = _form_data_from_page(first.get(url).content.decode())
+    page_b = _form_data_from_page(second.get(url).content.decode())
+    assert page_a["tasks-0-description"] == "Task 0"
+    page_a["tasks-0-yearly_volume"] = "2"
+    assert first.post(url, page_a).status_code == 302
+    page_b["tasks-1-description"] = "Tugas baru B"
+    response = second.post(url, page_b, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this sheet while you were editing it." in page
+    assert 'value="Tugas baru B"' in page
+    # Saving again from the page now shown replaces the sheet on purpose.
+    retry = _form_data_from_page(page)
+    assert second.post(url, retry).status_code == 302
+    descriptions = sorted(AbkTask.objects.values_list("description", flat=True))
+    assert descriptions == ["Task 0", "Tugas baru B"]
+
+
+def test_it_explains_a_row_without_a_description_instead_of_failing(client_as, hr):
+    PlanningYearFactory(year=2026)
+    position = PositionFactory()
+    data = _abk_post(None, [("", 10, 15), ("Tugas B", 10, 5)])
+    response = client_as(hr).post(
+        f"/workforce/abk/{position.pk}/2026/", data, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()

@@ -1,0 +1,127 @@
+"""Journey 2: an applicant completes the draft from the demo data: uploads the missing documents
+(a refused file first), finalises, downloads the registration card and reads the timeline; a
+new applicant fills in the profile and applies. Phone and desktop; Indonesian and English."""
+
+import io
+
+from pypdf import PdfReader, PdfWriter
+
+from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot
+
+
+def _pdf_bytes():
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill("Rakumpit-demo-2026")
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_it_takes_an_applicant_from_a_draft_to_a_registration_card(page, live_server, demo):
+    _sign_in(page, "applicant2@demo.rakumpit.go.id")
+    assert html_lang(page) == "id"
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    open_nav(page, "My applications")
+    check_accessibility(page)
+    page.locator("main a[href^='/recruitment/applications/']").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Draft: not sent yet").first.is_visible()
+    check_accessibility(page)
+    screenshot(page, "20-application-draft-en")
+
+    # A web page renamed .pdf is refused; nothing changes.
+    page.locator("#file-ijazah").set_input_files(
+        files=[
+            {
+                "name": "ijazah.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"<html><script>alert(1)</script></html>",
+            }
+        ]
+    )
+    page.locator("#slot-ijazah button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#slot-ijazah").get_by_text("Not uploaded yet.").is_visible()
+
+    for slug in ("ijazah", "transkrip"):
+        page.locator(f"#file-{slug}").set_input_files(
+            files=[{"name": f"{slug}.pdf", "mimeType": "application/pdf", "buffer": _pdf_bytes()}]
+        )
+        page.locator(f"#slot-{slug} button[type=submit]").click()
+        page.locator(f"#slot-{slug} [data-upload-notice]").get_by_text("Version 1").wait_for()
+
+    page.get_by_label("I have checked my data and documents", exact=False).check()
+    page.get_by_role("button", name="Finalise my registration").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Registration complete: waiting for screening").first.is_visible()
+    check_accessibility(page)
+    screenshot(page, "21-application-finalised-en")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the card (PDF)").click()
+    path = download_info.value.path()
+    text = PdfReader(path).pages[0].extract_text()
+    assert "RKP-" in text
+
+    page.get_by_role("button", name="Bahasa Indonesia").click()
+    page.wait_for_load_state()
+    assert html_lang(page) == "id"
+    check_accessibility(page)
+
+
+def test_it_lets_a_new_applicant_fill_the_profile_and_apply(page, live_server, demo):
+    _sign_in(page, "resident@demo.rakumpit.go.id")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    open_nav(page, "Vacancies")
+    check_accessibility(page)
+    screenshot(page, "22-vacancies-en")
+    page.locator("main ul a[href^='/recruitment/vacancies/']").first.click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    page.get_by_role("link", name="Complete or correct my profile").click()
+    page.wait_for_load_state()
+    form = {
+        "#id_nik": "6271041505970003",
+        "#id_kk_number": "6271040101090001",
+        "#id_name_on_ktp": "YOHANES NGABUT",
+        "#id_birth_place": "Palangka Raya",
+        "#id_birth_date": "1997-05-15",
+        "#id_address": "Jl. Tjilik Riwut Km 34, Rakumpit",
+        "#id_phone": "081234567891",
+        "#id_institution": "Universitas Palangka Raya",
+        "#id_programme": "Pendidikan Profesi Dokter Gigi",
+        "#id_gpa": "3.40",
+        "#id_graduation_year": "2022",
+    }
+    for selector, value in form.items():
+        page.locator(selector).fill(value)
+    page.locator("#id_gender").select_option("F")  # wrong on purpose: the NIK says male
+    page.locator("#id_education_level").select_option("PROFESI")
+    page.locator("#id_accreditation").select_option("unggul")
+    check_accessibility(page)
+    page.get_by_role("button", name="Save my profile").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The NIK does not match your gender").is_visible()
+    assert page.locator("#id_name_on_ktp").input_value() == "YOHANES NGABUT"
+    page.locator("#id_gender").select_option("M")
+    page.get_by_role("button", name="Save my profile").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Your applicant profile has been saved.").is_visible()
+
+    page.goto("/recruitment/vacancies/?q=Dokter+Gigi")
+    page.locator("main ul a[href^='/recruitment/vacancies/']").first.click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Apply for this formation").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Your draft application is open.").is_visible()
+    screenshot(page, "23-new-application-en")
