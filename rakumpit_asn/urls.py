@@ -15,5 +15,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("workforce/", include("workforce.urls")),
     path("recruitment/", include("recruitment.urls")),
+    path("training/", include("training.urls")),
+    path("performance/", include("performance.urls")),
+    path("forums/", include("forums.urls")),
     path("admin/", admin.site.urls),
 ]
