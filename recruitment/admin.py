@@ -5,12 +5,14 @@ e-mails. The full NIK is never shown in a list."""
 
 from django.contrib import admin, messages
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from recruitment import models
 from recruitment.services.periods import (
+    PeriodError,
     formation_set_published,
     period_add_default_documents,
     period_set_published,
@@ -87,6 +89,19 @@ class SelectionPeriodAdmin(admin.ModelAdmin):
         (None, {"fields": ("created_at",)}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.formations.exists():
+            # The year and type decide the one-application-per-year rule and which formations
+            # fit; once formations (and so applications) exist they no longer change.
+            fields += ["year", "procurement_type"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        # A deadline moved into the future reopens registration; one in the past closes it.
+        obj.registration_closed = obj.registration_closes_at <= timezone.now()
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
@@ -101,9 +116,14 @@ class SelectionPeriodAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Withdraw the selected periods from publication"))
     def unpublish(self, request, queryset):
+        done = 0
         for period in queryset:
-            period_set_published(period=period, published=False)
-        _published_message(request, len(queryset), False)
+            try:
+                period_set_published(period=period, published=False)
+                done += 1
+            except PeriodError as error:
+                messages.error(request, f"{period}: {error}")
+        _published_message(request, done, False)
 
 
 @admin.register(models.DocumentRequirement)
@@ -147,6 +167,16 @@ class FormationAdmin(admin.ModelAdmin):
     readonly_fields = ("source_proposal_item", "created_at")
     actions = ["publish", "unpublish"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.applications.exists():
+            # People applied to what the formation was: it no longer changes what it is.
+            fields += [
+                "period", "position", "asn_type", "category", "education_level",
+                "accepted_programmes", "age_max_override", "required_documents",
+            ]  # fmt: skip
+        return fields
+
     @admin.display(description=_("position"), ordering="position__name")
     def position_name(self, obj):
         return obj.position.name
@@ -163,16 +193,24 @@ class FormationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Withdraw the selected formations from publication"))
     def unpublish(self, request, queryset):
+        done = 0
         for formation in queryset:
-            formation_set_published(formation=formation, published=False)
-        _published_message(request, len(queryset), False)
+            try:
+                formation_set_published(formation=formation, published=False)
+                done += 1
+            except PeriodError as error:
+                messages.error(request, f"{formation}: {error}")
+        _published_message(request, done, False)
 
 
 # --- applicants and applications ----------------------------------------------------------
 
 
 @admin.register(models.ApplicantProfile)
-class ApplicantProfileAdmin(admin.ModelAdmin):
+class ApplicantProfileAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only and masked: applicants correct their own profile until they finalise; the
+    committee screens what was sent."""
+
     list_display = (
         "name_on_ktp",
         "user_email",
@@ -183,11 +221,15 @@ class ApplicantProfileAdmin(admin.ModelAdmin):
         "updated_at",
     )
     list_filter = ("education_level", "gender", "accreditation")
-    # The NIK only by exact match: typing part of it must not list people.
-    search_fields = ("name_on_ktp", "user__email", "=nik")
+    # No search by NIK: a search puts it in the URL and the access log.
+    search_fields = ("name_on_ktp", "user__email")
     list_select_related = ("user",)
-    autocomplete_fields = ("user",)
-    readonly_fields = ("updated_at",)
+    exclude = ("nik", "kk_number")
+    readonly_fields = (
+        "user", "nik_display", "name_on_ktp", "birth_place", "birth_date", "gender", "address",
+        "phone", "education_level", "institution", "programme", "gpa", "graduation_year",
+        "accreditation", "updated_at",
+    )  # fmt: skip
 
     @admin.display(description=_("e-mail"), ordering="user__email")
     def user_email(self, obj):
@@ -231,7 +273,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         "verification_code",
         "applicant__email",
         "applicant__applicant_profile__name_on_ktp",
-        "=applicant__applicant_profile__nik",
     )
     list_select_related = (
         "applicant",

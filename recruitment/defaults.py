@@ -19,4 +19,4 @@ DOCUMENTS = [
 ]  # fmt: skip
 
 # CPNS 18–35 (PP 11/2017); PPPK from 20 (PP 49/2018), the maximum depends on the position.
-AGE_LIMITS = {"CPNS": (18, 35), "PPPK": (20, 58)}
+AGE_LIMITS = {"CPNS": (18, 35), "PPPK": (20, 59)}

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.models import ApplicantProfile, FormationCategory, SelectionPeriod
-from workforce.models import AsnType, EducationLevel, Kelurahan, Sector
+from workforce.models import AsnType, EducationLevel, Kelurahan, Sector, Unit
 
 
 class VacancyFilterForm(forms.Form):
@@ -21,6 +21,12 @@ class VacancyFilterForm(forms.Form):
     kelurahan = forms.ModelChoiceField(
         label=_("Kelurahan"),
         queryset=Kelurahan.objects.all(),
+        required=False,
+        empty_label=_("All"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.filter(positions__formations__is_published=True).distinct(),
         required=False,
         empty_label=_("All"),
     )
@@ -45,6 +51,7 @@ class VacancyFilterForm(forms.Form):
                 Column("period", css_class=column),
                 Column("sector", css_class=column),
                 Column("kelurahan", css_class=column),
+                Column("unit", css_class=column),
                 Column("asn_type", css_class=column),
                 Column("education_level", css_class=column),
                 Column("category", css_class=column),

@@ -100,7 +100,7 @@ class PeriodForm(ServiceErrorsMixin, forms.Form):
         required=False,
         min_value=18,
         max_value=65,
-        help_text=_("Empty: the default for the procurement type (CPNS 35, PPPK 58)."),
+        help_text=_("Empty: the default for the procurement type (CPNS 35, PPPK 59)."),
     )
     age_reference_date = _date_field(
         _("Age reference date"),

@@ -2,8 +2,6 @@
 their timeline, and uploaded documents (DOMAIN.md 1). Every rule number is a field with the
 DOMAIN.md default, editable per period by HR."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -107,8 +105,10 @@ class SelectionPeriod(models.Model):
 
     def clean(self):
         if self.registration_opens_at and self.registration_closes_at:
-            days = self.registration_closes_at - self.registration_opens_at
-            if days < timedelta(days=MIN_REGISTRATION_DAYS):
+            # Calendar days in WIB, both ends counted: 1 to 15 September is 15 days.
+            opens = timezone.localdate(self.registration_opens_at)
+            closes = timezone.localdate(self.registration_closes_at)
+            if (closes - opens).days + 1 < MIN_REGISTRATION_DAYS:
                 raise ValidationError(
                     {
                         "registration_closes_at": _(
@@ -119,13 +119,16 @@ class SelectionPeriod(models.Model):
                     }
                 )
 
-    def is_registration_open(self, now=None) -> bool:
+    def registration_window_open(self, now=None) -> bool:
+        """Inside the registration dates (published or not)."""
         now = now or timezone.now()
         return (
-            self.is_published
-            and not self.registration_closed
+            not self.registration_closed
             and self.registration_opens_at <= now < self.registration_closes_at
         )
+
+    def is_registration_open(self, now=None) -> bool:
+        return self.is_published and self.registration_window_open(now)
 
 
 class DocumentRequirement(BilingualNameMixin):
@@ -240,7 +243,13 @@ class Formation(models.Model):
 
     @property
     def age_max(self) -> int:
-        return self.age_max_override or self.period.age_max
+        """The oldest age accepted, as shown and as applied."""
+        if self.age_max_override:
+            return self.age_max_override
+        if self.period.procurement_type == ProcurementType.PPPK:
+            # PP 49/2018: at most one year before the position's retirement age.
+            return min(self.period.age_max, self.position.retirement_age - 1)
+        return self.period.age_max
 
     def programme_list(self) -> list[str]:
         return [line.strip() for line in self.accepted_programmes.splitlines() if line.strip()]
@@ -348,6 +357,15 @@ class Application(models.Model):
     budget_year = models.PositiveSmallIntegerField(
         _("budget year"), editable=False, help_text=_("Copied from the period.")
     )
+    # NULL, not "": drafts have no NIK yet and must not collide in the unique constraint.
+    applicant_nik = models.CharField(  # noqa: DJ001
+        _("NIK as sent"),
+        max_length=16,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Copied at finalisation: one person applies once a year, whatever account."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -375,6 +393,9 @@ class Application(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["applicant", "budget_year"], name="one_application_per_budget_year"
+            ),
+            models.UniqueConstraint(
+                fields=["applicant_nik", "budget_year"], name="one_application_per_nik_and_year"
             ),
         ]
 

@@ -18,6 +18,12 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests call tasks in-process even when CI configures a broker; the one test that drives a
+    # real worker turns this off for its own duration.
+    from rakumpit_asn.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
 
 
 def _missing(reason):

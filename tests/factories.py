@@ -63,13 +63,21 @@ class PlanningYearFactory(factory.django.DjangoModelFactory):
     year = 2026
 
 
+def _reference(model, slug):
+    from workforce.services.reference import reference_data_ensure
+
+    reference_data_ensure()
+    return model.objects.get(slug=slug)
+
+
 class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Unit
 
     name = factory.Sequence(lambda n: f"Unit {n}")
-    sector = factory.LazyFunction(lambda: Sector.objects.get(slug="kesehatan"))
-    kelurahan = factory.LazyFunction(lambda: Kelurahan.objects.get(slug="mungku-baru"))
+    # Through reference_data_ensure: transactional tests flush the rows the migration made.
+    sector = factory.LazyFunction(lambda: _reference(Sector, "kesehatan"))
+    kelurahan = factory.LazyFunction(lambda: _reference(Kelurahan, "mungku-baru"))
     kind = Unit.Kind.PUSTU
 
 

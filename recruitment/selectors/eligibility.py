@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from recruitment.models import ApplicantProfile, Formation, ProcurementType
+from recruitment.models import ApplicantProfile, Formation
 from workforce.models import EducationLevel
 
 # D4 and S1 are the same level for appointment purposes.
@@ -27,12 +27,7 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 def formation_age_max(formation: Formation) -> int:
-    if formation.age_max_override:
-        return formation.age_max_override
-    if formation.period.procurement_type == ProcurementType.PPPK:
-        # PP 49/2018: at most one year before the position's retirement age.
-        return min(formation.period.age_max, formation.position.retirement_age - 1)
-    return formation.period.age_max
+    return formation.age_max
 
 
 def _normalise(text: str) -> str:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from accounts.roles import STAFF_ROLES, has_role
 from recruitment.models import (
     ApplicantProfile,
     Application,
@@ -39,6 +40,14 @@ def application_start(*, user, formation: Formation) -> Application:
     """Open a draft application. One per applicant per period: a second one, even from a
     parallel request, is refused by the database constraint and explained here."""
     _ensure_open(formation)
+    if has_role(user, *STAFF_ROLES):
+        # They can read every application: a conflict of interest.
+        raise ApplicationError(
+            _(
+                "Accounts with a back-office role (HR, moderator, administrator) cannot apply. "
+                "Apply with a personal account that has no such role."
+            )
+        )
     profile = ApplicantProfile.objects.filter(user=user).first()
     eligibility = check_eligibility(profile, formation)
     if not eligibility.eligible:
@@ -121,17 +130,37 @@ def application_finalise(*, application: Application, user) -> Application:
     application.refresh_from_db()
     application.registration_number = f"RKP-{application.period.year}-{application.pk:06d}"
     application.verification_code = get_random_string(12, allowed_chars=CODE_ALPHABET)
-    application.save(update_fields=["registration_number", "verification_code"])
+    # The NIK as sent: one person (not one account) applies once per year.
+    application.applicant_nik = application.applicant.applicant_profile.nik
+    try:
+        with transaction.atomic():
+            application.save(
+                update_fields=["registration_number", "verification_code", "applicant_nik"]
+            )
+    except IntegrityError:
+        raise ApplicationError(
+            _(
+                "This NIK has already been used for an application this year. If it is yours "
+                "and you did not apply, contact the selection committee's helpdesk."
+            )
+        ) from None
     _event(application, actor=user)
     transaction.on_commit(lambda: _notify(application.pk))
     return application
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application, user, reason: str) -> Application:
-    """Withdrawal (APS), only before the registration deadline."""
-    if not application.period.is_registration_open():
+def application_withdraw(*, application: Application, user, reason: str) -> Application | None:
+    """Withdrawal (APS), only before the registration deadline. A draft was never sent: it is
+    discarded instead (returns None), so the applicant may still choose another formation."""
+    if not application.period.registration_window_open():
         raise ApplicationError(_("The registration deadline has passed: withdrawal is closed."))
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status == Application.Status.DRAFT:
+        files = [document.file for document in locked.documents.all()]
+        locked.delete()
+        transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+        return None
     claimed = Application.objects.filter(
         pk=application.pk,
         status__in=[Application.Status.DRAFT, Application.Status.SUBMITTED],

@@ -33,7 +33,7 @@ READ_CHUNK = 64 * 1024
 # Quality steps for the re-encoded JPEG: the first that fits the slot's limit wins.
 JPEG_QUALITIES = (85, 80, 75, 70, 65, 60)
 # A photo for a 200 KB slot never needs more; bigger dimensions are a decompression bomb.
-JPEG_MAX_PIXELS = 40_000_000
+JPEG_MAX_PIXELS = 6_000_000  # 3000 x 2000 is plenty for a photo or an identity card scan
 # Browsers sniff the first 1445 bytes (WHATWG MIME sniffing); look a little further.
 SNIFF_BYTES = 2048
 HTML_MARKERS = (
@@ -292,25 +292,55 @@ def _check_pdf(data: bytes) -> CheckedFile:
         raise unreadable from None
     if has_script or PDF_SCRIPT.search(data):
         raise ApplicationError(
-            _("The PDF contains scripts (JavaScript) and was refused. Save or print the "
-              "document again as a plain PDF.")
+            _("The PDF contains scripts, actions or attached files and was refused. Save or "
+              "print the document again as a plain PDF.")
         )  # fmt: skip
     extension, content_type = CONTENT_TYPES[Format.PDF]
     return CheckedFile(data, extension, content_type)
 
 
+# Names that make a PDF act rather than show: scripts, launching programs, sending or importing
+# data, embedded files and media. pypdf decodes escaped names (/J#61vaScript), so every object
+# of the file is walked, compressed object streams included.
+ACTIVE_PDF_NAMES = frozenset(
+    {
+        "/JavaScript", "/JS", "/Launch", "/AA", "/ImportData", "/SubmitForm", "/GoToE",
+        "/EmbeddedFiles", "/EmbeddedFile", "/RichMedia", "/XFA",
+    }
+)  # fmt: skip
+MAX_PDF_OBJECTS = 50_000
+
+
 def _pdf_has_script(reader: PdfReader) -> bool:
-    """Scripts the catalog runs or names, even inside compressed object streams (which the raw
-    byte search cannot see)."""
-    root = reader.trailer["/Root"]
-    names = root.get("/Names")
-    if names is not None and "/JavaScript" in names.get_object():
-        return True
-    action = root.get("/OpenAction")
-    action = action.get_object() if action is not None else None
-    if isinstance(action, dict) and action.get("/S") == "/JavaScript":
-        return True
-    return "/AA" in root  # document-level "additional actions"
+    """True when any object of the file carries an active name, as a key or as a value."""
+    size = int(reader.trailer.get("/Size", 0))
+    seen: set[int] = set()
+    stack = [reader.trailer]
+    for number in range(1, min(size, MAX_PDF_OBJECTS)):
+        try:
+            stack.append(reader.get_object(number))
+        except Exception:  # noqa: S112 - free or broken entries are skipped, not trusted
+            continue
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ACTIVE_PDF_NAMES or (
+                    isinstance(value, str) and value in ACTIVE_PDF_NAMES
+                ):
+                    return True
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(item, list):
+            for value in item:
+                if isinstance(value, str) and value in ACTIVE_PDF_NAMES:
+                    return True
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+    return False
 
 
 # --- storing ---------------------------------------------------------------------------------

@@ -177,6 +177,18 @@ def period_update(*, period: SelectionPeriod, **fields) -> SelectionPeriod:
         for key in ("age_min", "age_max", "age_reference_date")
         if key in fields
     }
+    new_year = fields.get("year", period.year)
+    if new_year != period.year and period.applications.exists():
+        raise PeriodError(
+            errors={
+                "year": [
+                    _(
+                        "People have already applied in this period, so its budget year can no "
+                        "longer change (one application per applicant per year)."
+                    )
+                ]
+            }
+        )
     new_type = fields.get("procurement_type", period.procurement_type)
     if new_type != period.procurement_type and period.formations.exists():
         raise PeriodError(
@@ -203,6 +215,9 @@ def period_update(*, period: SelectionPeriod, **fields) -> SelectionPeriod:
 
 
 def period_set_published(*, period: SelectionPeriod, published: bool) -> SelectionPeriod:
+    if not published and period.applications.exists():
+        # Applicants must keep seeing the selection they are in (and be able to withdraw).
+        raise PeriodError(_("People have applied in this period, so it stays published."))
     SelectionPeriod.objects.filter(pk=period.pk).update(is_published=published)
     period.is_published = published
     return period
@@ -341,6 +356,8 @@ def formation_update(
 
 
 def formation_set_published(*, formation: Formation, published: bool) -> Formation:
+    if not published and formation.applications.exists():
+        raise PeriodError(_("People have applied to this formation, so it stays published."))
     Formation.objects.filter(pk=formation.pk).update(is_published=published)
     formation.is_published = published
     return formation

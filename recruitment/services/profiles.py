@@ -1,4 +1,6 @@
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
@@ -8,8 +10,13 @@ from recruitment.services.applications import ApplicationError
 
 
 def profile_is_locked(user) -> bool:
-    """After finalising, the committee screens what was sent: the profile no longer changes."""
-    return Application.objects.filter(applicant=user, status=Application.Status.SUBMITTED).exists()
+    """After finalising, the committee screens what was sent: the profile no longer changes
+    until that selection is over (a withdrawal does not unlock it)."""
+    now = timezone.now()
+    running = Q(period__final_announcement_at__isnull=True) | Q(
+        period__final_announcement_at__gt=now
+    )
+    return Application.objects.filter(running, applicant=user, submitted_at__isnull=False).exists()
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,12 @@ def profile(request):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Your applicant profile has been saved."))
-            return redirect(request.GET.get("next") or "recruitment:application_list")
+            next_url = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = "recruitment:application_list"
+            return redirect(next_url)
     return render(request, "recruitment/profile_form.html", {"form": form, "locked": locked})
 
 
@@ -72,7 +78,7 @@ def application_finalise(request, pk):
     application = access.own_application(request.user, pk)
     form = FinaliseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["confirm"][0])
+        messages.error(request, next(iter(form.errors.values()))[0])
         return redirect(application.get_absolute_url())
     try:
         services.application_finalise(application=application, user=request.user)
@@ -89,14 +95,18 @@ def application_withdraw(request, pk):
     application = access.own_application(request.user, pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["confirm"][0])
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
         return redirect(application.get_absolute_url())
     try:
-        services.application_withdraw(
+        withdrawn = services.application_withdraw(
             application=application, user=request.user, reason=form.cleaned_data["reason"]
         )
     except services.ApplicationError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Your application has been withdrawn."))
+        return redirect(application.get_absolute_url())
+    if withdrawn is None:
+        messages.success(request, _("Your draft has been discarded. You may choose again."))
+        return redirect("recruitment:vacancy_list")
+    messages.success(request, _("Your application has been withdrawn."))
     return redirect(application.get_absolute_url())

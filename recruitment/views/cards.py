@@ -71,6 +71,8 @@ def verify_code(request, code):
     if _over_limit(request):
         return render(request, "recruitment/verify.html", {"state": "limited"}, status=429)
     code = normalise_code(code)
+    if not _CODE_SHAPE.match(code):
+        code = ""  # a malformed code (a NUL byte, say) is simply not found
     application = (
         Application.objects.select_related("period", "formation__position__unit")
         .filter(verification_code=code)

@@ -92,7 +92,11 @@ def hr_period_publish(request, pk):
     form = PublishForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest()
-    services.period_set_published(period=period, published=form.cleaned_data["published"])
+    try:
+        services.period_set_published(period=period, published=form.cleaned_data["published"])
+    except services.PeriodError as error:
+        messages.error(request, str(error))
+        return redirect("recruitment:hr_period_detail", period.pk)
     if period.is_published:
         messages.success(request, _("The selection period is published."))
     else:
@@ -145,7 +149,13 @@ def hr_formation_publish(request, pk):
     form = PublishForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest()
-    services.formation_set_published(formation=formation, published=form.cleaned_data["published"])
+    try:
+        services.formation_set_published(
+            formation=formation, published=form.cleaned_data["published"]
+        )
+    except services.PeriodError as error:
+        messages.error(request, str(error))
+        return redirect("recruitment:hr_period_detail", formation.period_id)
     if formation.is_published:
         messages.success(request, _("The formation is published."))
     else:
@@ -202,6 +212,7 @@ def hr_application_export(request, pk):
     applications = selectors.formation_applications(formation, **form.filters())
     response = HttpResponse(_applications_workbook(formation, applications), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="pelamar-{formation.pk}.xlsx"'
+    response["Cache-Control"] = "private, no-store"  # personal data
     return response
 
 

@@ -14,6 +14,7 @@ def vacancy_list(request):
         period=filters.get("period"),
         sector=filters.get("sector"),
         kelurahan=filters.get("kelurahan"),
+        unit=filters.get("unit"),
         asn_type=filters.get("asn_type"),
         education_level=filters.get("education_level"),
         category=filters.get("category"),
@@ -35,7 +36,9 @@ def vacancy_detail(request, pk):
     if request.user.is_authenticated:
         profile = ApplicantProfile.objects.filter(user=request.user).first()
         eligibility = check_eligibility(profile, formation)
-        own = Application.objects.filter(applicant=request.user, period=formation.period).first()
+        own = Application.objects.filter(
+            applicant=request.user, budget_year=formation.period.year
+        ).first()
     context = {
         "formation": formation,
         "period": formation.period,

@@ -272,8 +272,9 @@ def test_it_refuses_to_finalise_after_the_deadline_from_a_page_opened_before():
         services.application_finalise(application=application, user=application.applicant)
 
 
-def test_it_withdraws_before_the_deadline_only():
+def test_it_withdraws_a_finalised_application_before_the_deadline_only():
     application = ready_application()
+    services.application_finalise(application=application, user=application.applicant)
     services.application_withdraw(
         application=application, user=application.applicant, reason="Pindah kota"
     )
@@ -282,12 +283,49 @@ def test_it_withdraws_before_the_deadline_only():
     assert application.official_code == "APS"
     assert application.events.last().note == "Pindah kota"
     late = ready_application()
+    services.application_finalise(application=late, user=late.applicant)
     SelectionPeriod.objects.filter(pk=late.period_id).update(
         registration_closes_at=timezone.now() - timedelta(seconds=1)
     )
     late = Application.objects.get(pk=late.pk)
     with pytest.raises(services.ApplicationError, match="deadline has passed"):
         services.application_withdraw(application=late, user=late.applicant, reason="")
+
+
+def test_it_discards_a_withdrawn_draft_so_another_formation_can_be_chosen():
+    draft = ready_application()
+    user, period = draft.applicant, draft.period
+    assert services.application_withdraw(application=draft, user=user, reason="") is None
+    assert not Application.objects.filter(pk=draft.pk).exists()
+    other = FormationFactory(period=period)
+    assert services.application_start(user=user, formation=other).status == "draft"
+
+
+def test_it_keeps_one_application_per_nik_and_year_across_accounts():
+    first = ready_application()
+    services.application_finalise(application=first, user=first.applicant)
+    services.application_withdraw(application=first, user=first.applicant, reason="")
+    twin = ready_application(formation=FormationFactory(period=first.period))
+    ApplicantProfileFactory._meta.model.objects.filter(user=twin.applicant).update(nik="0" * 16)
+    profile = twin.applicant.applicant_profile
+    profile.refresh_from_db()
+    first_nik = first.applicant.applicant_profile.nik
+    type(profile).objects.filter(pk=first.applicant.applicant_profile.pk).update(
+        nik="6271041204980999"
+    )  # the first account changed its NIK after withdrawing
+    type(profile).objects.filter(pk=profile.pk).update(nik=first_nik)
+    twin.applicant.applicant_profile.refresh_from_db()
+    with pytest.raises(services.ApplicationError, match="NIK has already been used"):
+        services.application_finalise(
+            application=Application.objects.get(pk=twin.pk), user=twin.applicant
+        )
+
+
+def test_it_refuses_applications_from_back_office_accounts(hr):
+    formation = FormationFactory()
+    ApplicantProfileFactory(user=hr)
+    with pytest.raises(services.ApplicationError, match="back-office role"):
+        services.application_start(user=hr, formation=formation)
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -426,14 +464,48 @@ def test_it_saves_a_profile_and_makes_the_user_an_applicant(client_as, resident)
     assert resident.applicant_profile.programme == "S1 Teknik Sipil"
 
 
-def test_it_locks_the_profile_after_finalising(client_as):
+def test_it_locks_the_profile_after_finalising_even_after_withdrawing(client_as):
     application = ready_application()
     services.application_finalise(application=application, user=application.applicant)
+    services.application_withdraw(application=application, user=application.applicant, reason="")
     profile = application.applicant.applicant_profile
+    valid = {
+        "nik": profile.nik, "kk_number": profile.kk_number, "name_on_ktp": "CHANGED",
+        "birth_place": profile.birth_place, "birth_date": profile.birth_date.isoformat(),
+        "gender": profile.gender, "address": profile.address, "phone": profile.phone,
+        "education_level": profile.education_level, "institution": profile.institution,
+        "programme": profile.programme, "gpa": str(profile.gpa),
+        "graduation_year": profile.graduation_year, "accreditation": profile.accreditation,
+    }  # fmt: skip
     response = client_as(application.applicant).post(
-        "/recruitment/profile/", {"name_on_ktp": "CHANGED"}, HTTP_ACCEPT_LANGUAGE="en"
+        "/recruitment/profile/", valid, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "can no longer change" in response.content.decode()
     profile.refresh_from_db()
     assert profile.name_on_ktp != "CHANGED"
     assert profile.nik not in response.content.decode()
+
+
+def test_it_closes_registration_exactly_at_the_deadline():
+    period = SelectionPeriodFactory()
+    deadline = period.registration_closes_at
+    assert period.is_registration_open(now=deadline - timedelta(microseconds=1))
+    assert not period.is_registration_open(now=deadline)
+    period.registration_closed = True  # set by the scheduled job
+    assert not period.is_registration_open(now=deadline - timedelta(days=1))
+
+
+def test_it_never_redirects_a_saved_profile_to_another_site(client_as):
+    profile = ApplicantProfileFactory()
+    data = {
+        "nik": profile.nik, "kk_number": profile.kk_number, "name_on_ktp": "NAMA",
+        "birth_place": "Palangka Raya", "birth_date": profile.birth_date.isoformat(),
+        "gender": profile.gender, "address": "Jl. A", "phone": "081234567890",
+        "education_level": "D3", "institution": "X", "programme": "D3 Keperawatan",
+        "gpa": "3.00", "graduation_year": "2020", "accreditation": "baik",
+    }  # fmt: skip
+    response = client_as(profile.user).post(
+        "/recruitment/profile/?next=https://evil.example/phish", data
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/recruitment/applications/"

@@ -258,7 +258,7 @@ REFUSALS = [
     ("broken-pdf", "ijazah", "ijazah.pdf", b"%PDF-1.7\n" + b"junk " * 100, "not be read"),
     ("pdf-without-pages", "ijazah", "ijazah.pdf", pdf_bytes(pages=0), "no pages"),
     ("encrypted-pdf", "ijazah", "ijazah.pdf", pdf_bytes(encrypt=True), "password"),
-    ("pdf-with-javascript", "ijazah", "ijazah.pdf", pdf_bytes(javascript=True), "JavaScript"),
+    ("pdf-with-javascript", "ijazah", "ijazah.pdf", pdf_bytes(javascript=True), "contains scripts"),
     ("unknown-bytes", "ijazah", "ijazah.pdf", b"hello, world\n" * 10, "is not a PDF"),
     ("oversize", "pas-foto", "foto.jpg", b"\xff\xd8\xff" + b"0" * (300 * 1024 - 3), "300 KB; the"),
 ]
