@@ -20,6 +20,19 @@ app.conf.beat_schedule = {
         "task": "rakumpit_asn.tasks.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
+    "training-jp-reminders": {
+        # Sends nothing until the year's reminder window; once per person and year.
+        "task": "training.tasks.send_jp_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "performance-reminders": {
+        "task": "performance.tasks.send_due_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "forums-weekly-digest": {
+        "task": "forums.tasks.send_weekly_digest",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
     "prune-login-attempt-logs": {
         "task": "rakumpit_asn.tasks.prune_access_logs",
         "schedule": crontab(hour=2, minute=30),

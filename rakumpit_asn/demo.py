@@ -2,7 +2,10 @@
 its own `<app>/demo.py` and one line here."""
 
 from accounts import demo as accounts_demo
+from forums import demo as forums_demo
+from performance import demo as performance_demo
 from recruitment import demo as recruitment_demo
+from training import demo as training_demo
 from workforce import demo as workforce_demo
 from workforce.services.reference import reference_data_ensure
 
@@ -20,4 +23,11 @@ def seed(stdout=None) -> dict:
     workforce_demo.seed(users)
     say("Recruitment: an open selection period, formations, applicants...")
     recruitment_demo.seed(users)
+    say("Training: programmes, sessions, enrolments, certificates...")
+    training_demo.seed(users)
+    say("Forums: residents' expectations, answers, a discussion session, IKM responses...")
+    forums_demo.seed(users)
+    recruitment_demo.link_topics()
+    say("Performance: cycles, SKPs, reviews in every state, objections, coaching...")
+    performance_demo.seed(users)
     return {"users": users}

@@ -30,6 +30,19 @@ MAIN_ITEMS = (
     NavItem(_("Formation proposals"), "workforce:proposal_list", roles=(Role.HR,)),
     NavItem(_("Employees"), "workforce:employee_list", roles=(Role.HR,)),
     NavItem(_("Selection"), "recruitment:hr_period_list", roles=(Role.HR,)),
+    NavItem(
+        _("Training"), "training:programme_list", roles=(Role.EMPLOYEE, Role.SUPERVISOR, Role.HR)
+    ),
+    NavItem(_("My training"), "training:my_training", roles=(Role.EMPLOYEE,)),
+    NavItem(_("Team training"), "training:team_requests", roles=(Role.SUPERVISOR,)),
+    NavItem(_("Study hours (JP)"), "training:hr_dashboard", roles=(Role.HR,)),
+    NavItem(_("My performance"), "performance:mine", roles=(Role.EMPLOYEE, Role.SUPERVISOR)),
+    NavItem(_("My team's performance"), "performance:team", roles=(Role.SUPERVISOR,)),
+    NavItem(_("Objections"), "performance:objection_list", roles=(Role.SUPERVISOR, Role.HR)),
+    NavItem(_("Performance dashboard"), "performance:dashboard", roles=(Role.HR,)),
+    NavItem(_("Residents' forum"), "forums:topic_list"),
+    NavItem(_("Rate a service"), "forums:ikm_survey", roles=(Role.RESIDENT,)),
+    NavItem(_("Moderation"), "forums:moderation_queue", roles=(Role.MODERATOR,)),
     NavItem(_("Staffing summary"), "workforce:public_summary"),
     NavItem(
         _("Administration"),

@@ -253,3 +253,18 @@ def seed(users: dict) -> None:
         status = "draft" if roll < 0.3 else "withdrawn" if roll < 0.35 else "submitted"
         _application(user, formation, status, now, files,
                      skip_documents=("transkrip",) if status == "draft" else ())  # fmt: skip
+
+
+# Which residents' topics informed which demo formations (matched by words in the title).
+TOPIC_LINKS = {"Dokter Gigi": "dokter gigi", "Guru Mata Pelajaran": "Guru untuk SMP"}
+
+
+def link_topics() -> None:
+    """Run after the forums' demo data: the dentist and teacher formations cite the residents'
+    topics that asked for them (shown on the vacancy page)."""
+    from forums.models import Topic
+
+    for position_name, words in TOPIC_LINKS.items():
+        topics = list(Topic.objects.filter(title__icontains=words))
+        for formation in Formation.objects.filter(position__name=position_name):
+            formation.informing_topics.add(*topics)

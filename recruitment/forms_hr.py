@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from forums.models import Topic
+from forums.selectors.topics import public_topics
 from recruitment.models import (
     DocumentRequirement,
     Formation,
@@ -209,6 +211,13 @@ class FormationForm(ServiceErrorsMixin, forms.Form):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    informing_topics = forms.ModelMultipleChoiceField(
+        label=_("Residents' topics that informed the criteria"),
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Shown to applicants on the vacancy page."),
+    )
 
     def __init__(
         self, *args, period: SelectionPeriod, formation: Formation | None = None, **kwargs
@@ -218,9 +227,10 @@ class FormationForm(ServiceErrorsMixin, forms.Form):
             initial = {
                 name: getattr(formation, name)
                 for name in self.base_fields
-                if name != "required_documents"
+                if name not in ("required_documents", "informing_topics")
             }
             initial["required_documents"] = list(formation.required_documents.all())
+            initial["informing_topics"] = list(formation.informing_topics.all())
         else:
             initial = {
                 "category": FormationCategory.UMUM,
@@ -229,6 +239,7 @@ class FormationForm(ServiceErrorsMixin, forms.Form):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["required_documents"].queryset = requirements
+        self.fields["informing_topics"].queryset = public_topics()
         self.fields["position"].label_from_instance = lambda p: f"{p.unit.name} · {p.name}"
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -242,6 +253,7 @@ class FormationForm(ServiceErrorsMixin, forms.Form):
             "age_max_override",
             "required_documents",
             "extra_criteria",
+            "informing_topics",
         )
 
     def clean_accepted_programmes(self):

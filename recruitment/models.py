@@ -206,6 +206,12 @@ class Formation(models.Model):
         verbose_name=_("required documents"),
     )
     extra_criteria = models.TextField(_("extra criteria"), blank=True)
+    informing_topics = models.ManyToManyField(
+        "forums.Topic",
+        blank=True,
+        related_name="+",
+        verbose_name=_("residents' topics that informed the criteria"),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     source_proposal_item = models.ForeignKey(
         "workforce.ProposalItem",

@@ -78,6 +78,25 @@ def owner_only(outcome):
     return {**signed_in(404), "applicant": outcome}
 
 
+def roles(outcome, *personas):
+    """role_required(...) with these personas holding the role; the admin holds every role."""
+    return {**signed_in(403), **dict.fromkeys((*personas, "admin"), outcome)}
+
+
+def moderators(outcome=200):
+    """role_required(Role.MODERATOR)."""
+    return roles(outcome, "moderator")
+
+
+def performance_record(outcome=200):
+    """performance.access.*_for_user: the employee, their supervisor (and the supervisor's), HR;
+    the roles without access to performance 403."""
+    return roles(outcome, "employee", "supervisor", "hr")
+
+
+TRAINING = ("employee", "supervisor", "hr")  # training.access.TRAINING_ROLES
+
+
 EXPECT = {
     # rakumpit_asn/urls.py
     "home": everyone(200),
@@ -126,6 +145,77 @@ EXPECT = {
     "recruitment:hr_application_list": hr_only(),
     "recruitment:hr_application_export": hr_only("xlsx"),
     "recruitment:statistics": everyone(200),
+    # forums/urls.py
+    "forums:topic_list": everyone(200),
+    "forums:topic_create": roles(200, "resident"),
+    "forums:topic_detail": everyone(200),
+    "forums:topic_edit": {**signed_in(404), "resident": 200},  # the author only, admin too 404
+    "forums:comment_create": signed_in(405),
+    "forums:answer_create": hr_only(405),
+    "forums:status_change": hr_only(405),
+    "forums:topic_support": signed_in(405),
+    "forums:topic_follow": signed_in(405),
+    "forums:topic_report": signed_in(200),
+    "forums:comment_report": signed_in(200),
+    "forums:accountability": everyone(200),
+    "forums:moderation_queue": moderators(),
+    "forums:moderation_log": moderators(),
+    "forums:topic_moderate": moderators(405),
+    "forums:topic_retag": moderators(405),
+    "forums:comment_moderate": moderators(405),
+    "forums:user_suspend": moderators(),
+    "forums:session_list": everyone(200),
+    "forums:session_detail": everyone(200),
+    "forums:session_register": roles(405, "resident"),
+    "forums:ikm_results": everyone(200),
+    "forums:ikm_chart": everyone("svg"),
+    "forums:ikm_survey": roles(200, "resident"),
+    # performance/urls.py (the demo employee's records; their supervisor is the demo supervisor)
+    "performance:mine": roles(200, "employee", "supervisor"),
+    "performance:skp_detail": performance_record(),
+    "performance:skp_agree": roles(405, "employee", "supervisor"),  # supervisors are employees
+    "performance:review_detail": performance_record(),
+    "performance:review_acknowledge": roles(405, "employee", "supervisor"),
+    # the employee's own act (access.own_review): the supervisor and the admin 404, HR 403
+    "performance:objection_file": {**roles(404, "employee", "supervisor"), "employee": 200},
+    # a teammate's plan: the demo employee is another owner
+    "performance:coaching_detail": {**performance_record(), "employee": 404},
+    "performance:team": roles(200, "supervisor"),
+    # the supervisor's own team member only: the admin is nobody's supervisor
+    "performance:skp_edit": {**roles(404, "supervisor"), "supervisor": 200},
+    "performance:review_edit": {**roles(404, "supervisor"), "supervisor": 200},
+    "performance:followup_record": roles(405, "supervisor", "hr"),
+    "performance:objection_list": roles(200, "supervisor", "hr"),
+    # HR or the evaluator's own supervisor; the demo supervisor evaluated it himself
+    "performance:objection_resolve": {**roles(200, "supervisor", "hr"), "supervisor": 404},
+    "performance:review_correct": hr_only(),
+    "performance:dashboard": hr_only(),
+    "performance:dashboard_chart": hr_only("svg"),
+    "performance:dashboard_export": hr_only("xlsx"),
+    "performance:ekinerja_export": hr_only("xlsx"),
+    # training/urls.py (the demo employee's records; their supervisor is the demo supervisor)
+    "training:programme_list": roles(200, *TRAINING),
+    "training:programme_detail": roles(200, *TRAINING),
+    "training:material_download": roles("file", *TRAINING),
+    "training:session_detail": roles(200, *TRAINING),
+    "training:session_request": roles(405, "employee", "supervisor"),
+    "training:session_enrol": roles(405, "supervisor", "hr"),
+    "training:enrolment_decide": roles(405, "supervisor", "hr"),
+    "training:enrolment_cancel": roles(405, *TRAINING),
+    "training:team_requests": roles(200, "supervisor"),
+    "training:meeting_attendance": hr_only(),
+    "training:session_results": hr_only(),
+    "training:my_training": roles(200, "employee", "supervisor"),
+    "training:employee_training": roles(200, *TRAINING),
+    "training:enrolment_detail": roles(200, *TRAINING),
+    "training:certificate_pdf": roles("pdf", *TRAINING),
+    # the participant's own (access.own_enrolment): the supervisor and the admin 404, HR 403
+    "training:enrolment_feedback": {**roles(404, "employee", "supervisor"), "employee": 200},
+    "training:hr_dashboard": hr_only(),
+    "training:hr_chart": hr_only("svg"),
+    "training:feedback_summary": hr_only(),
+    "training:verify": everyone(200),
+    "training:verify_code": everyone(200),
 }
 
 # Real arguments from the demo data (see the `demo` fixture) for every URL that takes any.
@@ -158,6 +248,51 @@ KWARGS = {
     "recruitment:hr_formation_publish": lambda d: {"pk": d.formation.pk},
     "recruitment:hr_application_list": lambda d: {"pk": d.formation.pk},
     "recruitment:hr_application_export": lambda d: {"pk": d.formation.pk},
+    # forums
+    "forums:topic_detail": lambda d: {"pk": d.topic.pk},
+    "forums:topic_edit": lambda d: {"pk": d.topic.pk},
+    "forums:comment_create": lambda d: {"pk": d.topic.pk},
+    "forums:answer_create": lambda d: {"pk": d.topic.pk},
+    "forums:status_change": lambda d: {"pk": d.topic.pk},
+    "forums:topic_support": lambda d: {"pk": d.topic.pk},
+    "forums:topic_follow": lambda d: {"pk": d.topic.pk},
+    "forums:topic_report": lambda d: {"pk": d.topic.pk},
+    "forums:comment_report": lambda d: {"pk": d.topic.pk, "comment_pk": d.comment.pk},
+    "forums:topic_moderate": lambda d: {"pk": d.topic.pk},
+    "forums:topic_retag": lambda d: {"pk": d.topic.pk},
+    "forums:comment_moderate": lambda d: {"pk": d.comment.pk},
+    "forums:user_suspend": lambda d: {"user_pk": d.users["resident"].pk},
+    "forums:session_detail": lambda d: {"pk": d.discussion.pk},
+    "forums:session_register": lambda d: {"pk": d.discussion.pk},
+    # performance
+    "performance:skp_detail": lambda d: {"pk": d.skp.pk},
+    "performance:skp_agree": lambda d: {"pk": d.skp.pk},
+    "performance:review_detail": lambda d: {"pk": d.review.pk},
+    "performance:review_acknowledge": lambda d: {"pk": d.review.pk},
+    "performance:objection_file": lambda d: {"pk": d.review.pk},
+    "performance:coaching_detail": lambda d: {"pk": d.coaching.pk},
+    "performance:skp_edit": lambda d: {"employee_pk": d.employee.pk, "year": d.skp.cycle.year},
+    "performance:review_edit": lambda d: {"skp_pk": d.skp.pk, "checkpoint_pk": d.checkpoint.pk},
+    "performance:followup_record": lambda d: {"pk": d.follow_up.pk},
+    "performance:objection_resolve": lambda d: {"pk": d.objected.pk},
+    "performance:review_correct": lambda d: {"pk": d.review.pk},
+    "performance:dashboard_chart": lambda d: {"dimension": "unit"},
+    # training
+    "training:programme_detail": lambda d: {"pk": d.training_session.programme_id},
+    "training:material_download": lambda d: {"pk": d.material.pk},
+    "training:session_detail": lambda d: {"pk": d.training_session.pk},
+    "training:session_request": lambda d: {"pk": d.training_session.pk},
+    "training:session_enrol": lambda d: {"pk": d.training_session.pk},
+    "training:enrolment_decide": lambda d: {"pk": d.requested.pk},
+    "training:enrolment_cancel": lambda d: {"pk": d.requested.pk},
+    "training:meeting_attendance": lambda d: {"pk": d.meeting.pk},
+    "training:session_results": lambda d: {"pk": d.training_session.pk},
+    "training:employee_training": lambda d: {"pk": d.employee.pk},
+    "training:enrolment_detail": lambda d: {"pk": d.enrolment.pk},
+    "training:certificate_pdf": lambda d: {"pk": d.enrolment.pk},
+    "training:enrolment_feedback": lambda d: {"pk": d.enrolment.pk},
+    "training:hr_chart": lambda d: {"dimension": "unit"},
+    "training:verify_code": lambda d: {"code": d.enrolment.certificate.verification_code},
 }
 
 # Known bugs: (url name, persona) -> what is wrong. The expectation in EXPECT stays the correct
@@ -300,7 +435,128 @@ def _seed() -> SimpleNamespace:
         unit=formation.position.unit,
         year=application.period.year,
         proposal=proposal,
+        **_forums_data(users),
+        **_performance_data(users),
+        **_training_data(users),
     )
+
+
+def _forums_data(users) -> dict:
+    from django.utils import timezone
+
+    from forums.models import Comment, DiscussionSession, Topic, Visibility
+
+    topic = Topic.objects.get(author=users["resident"], title=FORUM_TOPIC)
+    hidden_topic = Topic.objects.create(
+        title="Topik tersembunyi uji matriks",
+        body=f"Isi tersembunyi. {HIDDEN_SECRET}",
+        author=users["resident2"],
+        sector=topic.sector,
+        kelurahan=topic.kelurahan,
+        visibility=Visibility.HIDDEN,
+    )
+    hidden_comment = Comment.objects.create(
+        topic=topic,
+        author=users["resident2"],
+        body=f"Balasan tersembunyi. {HIDDEN_SECRET}",
+        visibility=Visibility.HIDDEN,
+    )
+    return {
+        "topic": topic,
+        "hidden_topic": hidden_topic,
+        "hidden_comment": hidden_comment,
+        "hidden_secret": HIDDEN_SECRET,
+        "comment": topic.comments.order_by("pk").first(),
+        "discussion": DiscussionSession.objects.filter(starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first(),
+    }
+
+
+def _performance_data(users) -> dict:
+    from django.utils import timezone
+
+    from performance.models import Checkpoint, CoachingFollowUp, Objection, Review, Skp
+    from workforce.models import Employee
+
+    employee = Employee.objects.get(user=users["employee"])
+    assert employee.supervisor.user == users["supervisor"]
+    skp = Skp.objects.get(employee=employee, cycle__year=timezone.localdate().year)
+    review = skp.reviews.exclude(status=Review.Status.DRAFT).order_by("checkpoint__due_date")
+    # a teammate's coaching plan and open objection, both from the demo supervisor's reviews
+    team = Review.objects.filter(skp__employee__supervisor=employee.supervisor).exclude(
+        skp__employee=employee
+    )
+    coached = team.filter(coaching_plan__isnull=False).order_by("pk").first()
+    objected = team.filter(objection__outcome=Objection.Outcome.OPEN).order_by("pk").first()
+    teammate_skp = (
+        Skp.objects.filter(cycle=skp.cycle, employee__supervisor=employee.supervisor)
+        .exclude(employee=employee)
+        .filter(reviews__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    outsider_review = (
+        Review.objects.filter(skp__cycle=skp.cycle, skp__employee__supervisor__isnull=True)
+        .exclude(skp__employee=employee.supervisor)
+        .filter(coaching_plan__isnull=False)
+        .select_related("skp__employee", "coaching_plan")
+        .order_by("pk")
+        .first()
+    )
+    return {
+        "teammate_skp": teammate_skp,
+        "teammate_review": teammate_skp.reviews.order_by("pk").first(),
+        "outsider": outsider_review.skp.employee,
+        "outsider_skp": outsider_review.skp,
+        "outsider_review": outsider_review,
+        "outsider_coaching": outsider_review.coaching_plan,
+        "employee": employee,
+        "skp": skp,
+        "review": review.last(),  # awaiting the employee's acknowledgement
+        "checkpoint": Checkpoint.objects.filter(cycle=skp.cycle)
+        .exclude(reviews__skp=skp)
+        .order_by("due_date")
+        .first(),  # not reviewed yet: the supervisor's form
+        "coaching": coached.coaching_plan,
+        "follow_up": CoachingFollowUp.objects.filter(plan=coached.coaching_plan)
+        .order_by("pk")
+        .first(),
+        "objected": objected,
+    }
+
+
+def _training_data(users) -> dict:
+    from django.core.files.base import ContentFile
+
+    from training.models import Enrolment, Material
+
+    employee = users["employee"]
+    enrolment = Enrolment.objects.get(employee__user=employee, certificate__isnull=False)
+    session = enrolment.session
+    material = Material(programme=session.programme, title="Modul uji matriks")
+    material.file.save("modul-uji.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    supervisor = users["supervisor"]
+    outsider = (
+        Enrolment.objects.filter(certificate__isnull=False, employee__supervisor__isnull=True)
+        .exclude(employee__user=supervisor)
+        .order_by("pk")
+        .first()
+    )
+    return {
+        "outsider_enrolment": outsider,
+        "enrolment": enrolment,
+        "requested": Enrolment.objects.get(
+            employee__user=employee, status=Enrolment.Status.REQUESTED
+        ),
+        "training_session": session,
+        "meeting": session.meetings.order_by("number").first(),
+        "material": material,
+    }
+
+
+FORUM_TOPIC = "Puskesmas Rakumpit belum punya ambulans"  # forums/demo.py, by the demo resident
+HIDDEN_SECRET = "RAHASIA-MATRIKS-7Q"  # in the hidden topic and reply the module adds
 
 
 # A new Client builds the middleware chain again, and WhiteNoise's middleware scans every static
@@ -386,6 +642,99 @@ def test_it_answers_each_persona_as_the_house_rules_say(demo, name, persona):
         for owner, secrets in demo.personal_data.items():
             leaked = [secret for secret in secrets if owner != persona and secret in body]
             assert not leaked, f"{url} shows {persona} the personal data of {owner}: {leaked}"
+
+
+# --- other owners, beyond the personas ----------------------------------------------------
+
+# The matrix walks the demo employee's records and a public topic. These are the "someone
+# else's object" cases it cannot reach: a teammate's and an outsider's records (the demo
+# supervisor supervises neither the outsider nor anyone above him), and another resident's
+# hidden topic and hidden reply. (url name, persona, kwargs, expected)
+OTHER_OWNERS = [
+    # performance: a teammate's SKP and review (the demo employee is not their owner) ...
+    ("performance:skp_detail", "employee", lambda d: {"pk": d.teammate_skp.pk}, 404),
+    ("performance:review_detail", "employee", lambda d: {"pk": d.teammate_review.pk}, 404),
+    ("performance:objection_file", "employee", lambda d: {"pk": d.teammate_review.pk}, 404),
+    ("performance:review_detail", "supervisor", lambda d: {"pk": d.teammate_review.pk}, 200),
+    # ... and an outsider's, evaluated by HR: the demo supervisor is no one in their chain
+    ("performance:skp_detail", "supervisor", lambda d: {"pk": d.outsider_skp.pk}, 404),
+    ("performance:review_detail", "supervisor", lambda d: {"pk": d.outsider_review.pk}, 404),
+    ("performance:coaching_detail", "supervisor", lambda d: {"pk": d.outsider_coaching.pk}, 404),
+    ("performance:coaching_detail", "hr", lambda d: {"pk": d.outsider_coaching.pk}, 200),
+    (
+        "performance:skp_edit",
+        "supervisor",
+        lambda d: {"employee_pk": d.outsider.pk, "year": d.skp.cycle.year},
+        404,
+    ),
+    (
+        "performance:review_edit",
+        "supervisor",
+        lambda d: {"skp_pk": d.outsider_skp.pk, "checkpoint_pk": d.checkpoint.pk},
+        404,
+    ),
+    # training: an outsider's records (no supervisor; the demo employee is not their owner)
+    ("training:employee_training", "employee", lambda d: {"pk": d.outsider.pk}, 404),
+    ("training:employee_training", "supervisor", lambda d: {"pk": d.outsider.pk}, 404),
+    ("training:enrolment_detail", "employee", lambda d: {"pk": d.outsider_enrolment.pk}, 404),
+    ("training:enrolment_detail", "supervisor", lambda d: {"pk": d.outsider_enrolment.pk}, 404),
+    ("training:certificate_pdf", "employee", lambda d: {"pk": d.outsider_enrolment.pk}, 404),
+    ("training:certificate_pdf", "supervisor", lambda d: {"pk": d.outsider_enrolment.pk}, 404),
+    ("training:enrolment_detail", "hr", lambda d: {"pk": d.outsider_enrolment.pk}, 200),
+    # forums: another resident's hidden topic, and her hidden reply on a public topic
+    ("forums:topic_detail", "anonymous", lambda d: {"pk": d.hidden_topic.pk}, 404),
+    ("forums:topic_detail", "resident", lambda d: {"pk": d.hidden_topic.pk}, 404),
+    ("forums:topic_detail", "resident2", lambda d: {"pk": d.hidden_topic.pk}, 200),
+    ("forums:topic_detail", "moderator", lambda d: {"pk": d.hidden_topic.pk}, 200),
+    ("forums:topic_edit", "resident", lambda d: {"pk": d.hidden_topic.pk}, 404),
+    ("forums:topic_report", "resident", lambda d: {"pk": d.hidden_topic.pk}, 404),
+    (
+        "forums:comment_report",
+        "resident",
+        lambda d: {"pk": d.topic.pk, "comment_pk": d.hidden_comment.pk},
+        404,
+    ),
+    (
+        "forums:comment_report",
+        "resident2",
+        lambda d: {"pk": d.topic.pk, "comment_pk": d.hidden_comment.pk},
+        200,
+    ),
+]
+
+
+def _other_owner_id(value):
+    return value if isinstance(value, str) else None  # the kwargs lambdas get pytest's default
+
+
+@pytest.mark.parametrize(
+    ("name", "persona", "kwargs", "expected"), OTHER_OWNERS, ids=_other_owner_id
+)
+def test_it_hides_another_owners_records(demo, name, persona, kwargs, expected):
+    url = reverse(name, kwargs=kwargs(demo))
+    response = _client(demo, persona).get(url)
+    assert_outcome(response, expected, url)
+    if expected == 404 and response.status_code == 404:
+        assert demo.hidden_secret not in response.content.decode(), url
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, row in EXPECT.items() if row["anonymous"] == 200)
+)
+def test_it_shows_no_email_nip_or_birth_date_on_public_pages(demo, name):
+    """Pages anyone may open (the forums, the certificate check, the statistics) name people at
+    most: no demo account's e-mail address, and no NIP or birth date of the demo employee."""
+    url = _url(name, demo)
+    body = _client(demo, "anonymous").get(url).content.decode()
+    employee = demo.employee
+    secrets = [user.email for user in demo.users.values()]
+    secrets += [
+        employee.nip,
+        employee.birth_date.strftime("%d-%m-%Y"),
+        employee.birth_date.isoformat(),
+    ]
+    leaked = [secret for secret in secrets if secret in body]
+    assert not leaked, f"{url} shows anyone {leaked}"
 
 
 # --- CSRF ---------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The public side: published formations of published periods, with their live counts."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from forums.models import Topic, Visibility
 from recruitment.models import Application, Formation
 
 FINALISED = Q(applications__status=Application.Status.SUBMITTED)
@@ -58,7 +59,16 @@ def vacancy_get(pk: int) -> Formation:
             "position__unit__sector",
             "position__unit__kelurahan",
         )
-        .prefetch_related("required_documents")
+        .prefetch_related(
+            "required_documents",
+            Prefetch(
+                "informing_topics",
+                queryset=Topic.objects.filter(visibility=Visibility.PUBLIC)
+                .select_related("kelurahan")
+                .order_by("-support_count"),
+                to_attr="public_topics",
+            ),
+        )
         .annotate(finalised=Count("applications", filter=FINALISED))
     )
     return get_object_or_404(queryset, pk=pk)

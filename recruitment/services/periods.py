@@ -299,6 +299,7 @@ def formation_create(
     extra_criteria: str = "",
     age_max_override: int | None = None,
     source_proposal_item: ProposalItem | None = None,
+    informing_topics=(),
 ) -> Formation:
     """A new, unpublished formation. Its document slots default to the standard required ones."""
     formation = Formation(
@@ -315,7 +316,9 @@ def formation_create(
         is_published=False,
     )
     slugs = default_required_slugs() if required_slugs is None else required_slugs
-    return _formation_save(formation, slugs)
+    formation = _formation_save(formation, slugs)
+    formation.informing_topics.set(informing_topics)
+    return formation
 
 
 @transaction.atomic
@@ -331,6 +334,7 @@ def formation_update(
     required_slugs: Iterable[str] = (),
     extra_criteria: str = "",
     age_max_override: int | None = None,
+    informing_topics=(),
 ) -> Formation:
     """Change a formation. Once someone has applied, what the vacancy is (position, ASN type,
     category) stays fixed: those applicants chose exactly that."""
@@ -352,7 +356,9 @@ def formation_update(
     formation.accepted_programmes = accepted_programmes
     formation.extra_criteria = extra_criteria
     formation.age_max_override = age_max_override
-    return _formation_save(formation, required_slugs)
+    formation = _formation_save(formation, required_slugs)
+    formation.informing_topics.set(informing_topics)
+    return formation
 
 
 def formation_set_published(*, formation: Formation, published: bool) -> Formation:

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
-from workforce import charts, exports
+from workforce import charts, exports, extensions
 from workforce.forms_needs import (
     AbkTaskFormSet,
     AbkVersionForm,
@@ -49,6 +49,7 @@ def needs_map(request):
     form, planning_year, positions = _filtered_needs(request)
     page = Paginator(positions, 50).get_page(request.GET.get("page"))
     context = {
+        "unit_notes": extensions.unit_notes({position.unit_id for position in page}),
         "form": form,
         "planning_year": planning_year,
         "page": page,
@@ -99,6 +100,7 @@ def unit_detail(request, pk):
     _form, planning_year, _positions = _filtered_needs(request)
     context = {
         "unit": unit,
+        "notes": extensions.unit_notes([unit.pk]).get(unit.pk, []),
         "planning_year": planning_year,
         **selectors.unit_overview(unit, planning_year),
     }

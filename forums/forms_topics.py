@@ -1,0 +1,214 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from forums.models import StatusChange, Topic
+from forums.selectors.topics import SORTS
+from workforce.models import Kelurahan, Sector, Unit
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (display: none); bots that fill in every field fill it in."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("This form could not be sent. Please try again."))
+        return ""
+
+
+def _honeypot():
+    return Div(Field("website"), css_class="d-none")
+
+
+class TopicFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.all(), required=False, empty_label=_("All")
+    )
+    kelurahan = forms.ModelChoiceField(
+        label=_("Kelurahan"), queryset=Kelurahan.objects.all(), required=False, empty_label=_("All")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *Topic.Status.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("", _("Best match / newest")),
+            ("supported", _("Most supported")),
+            ("newest", _("Newest")),
+            ("discussed", _("Most discussed")),
+            ("unanswered", _("Unanswered")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assert set(SORTS) <= {c for c, _label in self.fields["sort"].choices}
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row g-2 align-items-end"
+        column = "col-12 col-sm-6 col-lg-4"
+        self.helper.layout = Layout(
+            *(Field(name, wrapper_class=column) for name in self.fields),
+            Div(Submit("", _("Show")), css_class=f"{column} mb-3"),
+        )
+
+
+class TopicForm(HoneypotMixin, forms.ModelForm):
+    names_employee = forms.BooleanField(
+        label=_("My post names or accuses an individual employee"),
+        required=False,
+        help_text=_(
+            "Such posts are not published: the moderators handle them as a grievance, "
+            "in confidence."
+        ),
+    )
+
+    class Meta:
+        model = Topic
+        fields = ["title", "body", "sector", "kelurahan", "unit"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, editing=False, max_title=200, max_body=8000, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.select_related("sector").order_by("name")
+        self.fields["unit"].required = False
+        self.fields["title"].max_length = max_title
+        self.fields["title"].widget.attrs["maxlength"] = max_title
+        # No maxlength on the body: an over-long post is refused with a message that says how
+        # long it is, instead of being cut off by the browser.
+        self.max_body = max_body
+        self.fields["title"].error_messages["required"] = _("Write a title.")
+        self.fields["body"].error_messages["required"] = _("Write what you expect of the service.")
+        if editing:
+            del self.fields["names_employee"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "title",
+            "body",
+            Div(
+                Field("sector", wrapper_class="col-md-4"),
+                Field("kelurahan", wrapper_class="col-md-4"),
+                Field("unit", wrapper_class="col-md-4"),
+                css_class="row",
+            ),
+            *(["names_employee"] if not editing else []),
+            _honeypot(),
+        )
+
+    def clean_title(self):
+        title = " ".join((self.cleaned_data.get("title") or "").split())
+        if not title:
+            raise forms.ValidationError(self.fields["title"].error_messages["required"])
+        return title
+
+    def clean_body(self):
+        body = (self.cleaned_data.get("body") or "").strip()
+        if not body:
+            raise forms.ValidationError(self.fields["body"].error_messages["required"])
+        if len(body) > self.max_body:
+            raise forms.ValidationError(
+                _("The text is %(length)s characters long; the limit is %(limit)s.")
+                % {"length": len(body), "limit": self.max_body}
+            )
+        return body
+
+    def clean(self):
+        data = super().clean()
+        unit, sector = data.get("unit"), data.get("sector")
+        if unit and sector and unit.sector_id != sector.pk:
+            self.add_error("unit", _("This unit is not in the chosen sector."))
+        return data
+
+
+class CommentForm(HoneypotMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown: *italic*, **bold**, lists, links."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].error_messages["required"] = _(
+            "The reply is empty. Write something first."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("body", _honeypot())
+
+    def clean_body(self):
+        body = (self.cleaned_data.get("body") or "").strip()
+        if not body:
+            raise forms.ValidationError(self.fields["body"].error_messages["required"])
+        return body
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(
+        label=_("Official answer"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Published as the institution's answer, with your name."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=Topic.Status.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    action_kind = forms.ChoiceField(
+        label=_("What was done"),
+        required=False,
+        choices=[("", "—"), *StatusChange.ActionKind.choices],
+    )
+    action_description = forms.CharField(
+        label=_("Description of what was done"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    action_url = forms.CharField(
+        label=_("Link within the portal"),
+        required=False,
+        max_length=300,
+        help_text=_("A path on this portal, e.g. the vacancy page: /recruitment/vacancies/12/."),
+    )
+    action_date = forms.DateField(
+        label=_("Done on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_action_url(self):
+        url = self.cleaned_data.get("action_url", "").strip()
+        if url and (not url.startswith("/") or url.startswith("//")):
+            raise forms.ValidationError(
+                _("Give a path on this portal that starts with a single /.")
+            )
+        return url
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_status") == Topic.Status.ACTED_UPON:
+            for name in ("action_kind", "action_description", "action_date"):
+                if not data.get(name):
+                    self.add_error(name, _("Needed when the topic is marked acted upon."))
+        return data

@@ -1,0 +1,107 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import Role, role_required
+from forums.forms_moderation import ModerateForm, RetagForm, SuspendForm
+from forums.models import Comment, Suspension, Topic
+from forums.selectors import moderation as selectors
+from forums.services import ForumError
+from forums.services import moderation as services
+
+
+@role_required(Role.MODERATOR)
+@require_GET
+def queue(request):
+    return render(request, "forums/moderation_queue.html", selectors.moderation_queue())
+
+
+@role_required(Role.MODERATOR)
+@require_GET
+def log(request):
+    page = Paginator(selectors.moderation_log(), 50).get_page(request.GET.get("page"))
+    return render(request, "forums/moderation_log.html", {"page": page})
+
+
+def _done(request, call, success):
+    try:
+        call()
+    except ForumError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+
+
+@role_required(Role.MODERATOR)
+@require_POST
+def topic_moderate(request, pk):
+    topic = get_object_or_404(Topic, pk=pk)
+    form = ModerateForm(request.POST, prefix="moderate")
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give a reason: the author will see it."))
+        return redirect(topic)
+    _done(
+        request,
+        lambda: services.topic_moderate(topic=topic, moderator=request.user, **form.cleaned_data),
+        _("The decision has been recorded."),
+    )
+    return redirect(topic)
+
+
+@role_required(Role.MODERATOR)
+@require_POST
+def comment_moderate(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("topic"), pk=pk)
+    form = ModerateForm(request.POST, comment=True)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give a reason: the author will see it."))
+        return redirect(comment.topic)
+    _done(
+        request,
+        lambda: services.comment_moderate(
+            comment=comment, moderator=request.user, **form.cleaned_data
+        ),
+        _("The decision has been recorded."),
+    )
+    return redirect(comment.get_absolute_url())
+
+
+@role_required(Role.MODERATOR)
+@require_POST
+def topic_retag(request, pk):
+    topic = get_object_or_404(Topic, pk=pk)
+    form = RetagForm(request.POST, prefix="retag")
+    if not form.is_valid():
+        messages.error(request, _("Choose the new tags and give a reason: the author will see it."))
+        return redirect(topic)
+    _done(
+        request,
+        lambda: services.topic_retag(topic=topic, moderator=request.user, **form.cleaned_data),
+        _("The topic has been re-tagged."),
+    )
+    return redirect(topic)
+
+
+@role_required(Role.MODERATOR)
+@require_http_methods(["GET", "POST"])
+def user_suspend(request, user_pk):
+    user = get_object_or_404(get_user_model(), pk=user_pk)
+    form = SuspendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["lift"]:
+            call = lambda: services.user_unsuspend(  # noqa: E731
+                user=user, moderator=request.user, reason=data["reason"]
+            )
+        else:
+            call = lambda: services.user_suspend(  # noqa: E731
+                user=user, moderator=request.user, reason=data["reason"], until=data["until"]
+            )
+        _done(request, call, _("The decision has been recorded."))
+        return redirect("forums:moderation_log")
+    suspensions = Suspension.objects.filter(user=user).select_related("created_by")
+    context = {"target": user, "form": form, "suspensions": suspensions}
+    return render(request, "forums/user_suspend.html", context)

@@ -1,0 +1,273 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import Role, role_required
+from forums import access
+from forums.forms_moderation import ModerateForm, ReportForm, RetagForm
+from forums.forms_topics import AnswerForm, CommentForm, StatusForm, TopicFilterForm, TopicForm
+from forums.models import Comment, Topic
+from forums.ratelimit import client_address
+from forums.selectors import accountability as accountability_selectors
+from forums.selectors import topics as selectors
+from forums.services import ForumError
+from forums.services import topics as services
+from forums.services.moderation import report_create
+
+
+@require_GET
+def topic_list(request):
+    form = TopicFilterForm(request.GET or None)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    topics = selectors.topic_list(
+        request.user,
+        search=data.get("q", ""),
+        sector=data.get("sector"),
+        kelurahan=data.get("kelurahan"),
+        status=data.get("status", ""),
+        sort=data.get("sort", ""),
+    )
+    page = Paginator(topics, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "querystring": query.urlencode()}
+    return render(request, "forums/topic_list.html", context)
+
+
+@role_required(Role.RESIDENT)
+@require_http_methods(["GET", "POST"])
+def topic_create(request):
+    settings = services.forum_settings()
+    form = TopicForm(
+        request.POST or None,
+        max_title=settings.title_max_length,
+        max_body=settings.body_max_length,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.topic_create(
+                author=request.user,
+                address=client_address(request),
+                names_employee=form.cleaned_data["names_employee"],
+                **{
+                    k: form.cleaned_data[k]
+                    for k in ("title", "body", "sector", "kelurahan", "unit")
+                },
+            )
+        except ForumError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your topic has been posted. Thank you!"))
+            return redirect(topic)
+    return render(request, "forums/topic_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_edit(request, pk):
+    topic = access.own_topic(request.user, pk)
+    settings = services.forum_settings()
+    form = TopicForm(
+        request.POST or None,
+        instance=topic,
+        editing=True,
+        max_title=settings.title_max_length,
+        max_body=settings.body_max_length,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("title", "body", "sector", "kelurahan", "unit")}
+        topic.refresh_from_db()  # the form wrote to the instance; the service decides
+        try:
+            services.topic_edit(topic=topic, user=request.user, **data)
+        except ForumError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your topic has been saved."))
+            return redirect(topic)
+    return render(request, "forums/topic_form.html", {"form": form, "topic": topic})
+
+
+@require_GET
+def topic_detail(request, pk):
+    topic = selectors.topic_for_page(request.user, pk)
+    if topic is None:
+        raise Http404
+    is_moderator = access.is_moderator(request.user)
+    context = {
+        "topic": topic,
+        "comments": [
+            c
+            for c in topic.comments.all()
+            if c.visibility == "public" or is_moderator or c.author_id == request.user.pk
+        ],
+        "history": topic.status_changes.all(),
+        "comment_form": CommentForm(),
+        "is_moderator": is_moderator,
+        "is_official": access.is_official(request.user),
+    }
+    if context["is_official"]:
+        context.update(
+            answer_form=AnswerForm(prefix="answer"), status_form=StatusForm(prefix="status")
+        )
+    if is_moderator:
+        context.update(
+            moderate_form=ModerateForm(prefix="moderate"),
+            retag_form=RetagForm(
+                prefix="retag",
+                initial={
+                    "sector": topic.sector_id,
+                    "kelurahan": topic.kelurahan_id,
+                    "unit": topic.unit_id,
+                },
+            ),
+        )
+    return render(request, "forums/topic_detail.html", context)
+
+
+def _topic_for_action(request, pk) -> Topic:
+    return access.topic_for_viewer(Topic.objects.all(), request.user, pk)
+
+
+@login_required
+@require_POST
+def comment_create(request, pk):
+    topic = _topic_for_action(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(topic)
+    try:
+        comment = services.comment_create(
+            topic=topic,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            address=client_address(request),
+        )
+    except ForumError as exc:
+        messages.error(request, str(exc))
+        return redirect(topic)
+    messages.success(request, _("Your reply has been posted."))
+    return redirect(comment.get_absolute_url())
+
+
+@role_required(Role.HR)
+@require_POST
+def answer_create(request, pk):
+    topic = _topic_for_action(request, pk)
+    form = AnswerForm(request.POST, prefix="answer")
+    if form.is_valid():
+        try:
+            services.official_answer_create(
+                topic=topic, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ForumError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The official answer has been published."))
+    else:
+        messages.error(request, _("The answer is empty. Write something first."))
+    return redirect(topic)
+
+
+@role_required(Role.HR)
+@require_POST
+def status_change(request, pk):
+    topic = _topic_for_action(request, pk)
+    form = StatusForm(request.POST, prefix="status")
+    if not form.is_valid():
+        return render(
+            request,
+            "forums/status_form.html",
+            {"topic": topic, "status_form": form},
+            status=400,
+        )
+    data = form.cleaned_data
+    action = services.Action(
+        kind=data["action_kind"],
+        description=data["action_description"],
+        url=data["action_url"],
+        done_on=data["action_date"],
+    )
+    try:
+        services.topic_status_change(
+            topic=topic, user=request.user, to_status=data["to_status"], note=data["note"],
+            action=action,
+        )  # fmt: skip
+    except ForumError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The status has been changed."))
+    return redirect(topic)
+
+
+@login_required
+@require_POST
+def topic_support(request, pk):
+    topic = _topic_for_action(request, pk)
+    try:
+        if request.POST.get("remove"):
+            services.topic_unsupport(topic=topic, user=request.user)
+        elif not services.topic_support(
+            topic=topic, user=request.user, address=client_address(request)
+        ):
+            messages.info(request, _("You already support this topic."))
+    except ForumError as exc:
+        messages.error(request, str(exc))
+    return redirect(topic)
+
+
+@login_required
+@require_POST
+def topic_follow(request, pk):
+    topic = _topic_for_action(request, pk)
+    follow = not request.POST.get("stop")
+    services.topic_follow_set(topic=topic, user=request.user, follow=follow)
+    messages.success(
+        request,
+        _("You follow this topic: we e-mail you about replies and answers.")
+        if follow
+        else _("You no longer follow this topic."),
+    )
+    return redirect(topic)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, pk, comment_pk=None):
+    topic = _topic_for_action(request, pk)
+    comment = (
+        get_object_or_404(
+            Comment.objects.filter(access.visible_topics_q(request.user)),  # same rule for replies
+            pk=comment_pk,
+            topic=topic,
+        )
+        if comment_pk
+        else None
+    )
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_create(
+                topic=topic, comment=comment, reporter=request.user,
+                reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],
+                address=client_address(request),
+            )  # fmt: skip
+        except ForumError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Thank you: the moderators will look at your report."))
+            return redirect(topic)
+    context = {"topic": topic, "comment": comment, "form": form}
+    return render(request, "forums/report_form.html", context)
+
+
+@require_GET
+def accountability(request):
+    context = {"sectors": accountability_selectors.accountability_by_sector()}
+    context["statuses"] = Topic.Status.choices
+    return render(request, "forums/accountability.html", context)

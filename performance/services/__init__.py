@@ -1,0 +1,1 @@
+"""Writes of the performance app, split by topic. Import from the topic module."""

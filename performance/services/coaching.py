@@ -1,0 +1,81 @@
+"""Coaching (pembinaan): opened by the review services when a predikat is low, never by a signal.
+
+Recommended training: the training app (built separately) will expose
+`training.selectors.recommendations.recommended_programmes(employee)`. Performance must not
+import it until it exists; `recommended_training()` is the one hook to connect it, and until
+then the plan carries the development plan's text, which the supervisor can edit.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from performance.models import (
+    COACHING_PREDIKAT,
+    CoachingFollowUp,
+    CoachingPlan,
+    Review,
+    ReviewEvent,
+    parse_day_list,
+)
+
+
+class CoachingError(Exception):
+    pass
+
+
+def recommended_training(review: Review) -> str:
+    """HOOK: replace the body with the training app's recommendations when it lands, e.g.
+    `"\\n".join(str(p) for p in recommended_programmes(review.skp.employee))`."""
+    return review.development_plan
+
+
+@transaction.atomic
+def coaching_plan_open_if_needed(*, review: Review, user) -> CoachingPlan | None:
+    """Open a plan (with follow-ups from the cycle's rule) when the predikat needs coaching;
+    a review has at most one plan, so calling this again returns the existing one."""
+    if review.predikat not in COACHING_PREDIKAT:
+        return None
+    existing = CoachingPlan.objects.filter(review=review).first()
+    if existing is not None:
+        return existing
+    cycle = review.checkpoint.cycle
+    days = sorted(parse_day_list(cycle.coaching_followup_days))
+    start = timezone.localdate()
+    plan = CoachingPlan(
+        review=review,
+        employee=review.skp.employee,
+        start_date=start,
+        end_date=start + timedelta(days=max(days)),
+        actions=review.development_plan,
+        recommended_training=recommended_training(review),
+    )
+    plan.full_clean()
+    plan.save()
+    CoachingFollowUp.objects.bulk_create(
+        CoachingFollowUp(plan=plan, due_date=start + timedelta(days=d)) for d in days
+    )
+    ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.COACHING_OPENED, actor=user)
+    return plan
+
+
+@transaction.atomic
+def coaching_followup_record(*, follow_up: CoachingFollowUp, note: str, user) -> CoachingFollowUp:
+    if follow_up.done_at is not None:
+        raise CoachingError(_("This follow-up has already been recorded."))
+    if not note.strip():
+        raise CoachingError(_("Say what was discussed or agreed."))
+    follow_up.note = note.strip()
+    follow_up.done_at = timezone.now()
+    follow_up.save(update_fields=["note", "done_at"])
+    return follow_up
+
+
+@transaction.atomic
+def coaching_plan_update(*, plan: CoachingPlan, actions: str, recommended_training: str) -> None:
+    plan.actions = actions
+    plan.recommended_training = recommended_training
+    plan.full_clean()
+    plan.save(update_fields=["actions", "recommended_training"])

@@ -1,0 +1,105 @@
+"""HR's dashboard: completion per unit (who is late), predikat per unit and sector beside the
+distribution guidance, charts, and the Excel and e-Kinerja exports."""
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.roles import Role, role_required
+from performance import charts, exports
+from performance.forms import CheckpointForm
+from performance.models import Checkpoint, Predikat
+from performance.selectors import dashboard as selectors
+
+
+def _checkpoint(request):
+    """The chosen checkpoint, or the latest one already due (else the first of the year)."""
+    today = timezone.localdate()
+    choices = Checkpoint.objects.select_related("cycle").filter(cycle__year__lte=today.year + 1)
+    form = CheckpointForm(
+        request.GET or None, checkpoints=choices.order_by("-cycle__year", "period_end", "kind")
+    )
+    chosen = form.cleaned_data.get("checkpoint") if form.is_valid() else None
+    if chosen is None:
+        chosen = (
+            choices.filter(due_date__lte=today).order_by("-due_date", "kind").first()
+            or choices.order_by("due_date").first()
+        )
+    return form, chosen, today
+
+
+@role_required(Role.HR)
+@require_GET
+@never_cache
+def dashboard(request):
+    form, checkpoint, today = _checkpoint(request)
+    context = {
+        "form": form,
+        "checkpoint": checkpoint,
+        "predikat_labels": Predikat.labels,
+        "guidance": selectors.guidance(),
+        "querystring": request.GET.urlencode(),
+    }
+    if checkpoint is not None:
+        context["completion"] = selectors.completion_by_unit(checkpoint, today)
+        context["distribution"] = selectors.distribution(checkpoint)
+    return render(request, "performance/dashboard.html", context)
+
+
+@role_required(Role.HR)
+@require_GET
+@csp_update({"style-src": [UNSAFE_INLINE]})  # pygal styles its SVG inline; it is an image
+def dashboard_chart(request, dimension):
+    if dimension not in {"unit", "sector"}:
+        raise Http404
+    _form, checkpoint, _today = _checkpoint(request)
+    if checkpoint is None:
+        raise Http404
+    rows = selectors.distribution(checkpoint)["units" if dimension == "unit" else "sectors"]
+    svg = charts.distribution_chart(
+        title=_("Predikat by unit") if dimension == "unit" else _("Predikat by sector"),
+        labels=[row.label for row in rows],
+        series=[
+            (str(label), [row.counts[value] for row in rows]) for value, label in Predikat.choices
+        ],
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@role_required(Role.HR)
+@require_GET
+def dashboard_export(request):
+    _form, checkpoint, today = _checkpoint(request)
+    if checkpoint is None:
+        raise Http404
+    content = exports.dashboard_workbook(
+        checkpoint,
+        selectors.completion_by_unit(checkpoint, today),
+        selectors.distribution(checkpoint),
+    )
+    return _xlsx(
+        content, f"kinerja-{checkpoint.cycle.year}-{checkpoint.kind}-{checkpoint.number}.xlsx"
+    )
+
+
+@role_required(Role.HR)
+@require_GET
+def ekinerja_export(request):
+    _form, checkpoint, _today = _checkpoint(request)
+    if checkpoint is None:
+        raise Http404
+    content = exports.ekinerja_workbook(checkpoint, selectors.ekinerja_rows(checkpoint))
+    return _xlsx(
+        content, f"e-kinerja-{checkpoint.cycle.year}-{checkpoint.kind}-{checkpoint.number}.xlsx"
+    )

@@ -1,0 +1,93 @@
+"""Journey: the supervisor evaluates the demo employee (a low predikat opens a coaching plan),
+the employee objects in Bahasa Indonesia, HR resolves it. Phone and desktop, with axe checks.
+
+Elements of this app are found by their names and addresses, not their words, so the journey
+holds whether or not the Indonesian catalogue has the new strings yet; the words checked are the
+official predikat names, which are the same in both languages."""
+
+from performance import demo as performance_demo
+from performance.models import Checkpoint, CoachingPlan, Review, Skp
+from tests.e2e.conftest import check_accessibility, html_lang, screenshot
+
+PASSWORD = "Rakumpit-demo-2026"
+
+
+def _sign_in(page, email):
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_it_takes_a_review_from_evaluation_through_objection_to_resolution(page, live_server, demo):
+    users = demo["users"]
+    performance_demo.seed(users)
+    skp = Skp.objects.get(
+        employee__user=users["employee"],
+        cycle__year=Checkpoint.objects.latest("cycle__year").cycle.year,
+    )
+    q3 = Checkpoint.objects.get(cycle=skp.cycle, kind="periodic", number=3)
+
+    # The supervisor sees the team, then rates every indicator and value below expectation.
+    _sign_in(page, "supervisor@demo.rakumpit.go.id")
+    page.goto("/performance/team/")
+    assert page.locator(f"a[href='{skp.get_absolute_url()}']").count() == 1
+    check_accessibility(page)
+    page.goto(f"/performance/skp/{skp.pk}/review/{q3.pk}/")
+    check_accessibility(page)
+    selects = page.locator("form select")
+    for i in range(selects.count()):
+        selects.nth(i).select_option("below")
+    page.locator("#id_feedback").fill("Target layanan belum tercapai.")
+    page.locator("#id_development_plan").fill(
+        "Pendampingan mingguan dan pelatihan pelayanan prima."
+    )
+    page.locator("input[name=finalise]").click()
+    page.wait_for_load_state()
+    review = Review.objects.get(skp=skp, checkpoint=q3)
+    assert page.url.endswith(review.get_absolute_url())
+    assert review.predikat == "sangat_kurang"
+    assert page.get_by_text("Sangat Kurang").first.is_visible()
+    plan = CoachingPlan.objects.get(review=review)
+    assert page.locator(f"a[href='{plan.get_absolute_url()}']").count() == 1
+    check_accessibility(page)
+    screenshot(page, "40-review-final")
+
+    # The employee, in Bahasa Indonesia, sees the review and files an objection.
+    _sign_in(page, "employee@demo.rakumpit.go.id")
+    page.goto("/performance/")
+    assert html_lang(page) == "id"
+    check_accessibility(page)
+    page.goto(review.get_absolute_url())
+    page.locator(f"a[href='/performance/reviews/{review.pk}/object/']").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    page.locator("#id_reasons").fill("Bukti kunjungan rumah belum dinilai.")
+    page.locator("input[name=object]").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(review.get_absolute_url())
+    assert page.get_by_text("Bukti kunjungan rumah belum dinilai.").is_visible()
+    page.goto(plan.get_absolute_url())
+    check_accessibility(page)
+
+    # HR resolves it: upheld, the results are corrected to "meets" (Kurang/Misconduct stays low).
+    _sign_in(page, "hr@demo.rakumpit.go.id")
+    page.goto("/performance/objections/")
+    check_accessibility(page)
+    page.locator(f"a[href='/performance/reviews/{review.pk}/resolve/']").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    page.locator("#id_hasil_kerja").select_option("meets")
+    page.locator("#id_perilaku").select_option("meets")
+    page.locator("#id_reason").fill("Bukti tambahan diterima.")
+    page.locator("input[name=uphold]").click()
+    page.wait_for_load_state()
+    review.refresh_from_db()
+    assert (review.status, review.predikat) == ("resolved", "baik")
+    assert page.get_by_text("Baik").first.is_visible()
+    check_accessibility(page)
+    page.goto("/performance/dashboard/")
+    check_accessibility(page)
+    screenshot(page, "41-performance-dashboard")

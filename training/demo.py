@@ -1,0 +1,197 @@
+"""Training demo data for `seed_demo`: programmes of every kind, past, running and upcoming
+sessions, puskesmas staff above and below the JP minimum, and the demo employee with a completed
+session (certificate and feedback), a pending request, and a session running today that is open
+for requests (the browser journey uses it). Dates follow today; safe to run again."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from training.models import (
+    Attendance,
+    Enrolment,
+    Feedback,
+    Material,
+    Meeting,
+    Programme,
+    Session,
+    SessionGuest,
+)
+from training.services.delivery import certificate_issue
+from training.services.rules import training_year_rule_ensure
+from workforce.models import AsnType, Employee, Sector
+
+K = Programme.Kind
+M = Programme.Mode
+
+# name, kind, mode, JP, provider, competencies, sector slug or None, pass score
+PROGRAMMES = [
+    ("Latsar CPNS Golongan II", K.LATSAR, M.BLENDED, 40, "BPSDM Provinsi Kalimantan Tengah",
+     "bela negara, nilai dasar ASN, smart governance", None, Decimal("70")),
+    ("Orientasi PPPK Kota Palangka Raya", K.PPPK_ORIENTATION, M.DISTANCE, 16,
+     "BKPSDM Kota Palangka Raya", "nilai dasar ASN, etika pelayanan", None, None),
+    ("Kegawatdaruratan Maternal dan Neonatal", K.TECHNICAL, M.CLASSICAL, 12,
+     "Dinas Kesehatan Kota Palangka Raya", "asuhan kebidanan, kegawatdaruratan",
+     "kesehatan", Decimal("65")),
+    ("Pelayanan Prima bagi Pasien dan Keluarga", K.SOCIO_CULTURAL, M.CLASSICAL, 8,
+     "Puskesmas Rakumpit bersama warga", "komunikasi, pelayanan publik", None, None),
+    ("Kepemimpinan Pengawas Unit Layanan", K.MANAGERIAL, M.BLENDED, 10,
+     "BPSDM Provinsi Kalimantan Tengah", "pengambilan keputusan, mengelola perubahan",
+     None, None),
+    ("Manajemen Waktu dan Kerja Sama Tim", K.SOCIO_CULTURAL, M.DISTANCE, 6,
+     "LAN RI (e-learning)", "kerja sama, orientasi pada hasil", "kesehatan", None),
+]  # fmt: skip
+
+
+def seed(users: dict) -> None:
+    with transaction.atomic():
+        _seed(users)
+
+
+def _seed(users: dict) -> None:
+    today = timezone.localdate()
+    for year in (today.year - 1, today.year):
+        training_year_rule_ensure(year=year)
+    programmes = {spec[0]: _programme(*spec) for spec in PROGRAMMES}
+    maternal = programmes["Kegawatdaruratan Maternal dan Neonatal"]
+    prima = programmes["Pelayanan Prima bagi Pasien dan Keluarga"]
+    teamwork = programmes["Manajemen Waktu dan Kerja Sama Tim"]
+    days = timedelta
+
+    # Past sessions, completed this year (early January: last year's dates are as good).
+    past_maternal = _session(maternal, "Angkatan I", today - days(40), today - days(38), 30)
+    past_teamwork = _session(teamwork, "Daring I", today - days(30), today - days(29), 40)
+    # Running today, open for requests until today: the journey's session.
+    running = _session(prima, "Angkatan Rakumpit", today - days(1), today, 25, opens=days(14))
+    # Upcoming.
+    upcoming = {
+        p.pk: _session(p, "Angkatan II", today + days(20), today + days(22), 20, opens=days(25))
+        for p in programmes.values()
+    }
+    _guests(running, users)
+
+    me = Employee.objects.filter(user=users.get("employee")).first()
+    staff = list(
+        Employee.objects.filter(
+            position__unit__sector__slug="kesehatan",
+            asn_type=AsnType.PNS,
+            status=Employee.Status.ACTIVE,
+        )
+        .exclude(user__isnull=False)
+        .order_by("nip")[:24]
+    )
+    hr = users["hr"]
+    # Everyone took the maternal course (12 JP); half also the teamwork one (18 JP, still short
+    # of 20); a quarter also today's session (26 JP, above the minimum).
+    for i, employee in enumerate(staff):
+        _completed(past_maternal, employee, hr, score=Decimal("78"))
+        if i % 2 == 0:
+            _completed(past_teamwork, employee, hr)
+    for employee in staff[::4]:
+        _completed(running, employee, hr)
+    if me is not None:
+        enrolment = _completed(past_maternal, me, hr, score=Decimal("84"))
+        Feedback.objects.get_or_create(
+            enrolment=enrolment,
+            defaults={
+                "relevance": 5,
+                "trainer": 4,
+                "materials": 4,
+                "comments": "Simulasi persalinan sangat membantu.",
+            },
+        )
+        pending = upcoming[programmes["Kepemimpinan Pengawas Unit Layanan"].pk]
+        if not Enrolment.objects.filter(session=pending, employee=me).exists():
+            Enrolment.objects.create(
+                session=pending,
+                employee=me,
+                status=Enrolment.Status.REQUESTED,
+                requested_by=me.user,
+            )
+
+
+def _programme(name, kind, mode, jp, provider, competencies, sector, pass_score) -> Programme:
+    programme, _created = Programme.objects.update_or_create(
+        name=name,
+        defaults={
+            "kind": kind,
+            "mode": mode,
+            "jp": jp,
+            "provider": provider,
+            "competencies": competencies,
+            "pass_score": pass_score,
+            "description": f"{name}: {competencies}.",
+        },
+    )
+    if sector:
+        programme.target_sectors.set(Sector.objects.filter(slug=sector))
+    Material.objects.get_or_create(
+        programme=programme,
+        title="Modul pelatihan (LAN)",
+        defaults={"url": "https://lan.go.id/"},
+    )
+    return programme
+
+
+def _session(programme, title, starts, ends, capacity, *, opens=timedelta(days=21)) -> Session:
+    session, _created = Session.objects.update_or_create(
+        programme=programme,
+        title=title,
+        defaults={
+            "starts_on": starts,
+            "ends_on": ends,
+            "place": "Aula Puskesmas Rakumpit" if programme.mode != Programme.Mode.DISTANCE else "",
+            "online_url": "https://elearning.lan.go.id/"
+            if programme.mode != Programme.Mode.CLASSICAL
+            else "",
+            "trainer": "Widyaiswara BPSDM Kalteng",
+            "capacity": capacity,
+            "enrolment_opens_on": starts - opens,
+            "enrolment_closes_on": min(ends, starts - opens + timedelta(days=30)),
+        },
+    )
+    number = 0
+    day = starts
+    while day <= ends:
+        number += 1
+        Meeting.objects.update_or_create(session=session, number=number, defaults={"date": day})
+        day += timedelta(days=1)
+    session.meetings.filter(number__gt=number).delete()
+    return session
+
+
+def _guests(session: Session, users: dict) -> None:
+    for key, role in (("resident", SessionGuest.Role.SPEAKER), ("resident2", "observer")):
+        if key in users:
+            SessionGuest.objects.get_or_create(
+                session=session, user=users[key], defaults={"role": role}
+            )
+
+
+def _completed(session: Session, employee: Employee, hr, *, score=None) -> Enrolment:
+    """An enrolment that attended every meeting and passed, with its certificate."""
+    enrolment = Enrolment.objects.filter(session=session, employee=employee).first()
+    if enrolment is None:
+        enrolment = Enrolment.objects.create(
+            session=session,
+            employee=employee,
+            status=Enrolment.Status.ENROLLED,
+            is_latsar=session.programme.is_latsar,
+            requested_by=hr,
+            decided_by=hr,
+            decided_at=timezone.now(),
+        )
+    for meeting in session.meetings.all():
+        Attendance.objects.get_or_create(
+            enrolment=enrolment, meeting=meeting, defaults={"present": True, "recorded_by": hr}
+        )
+    if enrolment.result == Enrolment.Result.PENDING:
+        enrolment.result = Enrolment.Result.PASSED
+        enrolment.attendance_percent = 100
+        enrolment.score = score
+        enrolment.completed_at = timezone.now()
+        enrolment.save()
+        certificate_issue(enrolment=enrolment)
+    return enrolment

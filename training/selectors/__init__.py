@@ -1,0 +1,1 @@
+"""Reads of the training app, split by topic."""

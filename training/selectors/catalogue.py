@@ -1,0 +1,172 @@
+"""Reads of programmes, sessions and enrolments, each shaped for the page that shows it."""
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from training.models import Attendance, Enrolment, Feedback, Meeting, Programme, Session
+from workforce.models import Employee
+
+Status = Enrolment.Status
+
+
+def _seat_counts():
+    return {
+        "enrolled_count": Count("enrolments", filter=Q(enrolments__status=Status.ENROLLED)),
+        "waitlist_count": Count("enrolments", filter=Q(enrolments__status=Status.WAITLISTED)),
+    }
+
+
+def upcoming_sessions() -> QuerySet[Session]:
+    """Sessions not yet over, soonest first, with seat counts."""
+    return (
+        Session.objects.filter(ends_on__gte=timezone.localdate())
+        .select_related("programme")
+        .annotate(**_seat_counts())
+        .order_by("starts_on", "pk")
+    )
+
+
+def programme_list(*, kind: str = "") -> QuerySet[Programme]:
+    """Active programmes with their upcoming sessions prefetched (two queries)."""
+    programmes = Programme.objects.filter(is_active=True).annotate(
+        upcoming=Count("sessions", filter=Q(sessions__ends_on__gte=timezone.localdate()))
+    )
+    if kind:
+        programmes = programmes.filter(kind=kind)
+    return programmes.order_by("kind", "name").prefetch_related(
+        Prefetch("sessions", queryset=upcoming_sessions(), to_attr="upcoming_sessions")
+    )
+
+
+def programme_detail(pk: int) -> Programme:
+    return (
+        Programme.objects.prefetch_related(
+            "target_sectors",
+            "target_positions__unit",
+            "materials",
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.annotate(**_seat_counts()).order_by("-starts_on"),
+                to_attr="all_sessions",
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def session_detail(pk: int) -> Session | None:
+    return (
+        Session.objects.select_related("programme")
+        .annotate(**_seat_counts())
+        .prefetch_related("meetings", "guest_links__user")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def session_roster(session: Session) -> QuerySet[Enrolment]:
+    """Everyone enrolled, waiting or asking, in the order they came, with what the row shows."""
+    return (
+        session.enrolments.filter(status__in=Enrolment.ACTIVE)
+        .select_related("employee__position__unit", "certificate")
+        .order_by("created_at", "pk")
+    )
+
+
+def meeting_sheet(meeting: Meeting) -> list[Enrolment]:
+    """The enrolled people with `present` from the meeting's attendance (two queries)."""
+    enrolled = list(
+        meeting.session.enrolments.filter(status=Status.ENROLLED)
+        .select_related("employee")
+        .order_by("employee__full_name", "pk")
+    )
+    present = set(
+        Attendance.objects.filter(meeting=meeting, present=True).values_list(
+            "enrolment_id", flat=True
+        )
+    )
+    for enrolment in enrolled:
+        enrolment.present = enrolment.pk in present
+    return enrolled
+
+
+def results_sheet(session: Session) -> list[Enrolment]:
+    """The enrolled people with `present_count` (meetings attended)."""
+    return list(
+        session.enrolments.filter(status=Status.ENROLLED)
+        .select_related("employee", "certificate")
+        .annotate(present_count=Count("attendances", filter=Q(attendances__present=True)))
+        .order_by("employee__full_name", "pk")
+    )
+
+
+def employee_enrolments(employee: Employee) -> QuerySet[Enrolment]:
+    """All of one employee's enrolments, newest session first."""
+    return (
+        employee.training_enrolments.select_related("session__programme", "certificate")
+        .annotate(
+            present_count=Count("attendances", filter=Q(attendances__present=True)),
+            has_feedback=Count("feedback"),
+        )
+        .order_by("-session__starts_on", "-pk")
+    )
+
+
+def team_requests(user) -> QuerySet[Enrolment]:
+    """Requests waiting for this supervisor: those of the employees they supervise."""
+    return (
+        Enrolment.objects.filter(status=Status.REQUESTED, employee__supervisor__user=user)
+        .select_related("employee__position__unit", "session__programme")
+        .order_by("created_at", "pk")
+    )
+
+
+def team_members(user) -> QuerySet[Employee]:
+    return (
+        Employee.objects.filter(supervisor__user=user, status=Employee.Status.ACTIVE)
+        .select_related("position__unit")
+        .order_by("full_name", "pk")
+    )
+
+
+def enrolment_with_details(pk: int) -> Enrolment | None:
+    return (
+        Enrolment.objects.select_related(
+            "session__programme", "employee__supervisor", "employee__position__unit", "certificate"
+        )
+        .annotate(present_count=Count("attendances", filter=Q(attendances__present=True)))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def feedback_summary() -> dict:
+    """Average scores and counts per programme and per session (two queries)."""
+    fields = {
+        "responses": Count("enrolments__feedback"),
+        "avg_relevance": Avg("enrolments__feedback__relevance"),
+        "avg_trainer": Avg("enrolments__feedback__trainer"),
+        "avg_materials": Avg("enrolments__feedback__materials"),
+    }
+    sessions = (
+        Session.objects.select_related("programme")
+        .annotate(**fields)
+        .filter(responses__gt=0)
+        .order_by("programme__name", "-starts_on")
+    )
+    by_programme = (
+        Programme.objects.annotate(
+            responses=Count("sessions__enrolments__feedback"),
+            avg_relevance=Avg("sessions__enrolments__feedback__relevance"),
+            avg_trainer=Avg("sessions__enrolments__feedback__trainer"),
+            avg_materials=Avg("sessions__enrolments__feedback__materials"),
+        )
+        .filter(responses__gt=0)
+        .order_by("name")
+    )
+    return {"sessions": sessions, "programmes": by_programme}
+
+
+def session_comments(session: Session) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(enrolment__session=session).exclude(comments="")

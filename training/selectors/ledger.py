@@ -1,0 +1,164 @@
+"""The JP ledger: completed study hours per employee per year against the year's rule, and HR's
+view of who is short, by unit and sector."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from training.models import (
+    DEFAULT_PNS_MIN_JP,
+    DEFAULT_PPPK_MAX_JP,
+    DEFAULT_REMINDER_DAYS,
+    Enrolment,
+    TrainingYearRule,
+)
+from workforce.models import AsnType, Employee
+
+
+def rule_for_year(year: int) -> TrainingYearRule:
+    """The year's rule, or an unsaved one with the DOMAIN.md defaults (reads never write)."""
+    return TrainingYearRule.objects.filter(year=year).first() or default_rule(year)
+
+
+def default_rule(year: int) -> TrainingYearRule:
+    return TrainingYearRule(
+        year=year,
+        pns_min_jp=DEFAULT_PNS_MIN_JP,
+        pppk_max_jp=DEFAULT_PPPK_MAX_JP,
+        reminder_days=DEFAULT_REMINDER_DAYS,
+    )
+
+
+def passed_in_year(year: int) -> QuerySet[Enrolment]:
+    """Passed enrolments counted in a year: the year the session ended."""
+    return Enrolment.objects.filter(result=Enrolment.Result.PASSED, session__ends_on__year=year)
+
+
+def with_jp(employees: QuerySet[Employee], year: int) -> QuerySet[Employee]:
+    """Annotate `jp_done`: the JP completed in the year (a subquery, so one query in all)."""
+    jp = (
+        passed_in_year(year)
+        .filter(employee=OuterRef("pk"))
+        .values("employee")
+        .annotate(total=Sum("session__programme__jp"))
+        .values("total")
+    )
+    return employees.annotate(jp_done=Coalesce(Subquery(jp, output_field=IntegerField()), 0))
+
+
+@dataclass
+class LedgerYear:
+    year: int
+    asn_type: str
+    minimum: int
+    cap: int
+    entries: list = field(default_factory=list)
+
+    @property
+    def jp(self) -> int:
+        return sum(e.session.programme.jp for e in self.entries)
+
+    @property
+    def shortfall(self) -> int:
+        """JP still missing to the PNS minimum (PPPK has a cap, not a floor)."""
+        return max(0, self.minimum - self.jp) if self.asn_type == AsnType.PNS else 0
+
+    @property
+    def over_cap(self) -> int:
+        return max(0, self.jp - self.cap) if self.asn_type == AsnType.PPPK else 0
+
+    @property
+    def percent(self) -> int:
+        target = self.minimum if self.asn_type == AsnType.PNS else self.cap
+        return min(100, self.jp * 100 // target) if target else 0
+
+
+def jp_ledger(employee: Employee) -> list[LedgerYear]:
+    """The employee's years, newest first: this year always, and every year with a completed
+    programme. Two queries whatever the number of years or programmes."""
+    this_year = timezone.localdate().year
+    passed = list(
+        Enrolment.objects.filter(employee=employee, result=Enrolment.Result.PASSED)
+        .select_related("session__programme", "certificate")
+        .order_by("-session__ends_on", "pk")
+    )
+    years = sorted({this_year, *(e.session.ends_on.year for e in passed)}, reverse=True)
+    rules = {r.year: r for r in TrainingYearRule.objects.filter(year__in=years)}
+    ledger = []
+    for year in years:
+        rule = rules.get(year) or default_rule(year)
+        ledger.append(
+            LedgerYear(
+                year=year,
+                asn_type=employee.asn_type,
+                minimum=rule.pns_min_jp,
+                cap=rule.pppk_max_jp,
+                entries=[e for e in passed if e.session.ends_on.year == year],
+            )
+        )
+    return ledger
+
+
+def short_of_jp(year: int, *, sector=None, unit=None) -> QuerySet[Employee]:
+    """Active PNS employees below the year's minimum, with `jp_done`, fewest first."""
+    rule = rule_for_year(year)
+    employees = Employee.objects.filter(
+        status=Employee.Status.ACTIVE, asn_type=AsnType.PNS
+    ).select_related("position__unit__sector", "supervisor__user", "user")
+    if sector is not None:
+        employees = employees.filter(position__unit__sector=sector)
+    if unit is not None:
+        employees = employees.filter(position__unit=unit)
+    return (
+        with_jp(employees, year)
+        .filter(jp_done__lt=rule.pns_min_jp)
+        .order_by("jp_done", "full_name", "pk")
+    )
+
+
+@dataclass
+class ShortRow:
+    label: str
+    total: int = 0
+    short: int = 0
+    missing_jp: int = 0
+
+    @property
+    def complete(self) -> int:
+        return self.total - self.short
+
+
+def shortfall_summary(year: int) -> dict:
+    """PNS staff, how many are short and the JP missing, by unit and by sector (one query)."""
+    rule = rule_for_year(year)
+    rows = with_jp(
+        Employee.objects.filter(status=Employee.Status.ACTIVE, asn_type=AsnType.PNS), year
+    ).values_list(
+        "position__unit_id",
+        "position__unit__name",
+        "position__unit__sector_id",
+        "position__unit__sector__name",
+        "position__unit__sector__order",
+        "jp_done",
+    )
+    by_unit: dict[int, ShortRow] = {}
+    by_sector: dict[int, ShortRow] = {}
+    order = {}
+    for unit_id, unit_name, sector_id, sector_name, sector_order, jp_done in rows:
+        order[sector_id] = sector_order
+        for table, key, label in (
+            (by_unit, unit_id, unit_name),
+            (by_sector, sector_id, sector_name),
+        ):
+            row = table.setdefault(key, ShortRow(label))
+            row.total += 1
+            if jp_done < rule.pns_min_jp:
+                row.short += 1
+                row.missing_jp += rule.pns_min_jp - jp_done
+    return {
+        "rule": rule,
+        "by_unit": sorted(by_unit.values(), key=lambda r: (-r.short, r.label)),
+        "by_sector": [by_sector[k] for k in sorted(by_sector, key=lambda k: order[k])],
+    }

@@ -1,0 +1,92 @@
+"""Background work of the training app: the yearly JP reminder, once the year is running out, to
+PNS employees short of the minimum and to their supervisors. Each person gets each kind of
+reminder at most once a year: the JpReminder row (unique recipient, year, kind) is the claim."""
+
+import logging
+from collections import defaultdict
+from datetime import date
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from training.models import JpReminder
+from training.selectors.ledger import rule_for_year, short_of_jp
+
+logger = logging.getLogger(__name__)
+
+# A refused or unreachable mail server is worth retrying; a bad address or template is not.
+SMTP_ERRORS = (SMTPException, ConnectionError, TimeoutError)
+Kind = JpReminder.Kind
+
+
+@shared_task(
+    acks_late=True,
+    serializer="json",
+    autoretry_for=SMTP_ERRORS,
+    max_retries=3,
+    retry_backoff=60,
+    retry_backoff_max=15 * 60,
+    retry_jitter=True,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+)
+def send_jp_reminders() -> int:
+    """Daily. Within the year's reminder window (TrainingYearRule.reminder_days before
+    31 December), e-mail every active PNS employee below the minimum and each of their
+    supervisors, once per (person, year). Returns the number of e-mails sent by this run; a
+    retry after a failure sends only what was not claimed yet."""
+    today = timezone.localdate()
+    year = today.year
+    rule = rule_for_year(year)
+    if (date(year, 12, 31) - today).days >= rule.reminder_days:
+        return 0
+    sent = 0
+    teams = defaultdict(list)
+    for employee in short_of_jp(year):
+        if employee.user is not None and _deliver(
+            employee.user, year, Kind.EMPLOYEE, jp_done=employee.jp_done, minimum=rule.pns_min_jp
+        ):
+            sent += 1
+        supervisor = employee.supervisor
+        if supervisor is not None and supervisor.user is not None:
+            teams[supervisor.user].append(employee)
+    for user, team in teams.items():
+        if _deliver(user, year, Kind.SUPERVISOR, team=team, minimum=rule.pns_min_jp):
+            sent += 1
+    if sent:
+        logger.info("JP reminders sent for %s: %s", year, sent)
+    return sent
+
+
+def _deliver(user, year: int, kind: str, **context) -> bool:
+    if not user.is_active or not user.email:
+        return False
+    with transaction.atomic():
+        _claim, created = JpReminder.objects.get_or_create(recipient=user, year=year, kind=kind)
+        if not created:
+            return False
+        # Sent inside the claim's transaction: a refused send rolls the claim back, so the retry
+        # sends it. (A crash between the server's acceptance and the commit could send twice;
+        # losing the reminder would be worse.)
+        _message(user, year, kind, **context).send()
+    return True
+
+
+def _message(user, year: int, kind: str, **context) -> EmailMessage:
+    with translation.override(getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE):
+        context = {
+            "name": user.get_full_name() or user.email,
+            "year": year,
+            "kind": kind,
+            "url": f"{settings.SITE_URL.rstrip('/')}{reverse('training:programme_list')}",
+            **context,
+        }
+        subject = render_to_string("training/email/reminder_subject.txt", context)
+        body = render_to_string("training/email/reminder_body.txt", context)
+    return EmailMessage(" ".join(subject.split()), body, to=[user.email])

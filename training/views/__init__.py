@@ -1,0 +1,1 @@
+"""Views of the training app, split by topic."""

@@ -1,0 +1,70 @@
+"""HR's overview: who is short of the yearly JP minimum, by unit and sector, with a chart; and the
+feedback summary per programme and session."""
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.roles import Role, role_required
+from training import charts
+from training.forms import DashboardFilterForm
+from training.selectors import catalogue as catalogue_selectors
+from training.selectors import ledger as selectors
+
+PAGE_SIZE = 50
+
+
+def _filters(request):
+    form = DashboardFilterForm(request.GET or None)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    return form, form.year_or_current(), data.get("sector")
+
+
+@role_required(Role.HR)
+@require_GET
+@never_cache  # it lists staff names
+def hr_dashboard(request):
+    form, year, sector = _filters(request)
+    short = selectors.short_of_jp(year, sector=sector)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "year": year,
+        "summary": selectors.shortfall_summary(year),
+        "page": Paginator(short, PAGE_SIZE).get_page(request.GET.get("page")),
+        "querystring": query.urlencode(),
+        "chart_query": f"year={year}",
+    }
+    return render(request, "training/hr_dashboard.html", context)
+
+
+@role_required(Role.HR)
+@require_GET
+@csp_update({"style-src": [UNSAFE_INLINE]})  # pygal styles its SVG inline; it is an image
+def hr_chart(request, dimension):
+    if dimension not in {"unit", "sector"}:
+        raise Http404
+    _form, year, _sector = _filters(request)
+    summary = selectors.shortfall_summary(year)
+    svg = charts.shortfall_chart(
+        title=_("PNS staff and the JP minimum by sector")
+        if dimension == "sector"
+        else _("PNS staff and the JP minimum by unit"),
+        rows=summary["by_sector"] if dimension == "sector" else summary["by_unit"],
+        complete_label=_("Minimum reached"),
+        short_label=_("Short of the minimum"),
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@role_required(Role.HR)
+@require_GET
+def feedback_summary(request):
+    return render(request, "training/feedback_summary.html", catalogue_selectors.feedback_summary())
