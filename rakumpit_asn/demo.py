@@ -28,6 +28,7 @@ def seed(stdout=None) -> dict:
     say("Forums: residents' expectations, answers, a discussion session, IKM responses...")
     forums_demo.seed(users)
     recruitment_demo.link_topics()
+    training_demo.link_topics()
     say("Performance: cycles, SKPs, reviews in every state, objections, coaching...")
     performance_demo.seed(users)
     return {"users": users}

@@ -36,7 +36,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_filter = ("kind", "mode", "is_active", "target_sectors")
     search_fields = ("name", "competencies", "provider")
     filter_horizontal = ("target_sectors",)
-    autocomplete_fields = ("target_positions",)
+    autocomplete_fields = ("target_positions", "answers_topics")
     inlines = [MaterialInline]
 
 

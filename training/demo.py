@@ -195,3 +195,13 @@ def _completed(session: Session, employee: Employee, hr, *, score=None) -> Enrol
         enrolment.save()
         certificate_issue(enrolment=enrolment)
     return enrolment
+
+
+def link_topics() -> None:
+    """Run after the forums' demo data: the soft-skills programmes cite the health topics
+    residents raised (shown on the programme page)."""
+    from forums.models import Topic
+
+    topics = list(Topic.objects.filter(sector__slug="kesehatan", visibility="public")[:3])
+    for programme in Programme.objects.filter(kind=Programme.Kind.SOCIO_CULTURAL)[:2]:
+        programme.answers_topics.add(*topics)

@@ -116,6 +116,12 @@ class Programme(models.Model):
         help_text=_("Leave empty when the programme has no assessment."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    answers_topics = models.ManyToManyField(
+        "forums.Topic",
+        blank=True,
+        related_name="+",
+        verbose_name=_("residents' topics it answers"),
+    )
 
     class Meta:
         verbose_name = _("training programme")

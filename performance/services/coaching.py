@@ -1,9 +1,7 @@
 """Coaching (pembinaan): opened by the review services when a predikat is low, never by a signal.
 
-Recommended training: the training app (built separately) will expose
-`training.selectors.recommendations.recommended_programmes(employee)`. Performance must not
-import it until it exists; `recommended_training()` is the one hook to connect it, and until
-then the plan carries the development plan's text, which the supervisor can edit.
+Recommended training comes from the training catalogue (performance reads training; training
+never imports performance: the review's gaps are passed in).
 """
 
 from datetime import timedelta
@@ -16,10 +14,12 @@ from performance.models import (
     COACHING_PREDIKAT,
     CoachingFollowUp,
     CoachingPlan,
+    Rating,
     Review,
     ReviewEvent,
     parse_day_list,
 )
+from training.selectors.recommendations import recommended_programmes
 
 
 class CoachingError(Exception):
@@ -27,9 +27,18 @@ class CoachingError(Exception):
 
 
 def recommended_training(review: Review) -> str:
-    """HOOK: replace the body with the training app's recommendations when it lands, e.g.
-    `"\\n".join(str(p) for p in recommended_programmes(review.skp.employee))`."""
-    return review.development_plan
+    """The training programmes that answer the review's gaps (BerAKHLAK values rated below
+    expectation) and the position's competency standard, from the training catalogue; the
+    development plan when the catalogue has nothing that fits."""
+    gaps = [
+        name
+        for rating in review.behaviour_ratings.select_related("value")
+        if rating.rating == Rating.BELOW
+        for name in (rating.value.name, rating.value.name_en, rating.value.code)
+    ]
+    programmes = recommended_programmes(review.skp.employee, gaps=gaps)[:5]
+    lines = [f"{programme} ({programme.jp} JP)" for programme in programmes]
+    return "\n".join(lines) or review.development_plan
 
 
 @transaction.atomic

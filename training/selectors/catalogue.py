@@ -3,6 +3,7 @@
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from forums.models import Topic, Visibility
 from training.models import Attendance, Enrolment, Feedback, Meeting, Programme, Session
 from workforce.models import Employee
 
@@ -44,6 +45,13 @@ def programme_detail(pk: int) -> Programme:
             "target_sectors",
             "target_positions__unit",
             "materials",
+            Prefetch(
+                "answers_topics",
+                queryset=Topic.objects.filter(visibility=Visibility.PUBLIC).select_related(
+                    "kelurahan"
+                ),
+                to_attr="public_topics",
+            ),
             Prefetch(
                 "sessions",
                 queryset=Session.objects.annotate(**_seat_counts()).order_by("-starts_on"),
