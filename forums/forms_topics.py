@@ -73,13 +73,26 @@ class TopicForm(HoneypotMixin, forms.ModelForm):
         ),
     )
 
+    # Not a model field here: the service checks, re-encodes and stores the photo.
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg"}),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
+
     class Meta:
         model = Topic
         fields = ["title", "body", "sector", "kelurahan", "unit"]
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
-    def __init__(self, *args, editing=False, max_title=200, max_body=8000, **kwargs):
+    def __init__(
+        self, *args, editing=False, max_title=200, max_body=8000, max_photo_kb=500, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = _(
+            "JPEG only. It is re-encoded without its location data and must fit in %(limit)s KB."
+        ) % {"limit": max_photo_kb}
         self.fields["unit"].queryset = Unit.objects.select_related("sector").order_by("name")
         self.fields["unit"].required = False
         self.fields["title"].max_length = max_title
@@ -91,6 +104,8 @@ class TopicForm(HoneypotMixin, forms.ModelForm):
         self.fields["body"].error_messages["required"] = _("Write what you expect of the service.")
         if editing:
             del self.fields["names_employee"]
+        if not (editing and self.instance.photo):
+            del self.fields["remove_photo"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -102,6 +117,8 @@ class TopicForm(HoneypotMixin, forms.ModelForm):
                 Field("unit", wrapper_class="col-md-4"),
                 css_class="row",
             ),
+            "photo",
+            *(["remove_photo"] if "remove_photo" in self.fields else []),
             *(["names_employee"] if not editing else []),
             _honeypot(),
         )

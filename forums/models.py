@@ -6,6 +6,8 @@ reads topics through `forums.selectors`; forums never imports recruitment, so th
 formation to the topics that informed it lives on the recruitment side.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -38,6 +40,12 @@ class ForumSettings(models.Model):
     comment_max_length = models.PositiveIntegerField(
         _("longest comment (characters)"), default=4000, validators=[MinValueValidator(100)]
     )
+    photo_max_kb = models.PositiveIntegerField(
+        _("largest topic photo (KB)"),
+        default=500,
+        validators=[MinValueValidator(50), MaxValueValidator(5120)],
+        help_text=_("Photos are re-encoded as JPEG; one still larger than this is refused."),
+    )
 
     class Meta:
         verbose_name = _("forum settings")
@@ -56,6 +64,11 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
     HIDDEN = "hidden", _("Hidden")
     GRIEVANCE = "grievance", _("Grievance track (not public)")
+
+
+def topic_photo_upload_to(instance, filename):
+    # Server-generated names only: the resident's file name never reaches the file system.
+    return f"forums/topics/{secrets.token_hex(16)}.jpg"
 
 
 class Topic(models.Model):
@@ -102,6 +115,11 @@ class Topic(models.Model):
         _("reason given to the author"), max_length=300, blank=True
     )
     is_locked = models.BooleanField(_("locked"), default=False)
+    # On the private default storage; served only through forums:topic_photo, which applies
+    # the topic's visibility rules.
+    photo = models.FileField(
+        _("photo"), upload_to=topic_photo_upload_to, max_length=200, blank=True, null=True
+    )
     # Counters kept by the services, so lists sort 20,000 topics without counting rows.
     support_count = models.PositiveIntegerField(_("supports"), default=0)
     comment_count = models.PositiveIntegerField(_("comments"), default=0)

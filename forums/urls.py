@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", topics.topic_create, name="topic_create"),
     path("topics/<int:pk>/", topics.topic_detail, name="topic_detail"),
     path("topics/<int:pk>/edit/", topics.topic_edit, name="topic_edit"),
+    path("topics/<int:pk>/photo.jpg", topics.topic_photo, name="topic_photo"),
     path("topics/<int:pk>/reply/", topics.comment_create, name="comment_create"),
     path("topics/<int:pk>/answer/", topics.answer_create, name="answer_create"),
     path("topics/<int:pk>/status/", topics.status_change, name="status_change"),

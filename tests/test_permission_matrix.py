@@ -150,6 +150,9 @@ EXPECT = {
     "forums:topic_create": roles(200, "resident"),
     "forums:topic_detail": everyone(200),
     "forums:topic_edit": {**signed_in(404), "resident": 200},  # the author only, admin too 404
+    # The demo topic has no photo: 404 for everyone. Served photos and the visibility rule
+    # (a hidden topic's photo is 404 like its page) are tested in tests/forums/test_photos.py.
+    "forums:topic_photo": everyone(404),
     "forums:comment_create": signed_in(405),
     "forums:answer_create": hr_only(405),
     "forums:status_change": hr_only(405),
@@ -251,6 +254,7 @@ KWARGS = {
     # forums
     "forums:topic_detail": lambda d: {"pk": d.topic.pk},
     "forums:topic_edit": lambda d: {"pk": d.topic.pk},
+    "forums:topic_photo": lambda d: {"pk": d.topic.pk},
     "forums:comment_create": lambda d: {"pk": d.topic.pk},
     "forums:answer_create": lambda d: {"pk": d.topic.pk},
     "forums:status_change": lambda d: {"pk": d.topic.pk},
@@ -684,6 +688,8 @@ OTHER_OWNERS = [
     # forums: another resident's hidden topic, and her hidden reply on a public topic
     ("forums:topic_detail", "anonymous", lambda d: {"pk": d.hidden_topic.pk}, 404),
     ("forums:topic_detail", "resident", lambda d: {"pk": d.hidden_topic.pk}, 404),
+    ("forums:topic_photo", "anonymous", lambda d: {"pk": d.hidden_topic.pk}, 404),
+    ("forums:topic_photo", "resident", lambda d: {"pk": d.hidden_topic.pk}, 404),
     ("forums:topic_detail", "resident2", lambda d: {"pk": d.hidden_topic.pk}, 200),
     ("forums:topic_detail", "moderator", lambda d: {"pk": d.hidden_topic.pk}, 200),
     ("forums:topic_edit", "resident", lambda d: {"pk": d.hidden_topic.pk}, 404),

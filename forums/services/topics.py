@@ -8,6 +8,7 @@ count once (the unique constraint refuses the second row).
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,6 +26,7 @@ from forums.models import (
     Visibility,
 )
 from forums.services import ForumError
+from rakumpit_asn.uploads import UploadRejected, kb, sanitise_jpeg
 from workforce.models import Kelurahan, Sector, Unit
 
 Status = Topic.Status
@@ -73,6 +75,73 @@ def _check_tags(sector: Sector, kelurahan: Kelurahan, unit: Unit | None) -> None
         raise ForumError(_("The unit %(unit)s is not in this sector.") % {"unit": unit})
 
 
+# The raw upload may be larger than the limit (re-encoding shrinks it), but not without bound.
+PHOTO_RAW_MAX_BYTES = 10 * 1024 * 1024
+READ_CHUNK = 64 * 1024
+
+
+class PhotoRejected(ForumError):
+    """The photo is refused; the rest of the topic is not saved either."""
+
+
+def check_photo(uploaded_file, settings: ForumSettings) -> bytes:
+    """The photo's bytes checked and re-encoded (rakumpit_asn.uploads), or PhotoRejected.
+
+    Runs before any write, so a refused photo leaves nothing behind."""
+    declared = getattr(uploaded_file, "size", None)
+    if declared and declared > PHOTO_RAW_MAX_BYTES:
+        raise PhotoRejected(
+            _("The photo is %(size)s KB; photos up to %(limit)s KB can be sent.")
+            % {"size": kb(declared), "limit": PHOTO_RAW_MAX_BYTES // 1024}
+        )
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
+    buffer = bytearray()
+    while len(buffer) <= PHOTO_RAW_MAX_BYTES:
+        chunk = uploaded_file.read(READ_CHUNK)
+        if not chunk:
+            break
+        buffer += chunk
+    if len(buffer) > PHOTO_RAW_MAX_BYTES:
+        raise PhotoRejected(
+            _("The photo is larger than %(limit)s KB and was not accepted.")
+            % {"limit": PHOTO_RAW_MAX_BYTES // 1024}
+        )
+    if not buffer:
+        raise PhotoRejected(_("The photo is empty. Choose the file again."))
+    try:
+        return sanitise_jpeg(bytes(buffer), max_bytes=settings.photo_max_kb * 1024)
+    except UploadRejected as refusal:
+        raise PhotoRejected(refusal.message) from None
+
+
+def _attach_photo(topic: Topic, data: bytes | None, *, remove: bool = False) -> bool:
+    """Put the checked photo on the topic under a new server-generated name (or take it off);
+    the old file is deleted once the transaction commits. True when a new file was written."""
+    old_name = topic.photo.name if topic.photo else ""
+    if data is not None:
+        topic.photo.save("photo.jpg", ContentFile(data), save=False)  # name from upload_to
+    elif remove:
+        topic.photo = None
+    else:
+        return False
+    if old_name:
+        storage = Topic._meta.get_field("photo").storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return data is not None
+
+
+def _save_with_photo(topic: Topic, *, new_photo: bool) -> None:
+    """Save the row; when that fails, the file just written goes too (no row, no file)."""
+    try:
+        topic.full_clean()
+        topic.save()
+    except Exception:
+        if new_photo and topic.photo:
+            topic.photo.storage.delete(topic.photo.name)  # no row, no file
+        raise
+
+
 def _on_commit_notify(event: str, object_id: int) -> None:
     from forums import tasks
 
@@ -90,13 +159,16 @@ def topic_create(
     unit: Unit | None = None,
     names_employee: bool = False,
     address: str,
+    photo=None,
 ) -> Topic:
     """Post a topic. One that names an individual employee goes to the non-public grievance
-    track, for the moderators and HR only."""
+    track, for the moderators and HR only. `photo` is an optional uploaded file: checked and
+    re-encoded as JPEG, or the whole post is refused with PhotoRejected."""
     settings = forum_settings()
     title = _clean_text(title, limit=settings.title_max_length, what=_("title"))
     body = _clean_text(body, limit=settings.body_max_length, what=_("text"))
     _check_tags(sector, kelurahan, unit)
+    photo_data = check_photo(photo, settings) if photo is not None else None
     ensure_may_take_part(author, action="topic", address=address)
     topic = Topic(
         title=title,
@@ -112,8 +184,8 @@ def topic_create(
             else ""
         ),
     )
-    topic.full_clean()
-    topic.save()
+    new_photo = _attach_photo(topic, photo_data)
+    _save_with_photo(topic, new_photo=new_photo)
     Follow.objects.create(topic=topic, user=author)
     return topic
 
@@ -128,7 +200,10 @@ def topic_edit(
     sector: Sector,
     kelurahan: Kelurahan,
     unit: Unit | None = None,
+    photo=None,
+    remove_photo: bool = False,
 ) -> Topic:
+    """The author's edit. A new `photo` replaces the old one; `remove_photo` takes it off."""
     if topic.author_id != user.pk:
         raise ForumError(_("Only the author can edit a topic."))
     if topic.is_locked:
@@ -137,10 +212,11 @@ def topic_edit(
     topic.title = _clean_text(title, limit=settings.title_max_length, what=_("title"))
     topic.body = _clean_text(body, limit=settings.body_max_length, what=_("text"))
     _check_tags(sector, kelurahan, unit)
+    photo_data = check_photo(photo, settings) if photo is not None else None
     topic.sector, topic.kelurahan, topic.unit = sector, kelurahan, unit
     topic.updated_at = timezone.now()
-    topic.full_clean()
-    topic.save()
+    new_photo = _attach_photo(topic, photo_data, remove=remove_photo)
+    _save_with_photo(topic, new_photo=new_photo)
     return topic
 
 

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -45,8 +45,10 @@ def topic_create(request):
     settings = services.forum_settings()
     form = TopicForm(
         request.POST or None,
+        request.FILES or None,
         max_title=settings.title_max_length,
         max_body=settings.body_max_length,
+        max_photo_kb=settings.photo_max_kb,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -54,11 +56,14 @@ def topic_create(request):
                 author=request.user,
                 address=client_address(request),
                 names_employee=form.cleaned_data["names_employee"],
+                photo=form.cleaned_data["photo"],
                 **{
                     k: form.cleaned_data[k]
                     for k in ("title", "body", "sector", "kelurahan", "unit")
                 },
             )
+        except services.PhotoRejected as exc:
+            form.add_error("photo", str(exc))  # everything typed stays in the form
         except ForumError as exc:
             messages.error(request, str(exc))
         else:
@@ -74,16 +79,22 @@ def topic_edit(request, pk):
     settings = services.forum_settings()
     form = TopicForm(
         request.POST or None,
+        request.FILES or None,
         instance=topic,
         editing=True,
         max_title=settings.title_max_length,
         max_body=settings.body_max_length,
+        max_photo_kb=settings.photo_max_kb,
     )
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("title", "body", "sector", "kelurahan", "unit")}
+        data["photo"] = form.cleaned_data["photo"]
+        data["remove_photo"] = form.cleaned_data.get("remove_photo", False)
         topic.refresh_from_db()  # the form wrote to the instance; the service decides
         try:
             services.topic_edit(topic=topic, user=request.user, **data)
+        except services.PhotoRejected as exc:
+            form.add_error("photo", str(exc))  # everything typed stays in the form
         except ForumError as exc:
             messages.error(request, str(exc))
         else:
@@ -127,6 +138,25 @@ def topic_detail(request, pk):
             ),
         )
     return render(request, "forums/topic_detail.html", context)
+
+
+@require_GET
+def topic_photo(request, pk):
+    """The topic's photo, under the topic page's own rule: whoever may not see the topic gets
+    404 here too. Always served as the JPEG we re-encoded, never sniffed as anything else."""
+    topic = access.topic_for_viewer(Topic.objects.only("pk", "photo"), request.user, pk)
+    if not topic.photo:
+        raise Http404
+    try:
+        stream = topic.photo.storage.open(topic.photo.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(stream, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    # Not kept by shared caches: the topic may be hidden later.
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def _topic_for_action(request, pk) -> Topic:

@@ -11,7 +11,6 @@ import io
 import logging
 import re
 import secrets
-import warnings
 from dataclasses import dataclass
 
 import filetype
@@ -19,9 +18,9 @@ from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 from pypdf import PdfReader
 
+from rakumpit_asn import uploads
 from recruitment.models import Application, Document, DocumentRequirement
 from recruitment.services.applications import ApplicationError, _ensure_open
 
@@ -30,34 +29,7 @@ logger = logging.getLogger(__name__)
 Format = DocumentRequirement.Format
 
 READ_CHUNK = 64 * 1024
-# Quality steps for the re-encoded JPEG: the first that fits the slot's limit wins.
-JPEG_QUALITIES = (85, 80, 75, 70, 65, 60)
-# A photo for a 200 KB slot never needs more; bigger dimensions are a decompression bomb.
-JPEG_MAX_PIXELS = 6_000_000  # 3000 x 2000 is plenty for a photo or an identity card scan
-# Browsers sniff the first 1445 bytes (WHATWG MIME sniffing); look a little further.
-SNIFF_BYTES = 2048
-HTML_MARKERS = (
-    b"<!doctype",
-    b"<html",
-    b"<head",
-    b"<body",
-    b"<script",
-    b"<iframe",
-    b"<svg",
-    b"<object",
-    b"<embed",
-    b"<meta",
-    b"<a href",
-    b"javascript:",
-)
 PDF_SCRIPT = re.compile(rb"/(?:JavaScript|JS)\b")
-EXECUTABLE_MIMES = {
-    "application/x-msdownload",  # Windows PE (MZ)
-    "application/x-executable",  # ELF
-    "application/x-mach-binary",
-    "application/x-sh",
-    "application/x-shockwave-flash",
-}
 CONTENT_TYPES = {Format.JPEG: ("jpg", "image/jpeg"), Format.PDF: ("pdf", "application/pdf")}
 CONTENT_TYPE_BY_EXTENSION = dict(CONTENT_TYPES.values())
 
@@ -169,99 +141,26 @@ def _too_large(requirement: DocumentRequirement, size: int | None) -> Applicatio
 
 
 def _kb(size: int) -> int:
-    return -(-size // 1024)  # rounded up: 200.1 KB must not read as "200 KB"
+    return uploads.kb(size)
 
 
 def _wrong_type(data: bytes, expected: str) -> ApplicationError:
     """Say what the file really is, whatever its name claims."""
-    kind = filetype.guess(data)
-    if kind is not None and kind.mime in EXECUTABLE_MIMES:
-        return ApplicationError(
-            _("This file is a program, not a %(expected)s document. Programs are never accepted.")
-            % {"expected": expected}
-        )
-    if _looks_like_html(data):
-        return ApplicationError(
-            _("This file is a web page (HTML), not a %(expected)s document.")
-            % {"expected": expected}
-        )
-    if kind is not None:
-        return ApplicationError(
-            _("This file is a %(found)s file, not a %(expected)s, whatever its name says.")
-            % {"found": kind.extension.upper(), "expected": expected}
-        )
-    return ApplicationError(
-        _("This file is not a %(expected)s: its content does not match, whatever its name says.")
-        % {"expected": expected}
-    )
+    return ApplicationError(uploads.wrong_type(data, expected).message)
 
 
 def _looks_like_html(data: bytes) -> bool:
-    head = data[:SNIFF_BYTES].lower()
-    return any(marker in head for marker in HTML_MARKERS)
+    return uploads.looks_like_html(data)
 
 
 def _check_jpeg(data: bytes, requirement: DocumentRequirement) -> CheckedFile:
-    kind = filetype.guess(data)
-    if kind is None or kind.mime != "image/jpeg":
-        raise _wrong_type(data, "JPEG")
-    unreadable = ApplicationError(
-        _("The photo could not be read. It may be damaged; take or save it again as a JPEG.")
-    )
+    """The shared check and re-encoding (rakumpit_asn.uploads), within the slot's limit."""
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns between 89 and 179 megapixels; our own, lower limit decides.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                # MPO: the multi-picture JPEG that many phone cameras write.
-                if probe.format not in {"JPEG", "MPO"}:
-                    raise unreadable
-                if probe.width * probe.height > JPEG_MAX_PIXELS:
-                    raise _too_many_pixels(probe.width, probe.height)
-                probe.verify()
-            # verify() leaves the image unusable: open again to decode every pixel.
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                pixels = _upright(image).convert("RGB")
-    except ApplicationError:
-        raise
-    except Image.DecompressionBombError:
-        raise _too_many_pixels(None, None) from None
-    except Exception:  # Pillow raises many kinds of errors for broken or hostile files
-        raise unreadable from None
-    for quality in JPEG_QUALITIES:
-        output = io.BytesIO()
-        # No exif=, no icc_profile=: the fresh file carries the pixels and nothing else.
-        pixels.save(output, format="JPEG", quality=quality, optimize=True)
-        if output.tell() <= requirement.max_bytes:
-            extension, content_type = CONTENT_TYPES[Format.JPEG]
-            return CheckedFile(output.getvalue(), extension, content_type)
-    raise ApplicationError(
-        _("Even after compression the photo is over %(limit)s KB. Reduce its dimensions "
-          "(for example to 600 × 800 pixels) and try again.")
-        % {"limit": requirement.max_kb}
-    )  # fmt: skip
-
-
-def _upright(image: Image.Image) -> Image.Image:
-    """Phone photos stand the right way up only through their EXIF orientation, which the fresh
-    file drops: turn the pixels instead. A broken EXIF block is no reason to refuse the photo."""
-    try:
-        return ImageOps.exif_transpose(image)
-    except Exception:
-        return image
-
-
-def _too_many_pixels(width: int | None, height: int | None) -> ApplicationError:
-    if width is None:
-        return ApplicationError(
-            _("The photo's dimensions are too large to process. Make it smaller and try again.")
-        )
-    return ApplicationError(
-        _("The photo is %(width)s × %(height)s pixels, too large to process. Make it smaller "
-          "and try again.")
-        % {"width": width, "height": height}
-    )  # fmt: skip
+        clean = uploads.sanitise_jpeg(data, max_bytes=requirement.max_bytes)
+    except uploads.UploadRejected as refusal:
+        raise ApplicationError(refusal.message) from None
+    extension, content_type = CONTENT_TYPES[Format.JPEG]
+    return CheckedFile(clean, extension, content_type)
 
 
 def _check_pdf(data: bytes) -> CheckedFile:
