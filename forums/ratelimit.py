@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts.security import client_ip
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -35,9 +37,8 @@ class RateLimited(Exception):
 
 
 def client_address(request) -> str:
-    # REMOTE_ADDR only: behind the TLS proxy the settings decide what it holds; a forwarded
-    # header read here could be forged by the client.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    # The one rule for client addresses (trusted proxy aware), shared with lockouts.
+    return client_ip(request) or "unknown"
 
 
 def _hit(key: str, rate: Rate) -> int | None:

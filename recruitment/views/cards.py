@@ -3,15 +3,14 @@ genuine. The public page shows the registration, never the person: no name, NIK 
 
 import re
 
-from axes.helpers import get_client_ip_address
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from accounts.ratelimit import over_limit
 from recruitment.access import application_for_user
 from recruitment.models import Application
 from recruitment.pdf import registration_card_pdf
@@ -95,12 +94,6 @@ def normalise_code(typed: str) -> str:
 
 
 def _over_limit(request) -> bool:
-    """A fixed window per client address, counted in the shared cache."""
-    key = f"recruitment:verify:{get_client_ip_address(request) or 'unknown'}"
-    cache.add(key, 0, timeout=VERIFY_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add() and incr()
-        cache.set(key, 1, timeout=VERIFY_WINDOW_SECONDS)
-        count = 1
-    return count > VERIFY_LIMIT
+    return over_limit(
+        request, "recruitment-verify", limit=VERIFY_LIMIT, seconds=VERIFY_WINDOW_SECONDS
+    )

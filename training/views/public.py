@@ -3,12 +3,11 @@ name and the programme, nothing else about the person (no NIP, unit or birth dat
 
 import re
 
-from axes.helpers import get_client_ip_address
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.ratelimit import over_limit
 from training.models import Certificate
 
 # As recruitment's card check: 12 characters from 32 letters; the limit makes guessing cost.
@@ -59,12 +58,4 @@ def normalise_code(typed: str) -> str:
 
 
 def _over_limit(request) -> bool:
-    """A fixed window per client address, counted in the shared cache."""
-    key = f"training:verify:{get_client_ip_address(request) or 'unknown'}"
-    cache.add(key, 0, timeout=VERIFY_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add() and incr()
-        cache.set(key, 1, timeout=VERIFY_WINDOW_SECONDS)
-        count = 1
-    return count > VERIFY_LIMIT
+    return over_limit(request, "training-verify", limit=VERIFY_LIMIT, seconds=VERIFY_WINDOW_SECONDS)
