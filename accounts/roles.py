@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     EMPLOYEE = "employee", _("Employee")
     SUPERVISOR = "supervisor", _("Supervisor")
     HR = "hr", _("HR staff")
+    VERIFIER = "verifier", _("Screening verifier")
     MODERATOR = "moderator", _("Moderator")
     ADMINISTRATOR = "administrator", _("Administrator")
 
@@ -26,7 +27,7 @@ class Role(models.TextChoices):
 # Roles a person may choose for themselves at sign-up; the others are given by HR or admins.
 SELF_SERVICE_ROLES = (Role.APPLICANT, Role.RESIDENT)
 # Roles whose holders work in the back office (and, from the PDP issue on, need 2FA).
-STAFF_ROLES = (Role.HR, Role.MODERATOR, Role.ADMINISTRATOR)
+STAFF_ROLES = (Role.HR, Role.VERIFIER, Role.MODERATOR, Role.ADMINISTRATOR)
 
 
 def user_roles(user) -> frozenset[str]:

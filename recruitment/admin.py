@@ -15,6 +15,7 @@ from recruitment.services.periods import (
     PeriodError,
     formation_set_published,
     period_add_default_documents,
+    period_add_default_passing_grades,
     period_set_published,
 )
 
@@ -53,6 +54,19 @@ class DocumentRequirementInline(admin.TabularInline):
     fields = ("order", "slug", "name", "name_en", "file_format", "max_kb", "help_text")
 
 
+class PassingGradeInline(admin.TabularInline):
+    model = models.PassingGrade
+    extra = 0
+    fields = ("category", "twk_min", "tiu_min", "tkp_min", "total_min")
+
+
+class PeriodAssignmentInline(admin.TabularInline):
+    model = models.PeriodAssignment
+    extra = 0
+    fields = ("user", "duty")
+    autocomplete_fields = ("user",)
+
+
 @admin.register(models.SelectionPeriod)
 class SelectionPeriodAdmin(admin.ModelAdmin):
     list_display = (
@@ -68,7 +82,7 @@ class SelectionPeriodAdmin(admin.ModelAdmin):
     search_fields = ("name", "description")
     date_hierarchy = "registration_opens_at"
     readonly_fields = ("registration_closed", "created_at")
-    inlines = [DocumentRequirementInline]
+    inlines = [DocumentRequirementInline, PassingGradeInline, PeriodAssignmentInline]
     actions = ["publish", "unpublish"]
     fieldsets = (
         (None, {"fields": ("name", "year", "procurement_type", "description", "is_published")}),
@@ -86,6 +100,17 @@ class SelectionPeriodAdmin(admin.ModelAdmin):
             },
         ),
         (_("Age limits"), {"fields": (("age_min", "age_max"), "age_reference_date")}),
+        (
+            _("Screening, scores and ranking"),
+            {
+                "fields": (
+                    "second_check_required",
+                    "skb_multiplier",
+                    ("skd_weight", "skb_weight"),
+                    "skb_max",
+                )
+            },
+        ),
         (None, {"fields": ("created_at",)}),
     )
 
@@ -107,6 +132,7 @@ class SelectionPeriodAdmin(admin.ModelAdmin):
         if not change:
             # After the inline rows, so that slots HR typed in are kept as typed.
             period_add_default_documents(period=form.instance)
+            period_add_default_passing_grades(period=form.instance)
 
     @admin.action(description=_("Publish the selected periods"))
     def publish(self, request, queryset):
@@ -265,9 +291,17 @@ class ApplicationAdmin(admin.ModelAdmin):
         "formation_name",
         "period",
         "status",
+        "admin_result",
         "submitted_at",
     )
-    list_filter = ("status", "period", "formation__asn_type", "formation__category")
+    list_filter = (
+        "status",
+        "admin_result",
+        "announced_result",
+        "period",
+        "formation__asn_type",
+        "formation__category",
+    )
     search_fields = (
         "registration_number",
         "verification_code",
@@ -365,3 +399,124 @@ class StatusNotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("application__registration_number", "application__applicant__email")
     list_select_related = ("application",)
     date_hierarchy = "sent_at"
+
+
+# --- Recruitment II: screening, appeals, announcements, exams, scores ---------------------------
+# Decisions change only through the services (which write the decision log): the admin shows
+# them read-only. The reference lists (TMS reasons, passing grades, exam sessions, who screens
+# which period) are edited here.
+
+
+@admin.register(models.RejectionReason)
+class RejectionReasonAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "code", "is_active", "order")
+    list_editable = ("is_active", "order")
+    list_filter = ("is_active",)
+    search_fields = ("name", "name_en", "code")
+
+
+@admin.register(models.PassingGrade)
+class PassingGradeAdmin(admin.ModelAdmin):
+    list_display = ("period", "category", "twk_min", "tiu_min", "tkp_min", "total_min")
+    list_filter = ("period", "category")
+    search_fields = ("period__name",)
+    list_select_related = ("period",)
+
+
+@admin.register(models.PeriodAssignment)
+class PeriodAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "duty", "period", "created_at")
+    list_filter = ("duty", "period")
+    search_fields = ("user__email", "user__full_name", "period__name")
+    list_select_related = ("user", "period")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(models.ExamSession)
+class ExamSessionAdmin(admin.ModelAdmin):
+    list_display = ("name", "period", "date", "starts_at", "ends_at", "location", "capacity")
+    list_filter = ("period", "date")
+    search_fields = ("name", "location", "address")
+    list_select_related = ("period",)
+    date_hierarchy = "date"
+
+
+@admin.register(models.DocumentCheck)
+class DocumentCheckAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "application",
+        "requirement",
+        "result",
+        "reason",
+        "announced_result",
+        "checked_by",
+        "checked_at",
+    )
+    list_filter = ("result", "announced_result", "reason", "application__period")
+    search_fields = ("application__registration_number", "note")
+    list_select_related = ("application", "requirement", "reason", "checked_by")
+    date_hierarchy = "checked_at"
+
+
+@admin.register(models.Decision)
+class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("application", "kind", "subject", "before", "after", "actor", "at")
+    list_filter = ("kind", "application__period")
+    search_fields = ("application__registration_number", "subject", "reason", "actor__email")
+    list_select_related = ("application", "actor")
+    date_hierarchy = "at"
+
+
+@admin.register(models.Appeal)
+class AppealAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("application", "status", "submitted_at", "answered_by", "answered_at")
+    list_filter = ("status", "application__period")
+    search_fields = ("application__registration_number", "reason", "answer")
+    list_select_related = ("application", "answered_by")
+    date_hierarchy = "submitted_at"
+
+
+@admin.register(models.Announcement)
+class AnnouncementAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("period", "kind", "published_at", "published_by")
+    list_filter = ("kind", "period")
+    search_fields = ("period__name", "note")
+    list_select_related = ("period", "published_by")
+    date_hierarchy = "published_at"
+
+
+@admin.register(models.ExamResult)
+class ExamResultAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "application",
+        "skd_presence",
+        "twk",
+        "tiu",
+        "tkp",
+        "skd_total",
+        "skd_code",
+        "skb",
+        "final_score",
+        "final_rank",
+        "final_code",
+    )
+    list_filter = ("skd_code", "final_code", "skd_presence", "application__period")
+    search_fields = ("application__registration_number",)
+    list_select_related = ("application",)
+
+
+@admin.register(models.ScoreImport)
+class ScoreImportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("file_name", "period", "kind", "uploaded_by", "uploaded_at", "applied_at")
+    list_filter = ("kind", "period")
+    search_fields = ("file_name", "uploaded_by__email")
+    list_select_related = ("period", "uploaded_by")
+    exclude = ("rows",)
+
+
+@admin.register(models.OptimisationOffer)
+class OptimisationOfferAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("formation", "application", "code", "status", "proposed_at", "decided_by")
+    list_filter = ("status", "code", "formation__period")
+    search_fields = ("application__registration_number", "formation__position__name")
+    list_select_related = ("formation__position__unit", "application", "decided_by")

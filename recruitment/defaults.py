@@ -20,3 +20,33 @@ DOCUMENTS = [
 
 # CPNS 18–35 (PP 11/2017); PPPK from 20 (PP 49/2018), the maximum depends on the position.
 AGE_LIMITS = {"CPNS": (18, 35), "PPPK": (20, 59)}
+
+# SKD passing grades (NAB) by formation category: TWK, TIU, TKP, total; None = not checked.
+# KepmenPANRB 651/2023 and 321/2024, identical in both years (DOMAIN.md 1.7).
+PASSING_GRADES = {
+    "umum": (65, 80, 166, None),
+    "kalimantan": (65, 80, 166, None),
+    "cumlaude": (None, 85, None, 311),
+    "diaspora": (None, 85, None, 311),
+    "disabilitas": (None, 60, None, 286),
+    "papua": (None, 60, None, 286),
+    "3t": (None, 60, None, 286),
+}
+
+# The common TMS reasons (DOMAIN.md 1.4, tirto 2024): code, Bahasa Indonesia, English.
+REJECTION_REASONS = [
+    ("usia", "Usia di luar batas yang ditentukan", "Age outside the limit"),
+    ("tidak-terbaca", "Hasil pindai tidak terbaca", "Scan cannot be read"),
+    ("nama-berbeda", "Nama pada KTP dan ijazah berbeda", "Name differs between KTP and diploma"),
+    ("kualifikasi", "Kualifikasi pendidikan tidak sesuai", "Qualification does not match"),
+    ("lamaran-salah-alamat", "Surat lamaran ditujukan kepada pihak yang salah",
+     "Application letter addressed to the wrong party"),
+    ("salah-slot", "Dokumen diunggah pada isian yang salah", "File uploaded to the wrong slot"),
+    ("akreditasi", "Sertifikat akreditasi bukan dari tahun kelulusan",
+     "Accreditation certificate not from the graduation year"),
+    ("surat-sehat", "Surat keterangan sehat bukan dari dokter pemerintah",
+     "Health certificate not from a government doctor"),
+    ("dokumen-palsu", "Dokumen atau stempel dipalsukan", "Forged document or stamp"),
+    ("e-meterai", "E-meterai menimpa tanda tangan", "E-meterai overlaps the signature"),
+    ("lainnya", "Alasan lain (lihat keterangan)", "Other reason (see the note)"),
+]  # fmt: skip

@@ -81,6 +81,30 @@ class SelectionPeriod(models.Model):
         ),
     )
     is_published = models.BooleanField(_("published"), default=False)
+    # Recruitment II: screening, scores and ranking rules of this period (DOMAIN.md 1.4-1.8).
+    second_check_required = models.BooleanField(
+        _("second check of screening"),
+        default=False,
+        help_text=_("A supervisor confirms each verifier's result before it can be announced."),
+    )
+    skb_multiplier = models.PositiveSmallIntegerField(
+        _("applicants to SKB per formation place"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("DOMAIN.md 1.7: the best 3 x quota who pass the SKD go to the SKB."),
+    )
+    skd_weight = models.PositiveSmallIntegerField(
+        _("SKD weight (%)"), default=40, validators=[MaxValueValidator(100)]
+    )
+    skb_weight = models.PositiveSmallIntegerField(
+        _("SKB weight (%)"), default=60, validators=[MaxValueValidator(100)]
+    )
+    skb_max = models.PositiveSmallIntegerField(
+        _("SKB maximum score"),
+        default=500,
+        validators=[MinValueValidator(1)],
+        help_text=_("The SKB is normalised as (score / maximum) x 100, like the SKD (out of 550)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -95,6 +119,10 @@ class SelectionPeriod(models.Model):
                 condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
                 name="period_closes_after_opening",
             ),
+            models.CheckConstraint(
+                condition=Q(skd_weight__lte=100) & Q(skb_weight__lte=100),
+                name="period_weights_in_range",
+            ),
         ]
 
     def __str__(self):
@@ -104,6 +132,12 @@ class SelectionPeriod(models.Model):
         return reverse("recruitment:vacancy_list") + f"?period={self.pk}"
 
     def clean(self):
+        if (
+            self.skd_weight is not None
+            and self.skb_weight is not None
+            and self.skd_weight + self.skb_weight != 100
+        ):
+            raise ValidationError({"skb_weight": _("The SKD and SKB weights must add up to 100.")})
         if self.registration_opens_at and self.registration_closes_at:
             # Calendar days in WIB, both ends counted: 1 to 15 September is 15 days.
             opens = timezone.localdate(self.registration_opens_at)
@@ -329,6 +363,13 @@ class ApplicantProfile(models.Model):
         return f"{self.nik[:6]}******{self.nik[-4:]}" if self.nik else ""
 
 
+class AdminResult(models.TextChoices):
+    """The administrative screening result (DOMAIN.md 1.4)."""
+
+    MS = "MS", _("Meets the requirements")
+    TMS = "TMS", _("Does not meet the requirements")
+
+
 class Application(models.Model):
     """One application per applicant per budget year (DOMAIN.md 1.2: one procurement type, one
     instansi, one position in the same year; so also one per selection period), held by a
@@ -384,6 +425,45 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # Administrative screening (DOMAIN.md 1.4). `admin_result` is the committee's working result,
+    # derived from the document checks; `announced_result` is what the last published
+    # announcement said, and the only one the applicant sees.
+    admin_result = models.CharField(
+        _("administrative result"), max_length=3, choices=AdminResult.choices, blank=True
+    )
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("screened by"),
+    )
+    screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second check by"),
+    )
+    confirmed_at = models.DateTimeField(_("second check at"), null=True, blank=True)
+    announced_result = models.CharField(
+        _("announced administrative result"),
+        max_length=3,
+        choices=AdminResult.choices,
+        blank=True,
+        editable=False,
+    )
+    exam_session = models.ForeignKey(
+        "ExamSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("exam session"),
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -392,6 +472,7 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["formation", "status"]),
             models.Index(fields=["period", "status"]),
+            models.Index(fields=["formation", "admin_result"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -416,13 +497,30 @@ class Application(models.Model):
         return self.OFFICIAL_CODES.get(self.status, "")
 
 
+class Milestone(models.TextChoices):
+    """What an application's timeline records: its own status changes, then each stage of the
+    selection that concerns it."""
+
+    DRAFT = "draft", _("Draft: not sent yet")
+    SUBMITTED = "submitted", _("Registration complete: waiting for screening")
+    WITHDRAWN = "withdrawn", _("Withdrawn by you")
+    ADMIN_RESULT = "admin_result", _("Administrative result announced")
+    APPEAL_SUBMITTED = "appeal_submitted", _("Appeal (sanggah) sent")
+    APPEAL_ANSWERED = "appeal_answered", _("Appeal (sanggah) answered")
+    POST_APPEAL_RESULT = "post_appeal", _("Administrative result after appeals announced")
+    EXAM_SCHEDULED = "exam_scheduled", _("Exam schedule published")
+    SKD_RESULT = "skd_result", _("SKD result announced")
+    FINAL_RESULT = "final_result", _("Final result announced")
+    CORRECTION = "correction", _("Decision corrected")
+
+
 class ApplicationEvent(models.Model):
     """The application's timeline: every change, dated, with who did it and why."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
     )
-    status = models.CharField(_("status"), max_length=12, choices=Application.Status.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Milestone.choices)
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -506,7 +604,7 @@ class StatusNotification(models.Model):
         related_name="status_notifications",
         verbose_name=_("application"),
     )
-    status = models.CharField(_("status"), max_length=12, choices=Application.Status.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Milestone.choices)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
     class Meta:
@@ -521,3 +619,514 @@ class StatusNotification(models.Model):
 
     def __str__(self):
         return f"{self.application} {self.status} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+# --- Recruitment II: screening, appeals, announcements, exams, scores and ranking -------------
+# (DOMAIN.md 1.4-1.10). Every decision that affects an applicant is written to Decision.
+
+
+class PassingGrade(models.Model):
+    """The SKD passing grade (NAB) of a period for one formation category (DOMAIN.md 1.7). An
+    empty minimum is not checked: the general category checks each part, the special ones the
+    total and TIU."""
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.CASCADE,
+        related_name="passing_grades",
+        verbose_name=_("selection period"),
+    )
+    category = models.CharField(_("category"), max_length=12, choices=FormationCategory.choices)
+    twk_min = models.PositiveSmallIntegerField(
+        _("TWK minimum"), null=True, blank=True, validators=[MaxValueValidator(150)]
+    )
+    tiu_min = models.PositiveSmallIntegerField(
+        _("TIU minimum"), null=True, blank=True, validators=[MaxValueValidator(175)]
+    )
+    tkp_min = models.PositiveSmallIntegerField(
+        _("TKP minimum"), null=True, blank=True, validators=[MaxValueValidator(225)]
+    )
+    total_min = models.PositiveSmallIntegerField(
+        _("SKD total minimum"), null=True, blank=True, validators=[MaxValueValidator(550)]
+    )
+
+    class Meta:
+        verbose_name = _("passing grade")
+        verbose_name_plural = _("passing grades")
+        ordering = ["period", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "category"], name="passing_grade_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.get_category_display()}"
+
+
+class PeriodAssignment(models.Model):
+    """Who works on a period's screening: verifiers screen; confirmers do the second check.
+    Verifiers see only the periods they are assigned to."""
+
+    class Duty(models.TextChoices):
+        VERIFIER = "verifier", _("Verifier")
+        CONFIRMER = "confirmer", _("Second checker")
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("selection period"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="period_assignments",
+        verbose_name=_("user"),
+    )
+    duty = models.CharField(_("duty"), max_length=10, choices=Duty.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("screening assignment")
+        verbose_name_plural = _("screening assignments")
+        ordering = ["period", "duty", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "user", "duty"], name="period_assignment_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_duty_display()} · {self.period}"
+
+
+class RejectionReason(BilingualNameMixin):
+    """A reason a verifier picks for TMS; the list is editable (seeded from DOMAIN.md 1.4)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("TMS reason")
+        verbose_name_plural = _("TMS reasons")
+        ordering = ["order", "name"]
+
+
+class DocumentCheck(models.Model):
+    """The verifier's MS/TMS on one required document of an application. The announced_* fields
+    are a copy taken when an announcement is published: the applicant sees those."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="document_checks",
+        verbose_name=_("application"),
+    )
+    requirement = models.ForeignKey(
+        DocumentRequirement,
+        on_delete=models.PROTECT,
+        related_name="checks",
+        verbose_name=_("document"),
+    )
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checks",
+        verbose_name=_("version checked"),
+    )
+    result = models.CharField(_("result"), max_length=3, choices=AdminResult.choices)
+    reason = models.ForeignKey(
+        RejectionReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="checks",
+        verbose_name=_("TMS reason"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    announced_result = models.CharField(
+        _("announced result"), max_length=3, choices=AdminResult.choices, blank=True
+    )
+    announced_reason = models.ForeignKey(
+        RejectionReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("announced TMS reason"),
+    )
+    announced_note = models.TextField(_("announced note"), blank=True)
+
+    class Meta:
+        verbose_name = _("document check")
+        verbose_name_plural = _("document checks")
+        ordering = ["application", "requirement__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "requirement"], name="document_check_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(result="MS") | Q(reason__isnull=False),
+                name="document_check_tms_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.requirement} · {self.result}"
+
+
+class Decision(models.Model):
+    """The decision log: every screening result, second check, appeal answer, re-check, score,
+    ranking outcome and correction, with who, when, before and after. Append-only."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT_CHECK = "document_check", _("Document checked")
+        SECOND_CHECK = "second_check", _("Second check")
+        RECHECK = "recheck", _("Re-check during the appeal window")
+        APPEAL_ANSWER = "appeal_answer", _("Appeal answered")
+        SCORE = "score", _("Score recorded")
+        RANKING = "ranking", _("Ranking computed")
+        OPTIMISATION = "optimisation", _("Optimisation placement")
+        CORRECTION = "correction", _("Correction")
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=60, blank=True)
+    before = models.CharField(_("before"), max_length=200, blank=True)
+    after = models.CharField(_("after"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["application", "at", "pk"]
+        indexes = [models.Index(fields=["application", "at"]), models.Index(fields=["kind"])]
+
+    def __str__(self):
+        return f"{self.application} · {self.get_kind_display()} · {self.before} -> {self.after}"
+
+
+class Appeal(models.Model):
+    """A sanggah against a TMS result: once, inside the window, about documents already uploaded
+    (DOMAIN.md 1.5)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the committee's answer")
+        ACCEPTED = "accepted", _("Accepted: the result is changed to MS")
+        REJECTED = "rejected", _("Rejected")
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="appeal", verbose_name=_("application")
+    )
+    documents = models.ManyToManyField(
+        DocumentRequirement, related_name="appeals", verbose_name=_("documents appealed")
+    )
+    reason = models.TextField(_("reason"))
+    submitted_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal (sanggah)")
+        verbose_name_plural = _("appeals (sanggah)")
+        ordering = ["submitted_at"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.application} · {self.get_status_display()}"
+
+
+class Announcement(models.Model):
+    """A published result of a period's stage. Publishing copies the results the applicants and
+    the public see; the public list shows registration numbers and results, no personal data."""
+
+    class Kind(models.TextChoices):
+        ADMIN = "admin", _("Administrative selection result")
+        POST_APPEAL = "post_appeal", _("Administrative result after appeals")
+        SKD = "skd", _("SKD result")
+        FINAL = "final", _("Final result")
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.CASCADE,
+        related_name="announcements",
+        verbose_name=_("selection period"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["period", "published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "kind"], name="announcement_once_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.get_kind_display()}"
+
+
+class ExamSession(models.Model):
+    """An exam session of a period: where and when. Participants are assigned to one."""
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.CASCADE,
+        related_name="exam_sessions",
+        verbose_name=_("selection period"),
+    )
+    name = models.CharField(_("session"), max_length=60)
+    location = models.CharField(_("location"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("starts at (WIB)"))
+    ends_at = models.TimeField(_("ends at (WIB)"))
+    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("exam session")
+        verbose_name_plural = _("exam sessions")
+        ordering = ["period", "date", "starts_at", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="exam_session_ends_after"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.date:%Y-%m-%d} {self.starts_at:%H:%M} · {self.location}"
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+
+
+class SkdCode(models.TextChoices):
+    """SKD result codes (DOMAIN.md 1.7)."""
+
+    PL = "P/L", _("Passed the passing grade and ranked in for the SKB")
+    P = "P", _("Passed the passing grade, not ranked in for the SKB")
+    TL = "TL", _("Below the passing grade")
+    TH = "TH", _("Absent")
+    DIS = "DIS", _("Disqualified")
+
+
+class FinalCode(models.TextChoices):
+    """Final announcement codes (DOMAIN.md 1.9)."""
+
+    L = "L", _("Passed")
+    L1 = "L-1", _("Passed after moving to another formation type, same position and education")
+    L2 = "L-2", _("Passed after moving formation or location, same education")
+    TL = "TL", _("Not passed")
+    TH = "TH", _("Absent")
+    TMS = "TMS", _("Did not meet the administrative requirements")
+    APS = "APS", _("Withdrew")
+    DIS = "DIS", _("Disqualified")
+
+
+class ExamResult(models.Model):
+    """Scores of one application and the outcome the ranking gave it. Scores come from an import
+    or from HR's hand; rank, codes and the final score are written only by the ranking."""
+
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="exam_result",
+        verbose_name=_("application"),
+    )
+    skd_presence = models.CharField(
+        _("SKD attendance"), max_length=12, choices=Presence.choices, blank=True
+    )
+    twk = models.PositiveSmallIntegerField(
+        "TWK", null=True, blank=True, validators=[MaxValueValidator(150)]
+    )
+    tiu = models.PositiveSmallIntegerField(
+        "TIU", null=True, blank=True, validators=[MaxValueValidator(175)]
+    )
+    tkp = models.PositiveSmallIntegerField(
+        "TKP", null=True, blank=True, validators=[MaxValueValidator(225)]
+    )
+    skb_presence = models.CharField(
+        _("SKB attendance"), max_length=12, choices=Presence.choices, blank=True
+    )
+    skb = models.DecimalField(
+        "SKB",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    # Written by the ranking.
+    skd_total = models.PositiveSmallIntegerField(_("SKD total"), null=True, blank=True)
+    skd_passed = models.BooleanField(_("passed the SKD passing grade"), null=True, blank=True)
+    skd_rank = models.PositiveIntegerField(_("SKD rank"), null=True, blank=True)
+    skd_code = models.CharField(_("SKD code"), max_length=3, choices=SkdCode.choices, blank=True)
+    final_score = models.DecimalField(
+        _("final score"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
+    final_rank = models.PositiveIntegerField(_("final rank"), null=True, blank=True)
+    final_code = models.CharField(
+        _("final code"), max_length=3, choices=FinalCode.choices, blank=True
+    )
+    placed_formation = models.ForeignKey(
+        Formation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placed_results",
+        verbose_name=_("placed in formation (optimisation)"),
+    )
+    ranked_at = models.DateTimeField(_("ranked at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("exam result")
+        verbose_name_plural = _("exam results")
+        ordering = ["application"]
+        indexes = [
+            models.Index(fields=["skd_code"]),
+            models.Index(fields=["final_code"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(twk__lte=150), name="exam_twk_max"),
+            models.CheckConstraint(condition=Q(tiu__lte=175), name="exam_tiu_max"),
+            models.CheckConstraint(condition=Q(tkp__lte=225), name="exam_tkp_max"),
+            models.CheckConstraint(condition=Q(skb__gte=0), name="exam_skb_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.skd_code or '-'} · {self.final_code or '-'}"
+
+
+class ScoreImport(models.Model):
+    """An uploaded score file: checked into a row-level report first, applied all-or-nothing."""
+
+    class Kind(models.TextChoices):
+        SKD = "skd", "SKD"
+        SKB = "skb", "SKB"
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.CASCADE,
+        related_name="score_imports",
+        verbose_name=_("selection period"),
+    )
+    kind = models.CharField(_("scores"), max_length=3, choices=Kind.choices)
+    file_name = models.CharField(_("file name"), max_length=200)
+    rows = models.JSONField(_("checked rows"), default=list)
+    errors = models.JSONField(_("errors"), default=list)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("score import")
+        verbose_name_plural = _("score imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.period} · {self.kind} · {self.file_name}"
+
+
+class OptimisationOffer(models.Model):
+    """A proposal to fill an unfilled formation with the next-best applicant who passed, for the
+    same position and education (DOMAIN.md 1.10). HR confirms or declines it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    formation = models.ForeignKey(
+        Formation,
+        on_delete=models.CASCADE,
+        related_name="optimisation_offers",
+        verbose_name=_("unfilled formation"),
+    )
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="optimisation_offers",
+        verbose_name=_("application"),
+    )
+    code = models.CharField(_("code if confirmed"), max_length=3, choices=FinalCode.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("optimisation offer")
+        verbose_name_plural = _("optimisation offers")
+        ordering = ["formation", "proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["formation", "application"], name="optimisation_offer_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.formation} <- {self.application} ({self.get_status_display()})"

@@ -13,12 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recruitment.defaults import AGE_LIMITS, DOCUMENTS
+from recruitment.defaults import AGE_LIMITS, DOCUMENTS, PASSING_GRADES
 from recruitment.models import (
     Application,
     DocumentRequirement,
     Formation,
     FormationCategory,
+    PassingGrade,
     ProcurementType,
     SelectionPeriod,
 )
@@ -92,6 +93,17 @@ def period_add_default_documents(*, period: SelectionPeriod) -> list[DocumentReq
     return created
 
 
+@transaction.atomic
+def period_add_default_passing_grades(*, period: SelectionPeriod) -> None:
+    """The DOMAIN.md 1.7 passing grades per category, created when missing (edits are kept)."""
+    for category, (twk, tiu, tkp, total) in PASSING_GRADES.items():
+        PassingGrade.objects.get_or_create(
+            period=period,
+            category=category,
+            defaults={"twk_min": twk, "tiu_min": tiu, "tkp_min": tkp, "total_min": total},
+        )
+
+
 def default_required_slugs() -> list[str]:
     return [slug for slug, *_rest, required in DOCUMENTS if required]
 
@@ -162,6 +174,7 @@ def period_create(
     _apply_defaults(period, age_min=age_min, age_max=age_max, age_reference_date=age_reference_date)
     _period_save(period)
     period_add_default_documents(period=period)
+    period_add_default_passing_grades(period=period)
     return period
 
 
