@@ -11,6 +11,7 @@ from accounts.services import user_assign_roles
 DEMO_ACCOUNTS = [
     ("admin", "Admin Portal Rakumpit", [Role.ADMINISTRATOR], True, True),
     ("hr", "Rina Kartika (BKPSDM)", [Role.HR], True, False),
+    ("verifier", "Yusuf Mahendra (Panitia Seleksi)", [Role.VERIFIER], False, False),
     ("applicant", "Budi Santoso", [Role.APPLICANT], False, False),
     ("applicant2", "Siti Aminah", [Role.APPLICANT], False, False),
     ("resident", "Yohanes Ngabut", [Role.RESIDENT], False, False),

@@ -38,3 +38,30 @@ def registration_card_pdf(application: Application) -> bytes:
         },
     )
     return HTML(string=html, url_fetcher=_no_fetching()).write_pdf()
+
+
+def exam_card_pdf(application: Application) -> bytes:
+    """The exam participant card (Kartu Peserta Ujian, DOMAIN.md 1.6): identity with the NIK
+    masked, formation, and the session's place, date and times in WIB."""
+    profile = ApplicantProfile.objects.filter(user_id=application.applicant_id).first()
+    html = render_to_string(
+        "recruitment/announcements/exam_card.html",
+        {
+            "application": application,
+            "profile": profile,
+            "formation": application.formation,
+            "period": application.period,
+            "session": application.exam_session,
+        },
+    )
+    return HTML(string=html, url_fetcher=_no_fetching()).write_pdf()
+
+
+def announcement_pdf(announcement, rows) -> bytes:
+    """A published announcement as a printable A4 list: registration numbers and results per
+    formation, never a name or an NIK."""
+    html = render_to_string(
+        "recruitment/announcements/announcement_pdf.html",
+        {"announcement": announcement, "period": announcement.period, "rows": rows},
+    )
+    return HTML(string=html, url_fetcher=_no_fetching()).write_pdf()

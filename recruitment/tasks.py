@@ -113,3 +113,148 @@ def close_registrations() -> int:
     if closed:
         logger.info("Registration closed for %s selection period(s).", closed)
     return closed
+
+
+# --- Recruitment II: milestone e-mails (announcements, appeals, exam schedule) ---------------
+
+MILESTONE_CHUNK = 200
+
+
+@shared_task(acks_late=True, serializer="json", soft_time_limit=300, time_limit=360)
+def send_announcement_emails(announcement_id: int) -> int:
+    """Fan an announcement out: one task per chunk of applications, so that a period of tens of
+    thousands of applicants is never one long task or one giant transaction. Returns the number
+    of chunks enqueued."""
+    from recruitment.models import Announcement, ApplicationEvent
+    from recruitment.selectors.announcements import MILESTONE_OF
+
+    announcement = Announcement.objects.filter(pk=announcement_id).first()
+    if announcement is None:
+        return 0
+    milestone = MILESTONE_OF[announcement.kind]
+    ids = (
+        ApplicationEvent.objects.filter(
+            application__period_id=announcement.period_id, status=milestone
+        )
+        .order_by("application_id")
+        .values_list("application_id", flat=True)
+        .distinct()
+    )
+    chunks = 0
+    chunk = []
+    for application_id in ids.iterator(chunk_size=2000):
+        chunk.append(application_id)
+        if len(chunk) >= MILESTONE_CHUNK:
+            send_milestone_emails.delay(chunk, milestone)
+            chunks += 1
+            chunk = []
+    if chunk:
+        send_milestone_emails.delay(chunk, milestone)
+        chunks += 1
+    return chunks
+
+
+@shared_task(
+    acks_late=True,
+    serializer="json",
+    autoretry_for=SMTP_ERRORS,
+    max_retries=3,
+    retry_backoff=60,
+    retry_backoff_max=15 * 60,
+    retry_jitter=True,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def send_milestone_emails(application_ids: list[int], milestone: str) -> int:
+    """E-mail each application's applicant about one milestone, once per (application,
+    milestone): a retry after a refused mail server skips those already sent. Returns how many
+    were sent."""
+    applications = Application.objects.select_related(
+        "applicant", "period", "formation__position__unit", "exam_session"
+    ).filter(pk__in=application_ids)
+    sent = 0
+    for application in applications:
+        sent += _send_milestone(application, milestone)
+    return sent
+
+
+def _send_milestone(application: Application, milestone: str) -> bool:
+    user = application.applicant
+    if not user.is_active or not user.email:
+        return False
+    with transaction.atomic():
+        _notification, created = StatusNotification.objects.get_or_create(
+            application=application, status=milestone
+        )
+        if not created:
+            return False
+        # As in send_status_email: sent inside the claim, so a refused send releases it.
+        _milestone_message(application, milestone).send()
+    logger.info("Milestone e-mail sent: application %s, %s", application.pk, milestone)
+    return True
+
+
+def _milestone_message(application: Application, milestone: str) -> EmailMessage:
+    from recruitment.models import Milestone
+
+    user = application.applicant
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        event = application.events.filter(status=milestone).order_by("-at", "-pk").first()
+        context = {
+            "name": user.get_full_name() or user.email,
+            "milestone": Milestone(milestone).label,
+            "formation": str(application.formation),
+            "period": application.period.name,
+            "registration_number": application.registration_number,
+            "at": event.at if event else timezone.now(),
+            "url": absolute_url(application.get_absolute_url()),
+            **_milestone_result(application, milestone, event),
+        }
+        subject = render_to_string("recruitment/email/milestone_subject.txt", context)
+        body = render_to_string("recruitment/email/milestone_body.txt", context)
+    return EmailMessage(" ".join(subject.split()), body, to=[user.email])
+
+
+def _milestone_result(application: Application, milestone: str, event) -> dict:
+    """The result in plain words and its official code, as the milestone announced it."""
+    from recruitment.models import AdminResult, Appeal, FinalCode, Milestone, SkdCode
+    from recruitment.selectors.announcements import TMS_SENTENCE
+
+    code = event.note if event else ""
+    if milestone in (Milestone.ADMIN_RESULT, Milestone.POST_APPEAL_RESULT):
+        code = code if code in AdminResult.values else application.announced_result
+        return {
+            "result": AdminResult(code).label if code else "",
+            "official_code": code,
+            "explanation": TMS_SENTENCE() if code == AdminResult.TMS else "",
+        }
+    if milestone == Milestone.SKD_RESULT and code in SkdCode.values:
+        return {"result": SkdCode(code).label, "official_code": code, "explanation": ""}
+    if milestone == Milestone.FINAL_RESULT and code in FinalCode.values:
+        return {"result": FinalCode(code).label, "official_code": code, "explanation": ""}
+    if milestone == Milestone.APPEAL_ANSWERED:
+        appeal = Appeal.objects.filter(application=application).first()
+        if appeal is not None:
+            return {
+                "result": appeal.get_status_display(),
+                "official_code": "",
+                "explanation": appeal.answer,
+            }
+    if milestone == Milestone.EXAM_SCHEDULED and application.exam_session_id:
+        session = application.exam_session
+        return {
+            "result": str(session),
+            "official_code": "",
+            "explanation": _(
+                "Download your exam card from your application page and bring it with your KTP."
+            ),
+        }
+    return {"result": "", "official_code": code, "explanation": ""}
+
+
+def milestone_notify(application_ids: list[int], milestone: str) -> None:
+    """Enqueue the milestone e-mails after the current transaction commits, in chunks."""
+    ids = list(application_ids)
+    for start in range(0, len(ids), MILESTONE_CHUNK):
+        chunk = ids[start : start + MILESTONE_CHUNK]
+        transaction.on_commit(lambda chunk=chunk: send_milestone_emails.delay(chunk, milestone))

@@ -69,6 +69,10 @@ def application_detail(request, pk):
         "finalise_form": FinaliseForm(),
         "withdraw_form": WithdrawForm(),
     }
+    if application.status == application.Status.SUBMITTED:
+        from recruitment.selectors.announcements import applicant_selection
+
+        context["selection"] = applicant_selection(application)
     return render(request, "recruitment/application_detail.html", context)
 
 

@@ -797,8 +797,20 @@ def test_it_adds_the_default_document_slots_to_a_period_made_in_the_admin(client
         "document_requirements-INITIAL_FORMS": "0",
         "document_requirements-MIN_NUM_FORMS": "0",
         "document_requirements-MAX_NUM_FORMS": "1000",
+        "skb_multiplier": "3",
+        "skd_weight": "40",
+        "skb_weight": "60",
+        "skb_max": "500",
     }
+    for prefix in ("passing_grades", "assignments"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
     response = client_as(admin_user).post("/admin/recruitment/selectionperiod/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     period = SelectionPeriod.objects.get()
     assert DocumentRequirement.objects.filter(period=period).count() == 8
+    assert period.passing_grades.get(category="umum").tkp_min == 166  # DOMAIN.md 1.7 defaults

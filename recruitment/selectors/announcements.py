@@ -1,0 +1,386 @@
+"""Reads for announcements, appeals (sanggah) and exam cards (DOMAIN.md 1.4-1.6, 1.9).
+
+What the applicant and the public see comes only from announced copies: the applications'
+`announced_result`, the checks' `announced_*` fields, and the milestone events written when an
+announcement is published. The committee's working results are never read here for display."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recruitment.models import (
+    AdminResult,
+    Announcement,
+    Appeal,
+    Application,
+    ApplicationEvent,
+    Document,
+    DocumentCheck,
+    ExamResult,
+    ExamSession,
+    Milestone,
+    SelectionPeriod,
+)
+from recruitment.rules import AppealWindow, appeal_window_from
+
+Kind = Announcement.Kind
+Submitted = Application.Status.SUBMITTED
+
+# The application milestone each announcement writes.
+MILESTONE_OF = {
+    Kind.ADMIN: Milestone.ADMIN_RESULT,
+    Kind.POST_APPEAL: Milestone.POST_APPEAL_RESULT,
+    Kind.SKD: Milestone.SKD_RESULT,
+    Kind.FINAL: Milestone.FINAL_RESULT,
+}
+# The kind that must be published before each one.
+PREVIOUS = {Kind.POST_APPEAL: Kind.ADMIN, Kind.SKD: Kind.POST_APPEAL, Kind.FINAL: Kind.SKD}
+
+
+def period_get(pk: int) -> SelectionPeriod:
+    return get_object_or_404(SelectionPeriod, pk=pk)
+
+
+def public_period_get(pk: int) -> SelectionPeriod:
+    return get_object_or_404(SelectionPeriod, pk=pk, is_published=True)
+
+
+# --- publication preconditions ------------------------------------------------------------
+
+
+def screening_complete(period: SelectionPeriod) -> bool:
+    """Every finalised application has a result (and its second check when the period asks)."""
+    try:  # the screening stage's own rule, once it exists
+        from recruitment.selectors.screening import screening_complete as rule
+    except ImportError:
+        rule = None
+    if rule is not None:
+        return rule(period)
+    unfinished = Q(admin_result="")
+    if period.second_check_required:
+        unfinished |= Q(confirmed_at__isnull=True)
+    return (
+        not Application.objects.filter(period=period, status=Submitted).filter(unfinished).exists()
+    )
+
+
+def ranking_complete(period: SelectionPeriod) -> bool:
+    results = ExamResult.objects.filter(application__period=period)
+    return results.exists() and not results.filter(ranked_at__isnull=True).exists()
+
+
+def window_of(period: SelectionPeriod, announcements: dict) -> AppealWindow | None:
+    admin = announcements.get(Kind.ADMIN)
+    return appeal_window_from(period, admin.published_at) if admin else None
+
+
+def publish_problems(period: SelectionPeriod, kind: str, *, now=None) -> list[str]:
+    """Why the announcement cannot be published yet; empty when it can."""
+    now = now or timezone.now()
+    announcements = {a.kind: a for a in Announcement.objects.filter(period=period)}
+    if kind in announcements:
+        return [_("This announcement has already been published; it is published only once.")]
+    problems = []
+    previous = PREVIOUS.get(kind)
+    if previous and previous not in announcements:
+        problems.append(
+            _("Publish the “%(previous)s” announcement first.") % {"previous": Kind(previous).label}
+        )
+    if kind == Kind.ADMIN:
+        if not (period.registration_closed or period.registration_closes_at <= now):
+            problems.append(_("Registration is still open."))
+        if not screening_complete(period):
+            problems.append(
+                _("Screening is not complete: every finalised application needs its result%(s)s.")
+                % {"s": _(" and its second check") if period.second_check_required else ""}
+            )
+    elif kind == Kind.POST_APPEAL:
+        window = window_of(period, announcements)
+        if window is not None and now < window.closes:
+            problems.append(
+                _("The appeal window is still open (last day %(day)s WIB).")
+                % {"day": window.last_day.strftime("%d-%m-%Y")}
+            )
+        pending = Appeal.objects.filter(
+            application__period=period, status=Appeal.Status.PENDING
+        ).count()
+        if pending:
+            problems.append(
+                _("%(count)s appeal(s) are still waiting for an answer.") % {"count": pending}
+            )
+    elif kind in (Kind.SKD, Kind.FINAL) and not ranking_complete(period):
+        problems.append(_("The ranking has not been computed for every exam result yet."))
+    return problems
+
+
+@dataclass
+class Stage:
+    kind: str
+    label: str
+    needs: str
+    announcement: Announcement | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def can_publish(self) -> bool:
+        return self.announcement is None and not self.problems
+
+
+STAGE_NEEDS = {
+    Kind.ADMIN: lambda: _(
+        "Registration closed and every finalised application screened (and second-checked when "
+        "the period asks for it)."
+    ),
+    Kind.POST_APPEAL: lambda: _(
+        "The administrative announcement, the appeal window closed and every appeal answered."
+    ),
+    Kind.SKD: lambda: _(
+        "The post-appeal announcement and the ranking computed for every exam result."
+    ),
+    Kind.FINAL: lambda: _("The SKD announcement and the ranking computed for every exam result."),
+}
+
+
+def announcement_stages(period: SelectionPeriod, *, now=None) -> list[Stage]:
+    published = {a.kind: a for a in Announcement.objects.filter(period=period)}
+    stages = []
+    for kind in Kind:
+        announcement = published.get(kind)
+        problems = [] if announcement else publish_problems(period, kind, now=now)
+        stages.append(Stage(kind, kind.label, STAGE_NEEDS[kind](), announcement, problems))
+    return stages
+
+
+# --- public announcement pages --------------------------------------------------------------
+
+
+def published_announcements(period: SelectionPeriod):
+    return Announcement.objects.filter(period=period).order_by("published_at")
+
+
+def announcement_get(pk: int) -> Announcement:
+    return get_object_or_404(
+        Announcement.objects.select_related("period"), pk=pk, period__is_published=True
+    )
+
+
+def announcement_rows(announcement: Announcement, *, search: str = ""):
+    """The rows of an announcement, ordered by formation then registration number; no personal
+    data is selected. Administrative results come from the events written when it was
+    published, so each announcement keeps what it said (the note holds MS or TMS). Scores come
+    from the ranked exam results. One query whatever the number of rows."""
+    search = search.strip()
+    if announcement.kind in (Kind.ADMIN, Kind.POST_APPEAL):
+        rows = (
+            ApplicationEvent.objects.filter(
+                application__period_id=announcement.period_id,
+                status=MILESTONE_OF[announcement.kind],
+            )
+            .select_related("application__formation__position__unit")
+            .only(
+                "note",
+                "application__registration_number",
+                "application__formation__category",
+                "application__formation__position__name",
+                "application__formation__position__unit__name",
+            )
+            .order_by("application__formation_id", "application__registration_number")
+        )
+        if search:
+            rows = rows.filter(application__registration_number__icontains=search)
+        return rows
+    rows = (
+        ExamResult.objects.filter(
+            application__period_id=announcement.period_id, ranked_at__isnull=False
+        )
+        .select_related("application__formation__position__unit")
+        .only(
+            "twk",
+            "tiu",
+            "tkp",
+            "skd_total",
+            "skd_code",
+            "skb",
+            "final_score",
+            "final_rank",
+            "final_code",
+            "application__registration_number",
+            "application__formation__category",
+            "application__formation__position__name",
+            "application__formation__position__unit__name",
+        )
+        .order_by("application__formation_id", "final_rank", "application__registration_number")
+    )
+    if announcement.kind == Kind.SKD:
+        rows = rows.order_by(
+            "application__formation_id", "skd_rank", "application__registration_number"
+        )
+    if search:
+        rows = rows.filter(application__registration_number__icontains=search)
+    return rows
+
+
+# --- the applicant's view ---------------------------------------------------------------------
+
+TMS_SENTENCE = lambda: _(  # noqa: E731
+    "We are sorry. You did not pass the administrative stage because you do not yet meet the "
+    "administrative requirements of the institution you applied to."
+)
+
+
+@dataclass
+class ApplicantSelection:
+    """What the application page shows about results, appeal and exam card."""
+
+    admin_announced: bool
+    post_appeal_announced: bool
+    announced_result: str
+    result_label: str
+    tms_sentence: str
+    checks: list
+    window: AppealWindow | None
+    appeal: Appeal | None
+    appeal_open: bool
+    can_appeal: bool
+    exam_session: ExamSession | None
+    card_problem: str
+
+
+def applicant_selection(application: Application, *, now=None) -> ApplicantSelection:
+    now = now or timezone.now()
+    announcements = {
+        a.kind: a for a in Announcement.objects.filter(period_id=application.period_id)
+    }
+    admin_announced = Kind.ADMIN in announcements
+    window = window_of(application.period, announcements)
+    result = application.announced_result if admin_announced else ""
+    checks = []
+    if admin_announced:
+        checks = list(
+            DocumentCheck.objects.filter(application=application)
+            .exclude(announced_result="")
+            .select_related("requirement", "announced_reason")
+            .order_by("requirement__order", "requirement__name")
+        )
+    appeal = Appeal.objects.filter(application=application).prefetch_related("documents").first()
+    appeal_open = bool(window and window.is_open(now))
+    return ApplicantSelection(
+        admin_announced=admin_announced,
+        post_appeal_announced=Kind.POST_APPEAL in announcements,
+        announced_result=result,
+        result_label=AdminResult(result).label if result else "",
+        tms_sentence=TMS_SENTENCE() if result == AdminResult.TMS else "",
+        checks=checks,
+        window=window,
+        appeal=appeal,
+        appeal_open=appeal_open,
+        can_appeal=appeal_open and appeal is None and result == AdminResult.TMS,
+        exam_session=application.exam_session if application.exam_session_id else None,
+        card_problem=exam_card_problem(application, announcements=announcements),
+    )
+
+
+def appealable_requirements(application: Application):
+    """Documents announced TMS that have an uploaded current version (DOMAIN.md 1.5: an appeal
+    relies only on documents already uploaded)."""
+    from recruitment.models import DocumentRequirement
+
+    uploaded = Document.objects.filter(
+        application=application, requirement=OuterRef("pk"), is_current=True
+    )
+    announced_tms = DocumentCheck.objects.filter(
+        application=application, requirement=OuterRef("pk"), announced_result=AdminResult.TMS
+    )
+    return (
+        DocumentRequirement.objects.filter(period_id=application.period_id)
+        .filter(Exists(uploaded), Exists(announced_tms))
+        .order_by("order", "name")
+    )
+
+
+def exam_card_problem(application: Application, *, announcements=None) -> str:
+    """Why the exam card cannot be printed yet; "" when it can (DOMAIN.md 1.6)."""
+    if announcements is None:
+        has_post_appeal = Announcement.objects.filter(
+            period_id=application.period_id, kind=Kind.POST_APPEAL
+        ).exists()
+    else:
+        has_post_appeal = Kind.POST_APPEAL in announcements
+    if not has_post_appeal:
+        return _(
+            "The administrative result after appeals has not been announced yet. The exam card "
+            "can be printed only after that announcement."
+        )
+    if application.status != Submitted or application.announced_result != AdminResult.MS:
+        return _(
+            "Your administrative result after appeals is not MS (meets the requirements), so "
+            "you take no exam in this selection."
+        )
+    if not application.exam_session_id:
+        return _(
+            "The exam schedule has not been published yet. Your card appears here as soon as "
+            "the committee assigns you to an exam session."
+        )
+    return ""
+
+
+# --- HR lists ---------------------------------------------------------------------------------
+
+
+def period_appeals(period: SelectionPeriod):
+    return (
+        Appeal.objects.filter(application__period=period)
+        .select_related("application__formation__position__unit", "answered_by")
+        .prefetch_related("documents")
+        .order_by("status", "submitted_at")
+    )
+
+
+def appeal_counts(period: SelectionPeriod) -> dict:
+    return Appeal.objects.filter(application__period=period).aggregate(
+        pending=Count("pk", filter=Q(status=Appeal.Status.PENDING)),
+        answered=Count("pk", filter=~Q(status=Appeal.Status.PENDING)),
+    )
+
+
+def appeal_get(pk: int) -> Appeal:
+    return get_object_or_404(
+        Appeal.objects.select_related(
+            "application__period", "application__formation__position__unit"
+        ).prefetch_related("documents"),
+        pk=pk,
+    )
+
+
+def appeal_checks(appeal: Appeal) -> list:
+    """The appealed documents' checks with their current documents, for the answer page."""
+    ids = [doc.pk for doc in appeal.documents.all()]
+    return list(
+        DocumentCheck.objects.filter(application_id=appeal.application_id, requirement_id__in=ids)
+        .select_related("requirement", "reason", "announced_reason", "document")
+        .order_by("requirement__order")
+    )
+
+
+def period_sessions(period: SelectionPeriod):
+    return (
+        ExamSession.objects.filter(period=period)
+        .annotate(assigned=Count("participants"))
+        .order_by("date", "starts_at", "name")
+    )
+
+
+def unassigned_count(period: SelectionPeriod) -> int:
+    return Application.objects.filter(
+        period=period,
+        status=Submitted,
+        announced_result=AdminResult.MS,
+        exam_session__isnull=True,
+    ).count()
+
+
+def exam_session_get(pk: int) -> ExamSession:
+    return get_object_or_404(ExamSession.objects.select_related("period"), pk=pk)

@@ -1,0 +1,302 @@
+"""Reads for the scores and ranking pages: the merit list, the imports, the optimisation offers,
+and the applicant's own explained result."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from recruitment.models import (
+    Announcement,
+    Application,
+    ExamResult,
+    FinalCode,
+    Formation,
+    OptimisationOffer,
+    PassingGrade,
+    Presence,
+    ScoreImport,
+    SelectionPeriod,
+    SkdCode,
+)
+
+# --- HR -----------------------------------------------------------------------------------------
+
+
+def merit_list(
+    period: SelectionPeriod, *, formation: Formation | None = None, skd_code="", final_code=""
+) -> QuerySet[ExamResult]:
+    """The period's results best first within each formation, with the application, the
+    formation and the profile joined: one query per page whatever the number of rows."""
+    results = (
+        ExamResult.objects.filter(application__period=period)
+        .exclude(application__status=Application.Status.DRAFT)
+        .select_related(
+            "application",
+            "application__formation",
+            "application__formation__position",
+            "application__formation__position__unit",
+            "application__applicant",
+            "application__applicant__applicant_profile",
+            "placed_formation",
+            "placed_formation__position",
+        )
+    )
+    if formation is not None:
+        results = results.filter(application__formation=formation)
+    if skd_code:
+        results = results.filter(skd_code=skd_code)
+    if final_code:
+        results = results.filter(final_code=final_code)
+    return results.order_by(
+        "application__formation__position__unit__name",
+        "application__formation__position__name",
+        "application__formation_id",
+        F("final_rank").asc(nulls_last=True),
+        F("skd_rank").asc(nulls_last=True),
+        F("skd_total").desc(nulls_last=True),
+        "application__registration_number",
+    )
+
+
+def period_formations(period: SelectionPeriod) -> QuerySet[Formation]:
+    return (
+        Formation.objects.filter(period=period)
+        .select_related("position", "position__unit")
+        .order_by("position__unit__name", "position__name", "pk")
+    )
+
+
+def code_counts(period: SelectionPeriod) -> dict[str, list[tuple[str, str, int]]]:
+    """Counts per SKD code and per final code: two grouped queries."""
+    base = ExamResult.objects.filter(application__period=period)
+    skd = dict(base.exclude(skd_code="").values_list("skd_code").annotate(n=Count("pk")))
+    final = dict(base.exclude(final_code="").values_list("final_code").annotate(n=Count("pk")))
+    return {
+        "skd": [(value, label, skd.get(value, 0)) for value, label in SkdCode.choices],
+        "final": [(value, label, final.get(value, 0)) for value, label in FinalCode.choices],
+    }
+
+
+def score_imports(period: SelectionPeriod) -> QuerySet[ScoreImport]:
+    return (
+        ScoreImport.objects.filter(period=period)
+        .select_related("uploaded_by")
+        .defer("rows", "errors")
+        .order_by("-uploaded_at")
+    )
+
+
+def score_import_get(pk: int) -> ScoreImport:
+    return get_object_or_404(ScoreImport.objects.select_related("period", "uploaded_by"), pk=pk)
+
+
+def application_get(pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related(
+            "period", "formation", "formation__position", "formation__position__unit", "applicant"
+        ).exclude(status=Application.Status.DRAFT),
+        pk=pk,
+    )
+
+
+def optimisation_offers(period: SelectionPeriod) -> QuerySet[OptimisationOffer]:
+    return (
+        OptimisationOffer.objects.filter(formation__period=period)
+        .select_related(
+            "formation",
+            "formation__position",
+            "formation__position__unit",
+            "application",
+            "application__formation",
+            "application__formation__position",
+            "application__formation__position__unit",
+            "application__exam_result",
+            "decided_by",
+        )
+        .order_by("status", "formation__position__name", "proposed_at", "pk")
+    )
+
+
+def offer_get(pk: int) -> OptimisationOffer:
+    return get_object_or_404(
+        OptimisationOffer.objects.select_related("formation", "formation__period", "application"),
+        pk=pk,
+    )
+
+
+# --- the applicant's explained result -----------------------------------------------------------
+
+
+@dataclass
+class PartResult:
+    label: str
+    score: object
+    minimum: int | None
+    passed: bool | None
+
+
+@dataclass
+class ApplicantResult:
+    """What the applicant may see of their exam result, and why. `stage` is "" until the SKD
+    result is announced, then "skd", then "final"."""
+
+    stage: str = ""
+    presence: str = ""
+    parts: list[PartResult] = field(default_factory=list)
+    skd_total: int | None = None
+    skd_passed: bool | None = None
+    skd_rank: int | None = None
+    passers: int = 0
+    quota: int = 0
+    cutoff: int = 0
+    skb: Decimal | None = None
+    final_score: Decimal | None = None
+    final_rank: int | None = None
+    finalists: int = 0
+    code: str = ""
+    code_label: str = ""
+    why: str = ""
+
+
+def _ordinal(number: int) -> str:
+    return _("no. %(rank)s") % {"rank": number}
+
+
+def applicant_result(application: Application) -> ApplicantResult:
+    """The result of the last announced stage, explained. Nothing before the SKD announcement.
+    Up to four queries: announcements, the result, the category's passing grade, the counts."""
+    kinds = set(
+        Announcement.objects.filter(
+            period_id=application.period_id,
+            kind__in=[Announcement.Kind.SKD, Announcement.Kind.FINAL],
+        ).values_list("kind", flat=True)
+    )
+    if not kinds:
+        return ApplicantResult()
+    result = ExamResult.objects.filter(application=application).first()
+    if result is None or not (result.skd_code or result.final_code):
+        return ApplicantResult(stage="pending")
+    formation = application.formation
+    period = application.period
+    grade = PassingGrade.objects.filter(period=period, category=formation.category).first()
+    counts = ExamResult.objects.filter(application__formation_id=formation.pk).aggregate(
+        passers=Count("pk", filter=Q(skd_passed=True)),
+        finalists=Count("pk", filter=Q(final_rank__isnull=False)),
+    )
+    final = Announcement.Kind.FINAL in kinds
+    info = ApplicantResult(
+        stage=Announcement.Kind.FINAL if final else Announcement.Kind.SKD,
+        presence=result.skd_presence,
+        skd_total=result.skd_total,
+        skd_passed=result.skd_passed,
+        skd_rank=result.skd_rank,
+        passers=counts["passers"],
+        quota=formation.quota,
+        cutoff=period.skb_multiplier * formation.quota,
+    )
+    if result.skd_total is not None:
+        minimums = [
+            ("TWK", result.twk, grade.twk_min if grade else None),
+            ("TIU", result.tiu, grade.tiu_min if grade else None),
+            ("TKP", result.tkp, grade.tkp_min if grade else None),
+            (_("SKD total"), result.skd_total, grade.total_min if grade else None),
+        ]
+        info.parts = [
+            PartResult(label, score, minimum, None if minimum is None else score >= minimum)
+            for label, score, minimum in minimums
+        ]
+    if info.stage == Announcement.Kind.FINAL:
+        info.skb = result.skb
+        info.final_score = result.final_score
+        info.final_rank = result.final_rank
+        info.finalists = counts["finalists"]
+        info.code = result.final_code
+        info.code_label = FinalCode(result.final_code).label if result.final_code else ""
+        info.why = _final_why(info, result, application)
+    else:
+        info.code = result.skd_code
+        info.code_label = SkdCode(result.skd_code).label if result.skd_code else ""
+        info.why = _skd_why(info, result, application)
+    return info
+
+
+def _skd_why(info: ApplicantResult, result: ExamResult, application: Application) -> str:
+    code = result.skd_code
+    if application.status == Application.Status.WITHDRAWN:
+        return _("You withdrew your application, so you were not ranked.")
+    if code == SkdCode.TH:
+        return _("You were recorded as absent from the SKD, so you were not ranked.")
+    if code == SkdCode.DIS:
+        return _("You were disqualified from the SKD, so you were not ranked.")
+    if code == SkdCode.TL:
+        failed = [part.label for part in info.parts if part.passed is False]
+        return _(
+            "Your score is below the passing grade of your formation's category in: %(parts)s. "
+            "Only applicants who pass it can be ranked."
+        ) % {"parts": ", ".join(str(p) for p in failed)}
+    if code in (SkdCode.PL, SkdCode.P):
+        sentence = ngettext(
+            "You passed the passing grade and ranked %(rank)s of %(n)s who passed; ",
+            "You passed the passing grade and ranked %(rank)s of %(n)s who passed; ",
+            info.passers,
+        ) % {"rank": _ordinal(info.skd_rank), "n": info.passers}
+        sentence += ngettext(
+            "the best %(cutoff)s goes to the SKB (%(multiplier)s × the quota of %(quota)s, "
+            "with everyone tied with the last one).",
+            "the best %(cutoff)s go to the SKB (%(multiplier)s × the quota of %(quota)s, "
+            "with everyone tied with the last one).",
+            info.cutoff,
+        ) % {
+            "cutoff": info.cutoff,
+            "multiplier": application.period.skb_multiplier,
+            "quota": info.quota,
+        }
+        if code == SkdCode.PL:
+            return sentence + " " + _("You go to the SKB.")
+        return sentence + " " + _("You did not rank within them.")
+    return ""
+
+
+def _final_why(info: ApplicantResult, result: ExamResult, application: Application) -> str:
+    code = result.final_code
+    period = application.period
+    if code == FinalCode.APS:
+        return _("You withdrew your application.")
+    if code == FinalCode.TMS:
+        return _("You did not meet the administrative requirements after the appeals.")
+    if code == FinalCode.DIS:
+        return _("You were disqualified.")
+    if code == FinalCode.TH:
+        stage = "SKB" if result.skb_presence == Presence.ABSENT else "SKD"
+        return _("You were recorded as absent from the %(stage)s.") % {"stage": stage}
+    if code in (FinalCode.L1, FinalCode.L2):
+        placed = result.placed_formation
+        return _(
+            "Your formation was full, and you were placed by optimisation in another formation "
+            "with the same position and education level: %(formation)s."
+        ) % {"formation": placed}
+    if result.final_rank:
+        formula = _(
+            "Final score = %(skd_w)s%% × (SKD %(skd)s / 550 × 100) + %(skb_w)s%% × "
+            "(SKB %(skb)s / %(skb_max)s × 100) = %(final)s."
+        ) % {
+            "skd_w": period.skd_weight,
+            "skd": result.skd_total,
+            "skb_w": period.skb_weight,
+            "skb": result.skb,
+            "skb_max": period.skb_max,
+            "final": result.final_score,
+        }
+        ranked = ngettext(
+            "You ranked %(rank)s of %(n)s who sat the SKB; the quota is %(quota)s place.",
+            "You ranked %(rank)s of %(n)s who sat the SKB; the quota is %(quota)s places.",
+            info.quota,
+        ) % {"rank": _ordinal(result.final_rank), "n": info.finalists, "quota": info.quota}
+        return f"{formula} {ranked}"
+    if code == FinalCode.TL:
+        return _skd_why(info, result, application) or _("You did not pass.")
+    return ""

@@ -1,0 +1,272 @@
+"""HR's scores pages: the score file import with its report, one application's scores, the
+ranking, the merit list with its Excel export, and the optimisation of unfilled formations."""
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+
+from accounts.roles import Role, role_required
+from recruitment.forms_scores import (
+    ExamResultForm,
+    MeritFilterForm,
+    OfferDecisionForm,
+    ScoreImportForm,
+)
+from recruitment.models import Announcement, ExamResult
+from recruitment.selectors import hr as hr_selectors
+from recruitment.selectors import ranking as selectors
+from recruitment.services import ranking as ranking_services
+from recruitment.services import scores as services
+
+PAGE_SIZE = 50
+ERRORS_SHOWN = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@role_required(Role.HR)
+def scores_home(request, pk, import_form=None):
+    period = hr_selectors.period_get(pk)
+    context = {
+        "period": period,
+        "form": import_form or ScoreImportForm(),
+        "imports": selectors.score_imports(period)[:20],
+        "counts": selectors.code_counts(period),
+    }
+    return render(request, "recruitment/scores/home.html", context)
+
+
+@role_required(Role.HR)
+@require_POST
+def scores_import(request, pk):
+    period = hr_selectors.period_get(pk)
+    form = ScoreImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return scores_home(request, pk, import_form=form)
+    upload = form.cleaned_data["file"]
+    try:
+        score_import = services.score_import_create(
+            period=period,
+            kind=form.cleaned_data["kind"],
+            file_name=upload.name,
+            data=upload.read(),
+            user=request.user,
+        )
+    except services.ScoreError as error:
+        messages.error(request, str(error))
+        return redirect("recruitment:scores_home", period.pk)
+    return redirect("recruitment:scores_import_detail", score_import.pk)
+
+
+@role_required(Role.HR)
+def scores_import_detail(request, pk):
+    score_import = selectors.score_import_get(pk)
+    context = {
+        "score_import": score_import,
+        "period": score_import.period,
+        "errors": score_import.errors[:ERRORS_SHOWN],
+        "hidden_errors": max(0, len(score_import.errors) - ERRORS_SHOWN),
+        "preview": score_import.rows[:20],
+    }
+    return render(request, "recruitment/scores/import_detail.html", context)
+
+
+@role_required(Role.HR)
+@require_POST
+def scores_import_apply(request, pk):
+    score_import = selectors.score_import_get(pk)
+    try:
+        count = services.score_import_apply(score_import=score_import, user=request.user)
+    except services.ScoreError as error:
+        messages.error(request, str(error))
+        return redirect("recruitment:scores_import_detail", score_import.pk)
+    messages.success(request, _("%(count)s rows of scores have been applied.") % {"count": count})
+    return redirect("recruitment:scores_home", score_import.period_id)
+
+
+@role_required(Role.HR)
+def scores_edit(request, pk):
+    application = selectors.application_get(pk)
+    result = ExamResult.objects.filter(application=application).first()
+    announced = services.announced_kinds(application.period) & {
+        Announcement.Kind.SKD,
+        Announcement.Kind.FINAL,
+    }
+    initial = {name: getattr(result, name) for name in services.SCORE_FIELDS} if result else {}
+    form = ExamResultForm(
+        request.POST or None,
+        initial=initial,
+        skb_max=application.period.skb_max,
+        reason_required=bool(announced),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exam_result_update(
+                application=application, actor=request.user, **form.service_kwargs()
+            )
+        except services.ScoreError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The scores have been saved. Compute the ranking again."))
+            return redirect("recruitment:scores_edit", application.pk)
+    context = {"application": application, "result": result, "form": form, "announced": announced}
+    return render(request, "recruitment/scores/edit.html", context)
+
+
+@role_required(Role.HR)
+@require_POST
+def ranking_compute(request, pk):
+    period = hr_selectors.period_get(pk)
+    try:
+        summary = ranking_services.rank_period(period=period, actor=request.user)
+    except services.ScoreError as error:
+        messages.error(request, str(error))
+        return redirect("recruitment:scores_home", period.pk)
+    counts = ", ".join(f"{code} {n}" for code, n in sorted(summary.final.items())) or "—"
+    skd = ", ".join(f"{code} {n}" for code, n in sorted(summary.skd.items())) or "—"
+    messages.success(
+        request,
+        _(
+            "Ranking computed for %(total)s applications. SKD: %(skd)s. Final: %(final)s. "
+            "%(changed)s final codes changed; %(unscored)s without scores yet."
+        )
+        % {
+            "total": summary.total,
+            "skd": skd,
+            "final": counts,
+            "changed": summary.changed,
+            "unscored": summary.unscored,
+        },
+    )
+    return redirect("recruitment:merit_list", period.pk)
+
+
+def _merit(request, period):
+    form = MeritFilterForm(request.GET or None, formations=selectors.period_formations(period))
+    return form, selectors.merit_list(period, **form.filters())
+
+
+@role_required(Role.HR)
+@require_GET
+def merit_list(request, pk):
+    period = hr_selectors.period_get(pk)
+    form, results = _merit(request, period)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "period": period,
+        "form": form,
+        "page": Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")),
+        "querystring": query.urlencode(),
+    }
+    return render(request, "recruitment/scores/merit_list.html", context)
+
+
+@role_required(Role.HR)
+@require_GET
+def merit_export(request, pk):
+    period = hr_selectors.period_get(pk)
+    _form, results = _merit(request, period)
+    response = HttpResponse(_merit_workbook(period, results), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="peringkat-{period.pk}.xlsx"'
+    response["Cache-Control"] = "private, no-store"  # personal data
+    return response
+
+
+@role_required(Role.HR)
+@require_GET
+def optimisation(request, pk):
+    period = hr_selectors.period_get(pk)
+    context = {"period": period, "offers": selectors.optimisation_offers(period)}
+    return render(request, "recruitment/scores/optimisation.html", context)
+
+
+@role_required(Role.HR)
+@require_POST
+def optimisation_propose(request, pk):
+    period = hr_selectors.period_get(pk)
+    try:
+        offers = ranking_services.optimisation_propose(period=period)
+    except services.ScoreError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("%(count)s new optimisation offers proposed.") % {"count": len(offers)}
+        )
+    return redirect("recruitment:optimisation", period.pk)
+
+
+@role_required(Role.HR)
+@require_POST
+def optimisation_decide(request, pk):
+    offer = selectors.offer_get(pk)
+    form = OfferDecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    confirm = form.cleaned_data["decision"]
+    try:
+        ranking_services.optimisation_decide(offer=offer, confirm=confirm, actor=request.user)
+    except services.ScoreError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Offer confirmed.") if confirm else _("Offer declined."))
+    return redirect("recruitment:optimisation", offer.formation.period_id)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _cell(value):
+    """Text a spreadsheet would run as a formula is written as plain text (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _merit_workbook(period, results) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Merit list")[:31])
+    sheet.append([_cell(str(period))])
+    header = [
+        _("Formation"),
+        _("Rank"),
+        _("Registration number"),
+        _("Name"),
+        "TWK",
+        "TIU",
+        "TKP",
+        _("SKD total"),
+        _("SKD code"),
+        "SKB",
+        _("Final score"),
+        _("Final code"),
+    ]
+    sheet.append([_cell(str(title)) for title in header])
+    for result in results.iterator(chunk_size=2000):
+        application = result.application
+        profile = getattr(application.applicant, "applicant_profile", None)
+        formation = application.formation
+        sheet.append(
+            [
+                _cell(f"{formation.position.name} · {formation.position.unit.name}"),
+                result.final_rank or result.skd_rank,
+                _cell(application.registration_number or ""),
+                _cell(profile.name_on_ktp if profile else application.applicant.full_name),
+                result.twk,
+                result.tiu,
+                result.tkp,
+                result.skd_total,
+                result.skd_code,
+                float(result.skb) if result.skb is not None else None,
+                float(result.final_score) if result.final_score is not None else None,
+                result.final_code,
+            ]
+        )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

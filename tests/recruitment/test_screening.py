@@ -1,0 +1,638 @@
+"""Administrative screening (DOMAIN.md 1.4): assignments, the queue, MS/TMS per document with a
+reason for TMS, the decision log, the second check, the lock after the announcement, the
+re-check during appeals and HR's corrections; who may see what."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from recruitment import access
+from recruitment.models import (
+    AdminResult,
+    Application,
+    ApplicationEvent,
+    Decision,
+    DocumentCheck,
+    Milestone,
+    PeriodAssignment,
+)
+from recruitment.selectors.screening import (
+    formation_queue,
+    screening_complete,
+    screening_summary,
+    screening_version,
+)
+from recruitment.services.screening import (
+    CheckInput,
+    ScreeningError,
+    assignment_add,
+    correction_apply,
+    recheck_flip,
+    screening_save,
+    second_check_confirm,
+    second_check_return,
+)
+from tests.factories import (
+    ApplicationFactory,
+    FormationFactory,
+    UserFactory,
+)
+from tests.recruitment.factories_screening import announce, assign, reason, submitted_application
+
+pytestmark = pytest.mark.django_db
+
+MS, TMS = AdminResult.MS, AdminResult.TMS
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def verifier(db):
+    return UserFactory(roles=[Role.VERIFIER], is_staff=True)
+
+
+@pytest.fixture
+def other_verifier(db):
+    return UserFactory(roles=[Role.VERIFIER], is_staff=True)
+
+
+@pytest.fixture
+def formation(db):
+    return FormationFactory()  # requires the pas foto and the ijazah
+
+
+@pytest.fixture
+def period(formation):
+    return formation.period
+
+
+@pytest.fixture
+def application(formation):
+    return submitted_application(formation)
+
+
+@pytest.fixture
+def assigned(verifier, period):
+    assign(period, verifier)
+    return verifier
+
+
+@pytest.fixture
+def en(client):
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def requirements(application):
+    return {r.slug: r for r in application.formation.required_documents.all()}
+
+
+def checks(application, **results):
+    """CheckInput per slug: ms / tms (with the 'tidak-terbaca' reason) / "" ."""
+    reqs = requirements(application)
+    return [
+        CheckInput(
+            requirement_id=reqs[slug].pk,
+            result=result,
+            reason=reason() if result == TMS else None,
+        )
+        for slug, result in results.items()
+    ]
+
+
+def form_data(application, version=None, **results):
+    data = {"version": version if version is not None else screening_version(application)}
+    reqs = requirements(application)
+    for requirement in reqs.values():
+        data[f"result_{requirement.pk}"] = ""
+        data[f"reason_{requirement.pk}"] = ""
+        data[f"note_{requirement.pk}"] = ""
+    for slug, (result, reason_obj, note) in results.items():
+        pk = reqs[slug].pk
+        data[f"result_{pk}"] = result
+        data[f"reason_{pk}"] = reason_obj.pk if reason_obj else ""
+        data[f"note_{pk}"] = note
+    return data
+
+
+def screen_all(application, actor, result=MS):
+    screening_save(
+        application=application,
+        actor=actor,
+        checks=checks(application, **{"pas-foto": MS, "ijazah": result}),
+    )
+    application.refresh_from_db()
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+def _urls(application):
+    return {
+        "list": reverse("recruitment:screening_period_list"),
+        "period": reverse("recruitment:screening_period", args=[application.period_id]),
+        "queue": reverse("recruitment:screening_queue", args=[application.formation_id]),
+        "application": reverse("recruitment:screening_application", args=[application.pk]),
+        "assignments": reverse("recruitment:screening_assignments", args=[application.period_id]),
+    }
+
+
+@pytest.mark.parametrize("name", ["list", "period", "queue", "application", "assignments"])
+def test_it_sends_anonymous_users_to_sign_in(client, application, name):
+    response = client.get(_urls(application)[name])
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(
+    "persona", ["applicant", "resident", "employee", "supervisor", "moderator"]
+)
+@pytest.mark.parametrize("name", ["list", "period", "queue", "application", "assignments"])
+def test_it_refuses_other_roles(request, client_as, application, persona, name):
+    client = client_as(request.getfixturevalue(persona))
+    assert client.get(_urls(application)[name]).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["hr", "admin_user"])
+@pytest.mark.parametrize("name", ["list", "period", "queue", "application", "assignments"])
+def test_it_lets_hr_and_admins_see_everything(request, client_as, application, persona, name):
+    client = client_as(request.getfixturevalue(persona))
+    assert client.get(_urls(application)[name]).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["period", "queue", "application"])
+def test_it_hides_other_periods_from_a_verifier(client_as, application, verifier, name):
+    elsewhere = FormationFactory().period
+    assign(elsewhere, verifier)
+    client = client_as(verifier)
+    assert client.get(_urls(application)[name]).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["list", "period", "queue", "application"])
+def test_it_lets_an_assigned_verifier_in(client_as, application, assigned, name):
+    assert client_as(assigned).get(_urls(application)[name]).status_code == 200
+
+
+def test_it_keeps_assignments_for_hr(client_as, application, assigned):
+    assert client_as(assigned).get(_urls(application)["assignments"]).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "screening_confirm",
+        "screening_return",
+        "screening_recheck",
+        "screening_correction",
+    ],
+)
+def test_it_changes_nothing_on_get(client_as, hr, application, name):
+    response = client_as(hr).get(reverse(f"recruitment:{name}", args=[application.pk]))
+    assert response.status_code == 405
+
+
+def test_it_never_screens_drafts_or_withdrawn_applications(client_as, hr, formation):
+    draft = ApplicationFactory(formation=formation)
+    withdrawn = ApplicationFactory(formation=formation, status=Application.Status.WITHDRAWN)
+    submitted = submitted_application(formation)
+    client = client_as(hr)
+    for hidden in (draft, withdrawn):
+        url = reverse("recruitment:screening_application", args=[hidden.pk])
+        assert client.get(url).status_code == 404
+    assert list(formation_queue(formation)) == [submitted]
+    response = client.get(reverse("recruitment:screening_queue", args=[formation.pk]))
+    assert list(response.context["page"]) == [submitted]
+
+
+def test_it_lists_only_assigned_periods_to_a_verifier(client_as, application, verifier, hr):
+    mine = submitted_application()
+    assign(mine.period, verifier)
+    response = client_as(verifier).get(reverse("recruitment:screening_period_list"))
+    assert [p.pk for p in response.context["page"]] == [mine.period_id]
+    response = client_as(hr).get(reverse("recruitment:screening_period_list"))
+    assert {p.pk for p in response.context["page"]} == {mine.period_id, application.period_id}
+
+
+def test_it_lets_assigned_screeners_download_only_their_periods_documents(
+    application, verifier, applicant
+):
+    document = application.documents.first()
+    with pytest.raises(Http404):
+        access.document_for_user(verifier, document.pk)
+    assign(application.period, verifier, PeriodAssignment.Duty.CONFIRMER)
+    verifier.__dict__.pop("_period_duties", None)
+    assert access.document_for_user(verifier, document.pk) == document
+    assert access.application_for_user(verifier, application.pk) == application
+    # Still nothing of a draft in the same period, and the applicant keeps their access.
+    draft = ApplicationFactory(formation=application.formation, applicant=applicant)
+    with pytest.raises(Http404):
+        access.application_for_user(verifier, draft.pk)
+    assert access.application_for_user(applicant, draft.pk) == draft
+
+
+def test_it_ends_a_verifiers_access_with_the_role(client_as, application, assigned):
+    assigned.groups.clear()
+    assert client_as(assigned).get(_urls(application)["period"]).status_code == 403
+
+
+# --- assignments ---------------------------------------------------------------------------------
+
+
+def test_it_assigns_and_removes_a_verifier_by_email(client_as, hr, period, verifier):
+    client = client_as(hr)
+    url = reverse("recruitment:screening_assignments", args=[period.pk])
+    response = client.post(url, {"email": verifier.email.upper(), "duty": "verifier"})
+    assert response.status_code == 302
+    assignment = PeriodAssignment.objects.get(period=period)
+    assert (assignment.user, assignment.duty) == (verifier, "verifier")
+    remove = reverse("recruitment:screening_assignment_remove", args=[assignment.pk])
+    assert client.post(remove).status_code == 302
+    assert not PeriodAssignment.objects.exists()
+
+
+def test_it_refuses_to_assign_someone_without_the_role(hr, period, applicant, verifier):
+    with pytest.raises(ScreeningError) as refusal:
+        assignment_add(period=period, email=applicant.email, duty="verifier", actor=hr)
+    assert "email" in refusal.value.errors
+    with pytest.raises(ScreeningError):
+        assignment_add(period=period, email="nobody@example.org", duty="verifier", actor=hr)
+    assignment_add(period=period, email=verifier.email, duty="verifier", actor=hr)
+    with pytest.raises(ScreeningError, match="already"):
+        assignment_add(period=period, email=verifier.email, duty="verifier", actor=hr)
+    assert PeriodAssignment.objects.count() == 1
+
+
+def test_it_shows_the_refusal_beside_the_email_field(client_as, hr, period, applicant, en):
+    url = reverse("recruitment:screening_assignments", args=[period.pk])
+    response = client_as(hr).post(url, {"email": applicant.email, "duty": "verifier"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+
+
+# --- MS / TMS ------------------------------------------------------------------------------------
+
+
+def test_it_derives_tms_from_one_tms_document(application, assigned):
+    screen_all(application, assigned, result=TMS)
+    assert application.admin_result == TMS
+    assert application.screened_by == assigned and application.screened_at is not None
+
+
+def test_it_derives_ms_when_every_document_is_ms(application, assigned):
+    screen_all(application, assigned, result=MS)
+    assert application.admin_result == MS
+
+
+def test_it_leaves_a_partial_screening_unfinished(application, assigned):
+    screening_save(application=application, actor=assigned, checks=checks(application, ijazah=MS))
+    application.refresh_from_db()
+    assert application.admin_result == ""
+    assert screening_summary(application.period).unscreened == 1
+
+
+def test_it_refuses_tms_without_a_reason_in_the_service(application, assigned):
+    ijazah = requirements(application)["ijazah"]
+    with pytest.raises(ScreeningError) as refusal:
+        screening_save(
+            application=application,
+            actor=assigned,
+            checks=[CheckInput(requirement_id=ijazah.pk, result=TMS)],
+        )
+    assert f"reason_{ijazah.pk}" in refusal.value.errors
+    assert not DocumentCheck.objects.exists() and not Decision.objects.exists()
+
+
+def test_it_refuses_tms_without_a_reason_and_keeps_what_was_typed(
+    client_as, application, assigned, en
+):
+    reqs = requirements(application)
+    data = form_data(
+        application, **{"ijazah": (TMS, None, "Cap buram"), "pas-foto": (MS, None, "ok")}
+    )
+    client = client_as(assigned)
+    response = client.post(_urls(application)["application"], data)
+    assert response.status_code == 422
+    form = response.context["screening_form"]
+    assert form.errors[f"reason_{reqs['ijazah'].pk}"] == ["Choose the reason for TMS."]
+    assert "Cap buram" in response.text
+    assert form[f"note_{reqs['ijazah'].pk}"].value() == "Cap buram"
+    assert form[f"result_{reqs['pas-foto'].pk}"].value() == MS
+    assert not DocumentCheck.objects.exists()
+
+
+def test_it_saves_the_screening_form_and_logs_each_change(client_as, application, assigned):
+    reqs = requirements(application)
+    data = form_data(
+        application,
+        **{"ijazah": (TMS, reason("nama-berbeda"), "Nama beda"), "pas-foto": (MS, None, "")},
+    )
+    response = client_as(assigned).post(_urls(application)["application"], data)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.admin_result == TMS
+    check = DocumentCheck.objects.get(requirement=reqs["ijazah"])
+    assert (check.result, check.reason.code, check.note) == (TMS, "nama-berbeda", "Nama beda")
+    assert check.checked_by == assigned
+    assert check.document == application.documents.get(requirement=reqs["ijazah"])
+    log = {d.subject: d for d in Decision.objects.filter(kind=Decision.Kind.DOCUMENT_CHECK)}
+    assert (log["ijazah"].before, log["ijazah"].after) == ("", "TMS: nama-berbeda")
+    assert (log["pas-foto"].before, log["pas-foto"].after) == ("", "MS")
+    assert {d.actor for d in log.values()} == {assigned}
+
+
+def test_it_logs_a_change_from_tms_to_ms_with_before_and_after(application, assigned, hr):
+    screen_all(application, assigned, result=TMS)
+    screen_all(application, hr, result=MS)
+    last = Decision.objects.filter(subject="ijazah").order_by("-pk").first()
+    assert (last.before, last.after, last.actor) == ("TMS: tidak-terbaca", "MS", hr)
+    assert application.admin_result == MS and application.screened_by == hr
+    # Saving the same answers again changes and logs nothing.
+    count = Decision.objects.count()
+    assert (
+        screening_save(
+            application=application,
+            actor=hr,
+            checks=checks(application, **{"pas-foto": MS, "ijazah": MS}),
+        )
+        == 0
+    )
+    assert Decision.objects.count() == count
+
+
+def test_it_refuses_a_save_over_someone_elses_newer_one(client_as, application, assigned, hr):
+    stale = screening_version(application)
+    screen_all(application, hr, result=MS)
+    data = form_data(application, version=stale, ijazah=(TMS, reason(), ""))
+    response = client_as(assigned).post(_urls(application)["application"], data)
+    assert response.status_code == 422
+    assert response.context["screening_form"].non_field_errors()
+    application.refresh_from_db()
+    assert application.admin_result == MS
+
+
+def test_it_refuses_screening_edits_by_a_confirmer_only(client_as, application, verifier):
+    assign(application.period, verifier, PeriodAssignment.Duty.CONFIRMER)
+    data = form_data(application, ijazah=(MS, None, ""))
+    response = client_as(verifier).post(_urls(application)["application"], data)
+    assert response.status_code == 403
+    assert not DocumentCheck.objects.exists()
+
+
+def test_it_shows_the_profile_documents_and_decision_log(client_as, application, assigned, en):
+    screen_all(application, assigned, result=TMS)
+    response = client_as(assigned).get(_urls(application)["application"])
+    profile = application.applicant.applicant_profile
+    assert profile.nik_masked in response.text and profile.nik not in response.text
+    assert profile.name_on_ktp in response.text
+    document = application.documents.first()
+    assert reverse("recruitment:document_download", args=[document.pk]) in response.text
+    decisions = list(response.context["decisions"])
+    assert len(decisions) == 2 and decisions[0].pk > decisions[1].pk  # newest first
+    assert "TMS: tidak-terbaca" in response.text
+
+
+# --- second check --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def second_check_period(period):
+    period.second_check_required = True
+    period.save(update_fields=["second_check_required"])
+    return period
+
+
+def test_it_does_not_let_a_verifier_confirm_their_own_screening(
+    second_check_period, application, assigned
+):
+    assign(second_check_period, assigned, PeriodAssignment.Duty.CONFIRMER)
+    screen_all(application, assigned)
+    with pytest.raises(ScreeningError, match="own"):
+        second_check_confirm(application=application, actor=assigned)
+    application.refresh_from_db()
+    assert application.confirmed_at is None
+    assert not screening_complete(second_check_period)
+
+
+def test_it_confirms_by_another_person_and_completes(
+    client_as, second_check_period, application, assigned, other_verifier
+):
+    assign(second_check_period, other_verifier, PeriodAssignment.Duty.CONFIRMER)
+    screen_all(application, assigned)
+    assert screening_summary(second_check_period).awaiting == 1
+    url = reverse("recruitment:screening_confirm", args=[application.pk])
+    assert client_as(assigned).post(url).status_code == 403  # not a second checker
+    assert client_as(other_verifier).post(url, {"confirm-note": "Sesuai"}).status_code == 302
+    application.refresh_from_db()
+    assert application.confirmed_by == other_verifier
+    decision = Decision.objects.get(kind=Decision.Kind.SECOND_CHECK)
+    assert (decision.actor, decision.before, decision.reason) == (other_verifier, MS, "Sesuai")
+    assert screening_complete(second_check_period)
+
+
+def test_it_drops_the_confirmation_when_the_result_changes(
+    second_check_period, application, assigned, hr
+):
+    screen_all(application, assigned, result=MS)
+    second_check_confirm(application=application, actor=hr)
+    screen_all(application, assigned, result=TMS)
+    assert application.confirmed_at is None and application.confirmed_by is None
+    assert not screening_complete(second_check_period)
+
+
+def test_it_sends_a_screening_back_with_a_note(second_check_period, application, assigned, hr):
+    screen_all(application, assigned)
+    with pytest.raises(ScreeningError):
+        second_check_return(application=application, actor=hr, note="  ")
+    second_check_return(application=application, actor=hr, note="Periksa ijazah lagi")
+    application.refresh_from_db()
+    assert application.screened_at is None and application.screened_by is None
+    assert screening_summary(second_check_period).unscreened == 1
+    decision = Decision.objects.get(kind=Decision.Kind.SECOND_CHECK)
+    assert (decision.reason, decision.actor) == ("Periksa ijazah lagi", hr)
+    with pytest.raises(ScreeningError):  # nothing to confirm until it is screened again
+        second_check_confirm(application=application, actor=hr)
+
+
+def test_it_completes_without_second_check_when_not_required(period, application, assigned):
+    assert not screening_complete(period)
+    screen_all(application, assigned)
+    assert screening_complete(period)
+    summary = screening_summary(period)
+    assert (summary.submitted, summary.ms, summary.tms, summary.awaiting) == (1, 1, 0, 0)
+    with pytest.raises(ScreeningError, match="no second check"):
+        second_check_confirm(application=application, actor=assigned)
+
+
+# --- after the announcement ----------------------------------------------------------------------
+
+
+def test_it_locks_screening_after_the_announcement(client_as, application, assigned):
+    screen_all(application, assigned, result=MS)
+    announce(application.period)
+    with pytest.raises(ScreeningError, match="announced"):
+        screen_all(application, assigned, result=TMS)
+    data = form_data(application, ijazah=(TMS, reason(), ""))
+    response = client_as(assigned).post(_urls(application)["application"], data)
+    assert response.status_code == 422
+    application.refresh_from_db()
+    assert application.admin_result == MS
+
+
+@pytest.fixture
+def announced_ms(application, assigned):
+    """Screened MS, announced two days ago: the appeal window is open now."""
+    screen_all(application, assigned, result=MS)
+    announce(application.period, at=timezone.now() - timedelta(days=2))
+    return application
+
+
+def test_it_flips_ms_to_tms_during_the_appeal_window(client_as, announced_ms, assigned):
+    ijazah = requirements(announced_ms)["ijazah"]
+    url = reverse("recruitment:screening_recheck", args=[announced_ms.pk])
+    data = {"recheck-requirement": ijazah.pk, "recheck-reason": reason("dokumen-palsu").pk}
+    assert client_as(assigned).post(url, data).status_code == 302
+    announced_ms.refresh_from_db()
+    assert announced_ms.admin_result == TMS
+    decision = Decision.objects.get(kind=Decision.Kind.RECHECK)
+    assert (decision.before, decision.after, decision.actor) == (
+        "MS",
+        "TMS: dokumen-palsu",
+        assigned,
+    )
+
+
+def test_it_refuses_a_recheck_without_a_reason_or_of_a_tms_document(announced_ms, assigned):
+    ijazah = requirements(announced_ms)["ijazah"]
+    with pytest.raises(ScreeningError):
+        recheck_flip(application=announced_ms, requirement=ijazah, actor=assigned, reason=None)
+    recheck_flip(application=announced_ms, requirement=ijazah, actor=assigned, reason=reason())
+    with pytest.raises(ScreeningError, match="only change an MS"):
+        recheck_flip(application=announced_ms, requirement=ijazah, actor=assigned, reason=reason())
+    assert Decision.objects.filter(kind=Decision.Kind.RECHECK).count() == 1
+
+
+def test_it_refuses_a_recheck_outside_the_window(announced_ms, assigned):
+    ijazah = requirements(announced_ms)["ijazah"]
+    for now in (timezone.now() - timedelta(days=2), timezone.now() + timedelta(days=60)):
+        with pytest.raises(ScreeningError, match="only while"):
+            recheck_flip(
+                application=announced_ms,
+                requirement=ijazah,
+                actor=assigned,
+                reason=reason(),
+                now=now,
+            )
+    assert DocumentCheck.objects.get(requirement=ijazah).result == MS
+
+
+def test_it_refuses_a_recheck_before_any_announcement(application, assigned):
+    screen_all(application, assigned, result=MS)
+    with pytest.raises(ScreeningError, match="only while"):
+        recheck_flip(
+            application=application,
+            requirement=requirements(application)["ijazah"],
+            actor=assigned,
+            reason=reason(),
+        )
+
+
+def test_it_corrects_with_a_reason_and_logs_it(client_as, announced_ms, hr, en):
+    ijazah = requirements(announced_ms)["ijazah"]
+    url = reverse("recruitment:screening_correction", args=[announced_ms.pk])
+    data = {
+        "correction-requirement": ijazah.pk,
+        "correction-result": TMS,
+        "correction-reason": reason("kualifikasi").pk,
+        "correction-note": "",
+        "correction-correction_reason": "",
+    }
+    response = client_as(hr).post(url, data)
+    assert response.status_code == 422
+    assert response.context["correction_form"].errors["correction_reason"]
+    assert not Decision.objects.filter(kind=Decision.Kind.CORRECTION).exists()
+    data["correction-correction_reason"] = "Salah input prodi"
+    assert client_as(hr).post(url, data).status_code == 302
+    announced_ms.refresh_from_db()
+    assert announced_ms.admin_result == TMS
+    decision = Decision.objects.get(kind=Decision.Kind.CORRECTION)
+    assert (decision.before, decision.after, decision.reason, decision.actor) == (
+        "MS",
+        "TMS: kualifikasi",
+        "Salah input prodi",
+        hr,
+    )
+    event = ApplicationEvent.objects.get(application=announced_ms, status=Milestone.CORRECTION)
+    assert (event.note, event.actor) == ("Salah input prodi", hr)
+
+
+def test_it_keeps_corrections_for_hr(client_as, announced_ms, assigned):
+    ijazah = requirements(announced_ms)["ijazah"]
+    url = reverse("recruitment:screening_correction", args=[announced_ms.pk])
+    data = {
+        "correction-requirement": ijazah.pk,
+        "correction-result": TMS,
+        "correction-reason": reason().pk,
+        "correction-correction_reason": "x",
+    }
+    assert client_as(assigned).post(url, data).status_code == 403
+    with pytest.raises(ScreeningError, match="Only HR"):
+        correction_apply(
+            application=announced_ms,
+            requirement=ijazah,
+            actor=assigned,
+            result=TMS,
+            reason=reason(),
+            correction_reason="x",
+        )
+    assert DocumentCheck.objects.get(requirement=ijazah).result == MS
+
+
+def test_it_refuses_a_correction_before_the_announcement(application, assigned, hr):
+    screen_all(application, assigned, result=MS)
+    with pytest.raises(ScreeningError, match="not announced"):
+        correction_apply(
+            application=application,
+            requirement=requirements(application)["ijazah"],
+            actor=hr,
+            result=TMS,
+            reason=reason(),
+            correction_reason="Salah",
+        )
+
+
+# --- query budgets -------------------------------------------------------------------------------
+
+
+def _queries(client, url, django_assert_max_num_queries, budget):
+    with django_assert_max_num_queries(budget) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+# session, user, roles, then: list: the periods with counts, the page count (5); period: duties,
+# period, summary, announcement, formations with counts (8); queue: duties, formation, required
+# count, page count, rows with profiles (8).
+BUDGETS = {"list": 5, "period": 8, "queue": 8}
+
+
+@pytest.mark.parametrize("view", ["list", "period", "queue"])
+def test_it_lists_with_a_constant_number_of_queries(
+    client_as, verifier, formation, view, django_assert_max_num_queries
+):
+    assign(formation.period, verifier)
+    first = submitted_application(formation)
+    screen_all(first, verifier, result=TMS)
+    client = client_as(verifier)
+    url = _urls(first)[view]
+    small = _queries(client, url, django_assert_max_num_queries, BUDGETS[view])
+    for _ in range(12):
+        screen_all(submitted_application(formation), verifier)
+        submitted_application(FormationFactory(period=formation.period))
+    large = _queries(client, url, django_assert_max_num_queries, BUDGETS[view])
+    assert small == large
