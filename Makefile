@@ -12,7 +12,7 @@ PORT ?= 8000
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var
 
 .PHONY: deps help run test lint format check-migrations messages compilemessages static migrate seed \
-        worker beat bench e2e screenshots lock clean
+        worker beat bench e2e screenshots lock clean backup restore
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -78,6 +78,14 @@ worker: deps ## Start a Celery worker (needs CELERY_BROKER_URL)
 
 beat: deps ## Start the one Celery beat (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A rakumpit_asn beat --loglevel=INFO
+
+BACKUP_DIR ?= var/backups
+backup: deps ## Back up the PostgreSQL database and private files to BACKUP_DIR (KEEP=N prunes)
+	$(MANAGE) backup --output "$(BACKUP_DIR)" $(if $(KEEP),--keep $(KEEP))
+
+restore: deps ## Restore BACKUP=path into an empty database and media folder, then verify it
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=$(BACKUP_DIR)/rakumpit-<time>"; exit 2; }
+	$(MANAGE) restore "$(BACKUP)"
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rakumpit_bench
 bench: deps compilemessages ## Run the benchmarks under bench/ (PostgreSQL, production-like settings)

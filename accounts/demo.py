@@ -14,6 +14,7 @@ DEMO_ACCOUNTS = [
     ("verifier", "Yusuf Mahendra (Panitia Seleksi)", [Role.VERIFIER], False, False),
     ("applicant", "Budi Santoso", [Role.APPLICANT], False, False),
     ("applicant2", "Siti Aminah", [Role.APPLICANT], False, False),
+    ("applicant3", "Agustina Rahayu", [Role.APPLICANT], False, False),
     ("resident", "Yohanes Ngabut", [Role.RESIDENT], False, False),
     ("resident2", "Maria Dewi Lestari", [Role.RESIDENT], False, False),
     ("employee", "Dewi Anggraini, A.Md.Keb.", [Role.EMPLOYEE], False, False),

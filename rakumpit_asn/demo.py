@@ -5,6 +5,7 @@ from accounts import demo as accounts_demo
 from forums import demo as forums_demo
 from performance import demo as performance_demo
 from recruitment import demo as recruitment_demo
+from recruitment import demo_selection as selection_demo
 from training import demo as training_demo
 from workforce import demo as workforce_demo
 from workforce.services.reference import reference_data_ensure
@@ -23,6 +24,8 @@ def seed(stdout=None) -> dict:
     workforce_demo.seed(users)
     say("Recruitment: an open selection period, formations, applicants...")
     recruitment_demo.seed(users)
+    say("Selection: a period in its appeal window and last year's, ranked and announced...")
+    selection_demo.seed(users)
     say("Training: programmes, sessions, enrolments, certificates...")
     training_demo.seed(users)
     say("Forums: residents' expectations, answers, a discussion session, IKM responses...")

@@ -26,10 +26,12 @@ MAIN_ITEMS = (
     NavItem(_("Home"), "home"),
     NavItem(_("Vacancies"), "recruitment:vacancy_list"),
     NavItem(_("My applications"), "recruitment:application_list", roles=(Role.APPLICANT,)),
+    NavItem(_("Announcements"), "recruitment:announcement_index"),
     NavItem(_("Staffing needs"), "workforce:needs_map", roles=(Role.HR,)),
     NavItem(_("Formation proposals"), "workforce:proposal_list", roles=(Role.HR,)),
     NavItem(_("Employees"), "workforce:employee_list", roles=(Role.HR,)),
     NavItem(_("Selection"), "recruitment:hr_period_list", roles=(Role.HR,)),
+    NavItem(_("Screening"), "recruitment:screening_period_list", roles=(Role.HR, Role.VERIFIER)),
     NavItem(
         _("Training"), "training:programme_list", roles=(Role.EMPLOYEE, Role.SUPERVISOR, Role.HR)
     ),

@@ -177,7 +177,7 @@ def _documents(application, files, *, skip=()) -> list[Document]:
     return documents
 
 
-def _application(user, formation, status, now, files, *, skip_documents=()):
+def _application(user, formation, status, now, files, *, skip_documents=(), created=None):
     application = Application.objects.filter(applicant=user, budget_year=formation.period.year)
     if application.exists():
         return application.first()
@@ -187,7 +187,7 @@ def _application(user, formation, status, now, files, *, skip_documents=()):
         formation=formation,
         budget_year=formation.period.year,
     )
-    created = now - timedelta(days=4, hours=application.pk % 48)
+    created = created or now - timedelta(days=4, hours=application.pk % 48)
     events = [ApplicationEvent(application=application, status="draft", actor=user, at=created)]
     Document.objects.bulk_create(_documents(application, files, skip=skip_documents))
     if status in ("submitted", "withdrawn"):

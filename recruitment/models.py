@@ -1061,12 +1061,13 @@ class ScoreImport(models.Model):
     )
     kind = models.CharField(_("scores"), max_length=3, choices=Kind.choices)
     file_name = models.CharField(_("file name"), max_length=200)
-    rows = models.JSONField(_("checked rows"), default=list)
-    errors = models.JSONField(_("errors"), default=list)
+    rows = models.JSONField(_("checked rows"), default=list, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("uploaded by"),
     )

@@ -7,6 +7,7 @@ from recruitment.views import announcements, appeals, exams
 
 urlpatterns = [
     # public announcement pages
+    path("announcements/", announcements.announcement_index, name="announcement_index"),
     path(
         "announcements/periods/<int:pk>/",
         announcements.announcement_list,

@@ -35,6 +35,7 @@ PERSONAS = (
     "employee",
     "supervisor",
     "hr",
+    "verifier",  # a screening verifier assigned to the demo's appeal-window and past periods
     "moderator",
     "admin",
 )
@@ -97,6 +98,11 @@ def performance_record(outcome=200):
 TRAINING = ("employee", "supervisor", "hr")  # training.access.TRAINING_ROLES
 
 
+def screeners(outcome=200):
+    """recruitment.access.screening_*_for_user: HR, or a verifier assigned to the period."""
+    return roles(outcome, "hr", "verifier")
+
+
 EXPECT = {
     # rakumpit_asn/urls.py
     "home": everyone(200),
@@ -145,6 +151,47 @@ EXPECT = {
     "recruitment:hr_application_list": hr_only(),
     "recruitment:hr_application_export": hr_only("xlsx"),
     "recruitment:statistics": everyone(200),
+    # recruitment/urls_screening.py (the demo verifier is assigned to the appeal-window period)
+    "recruitment:screening_period_list": screeners(),
+    "recruitment:screening_period": screeners(),
+    "recruitment:screening_queue": screeners(),
+    "recruitment:screening_application": screeners(),
+    "recruitment:screening_assignments": hr_only(),
+    "recruitment:screening_assignment_remove": hr_only(405),
+    "recruitment:screening_confirm": screeners(405),
+    "recruitment:screening_return": screeners(405),
+    "recruitment:screening_recheck": screeners(405),
+    "recruitment:screening_correction": hr_only(405),
+    # recruitment/urls_announcements.py
+    "recruitment:announcement_index": everyone(200),
+    "recruitment:announcement_list": everyone(200),
+    "recruitment:announcement_detail": everyone(200),
+    "recruitment:announcement_pdf": everyone("pdf"),
+    "recruitment:hr_announcements": hr_only(),
+    "recruitment:hr_announcement_publish": hr_only(405),
+    "recruitment:appeal_create": owner_only(200),
+    "recruitment:hr_appeal_list": hr_only(),
+    "recruitment:hr_appeal_answer": hr_only(),
+    "recruitment:hr_exam_session_list": hr_only(),
+    "recruitment:hr_exam_session_create": hr_only(),
+    "recruitment:hr_exam_session_edit": hr_only(),
+    "recruitment:hr_exam_session_delete": hr_only(405),
+    "recruitment:hr_exam_sessions_assign": hr_only(405),
+    # last year's application of the demo applicant: MS, with an exam session. The verifier
+    # screened that period, so sees its applications (not their exam cards' owner, but staff).
+    "recruitment:exam_card": {**owner_or_hr("pdf"), "verifier": "pdf"},
+    # recruitment/urls_scores.py
+    "recruitment:scores_home": hr_only(),
+    "recruitment:scores_import": hr_only(405),
+    "recruitment:ranking_compute": hr_only(405),
+    "recruitment:merit_list": hr_only(),
+    "recruitment:merit_export": hr_only("xlsx"),
+    "recruitment:optimisation": hr_only(),
+    "recruitment:optimisation_propose": hr_only(405),
+    "recruitment:scores_import_detail": hr_only(),
+    "recruitment:scores_import_apply": hr_only(405),
+    "recruitment:scores_edit": hr_only(),
+    "recruitment:optimisation_decide": hr_only(405),
     # forums/urls.py
     "forums:topic_list": everyone(200),
     "forums:topic_create": roles(200, "resident"),
@@ -248,6 +295,41 @@ KWARGS = {
     "recruitment:hr_formation_create": lambda d: {"pk": d.period.pk},
     "recruitment:hr_formations_from_proposal": lambda d: {"pk": d.period.pk},
     "recruitment:hr_formation_edit": lambda d: {"pk": d.formation.pk},
+    # Recruitment II: the appeal-window period and last year's completed one
+    "recruitment:screening_period": lambda d: {"pk": d.appeal_period.pk},
+    "recruitment:screening_queue": lambda d: {"pk": d.appeal_application.formation_id},
+    "recruitment:screening_application": lambda d: {"pk": d.appeal_application.pk},
+    "recruitment:screening_assignments": lambda d: {"pk": d.appeal_period.pk},
+    "recruitment:screening_assignment_remove": lambda d: {"pk": d.assignment.pk},
+    "recruitment:screening_confirm": lambda d: {"pk": d.appeal_application.pk},
+    "recruitment:screening_return": lambda d: {"pk": d.appeal_application.pk},
+    "recruitment:screening_recheck": lambda d: {"pk": d.appeal_application.pk},
+    "recruitment:screening_correction": lambda d: {"pk": d.appeal_application.pk},
+    "recruitment:announcement_list": lambda d: {"pk": d.done_period.pk},
+    "recruitment:announcement_detail": lambda d: {"pk": d.final_announcement.pk},
+    "recruitment:announcement_pdf": lambda d: {"pk": d.final_announcement.pk},
+    "recruitment:hr_announcements": lambda d: {"pk": d.appeal_period.pk},
+    "recruitment:hr_announcement_publish": lambda d: {"pk": d.appeal_period.pk, "kind": "admin"},
+    "recruitment:appeal_create": lambda d: {"pk": d.application.pk},
+    "recruitment:hr_appeal_list": lambda d: {"pk": d.appeal_period.pk},
+    "recruitment:hr_appeal_answer": lambda d: {"pk": d.pending_appeal.pk},
+    "recruitment:hr_exam_session_list": lambda d: {"pk": d.done_period.pk},
+    "recruitment:hr_exam_session_create": lambda d: {"pk": d.done_period.pk},
+    "recruitment:hr_exam_session_edit": lambda d: {"pk": d.exam_session.pk},
+    "recruitment:hr_exam_session_delete": lambda d: {"pk": d.exam_session.pk},
+    "recruitment:hr_exam_sessions_assign": lambda d: {"pk": d.done_period.pk},
+    "recruitment:exam_card": lambda d: {"pk": d.past_application.pk},
+    "recruitment:scores_home": lambda d: {"pk": d.done_period.pk},
+    "recruitment:scores_import": lambda d: {"pk": d.done_period.pk},
+    "recruitment:ranking_compute": lambda d: {"pk": d.done_period.pk},
+    "recruitment:merit_list": lambda d: {"pk": d.done_period.pk},
+    "recruitment:merit_export": lambda d: {"pk": d.done_period.pk},
+    "recruitment:optimisation": lambda d: {"pk": d.done_period.pk},
+    "recruitment:optimisation_propose": lambda d: {"pk": d.done_period.pk},
+    "recruitment:scores_import_detail": lambda d: {"pk": d.score_import.pk},
+    "recruitment:scores_import_apply": lambda d: {"pk": d.score_import.pk},
+    "recruitment:scores_edit": lambda d: {"pk": d.past_application.pk},
+    "recruitment:optimisation_decide": lambda d: {"pk": d.offer.pk},
     "recruitment:hr_formation_publish": lambda d: {"pk": d.formation.pk},
     "recruitment:hr_application_list": lambda d: {"pk": d.formation.pk},
     "recruitment:hr_application_export": lambda d: {"pk": d.formation.pk},
@@ -398,7 +480,7 @@ def _seed() -> SimpleNamespace:
 
     users = demo_data.seed()["users"]
     application = Application.objects.select_related("period", "formation__position__unit").get(
-        applicant=users["applicant"]
+        applicant=users["applicant"], period__registration_closed=False
     )
     assert application.status == Application.Status.SUBMITTED
     assert Application.objects.get(applicant=users["applicant2"]).status == "draft"
@@ -439,10 +521,43 @@ def _seed() -> SimpleNamespace:
         unit=formation.position.unit,
         year=application.period.year,
         proposal=proposal,
+        **_selection_data(users),
         **_forums_data(users),
         **_performance_data(users),
         **_training_data(users),
     )
+
+
+def _selection_data(users) -> dict:
+    from recruitment.models import (
+        Announcement,
+        Appeal,
+        Application,
+        ExamSession,
+        OptimisationOffer,
+        PeriodAssignment,
+        ScoreImport,
+    )
+
+    appeal_application = Application.objects.get(applicant=users["applicant3"])
+    appeal_period = appeal_application.period
+    past = Application.objects.get(applicant=users["applicant"], period__registration_closed=True)
+    done_period = past.period
+    assert past.exam_session_id and past.announced_result == "MS"
+    return {
+        "appeal_period": appeal_period,
+        "appeal_application": appeal_application,
+        "assignment": PeriodAssignment.objects.filter(period=appeal_period).first(),
+        "pending_appeal": Appeal.objects.filter(
+            application__period=appeal_period, status=Appeal.Status.PENDING
+        ).first(),
+        "done_period": done_period,
+        "past_application": past,
+        "final_announcement": Announcement.objects.get(period=done_period, kind="final"),
+        "exam_session": ExamSession.objects.filter(period=done_period).first(),
+        "score_import": ScoreImport.objects.filter(period=done_period).first(),
+        "offer": OptimisationOffer.objects.filter(formation__period=done_period).first(),
+    }
 
 
 def _forums_data(users) -> dict:
@@ -685,6 +800,22 @@ OTHER_OWNERS = [
     ("training:certificate_pdf", "employee", lambda d: {"pk": d.outsider_enrolment.pk}, 404),
     ("training:certificate_pdf", "supervisor", lambda d: {"pk": d.outsider_enrolment.pk}, 404),
     ("training:enrolment_detail", "hr", lambda d: {"pk": d.outsider_enrolment.pk}, 200),
+    # recruitment: applicant3's application in the appeal window; a period the verifier is not
+    # assigned to (the open one)
+    ("recruitment:appeal_create", "applicant", lambda d: {"pk": d.appeal_application.pk}, 404),
+    ("recruitment:appeal_create", "applicant3", lambda d: {"pk": d.appeal_application.pk}, 200),
+    ("recruitment:exam_card", "applicant2", lambda d: {"pk": d.past_application.pk}, 404),
+    (
+        "recruitment:application_detail",
+        "applicant",
+        lambda d: {"pk": d.appeal_application.pk},
+        404,
+    ),
+    ("recruitment:screening_period", "verifier", lambda d: {"pk": d.period.pk}, 404),
+    ("recruitment:screening_application", "verifier", lambda d: {"pk": d.application.pk}, 404),
+    ("recruitment:application_detail", "verifier", lambda d: {"pk": d.application.pk}, 404),
+    ("recruitment:document_download", "verifier", lambda d: {"pk": d.document.pk}, 404),
+    ("recruitment:scores_edit", "verifier", lambda d: {"pk": d.past_application.pk}, 403),
     # forums: another resident's hidden topic, and her hidden reply on a public topic
     ("forums:topic_detail", "anonymous", lambda d: {"pk": d.hidden_topic.pk}, 404),
     ("forums:topic_detail", "resident", lambda d: {"pk": d.hidden_topic.pk}, 404),

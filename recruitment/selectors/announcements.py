@@ -6,7 +6,7 @@ announcement is published. The committee's working results are never read here f
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from recruitment.models import (
     SelectionPeriod,
 )
 from recruitment.rules import AppealWindow, appeal_window_from
+from recruitment.selectors.screening import screening_complete
 
 Kind = Announcement.Kind
 Submitted = Application.Status.SUBMITTED
@@ -49,22 +50,6 @@ def public_period_get(pk: int) -> SelectionPeriod:
 
 
 # --- publication preconditions ------------------------------------------------------------
-
-
-def screening_complete(period: SelectionPeriod) -> bool:
-    """Every finalised application has a result (and its second check when the period asks)."""
-    try:  # the screening stage's own rule, once it exists
-        from recruitment.selectors.screening import screening_complete as rule
-    except ImportError:
-        rule = None
-    if rule is not None:
-        return rule(period)
-    unfinished = Q(admin_result="")
-    if period.second_check_required:
-        unfinished |= Q(confirmed_at__isnull=True)
-    return (
-        not Application.objects.filter(period=period, status=Submitted).filter(unfinished).exists()
-    )
 
 
 def ranking_complete(period: SelectionPeriod) -> bool:
@@ -155,6 +140,19 @@ def announcement_stages(period: SelectionPeriod, *, now=None) -> list[Stage]:
 
 
 # --- public announcement pages --------------------------------------------------------------
+
+
+def announcement_index():
+    """Published periods that have announced something, newest first, with their announcements
+    (two queries whatever the number of periods)."""
+    return (
+        SelectionPeriod.objects.filter(is_published=True, announcements__isnull=False)
+        .distinct()
+        .order_by("-registration_opens_at")
+        .prefetch_related(
+            Prefetch("announcements", queryset=Announcement.objects.order_by("published_at"))
+        )
+    )
 
 
 def published_announcements(period: SelectionPeriod):

@@ -35,10 +35,11 @@ class AnnouncementError(Exception):
 
 @transaction.atomic
 def announcement_publish(
-    *, period: SelectionPeriod, kind: str, actor, note: str = "", now=None
+    *, period: SelectionPeriod, kind: str, actor, note: str = "", now=None, notify: bool = True
 ) -> Announcement:
     """Publish the period's `kind` announcement once. Raises AnnouncementError with the reasons
-    when a precondition is not met."""
+    when a precondition is not met. `notify=False` (demo data of past stages only) sends no
+    e-mail."""
     now = now or timezone.now()
     # One publication at a time per period: the second waits, then sees the first.
     SelectionPeriod.objects.select_for_update().filter(pk=period.pk).first()
@@ -86,7 +87,8 @@ def announcement_publish(
             ApplicationEvent.objects.bulk_create(batch)
             batch = []
     ApplicationEvent.objects.bulk_create(batch)
-    transaction.on_commit(lambda: _notify(announcement.pk))
+    if notify:
+        transaction.on_commit(lambda: _notify(announcement.pk))
     return announcement
 
 

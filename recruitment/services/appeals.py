@@ -115,7 +115,9 @@ def answer_refusal(appeal: Appeal, *, now=None) -> str:
 
 
 @transaction.atomic
-def appeal_answer(*, appeal: Appeal, actor, accept: bool, answer: str, now=None) -> Appeal:
+def appeal_answer(
+    *, appeal: Appeal, actor, accept: bool, answer: str, now=None, notify: bool = True
+) -> Appeal:
     """Accept: the appealed documents' TMS checks become MS and the application's result is
     recomputed; each change is logged. Reject: with a reason. The applicant sees the answer at
     once; the result itself only with the post-appeal announcement."""
@@ -182,7 +184,8 @@ def appeal_answer(*, appeal: Appeal, actor, accept: bool, answer: str, now=None)
         actor=actor,
         at=now,
     )
-    from recruitment.tasks import milestone_notify
+    if notify:  # False only for the demo data of past stages
+        from recruitment.tasks import milestone_notify
 
-    milestone_notify([application.pk], Milestone.APPEAL_ANSWERED)
+        milestone_notify([application.pk], Milestone.APPEAL_ANSWERED)
     return appeal

@@ -348,8 +348,7 @@ def score_import_create(
         errors=errors,
         uploaded_by=user,
     )
-    # rows/errors are JSON lists that may be empty (the model lacks blank=True on them).
-    score_import.full_clean(exclude=["rows", "errors", "uploaded_by"])
+    score_import.full_clean()
     score_import.save()
     return score_import
 

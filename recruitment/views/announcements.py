@@ -54,6 +54,11 @@ def hr_announcement_publish(request, pk, kind):
     return redirect("recruitment:hr_announcements", period.pk)
 
 
+def announcement_index(request):
+    periods = Paginator(selectors.announcement_index(), 20).get_page(request.GET.get("page"))
+    return render(request, "recruitment/announcements/announcement_index.html", {"page": periods})
+
+
 def announcement_list(request, pk):
     period = selectors.public_period_get(pk)
     context = {"period": period, "announcements": selectors.published_announcements(period)}

@@ -25,6 +25,8 @@ from recruitment.forms_hr import (
     PublishForm,
 )
 from recruitment.selectors import hr as selectors
+from recruitment.selectors.announcements import announcement_stages
+from recruitment.selectors.screening import screening_summary
 from recruitment.services import periods as services
 from workforce.models import FormationProposal
 
@@ -81,6 +83,8 @@ def hr_period_detail(request, pk):
         "formations": selectors.period_formations(period),
         "statuses": selectors.hr_status_choices(),
         "proposal_form": FromProposalForm(proposals=selectors.approved_proposals()),
+        "screening": screening_summary(period),
+        "stages": announcement_stages(period),
     }
     return render(request, "recruitment/hr_period_detail.html", context)
 
