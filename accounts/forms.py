@@ -28,6 +28,16 @@ class SignupForm(forms.Form):
         required=False,
         validators=User._meta.get_field("phone").validators,
     )
+    # UU PDP Pasal 20-22: the account rests on consent, given after reading the notice (linked
+    # from the sign-up page). The privacy app records it on allauth's user_signed_up signal, so
+    # accounts does not depend on privacy; the field name is what it looks for.
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree to the processing of my data for my account."
+        ),
+        required=True,
+        error_messages={"required": _("Please read the privacy notice and tick the box.")},
+    )
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())

@@ -84,7 +84,7 @@ class RoleRequiredMixin:
 # Django-admin model permissions each back-office role gets, by app label. Kept in sync after
 # every migrate (see accounts.apps), so a new model's permissions reach the right roles.
 ROLE_ADMIN_APPS = {
-    Role.HR: ("workforce", "recruitment", "training", "performance"),
+    Role.HR: ("workforce", "recruitment", "training", "performance", "privacy"),
     Role.MODERATOR: ("forums",),
 }
 # Models whose records change only through their own workflow (with who and when): the admin

@@ -42,4 +42,10 @@ app.conf.beat_schedule = {
         "task": "recruitment.tasks.close_registrations",
         "schedule": crontab(minute="*/5"),
     },
+    # UU PDP retention: not-hired applicants' documents and NIK after RETENTION_APPLICANT_DAYS.
+    # Safe to run again; `manage.py retention` shows the plan without changing anything.
+    "privacy-apply-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

@@ -42,6 +42,7 @@ MAIN_ITEMS = (
     NavItem(_("My team's performance"), "performance:team", roles=(Role.SUPERVISOR,)),
     NavItem(_("Objections"), "performance:objection_list", roles=(Role.SUPERVISOR, Role.HR)),
     NavItem(_("Performance dashboard"), "performance:dashboard", roles=(Role.HR,)),
+    NavItem(_("Data requests"), "privacy:request_list", roles=(Role.HR,)),
     NavItem(_("Residents' forum"), "forums:topic_list"),
     NavItem(_("Rate a service"), "forums:ikm_survey", roles=(Role.RESIDENT,)),
     NavItem(_("Moderation"), "forums:moderation_queue", roles=(Role.MODERATOR,)),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "csp",
+    "auditlog",
     # ours, in dependency order
     "rakumpit_asn",
     "accounts",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "training",
     "performance",
     "forums",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail's actor and address (auditlog's middleware, see rakumpit_asn/audit.py).
+    "rakumpit_asn.audit.AuditMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -302,6 +306,57 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Health checks look at these services only when they are configured.
 HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", 3, minimum=1)
+
+# Personal data (UU 27/2022 PDP) -------------------------------------------------------------
+# The version of the privacy notice people consent to; change it when the notice changes, so
+# consents given to an older text no longer count as current.
+PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION") or "2026-11"
+# Days after a selection period's final announcement before the documents and identity data of
+# applicants who were not hired are deleted (privacy/retention.py).
+RETENTION_APPLICANT_DAYS = env_int("RETENTION_APPLICANT_DAYS", 730, minimum=1)
+# Hours HR has to answer a data-subject request (UU PDP: 3 x 24 hours).
+RETENTION_REQUEST_DEADLINE_HOURS = env_int("RETENTION_REQUEST_DEADLINE_HOURS", 72, minimum=1)
+
+# Audit trail (django-auditlog): every create, update and delete of personal and decision data,
+# with who, when and what changed; downloads of personal files add an "access" entry
+# (rakumpit_asn/audit.py). This list is the one place that says what is audited; each model also
+# needs its data-subject path in rakumpit_asn.audit.SUBJECT_PATHS (for manage.py breach_report).
+# NIK, KK and NIP are masked in the log (last 4 digits kept). QuerySet.update() and bulk_create()
+# bypass the trail; the bulk recruitment stage changes are in recruitment.Decision.
+_MASK_IDS = {"mask_callable": "rakumpit_asn.audit.mask_identifier"}
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "accounts.User",
+        "exclude_fields": ["password", "last_login"],
+        "m2m_fields": ["groups"],
+    },
+    {"model": "recruitment.ApplicantProfile", "mask_fields": ["nik", "kk_number"], **_MASK_IDS},
+    {"model": "recruitment.Application", "mask_fields": ["applicant_nik"], **_MASK_IDS},
+    "recruitment.Document",
+    "recruitment.DocumentCheck",
+    "recruitment.Appeal",
+    "recruitment.ExamResult",
+    "recruitment.Announcement",
+    "recruitment.PeriodAssignment",
+    "recruitment.OptimisationOffer",
+    {"model": "workforce.Employee", "mask_fields": ["nip"], **_MASK_IDS},
+    "performance.Skp",
+    "performance.Review",
+    "performance.Objection",
+    "performance.CoachingPlan",
+    "training.Enrolment",
+    "training.Certificate",
+    "forums.Topic",
+    "forums.Comment",
+    "forums.IkmResponse",
+    "privacy.Consent",
+    "privacy.DataRequest",
+)
+# Entries keep the changed fields only: no model sets "serialize_data", because a serialised
+# copy of the whole record would hold the full NIK. Related records are logged by id (not by
+# their names), and the client address is kept as evidence for an incident.
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDITLOG_USE_FK_STRING_REPRESENTATION = False
 
 # Demo data refuses to run in production unless forced.
 DEMO_PASSWORD = "Rakumpit-demo-2026"  # noqa: S105 - documented public demo password

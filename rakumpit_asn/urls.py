@@ -18,5 +18,6 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("performance/", include("performance.urls")),
     path("forums/", include("forums.urls")),
+    path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -55,6 +55,16 @@ def application_for_user(user, pk: int) -> Application:
     return application
 
 
+def application_for_owner_or_hr(user, pk: int) -> Application:
+    """For what only concerns the applicant and the committee's office (the exam card): the
+    applicant or HR staff. A verifier screens documents; they have no use for the card, which
+    carries the applicant's identity and exam place, so they get 404 like anyone else."""
+    application = application_for_user(user, pk)
+    if application.applicant_id != user.pk and not may_see_all_applications(user):
+        raise Http404
+    return application
+
+
 def own_application(user, pk: int) -> Application:
     """For actions only the applicant may take (upload, finalise, withdraw): HR gets 404 too."""
     application = application_for_user(user, pk)

@@ -120,7 +120,9 @@ class ExamResultForm(forms.Form):
 
 
 class MeritFilterForm(forms.Form):
-    """The merit list's filters (GET). An unknown value is an error, never silently ignored."""
+    """The merit list's filters (GET). An unknown value is an error shown on the form, never
+    silently ignored: `filters()` is None then, and the page lists nothing rather than the
+    unfiltered list in its place."""
 
     formation = forms.ModelChoiceField(
         label=_("Formation"), queryset=Formation.objects.none(), required=False
@@ -152,9 +154,11 @@ class MeritFilterForm(forms.Form):
             ),
         )
 
-    def filters(self) -> dict:
-        if not self.is_valid():
+    def filters(self) -> dict | None:
+        if not self.is_bound:
             return {"formation": None, "skd_code": "", "final_code": ""}
+        if not self.is_valid():
+            return None
         return {
             "formation": self.cleaned_data.get("formation"),
             "skd_code": self.cleaned_data.get("skd_code") or "",

@@ -21,6 +21,11 @@ class ServiceErrorsMixin:
             self.add_error(name if name in self.fields else None, list(messages))
 
 
+# A document's note is copied to what the applicant sees: say so where it is typed.
+NOTE_AFTER_ANNOUNCEMENT = _("Note (the applicant sees it after the announcement)")
+NOTE_AT_ONCE = _("Note (the applicant sees it at once)")
+
+
 def _note_field(label=None, required=False):
     return forms.CharField(
         label=label or _("Note"),
@@ -94,7 +99,7 @@ class ScreeningForm(ServiceErrorsMixin, forms.Form):
                 required=False,
                 initial=str(check.reason_id) if check and check.reason_id else "",
             )
-            self.fields[f"note_{pk}"] = _note_field()
+            self.fields[f"note_{pk}"] = _note_field(label=NOTE_AFTER_ANNOUNCEMENT)
             self.fields[f"note_{pk}"].initial = check.note if check else ""
 
     def clean(self):
@@ -162,7 +167,7 @@ class RecheckForm(ServiceErrorsMixin, _RequirementChoiceMixin, forms.Form):
 
     requirement = forms.ChoiceField(label=_("Document found TMS"))
     reason = _reason_field(required=True)
-    note = _note_field()
+    note = _note_field(label=NOTE_AFTER_ANNOUNCEMENT)
 
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, prefix="recheck", **kwargs)
@@ -175,7 +180,7 @@ class CorrectionForm(ServiceErrorsMixin, _RequirementChoiceMixin, forms.Form):
     requirement = forms.ChoiceField(label=_("Document"))
     result = forms.ChoiceField(label=_("Corrected result"), choices=AdminResult.choices)
     reason = _reason_field()
-    note = _note_field()
+    note = _note_field(label=NOTE_AT_ONCE)
     correction_reason = _note_field(label=_("Why is this corrected?"), required=True)
 
     def __init__(self, *args, rows, **kwargs):

@@ -6,6 +6,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -194,12 +195,14 @@ def _send_milestone(application: Application, milestone: str) -> bool:
     return True
 
 
-def _milestone_message(application: Application, milestone: str) -> EmailMessage:
+def _milestone_message(application: Application, milestone: str, event=None) -> EmailMessage:
+    """The e-mail about `event`, or about the latest event of the milestone."""
     from recruitment.models import Milestone
 
     user = application.applicant
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        event = application.events.filter(status=milestone).order_by("-at", "-pk").first()
+        if event is None:
+            event = application.events.filter(status=milestone).order_by("-at", "-pk").first()
         context = {
             "name": user.get_full_name() or user.email,
             "milestone": Milestone(milestone).label,
@@ -233,23 +236,100 @@ def _milestone_result(application: Application, milestone: str, event) -> dict:
     if milestone == Milestone.FINAL_RESULT and code in FinalCode.values:
         return {"result": FinalCode(code).label, "official_code": code, "explanation": ""}
     if milestone == Milestone.APPEAL_ANSWERED:
+        from recruitment.services.appeals import appeal_outcome
+
         appeal = Appeal.objects.filter(application=application).first()
         if appeal is not None:
             return {
-                "result": appeal.get_status_display(),
+                "result": appeal_outcome(appeal),
                 "official_code": "",
                 "explanation": appeal.answer,
             }
+    if milestone == Milestone.CORRECTION:
+        result = application.announced_result
+        explanation = [_("Reason for the correction: %(reason)s") % {"reason": code}]
+        if result == AdminResult.TMS:
+            explanation.append(TMS_SENTENCE())
+        return {
+            "result": AdminResult(result).label if result else "",
+            "official_code": result,
+            "explanation": "\n".join(str(line) for line in explanation),
+        }
     if milestone == Milestone.EXAM_SCHEDULED and application.exam_session_id:
         session = application.exam_session
-        return {
-            "result": str(session),
-            "official_code": "",
-            "explanation": _(
-                "Download your exam card from your application page and bring it with your KTP."
-            ),
-        }
+        explanation = _(
+            "Download your exam card from your application page and bring it with your KTP."
+        )
+        if code.startswith(SESSION_CHANGED):
+            explanation = _(
+                "Your exam session has been changed: check the date, the time and the place "
+                "again, and print your exam card again."
+            )
+        return {"result": str(session), "official_code": "", "explanation": explanation}
     return {"result": "", "official_code": code, "explanation": ""}
+
+
+# The note that starts an EXAM_SCHEDULED event written when a session changes (services/exams.py).
+SESSION_CHANGED = "changed:"
+EVENT_CLAIM_SECONDS = 14 * 24 * 60 * 60
+
+
+@shared_task(
+    acks_late=True,
+    serializer="json",
+    autoretry_for=SMTP_ERRORS,
+    max_retries=3,
+    retry_backoff=60,
+    retry_backoff_max=15 * 60,
+    retry_jitter=True,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def send_event_emails(event_ids: list[int]) -> int:
+    """E-mail the applicant about each of these timeline events: a correction, a changed exam
+    session. Unlike a milestone they can happen several times to one application, so the
+    once-per-(application, milestone) claim (StatusNotification) would swallow the second one.
+    Each event is claimed instead, with an atomic `cache.add` of its id in the shared cache
+    (Redis): a duplicated or retried task skips the events already sent, and a refused send
+    releases its claim. A durable per-event row would need a new field on StatusNotification;
+    if the cache loses a claim, the worst case is one e-mail twice, never a lost one."""
+    from recruitment.models import ApplicationEvent
+
+    events = ApplicationEvent.objects.select_related(
+        "application__applicant",
+        "application__period",
+        "application__formation__position__unit",
+        "application__exam_session",
+    ).filter(pk__in=event_ids)
+    sent = 0
+    for event in events.order_by("pk"):
+        sent += _send_event(event)
+    return sent
+
+
+def _send_event(event) -> bool:
+    application = event.application
+    user = application.applicant
+    if not user.is_active or not user.email:
+        return False
+    claim = f"recruitment:event-email:{event.pk}"
+    if not cache.add(claim, 1, timeout=EVENT_CLAIM_SECONDS):
+        return False
+    try:
+        _milestone_message(application, event.status, event=event).send()
+    except BaseException:
+        cache.delete(claim)
+        raise
+    logger.info("Event e-mail sent: application %s, %s %s", application.pk, event.status, event.pk)
+    return True
+
+
+def event_notify(event_ids: list[int]) -> None:
+    """Enqueue the e-mails about these events after the current transaction commits."""
+    ids = list(event_ids)
+    for start in range(0, len(ids), MILESTONE_CHUNK):
+        chunk = ids[start : start + MILESTONE_CHUNK]
+        transaction.on_commit(lambda chunk=chunk: send_event_emails.delay(chunk))
 
 
 def milestone_notify(application_ids: list[int], milestone: str) -> None:

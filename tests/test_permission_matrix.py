@@ -151,6 +151,14 @@ EXPECT = {
     "recruitment:hr_application_list": hr_only(),
     "recruitment:hr_application_export": hr_only("xlsx"),
     "recruitment:statistics": everyone(200),
+    # privacy/urls.py: my data for everyone signed in; requests to HR
+    "privacy:notice": everyone(200),
+    "privacy:my_data": signed_in(200),
+    "privacy:export": signed_in("file"),
+    "privacy:request_create": signed_in(200),
+    "privacy:request_detail": owner_only(200),  # HR answers on its own page
+    "privacy:request_list": hr_only(),
+    "privacy:request_answer": hr_only(),
     # recruitment/urls_screening.py (the demo verifier is assigned to the appeal-window period)
     "recruitment:screening_period_list": screeners(),
     "recruitment:screening_period": screeners(),
@@ -178,8 +186,8 @@ EXPECT = {
     "recruitment:hr_exam_session_delete": hr_only(405),
     "recruitment:hr_exam_sessions_assign": hr_only(405),
     # last year's application of the demo applicant: MS, with an exam session. The verifier
-    # screened that period, so sees its applications (not their exam cards' owner, but staff).
-    "recruitment:exam_card": {**owner_or_hr("pdf"), "verifier": "pdf"},
+    # screened that period but exam cards are the applicant's and HR's only.
+    "recruitment:exam_card": owner_or_hr("pdf"),
     # recruitment/urls_scores.py
     "recruitment:scores_home": hr_only(),
     "recruitment:scores_import": hr_only(405),
@@ -295,6 +303,8 @@ KWARGS = {
     "recruitment:hr_formation_create": lambda d: {"pk": d.period.pk},
     "recruitment:hr_formations_from_proposal": lambda d: {"pk": d.period.pk},
     "recruitment:hr_formation_edit": lambda d: {"pk": d.formation.pk},
+    "privacy:request_detail": lambda d: {"pk": d.data_request.pk},
+    "privacy:request_answer": lambda d: {"pk": d.data_request.pk},
     # Recruitment II: the appeal-window period and last year's completed one
     "recruitment:screening_period": lambda d: {"pk": d.appeal_period.pk},
     "recruitment:screening_queue": lambda d: {"pk": d.appeal_application.formation_id},
@@ -506,9 +516,15 @@ def _seed() -> SimpleNamespace:
         login = Client()
         login.force_login(user)
         sessions[key] = login.cookies[django_settings.SESSION_COOKIE_NAME].value
+    from privacy.services import data_request_submit
+
+    data_request = data_request_submit(
+        user=users["applicant"], kind="restriction", details="Jangan pakai data saya untuk survei."
+    )
     return SimpleNamespace(
         users=users,
         sessions=sessions,
+        data_request=data_request,
         personal_data=personal_data,
         application=application,
         document=application.documents.select_related("requirement")

@@ -25,6 +25,7 @@ from recruitment.models import (
     SelectionPeriod,
 )
 from recruitment.rules import AppealWindow, appeal_window_from
+from recruitment.selectors.ranking import ranking_problems
 from recruitment.selectors.screening import screening_complete
 
 Kind = Announcement.Kind
@@ -50,11 +51,6 @@ def public_period_get(pk: int) -> SelectionPeriod:
 
 
 # --- publication preconditions ------------------------------------------------------------
-
-
-def ranking_complete(period: SelectionPeriod) -> bool:
-    results = ExamResult.objects.filter(application__period=period)
-    return results.exists() and not results.filter(ranked_at__isnull=True).exists()
 
 
 def window_of(period: SelectionPeriod, announcements: dict) -> AppealWindow | None:
@@ -96,8 +92,8 @@ def publish_problems(period: SelectionPeriod, kind: str, *, now=None) -> list[st
             problems.append(
                 _("%(count)s appeal(s) are still waiting for an answer.") % {"count": pending}
             )
-    elif kind in (Kind.SKD, Kind.FINAL) and not ranking_complete(period):
-        problems.append(_("The ranking has not been computed for every exam result yet."))
+    elif kind in (Kind.SKD, Kind.FINAL):
+        problems.extend(ranking_problems(period, kind))
     return problems
 
 

@@ -1,15 +1,29 @@
-"""Reads for the scores and ranking pages: the merit list, the imports, the optimisation offers,
-and the applicant's own explained result."""
+"""Reads for the scores and ranking pages: the merit list and its boundary ties, the imports,
+the optimisation offers, what the SKD and final announcements wait for, and the applicant's own
+explained result."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from recruitment.models import (
+    AdminResult,
     Announcement,
     Application,
     ExamResult,
@@ -60,6 +74,33 @@ def merit_list(
         F("skd_total").desc(nulls_last=True),
         "application__registration_number",
     )
+
+
+def boundary_ties(period: SelectionPeriod) -> dict[int, tuple[int, int]]:
+    """Formations where applicants identical on every tie-break rule (final score, SKD total,
+    TKP, TIU, TWK, GPA, birth date) straddle the quota: formation id -> the first and last final
+    rank of the tied group. Only the registration number orders them, which is no rule: HR
+    decides (DOMAIN.md 1.8). One grouped query."""
+    profile = "application__applicant__applicant_profile__"
+    quota = F("application__formation__quota")
+    groups = (
+        ExamResult.objects.filter(application__period=period, final_rank__isnull=False)
+        .values(
+            "application__formation_id",
+            "application__formation__quota",
+            "final_score",
+            "skd_total",
+            "tkp",
+            "tiu",
+            "twk",
+            f"{profile}gpa",
+            f"{profile}birth_date",
+        )
+        .annotate(first=Min("final_rank"), last=Max("final_rank"))
+        .filter(first__lte=quota, last__gt=quota)
+        .order_by()
+    )
+    return {g["application__formation_id"]: (g["first"], g["last"]) for g in groups}
 
 
 def period_formations(period: SelectionPeriod) -> QuerySet[Formation]:
@@ -128,6 +169,93 @@ def offer_get(pk: int) -> OptimisationOffer:
     )
 
 
+# --- what the SKD and final announcements wait for ---------------------------------------------
+
+RANKED_STATUSES = (Application.Status.SUBMITTED, Application.Status.WITHDRAWN)
+
+
+def ranking_problems(period: SelectionPeriod, kind: str) -> list[str]:
+    """Why the SKD or final announcement cannot be published yet, as far as the scores and the
+    ranking go; empty when it can. One query (the applications, their results joined).
+
+    - Every finalised or withdrawn application needs a result ranked after its last score
+      change (score writes clear `ranked_at`), with a code that still matches its status and
+      administrative result (a withdrawal or an appeal answered after the ranking).
+    - SKD: every applicant still in the selection with MS after the appeals needs an SKD
+      attendance (present with scores, absent or disqualified).
+    - Final: every applicant ranked in for the SKB (P/L) needs an SKB attendance."""
+    submitted = Q(status=Application.Status.SUBMITTED)
+    withdrawn = Q(status=Application.Status.WITHDRAWN)
+    tms = submitted & Q(announced_result=AdminResult.TMS)
+    no_result = Q(exam_result__isnull=True)
+    facts = Application.objects.filter(period=period, status__in=RANKED_STATUSES).aggregate(
+        total=Count("exam_result"),
+        stale=Count(
+            "pk",
+            filter=no_result
+            | Q(exam_result__ranked_at__isnull=True)
+            | (withdrawn & ~Q(exam_result__final_code=FinalCode.APS))
+            | (tms & ~Q(exam_result__final_code=FinalCode.TMS))
+            | (
+                submitted
+                & ~Q(announced_result=AdminResult.TMS)
+                & Q(exam_result__final_code__in=[FinalCode.APS, FinalCode.TMS])
+            ),
+        ),
+        no_skd=Count(
+            "pk",
+            filter=submitted
+            & Q(announced_result=AdminResult.MS)
+            & (no_result | Q(exam_result__skd_presence="")),
+        ),
+        no_skb=Count(
+            "pk",
+            filter=submitted & Q(exam_result__skd_code=SkdCode.PL, exam_result__skb_presence=""),
+        ),
+    )
+    problems = []
+    if not facts["total"]:
+        problems.append(_("The ranking has not been computed yet."))
+    elif facts["stale"]:
+        count = facts["stale"]
+        problems.append(
+            ngettext(
+                "%(count)s exam result is not ranked on its current scores and status: compute "
+                "the ranking again.",
+                "%(count)s exam results are not ranked on their current scores and status: "
+                "compute the ranking again.",
+                count,
+            )
+            % {"count": count}
+        )
+    if kind == Announcement.Kind.SKD and facts["no_skd"]:
+        count = facts["no_skd"]
+        problems.append(
+            ngettext(
+                "%(count)s applicant who met the requirements after the appeals has no SKD "
+                "attendance recorded: import or enter their SKD result (present with scores, "
+                "absent or disqualified).",
+                "%(count)s applicants who met the requirements after the appeals have no SKD "
+                "attendance recorded: import or enter their SKD results (present with scores, "
+                "absent or disqualified).",
+                count,
+            )
+            % {"count": count}
+        )
+    if kind == Announcement.Kind.FINAL and facts["no_skb"]:
+        problems.append(
+            ngettext(
+                "%(count)s applicant ranked in for the SKB (P/L) has no SKB attendance recorded: "
+                "import or enter their SKB result.",
+                "%(count)s applicants ranked in for the SKB (P/L) have no SKB attendance "
+                "recorded: import or enter their SKB results.",
+                facts["no_skb"],
+            )
+            % {"count": facts["no_skb"]}
+        )
+    return problems
+
+
 # --- the applicant's explained result -----------------------------------------------------------
 
 
@@ -166,39 +294,74 @@ def _ordinal(number: int) -> str:
     return _("no. %(rank)s") % {"rank": number}
 
 
+def _formation_count(**filters):
+    """The number of results of the application's formation matching `filters`, as a
+    subquery of the result's own query."""
+    counted = (
+        ExamResult.objects.filter(
+            application__formation_id=OuterRef("application__formation_id"), **filters
+        )
+        .order_by()
+        .values("application__formation_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _announced(kind: str):
+    return Exists(
+        Announcement.objects.filter(period_id=OuterRef("application__period_id"), kind=kind)
+    )
+
+
 def applicant_result(application: Application) -> ApplicantResult:
     """The result of the last announced stage, explained. Nothing before the SKD announcement.
-    Up to four queries: announcements, the result, the category's passing grade, the counts."""
-    kinds = set(
-        Announcement.objects.filter(
+
+    At most two queries, whatever the caller loaded: the result with its application, period,
+    formation and placement, the announcements and the formation's counts as subqueries; then
+    the category's passing grade, only when there is an SKD total to compare with it (or, when
+    there is no result at all, whether anything is announced)."""
+    result = (
+        ExamResult.objects.filter(application_id=application.pk)
+        .select_related(
+            "application__period",
+            "application__formation",
+            "placed_formation__position__unit",
+        )
+        .annotate(
+            skd_announced=_announced(Announcement.Kind.SKD),
+            final_announced=_announced(Announcement.Kind.FINAL),
+            passers=_formation_count(skd_passed=True),
+            finalists=_formation_count(final_rank__isnull=False),
+        )
+        .first()
+    )
+    if result is None:
+        announced = Announcement.objects.filter(
             period_id=application.period_id,
             kind__in=[Announcement.Kind.SKD, Announcement.Kind.FINAL],
-        ).values_list("kind", flat=True)
-    )
-    if not kinds:
+        ).exists()
+        return ApplicantResult(stage="pending" if announced else "")
+    if not (result.skd_announced or result.final_announced):
         return ApplicantResult()
-    result = ExamResult.objects.filter(application=application).first()
-    if result is None or not (result.skd_code or result.final_code):
+    if not (result.skd_code or result.final_code):
         return ApplicantResult(stage="pending")
+    application = result.application
     formation = application.formation
     period = application.period
-    grade = PassingGrade.objects.filter(period=period, category=formation.category).first()
-    counts = ExamResult.objects.filter(application__formation_id=formation.pk).aggregate(
-        passers=Count("pk", filter=Q(skd_passed=True)),
-        finalists=Count("pk", filter=Q(final_rank__isnull=False)),
-    )
-    final = Announcement.Kind.FINAL in kinds
     info = ApplicantResult(
-        stage=Announcement.Kind.FINAL if final else Announcement.Kind.SKD,
+        stage=Announcement.Kind.FINAL if result.final_announced else Announcement.Kind.SKD,
         presence=result.skd_presence,
         skd_total=result.skd_total,
         skd_passed=result.skd_passed,
         skd_rank=result.skd_rank,
-        passers=counts["passers"],
+        passers=result.passers,
         quota=formation.quota,
         cutoff=period.skb_multiplier * formation.quota,
     )
     if result.skd_total is not None:
+        grade = PassingGrade.objects.filter(period=period, category=formation.category).first()
         minimums = [
             ("TWK", result.twk, grade.twk_min if grade else None),
             ("TIU", result.tiu, grade.tiu_min if grade else None),
@@ -213,7 +376,7 @@ def applicant_result(application: Application) -> ApplicantResult:
         info.skb = result.skb
         info.final_score = result.final_score
         info.final_rank = result.final_rank
-        info.finalists = counts["finalists"]
+        info.finalists = result.finalists
         info.code = result.final_code
         info.code_label = FinalCode(result.final_code).label if result.final_code else ""
         info.why = _final_why(info, result, application)
@@ -239,15 +402,17 @@ def _skd_why(info: ApplicantResult, result: ExamResult, application: Application
             "Only applicants who pass it can be ranked."
         ) % {"parts": ", ".join(str(p) for p in failed)}
     if code in (SkdCode.PL, SkdCode.P):
-        sentence = ngettext(
-            "You passed the passing grade and ranked %(rank)s of %(n)s who passed; ",
-            "You passed the passing grade and ranked %(rank)s of %(n)s who passed; ",
+        ranked = ngettext(
+            "You passed the passing grade and ranked %(rank)s of the %(n)s applicant who "
+            "passed it.",
+            "You passed the passing grade and ranked %(rank)s of the %(n)s applicants who "
+            "passed it.",
             info.passers,
         ) % {"rank": _ordinal(info.skd_rank), "n": info.passers}
-        sentence += ngettext(
-            "the best %(cutoff)s goes to the SKB (%(multiplier)s × the quota of %(quota)s, "
+        cutoff = ngettext(
+            "The best %(cutoff)s goes to the SKB (%(multiplier)s × the quota of %(quota)s, "
             "with everyone tied with the last one).",
-            "the best %(cutoff)s go to the SKB (%(multiplier)s × the quota of %(quota)s, "
+            "The best %(cutoff)s go to the SKB (%(multiplier)s × the quota of %(quota)s, "
             "with everyone tied with the last one).",
             info.cutoff,
         ) % {
@@ -255,6 +420,7 @@ def _skd_why(info: ApplicantResult, result: ExamResult, application: Application
             "multiplier": application.period.skb_multiplier,
             "quota": info.quota,
         }
+        sentence = f"{ranked} {cutoff}"
         if code == SkdCode.PL:
             return sentence + " " + _("You go to the SKB.")
         return sentence + " " + _("You did not rank within them.")

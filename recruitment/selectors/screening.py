@@ -117,6 +117,11 @@ def admin_announced(period: SelectionPeriod) -> bool:
     return Announcement.objects.filter(period=period, kind=Announcement.Kind.ADMIN).exists()
 
 
+def post_appeal_announced(period: SelectionPeriod) -> bool:
+    """After the post-appeal announcement, only HR's correction changes a result."""
+    return Announcement.objects.filter(period=period, kind=Announcement.Kind.POST_APPEAL).exists()
+
+
 # --- periods and formations ------------------------------------------------------------------
 
 

@@ -18,10 +18,43 @@ from recruitment.models import (
 from recruitment.rules import appeal_window
 from recruitment.selectors.announcements import appealable_requirements
 from recruitment.services.decisions import application_recompute_admin_result, decision_log
+from recruitment.services.screening import lock_for_result_change
 
 
 class AppealError(Exception):
     pass
+
+
+def appeal_outcome(appeal: Appeal, *, post_appeal_announced: bool | None = None) -> str:
+    """What the answer means for the applicant, in words that match what really happens (the
+    status label alone says "changed to MS", which is not true when another document keeps the
+    result TMS). Reads only announced copies, so nothing unannounced shows through.
+    `templates/recruitment/announcements/_appeal_outcome.html` says the same on the page."""
+    if appeal.status != Appeal.Status.ACCEPTED:
+        return str(appeal.get_status_display())
+    if post_appeal_announced is None:
+        post_appeal_announced = Announcement.objects.filter(
+            period_id=appeal.application.period_id, kind=Announcement.Kind.POST_APPEAL
+        ).exists()
+    sentences = [_("Your appeal was accepted for the documents you named.")]
+    others = (
+        DocumentCheck.objects.filter(
+            application_id=appeal.application_id, announced_result=AdminResult.TMS
+        )
+        .exclude(requirement__in=appeal.documents.all())
+        .select_related("requirement")
+        .order_by("requirement__order", "requirement__name")
+    )
+    sentences += [
+        _("Your result stays TMS because another document is TMS: %(document)s.")
+        % {"document": check.requirement}
+        for check in others
+    ]
+    if not post_appeal_announced:
+        sentences.append(
+            _("Your administrative result will be announced again after the appeal period.")
+        )
+    return " ".join(str(sentence) for sentence in sentences)
 
 
 def _date(moment) -> str:
@@ -122,8 +155,14 @@ def appeal_answer(
     recomputed; each change is logged. Reject: with a reason. The applicant sees the answer at
     once; the result itself only with the post-appeal announcement."""
     now = now or timezone.now()
+    # The same locks, in the same order, as every other change of the checks (the period, then
+    # the application, then its rows): a re-check or a correction of the same application waits
+    # for this answer, and the result each derives reads the other's checks.
+    lock_for_result_change(appeal.application)
     appeal = (
-        Appeal.objects.select_for_update().select_related("application__period").get(pk=appeal.pk)
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("application__period")
+        .get(pk=appeal.pk)
     )
     refusal = answer_refusal(appeal, now=now)
     if refusal:

@@ -1,6 +1,8 @@
 """Exam sessions of a period and the assignment of participants to them (DOMAIN.md 1.6: the card
 appears only once the committee publishes the participant schedule)."""
 
+from datetime import date, time
+
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -17,6 +19,8 @@ from recruitment.models import (
 )
 
 SESSION_FIELDS = ("name", "location", "address", "date", "starts_at", "ends_at", "capacity")
+# What a participant must be told about when it changes.
+PARTICIPANT_FIELDS = ("location", "address", "date", "starts_at", "ends_at")
 
 
 class ExamError(Exception):
@@ -32,19 +36,63 @@ def exam_session_create(*, period: SelectionPeriod, **fields) -> ExamSession:
 
 
 @transaction.atomic
-def exam_session_update(*, session: ExamSession, **fields) -> ExamSession:
+def exam_session_update(*, session: ExamSession, actor=None, now=None, **fields) -> ExamSession:
+    """Change a session. When its place, date or times change while participants are assigned,
+    each participant's timeline records what changed and each is e-mailed (the first schedule
+    e-mail is sent once per application, so this one does not go through that claim)."""
+    now = now or timezone.now()
     session = ExamSession.objects.select_for_update().get(pk=session.pk)
+    old = {key: getattr(session, key) for key in PARTICIPANT_FIELDS}
     for key in SESSION_FIELDS:
         setattr(session, key, fields[key])
-    assigned = session.participants.count()
-    if session.capacity < assigned:
+    # Locks the participants too, so that nobody is assigned or moved while we write.
+    participants = list(
+        Application.objects.select_for_update()
+        .filter(exam_session=session)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if session.capacity < len(participants):
         raise ExamError(
             _("%(count)s participants are already assigned: the capacity cannot be lower.")
-            % {"count": assigned}
+            % {"count": len(participants)}
         )
     session.full_clean()
     session.save()
+    changes = [
+        f"{ExamSession._meta.get_field(key).verbose_name}: {_shown(old[key])} -> "
+        f"{_shown(getattr(session, key))}"
+        for key in PARTICIPANT_FIELDS
+        if _shown(old[key]) != _shown(getattr(session, key))
+    ]
+    if participants and changes:
+        from recruitment.tasks import SESSION_CHANGED, event_notify
+
+        note = f"{SESSION_CHANGED} {'; '.join(changes)}"
+        events = ApplicationEvent.objects.bulk_create(
+            [
+                ApplicationEvent(
+                    application_id=pk,
+                    status=Milestone.EXAM_SCHEDULED,
+                    note=note,
+                    actor=actor,
+                    at=now,
+                )
+                for pk in participants
+            ],
+            batch_size=1000,
+        )
+        event_notify([event.pk for event in events])
     return session
+
+
+def _shown(value) -> str:
+    """A session value as the participants read it (dates d-m-Y, times H:M WIB)."""
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value or "")
 
 
 @transaction.atomic

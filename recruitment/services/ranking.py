@@ -12,7 +12,17 @@ Orders, per formation:
   (PermenPANRB 27/2021 Pasal 40(7)).
 - Final, among P/L who sat the SKB: final score, SKD total, TKP, TIU, TWK (descending), GPA
   (higher first), birth date (older first), then the registration number (ascending) as the
-  last key, so that the order is always the same and every rank is unique.
+  last key, so that the order is always the same and every rank is unique. The rules end at the
+  birth date: when applicants identical on every rule straddle the quota, the registration
+  number must not decide who passes, so the formation is reported (`boundary_ties`) and flagged
+  on the merit list for HR to decide (optimisation or correction).
+
+Every change of an SKD code or a final code is logged: as a Decision kind=ranking before the
+announcement of that stage, and after it as a Decision kind=correction with an ApplicationEvent
+"correction" on the applicant's timeline. Once the final result is announced the ranking runs
+only as a correction, with its reason.
+
+The optimisation lives in optimisation.py; its services stay importable from here.
 """
 
 from collections import defaultdict
@@ -21,29 +31,46 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recruitment.models import (
     AdminResult,
+    Announcement,
     Application,
+    ApplicationEvent,
     Decision,
     ExamResult,
     FinalCode,
-    Formation,
+    Milestone,
     OptimisationOffer,
     PassingGrade,
     Presence,
     SelectionPeriod,
     SkdCode,
 )
-from recruitment.services.decisions import decision_log
-from recruitment.services.scores import ScoreError, period_check_cpns
+from recruitment.services.optimisation import optimisation_decide, optimisation_propose
+from recruitment.services.score_rules import (
+    FILLED_CODES,
+    RankingError,
+    announced_kinds,
+    period_check_cpns,
+)
+
+__all__ = [
+    "FILLED_CODES",
+    "RankingError",
+    "RankingSummary",
+    "competition_ranks",
+    "final_score",
+    "optimisation_decide",
+    "optimisation_propose",
+    "passes_grade",
+    "rank_period",
+]
 
 SKD_MAX = 550
 THOUSANDTH = Decimal("0.001")
-FILLED_CODES = (FinalCode.L, FinalCode.L1, FinalCode.L2)
 RANKED_STATUSES = (Application.Status.SUBMITTED, Application.Status.WITHDRAWN)
 WRITTEN_FIELDS = (
     "skd_total",
@@ -54,10 +81,6 @@ WRITTEN_FIELDS = (
     "final_rank",
     "final_code",
 )
-
-
-class RankingError(ScoreError):
-    pass
 
 
 # --- the rules, as pure functions (tested directly) -------------------------------------------
@@ -105,7 +128,11 @@ class RankingSummary:
     skd: dict[str, int] = field(default_factory=dict)
     final: dict[str, int] = field(default_factory=dict)
     unscored: int = 0
-    changed: int = 0
+    changed: int = 0  # final codes
+    skd_changed: int = 0
+    corrections: int = 0  # applications whose announced code changed
+    # Formations (ids) where applicants identical on every tie-break rule straddle the quota.
+    boundary_ties: list[int] = field(default_factory=list)
 
 
 _READ_FIELDS = (
@@ -133,7 +160,8 @@ def _skd_sort_key(row):
     return (-row["skd_total"], -row["tkp"], -row["tiu"], -row["twk"])
 
 
-def _final_sort_key(row):
+def _final_rule_key(row):
+    """Every rule of DOMAIN.md 1.8, and nothing else."""
     gpa = row["application__applicant__applicant_profile__gpa"]
     born = row["application__applicant__applicant_profile__birth_date"] or date.max
     return (
@@ -144,8 +172,12 @@ def _final_sort_key(row):
         -row["twk"],
         -(gpa if gpa is not None else Decimal(-1)),
         born,
-        row["application__registration_number"] or "",
     )
+
+
+def _final_sort_key(row):
+    # The registration number only makes the display order stable (see boundary ties).
+    return (*_final_rule_key(row), row["application__registration_number"] or "")
 
 
 def _rank_skd(row, grades) -> None:
@@ -162,10 +194,15 @@ def _rank_skd(row, grades) -> None:
         row["skd_code"] = SkdCode.P if row["skd_passed"] else SkdCode.TL
 
 
-def _compute(period: SelectionPeriod, rows: list[dict], grades: dict, placed: set[int]) -> None:
+def _compute(
+    period: SelectionPeriod, rows: list[dict], grades: dict, placed: set[int]
+) -> list[int]:
+    """Fill in the codes, ranks and scores of every row; return the formations with a full tie
+    at the quota boundary."""
     by_formation = defaultdict(list)
     for row in rows:
         row["_before"] = row["final_code"]
+        row["_skd_before"] = row["skd_code"]
         row.update(final_score=None, final_rank=None)
         status = row["application__status"]
         if status == Application.Status.WITHDRAWN:
@@ -179,7 +216,8 @@ def _compute(period: SelectionPeriod, rows: list[dict], grades: dict, placed: se
         _rank_skd(row, grades)
         by_formation[row["application__formation_id"]].append(row)
 
-    for members in by_formation.values():
+    boundary_ties = []
+    for formation_id, members in by_formation.items():
         quota = members[0]["application__formation__quota"]
         cutoff = period.skb_multiplier * quota
         passers = sorted((r for r in members if r["skd_passed"]), key=_skd_sort_key)
@@ -208,11 +246,16 @@ def _compute(period: SelectionPeriod, rows: list[dict], grades: dict, placed: se
         for rank, row in enumerate(finalists, start=1):
             row["final_rank"] = rank
             row["final_code"] = FinalCode.L if rank <= quota else FinalCode.TL
+        if 0 < quota < len(finalists) and _final_rule_key(finalists[quota - 1]) == (
+            _final_rule_key(finalists[quota])
+        ):
+            boundary_ties.append(formation_id)
 
     for row in rows:
         # A confirmed optimisation placement is HR's decision: a new ranking keeps it.
         if row["application_id"] in placed:
             row["final_code"] = row["_before"]
+    return sorted(boundary_ties)
 
 
 def _provisional_final_code(row) -> str:
@@ -266,52 +309,108 @@ def _write_portable(rows: list[dict], now) -> None:
     )
 
 
-def _log_changes(changed: list[dict], actor, now) -> None:
-    """One Decision kind=ranking per changed final code. PostgreSQL: one INSERT from arrays,
-    whatever the number of rows (bulk_create would build 50,000 model instances)."""
+def _changes(rows: list[dict], announced: set[str], reason: str) -> tuple[list[dict], set[int]]:
+    """The decisions to log: one per changed SKD code and per changed final code, a correction
+    once that stage has been announced. Returns them and the applications corrected."""
+    decisions, corrected = [], set()
+    for row in rows:
+        for subject, before, stage in (
+            ("skd_code", "_skd_before", Announcement.Kind.SKD),
+            ("final_code", "_before", Announcement.Kind.FINAL),
+        ):
+            if row[subject] == row[before]:
+                continue
+            correction = stage in announced
+            if correction:
+                corrected.add(row["application_id"])
+            decisions.append(
+                {
+                    "application_id": row["application_id"],
+                    "kind": Decision.Kind.CORRECTION if correction else Decision.Kind.RANKING,
+                    "subject": subject,
+                    "before": str(row[before]),
+                    "after": str(row[subject]),
+                    "reason": reason if correction else "",
+                }
+            )
+    return decisions, corrected
+
+
+def _insert_decisions(decisions: list[dict], actor, now) -> None:
+    """PostgreSQL: one INSERT from arrays, whatever the number of rows (bulk_create would build
+    50,000 model instances)."""
     if connection.vendor != "postgresql":
         Decision.objects.bulk_create(
-            [
-                Decision(
-                    application_id=row["application_id"],
-                    kind=Decision.Kind.RANKING,
-                    subject="final_code",
-                    before=row["_before"],
-                    after=row["final_code"],
-                    actor=actor,
-                    at=now,
-                )
-                for row in changed
-            ],
-            batch_size=500,
+            [Decision(**d, actor=actor, at=now) for d in decisions], batch_size=500
         )
         return
     table = Decision._meta.db_table
     sql = (
         f'INSERT INTO "{table}" (application_id, kind, subject, before, after, reason, '  # noqa: S608
-        "actor_id, at) SELECT v.application_id, %s, %s, v.before, v.after, '', %s, %s "
-        "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(application_id, before, after)"
+        "actor_id, at) SELECT v.application_id, v.kind, v.subject, v.before, v.after, v.reason, "
+        "%s, %s FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
+        "%s::text[]) AS v(application_id, kind, subject, before, after, reason)"
     )
-    params = [
-        Decision.Kind.RANKING.value,
-        "final_code",
-        actor.pk if actor else None,
-        now,
-        [row["application_id"] for row in changed],
-        [str(row["_before"]) for row in changed],
-        [str(row["final_code"]) for row in changed],
-    ]
+    params = [actor.pk if actor else None, now, [d["application_id"] for d in decisions]]
+    for name in ("kind", "subject", "before", "after", "reason"):
+        params.append([str(d[name]) for d in decisions])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
+def _correction_events(rows: list[dict], corrected: set[int], reason: str, actor, now) -> None:
+    """The applicant's timeline: one "correction" event per application whose announced code
+    changed, saying what changed and why. Rare, and few: bulk_create is enough."""
+    events = []
+    for row in rows:
+        if row["application_id"] not in corrected:
+            continue
+        changes = [
+            f"{label} {row[before] or '—'} → {row[subject] or '—'}"
+            for label, subject, before in (
+                (_("SKD code"), "skd_code", "_skd_before"),
+                (_("final code"), "final_code", "_before"),
+            )
+            if row[subject] != row[before]
+        ]
+        note = _("Result corrected after the announcement: %(changes)s. Reason: %(reason)s") % {
+            "changes": "; ".join(changes),
+            "reason": reason,
+        }
+        events.append(
+            ApplicationEvent(
+                application_id=row["application_id"],
+                status=Milestone.CORRECTION,
+                note=note,
+                actor=actor,
+                at=now,
+            )
+        )
+    ApplicationEvent.objects.bulk_create(events, batch_size=1000)
+
+
 @transaction.atomic
-def rank_period(*, period: SelectionPeriod, actor=None) -> RankingSummary:
+def rank_period(
+    *, period: SelectionPeriod, actor=None, correction_reason: str = ""
+) -> RankingSummary:
     """Compute the SKD and final codes of every finalised application of a CPNS period and log
-    each change of the final code. Safe to run again: it gives the same result on the same
-    scores, and two runs at once queue on the period row."""
+    each change of a code (a correction once its stage is announced). Safe to run again: it
+    gives the same result on the same scores, and two runs at once queue on the period row.
+
+    After the final announcement it runs only with `correction_reason` (exam_result_update
+    gives the reason of a score correction): nothing changes an announced result silently."""
     period_check_cpns(period)
     SelectionPeriod.objects.select_for_update().filter(pk=period.pk).first()
+    announced = announced_kinds(period)
+    reason = (correction_reason or "").strip()
+    if Announcement.Kind.FINAL in announced and not reason:
+        raise RankingError(
+            _(
+                "The final result has been announced: the ranking can only change it as a "
+                "correction. Correct the applicant's scores with the reason; the period is ranked "
+                "again with it."
+            )
+        )
     # Every finalised or withdrawn application gets a result row, to carry its code.
     missing = Application.objects.filter(
         period=period, status__in=RANKED_STATUSES, exam_result__isnull=True
@@ -330,17 +429,27 @@ def rank_period(*, period: SelectionPeriod, actor=None) -> RankingSummary:
             formation__period=period, status=OptimisationOffer.Status.CONFIRMED
         ).values_list("application_id", flat=True)
     )
-    _compute(period, rows, grades, placed)
+    boundary_ties = _compute(period, rows, grades, placed)
     now = timezone.now()
     if rows:
         if connection.vendor == "postgresql":
             _write_postgresql(rows, now)
         else:
             _write_portable(rows, now)
-    changed = [row for row in rows if row["final_code"] != row["_before"]]
-    if changed:
-        _log_changes(changed, actor, now)
-    summary = RankingSummary(total=len(rows), changed=len(changed))
+    reason = reason or _("The ranking was computed again after the announcement.")
+    decisions, corrected = _changes(rows, announced, reason)
+    if decisions:
+        _insert_decisions(decisions, actor, now)
+    if corrected:
+        _correction_events(rows, corrected, reason, actor, now)
+    changed = sum(1 for d in decisions if d["subject"] == "final_code")
+    summary = RankingSummary(
+        total=len(rows),
+        changed=changed,
+        skd_changed=len(decisions) - changed,
+        corrections=len(corrected),
+        boundary_ties=boundary_ties,
+    )
     for row in rows:
         if row["skd_code"]:
             summary.skd[row["skd_code"]] = summary.skd.get(row["skd_code"], 0) + 1
@@ -349,138 +458,3 @@ def rank_period(*, period: SelectionPeriod, actor=None) -> RankingSummary:
         if not row["skd_code"] and not row["final_code"]:
             summary.unscored += 1
     return summary
-
-
-# --- optimisation (DOMAIN.md 1.10) ------------------------------------------------------------
-
-
-def _candidate_key(row):
-    score = row["final_score"]
-    return (
-        score is None,
-        -(score or 0),
-        -(row["skd_total"] or 0),
-        -(row["tkp"] or 0),
-        -(row["tiu"] or 0),
-        -(row["twk"] or 0),
-        row["application__registration_number"] or "",
-    )
-
-
-@transaction.atomic
-def optimisation_propose(*, period: SelectionPeriod) -> list[OptimisationOffer]:
-    """Propose, for each formation with fewer passed (L, L-1, L-2) than its quota, the next-best
-    applicants of other formations of the period with the same position name and education
-    level who passed the passing grade and did not pass their own formation. Offers still
-    waiting count as filling a place; an applicant gets one open offer at a time."""
-    period_check_cpns(period)
-    SelectionPeriod.objects.select_for_update().filter(pk=period.pk).first()
-    live = (OptimisationOffer.Status.PROPOSED, OptimisationOffer.Status.CONFIRMED)
-    formations = list(
-        Formation.objects.filter(period=period)
-        .select_related("position")
-        .annotate(
-            passed=Count(
-                "applications",
-                filter=Q(applications__exam_result__final_code=FinalCode.L)
-                & Q(applications__status=Application.Status.SUBMITTED),
-                distinct=True,
-            ),
-            offered=Count(
-                "optimisation_offers",
-                filter=Q(optimisation_offers__status__in=live),
-                distinct=True,
-            ),
-        )
-        .order_by("pk")
-    )
-    gaps = {f.pk: f.quota - f.passed - f.offered for f in formations}
-    gaps = {pk: gap for pk, gap in gaps.items() if gap > 0}
-    if not gaps:
-        return []
-    candidates = list(
-        ExamResult.objects.filter(
-            application__period=period,
-            application__status=Application.Status.SUBMITTED,
-            application__announced_result=AdminResult.MS,
-            skd_passed=True,
-        )
-        .exclude(final_code__in=[*FILLED_CODES, FinalCode.TH, FinalCode.DIS])
-        .values(
-            "application_id",
-            "final_score",
-            "skd_total",
-            "twk",
-            "tiu",
-            "tkp",
-            "application__registration_number",
-            "application__formation_id",
-            "application__formation__position__name",
-            "application__formation__position__unit_id",
-            "application__formation__education_level",
-        )
-    )
-    candidates.sort(key=_candidate_key)
-    offers = list(
-        OptimisationOffer.objects.filter(formation__period=period).values_list(
-            "formation_id", "application_id", "status"
-        )
-    )
-    busy = {application for _f, application, status in offers if status in live}
-    tried = {(formation, application) for formation, application, _s in offers}
-    proposals = []
-    for formation in formations:
-        need = gaps.get(formation.pk, 0)
-        for row in candidates:
-            if need <= 0:
-                break
-            if (
-                row["application_id"] in busy
-                or (formation.pk, row["application_id"]) in tried
-                or row["application__formation_id"] == formation.pk
-                or row["application__formation__position__name"] != formation.position.name
-                or row["application__formation__education_level"] != formation.education_level
-            ):
-                continue
-            unit = row["application__formation__position__unit_id"]
-            same_unit = unit == formation.position.unit_id
-            proposals.append(
-                OptimisationOffer(
-                    formation=formation,
-                    application_id=row["application_id"],
-                    code=FinalCode.L1 if same_unit else FinalCode.L2,
-                )
-            )
-            busy.add(row["application_id"])
-            need -= 1
-    return OptimisationOffer.objects.bulk_create(proposals)
-
-
-@transaction.atomic
-def optimisation_decide(*, offer: OptimisationOffer, confirm: bool, actor) -> OptimisationOffer:
-    """Confirm (the applicant passes as L-1/L-2 in the formation) or decline an offer. Only a
-    proposed offer can be decided: the conditional update makes a second click a no-op."""
-    status = OptimisationOffer.Status.CONFIRMED if confirm else OptimisationOffer.Status.DECLINED
-    now = timezone.now()
-    claimed = OptimisationOffer.objects.filter(
-        pk=offer.pk, status=OptimisationOffer.Status.PROPOSED
-    ).update(status=status, decided_by=actor, decided_at=now)
-    if not claimed:
-        raise RankingError(_("This offer has already been decided."))
-    offer.refresh_from_db()
-    if confirm:
-        result = ExamResult.objects.select_for_update().get(application_id=offer.application_id)
-        before = result.final_code
-        result.final_code = offer.code
-        result.placed_formation_id = offer.formation_id
-        result.save(update_fields=["final_code", "placed_formation", "updated_at"])
-        decision_log(
-            application=offer.application,
-            kind=Decision.Kind.OPTIMISATION,
-            actor=actor,
-            subject="final_code",
-            before=before,
-            after=f"{offer.code} ({offer.formation_id})",
-            reason=_("Placed in %(formation)s by optimisation.") % {"formation": offer.formation},
-        )
-    return offer

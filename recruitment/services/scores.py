@@ -1,18 +1,20 @@
 """Scores: the SKD and SKB score import (checked into a row-level report first, applied
 all-or-nothing) and HR's entry or correction of one application's scores (DOMAIN.md 1.7-1.8).
 
-Only CPNS periods: PPPK competency scoring (DOMAIN.md 1.12) has other parts and no passing grade,
-and is refused with a clear message until it is built."""
+Every score written here marks the result as not ranked (`ranked_at = NULL`): the SKD and final
+announcements wait until the ranking has been computed again (selectors/ranking.py,
+`ranking_problems`). A correction after an announcement re-ranks the period at once, so that
+every code it changes is logged as a correction with the same reason.
 
-import csv
-import io
-import zipfile
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+The rules of one value and one row are in score_rules.py, the reading of a file in
+score_files.py; the names used elsewhere stay importable from here."""
+
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from recruitment.models import (
     AdminResult,
@@ -22,253 +24,65 @@ from recruitment.models import (
     Decision,
     ExamResult,
     Milestone,
-    Presence,
-    ProcurementType,
     ScoreImport,
     SelectionPeriod,
     SkdCode,
 )
 from recruitment.services.decisions import decision_log
+from recruitment.services.ranking import rank_period
+from recruitment.services.score_files import (
+    MAX_FILE_BYTES,
+    ROWS_SLACK,
+    FileTable,
+    column_problems,
+    read_table,
+)
+from recruitment.services.score_rules import (
+    SKD_MAXIMA,
+    ScoreError,
+    announced_kinds,
+    check_skb,
+    check_skd,
+    period_check_cpns,
+)
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-SKD_MAXIMA = {"twk": 150, "tiu": 175, "tkp": 225}
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_STORED_ERRORS",
+    "SCORE_FIELDS",
+    "SKD_MAXIMA",
+    "ScoreError",
+    "announced_kinds",
+    "check_rows",
+    "exam_result_update",
+    "period_check_cpns",
+    "read_table",
+    "score_import_apply",
+    "score_import_create",
+]
+
 SKD_COLUMNS = ("registration_number", "twk", "tiu", "tkp", "presence")
 SKB_COLUMNS = ("registration_number", "skb", "presence")
-# What people type in the attendance column, in both languages and as the official codes.
-PRESENCE_WORDS = {
-    "present": Presence.PRESENT,
-    "hadir": Presence.PRESENT,
-    "h": Presence.PRESENT,
-    "absent": Presence.ABSENT,
-    "th": Presence.ABSENT,
-    "tidak hadir": Presence.ABSENT,
-    "disqualified": Presence.DISQUALIFIED,
-    "dis": Presence.DISQUALIFIED,
-    "diskualifikasi": Presence.DISQUALIFIED,
-}
-
-
-class ScoreError(Exception):
-    """A refusal the user can act on; the message says what to do."""
-
-
-def period_check_cpns(period: SelectionPeriod) -> None:
-    if period.procurement_type != ProcurementType.CPNS:
-        raise ScoreError(
-            _(
-                "This is a PPPK period. PPPK competency scoring (technical, managerial, "
-                "socio-cultural and interview) is not supported yet: the SKD scores and the "
-                "ranking apply to CPNS periods only."
-            )
-        )
-
-
-def announced_kinds(period: SelectionPeriod) -> set[str]:
-    return set(Announcement.objects.filter(period=period).values_list("kind", flat=True))
-
-
-# --- checking one row -------------------------------------------------------------------------
-
-
-def parse_presence(raw) -> tuple[str | None, str | None]:
-    """(presence, error). Empty is allowed here; the caller decides what it means."""
-    text = "" if raw is None else str(raw).strip().lower()
-    if not text:
-        return "", None
-    if text in PRESENCE_WORDS:
-        return PRESENCE_WORDS[text], None
-    message = _("Unknown attendance “%(value)s”: use present, absent (TH) or disqualified (DIS).")
-    return None, message % {"value": str(raw)[:40]}
-
-
-def parse_int_score(raw, *, maximum: int) -> tuple[int | None, str | None]:
-    text = "" if raw is None else str(raw).strip()
-    if not text:
-        return None, None
-    try:
-        number = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        return None, _("“%(value)s” is not a number.") % {"value": text[:40]}
-    if not number.is_finite() or number != number.to_integral_value():
-        return None, _("“%(value)s” is not a whole number.") % {"value": text[:40]}
-    if number < 0:
-        return None, _("%(value)s is negative: scores run from 0 to %(max)s.") % {
-            "value": text,
-            "max": maximum,
-        }
-    if number > maximum:
-        return None, _("%(value)s is above the maximum of %(max)s.") % {
-            "value": text,
-            "max": maximum,
-        }
-    return int(number), None
-
-
-def parse_skb(raw, *, maximum: int) -> tuple[Decimal | None, str | None]:
-    text = "" if raw is None else str(raw).strip()
-    if not text:
-        return None, None
-    try:
-        number = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        return None, _("“%(value)s” is not a number.") % {"value": text[:40]}
-    if not number.is_finite():
-        return None, _("“%(value)s” is not a number.") % {"value": text[:40]}
-    if number < 0:
-        return None, _("%(value)s is negative: scores run from 0 to %(max)s.") % {
-            "value": text,
-            "max": maximum,
-        }
-    if number > maximum:
-        return None, _("%(value)s is above the maximum of %(max)s.") % {
-            "value": text,
-            "max": maximum,
-        }
-    if number != number.quantize(Decimal("0.01")):
-        return None, _("%(value)s has more than two decimals.") % {"value": text}
-    return number.quantize(Decimal("0.01")), None
-
-
-def check_skd(raw: dict) -> tuple[dict, dict[str, str]]:
-    """Check TWK, TIU, TKP and attendance. Returns (values, errors by column)."""
-    errors, values = {}, {}
-    for part, maximum in SKD_MAXIMA.items():
-        values[part], problem = parse_int_score(raw.get(part), maximum=maximum)
-        if problem:
-            errors[part] = problem
-    presence, problem = parse_presence(raw.get("presence"))
-    if problem:
-        errors["presence"] = problem
-        return values, errors
-    has_all = all(values[part] is not None for part in SKD_MAXIMA)
-    has_any = any(values[part] is not None for part in SKD_MAXIMA)
-    if not presence and (has_any or not errors):
-        presence = Presence.PRESENT  # scores without an attendance mean the person sat the test
-    values["presence"] = presence
-    if presence == Presence.PRESENT and not has_all:
-        for part in SKD_MAXIMA:
-            if values[part] is None and part not in errors:
-                errors[part] = _("Enter the score: the applicant was present.")
-    if presence == Presence.ABSENT and has_any:
-        errors["presence"] = _("An absent applicant (TH) cannot have scores.")
-    return values, errors
-
-
-def check_skb(raw: dict, *, skb_max: int) -> tuple[dict, dict[str, str]]:
-    errors, values = {}, {}
-    values["skb"], problem = parse_skb(raw.get("skb"), maximum=skb_max)
-    if problem:
-        errors["skb"] = problem
-    presence, problem = parse_presence(raw.get("presence"))
-    if problem:
-        errors["presence"] = problem
-        return values, errors
-    if not presence and (values["skb"] is not None or not errors):
-        presence = Presence.PRESENT
-    values["presence"] = presence
-    if presence == Presence.PRESENT and values["skb"] is None and "skb" not in errors:
-        errors["skb"] = _("Enter the score: the applicant was present.")
-    if presence == Presence.ABSENT and values["skb"] is not None:
-        errors["presence"] = _("An absent applicant (TH) cannot have scores.")
-    return values, errors
-
-
-# --- reading the file -------------------------------------------------------------------------
-
-
-@dataclass
-class FileTable:
-    header: list[str]
-    rows: list[tuple[int, list]]  # (row number in the file, cells)
-
-
-def _normalise_header(cell) -> str:
-    return str(cell or "").strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def _read_csv(data: bytes) -> FileTable:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ScoreError(
-            _(
-                "The file is not UTF-8 encoded (unreadable byte at position %(position)s). Save "
-                "it as “CSV UTF-8” and upload it again; the portal does not guess encodings."
-            )
-            % {"position": error.start + 1}
-        ) from error
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = [(number, cells) for number, cells in enumerate(reader, start=1)]
-    rows = [(number, cells) for number, cells in rows if any(c.strip() for c in cells)]
-    if not rows:
-        return FileTable([], [])
-    return FileTable([_normalise_header(c) for c in rows[0][1]], rows[1:])
-
-
-def _read_xlsx(data: bytes) -> FileTable:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ScoreError(_("The Excel file cannot be read. Save it again as .xlsx.")) from error
-    sheet = workbook.worksheets[0]
-    rows = []
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if cell is None else cell for cell in cells]
-        if any(str(cell).strip() for cell in cells):
-            rows.append((number, cells))
-    workbook.close()
-    if not rows:
-        return FileTable([], [])
-    return FileTable([_normalise_header(c) for c in rows[0][1]], rows[1:])
-
-
-def read_table(*, file_name: str, data: bytes) -> FileTable:
-    if not data.strip():
-        raise ScoreError(_("The file is empty."))
-    if len(data) > MAX_FILE_BYTES:
-        raise ScoreError(_("The file is larger than 10 MB. Split it and upload the parts."))
-    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith(".xlsx"):
-        table = _read_xlsx(data)
-    else:
-        table = _read_csv(data)
-    if not table.header:
-        raise ScoreError(_("The file is empty."))
-    return table
-
-
-def _column_problems(header: list[str], expected: tuple[str, ...]) -> list[str]:
-    problems = []
-    missing = [name for name in expected if name not in header]
-    unknown = [name or _("(empty)") for name in header if name not in expected]
-    duplicated = sorted({name for name in header if name and header.count(name) > 1})
-    if missing:
-        problems.append(_("Missing columns: %(names)s.") % {"names": ", ".join(missing)})
-    if unknown:
-        problems.append(
-            _("Unknown columns: %(names)s (expected: %(expected)s).")
-            % {"names": ", ".join(unknown), "expected": ", ".join(expected)}
-        )
-    if duplicated:
-        problems.append(_("Columns given twice: %(names)s.") % {"names": ", ".join(duplicated)})
-    return problems
+MAX_STORED_ERRORS = 500
 
 
 # --- import -----------------------------------------------------------------------------------
 
 
-def _eligible_applications(period: SelectionPeriod, kind: str) -> dict[str, dict]:
+def _finalised(period: SelectionPeriod):
+    return Application.objects.filter(period=period, registration_number__isnull=False).exclude(
+        status=Application.Status.DRAFT
+    )
+
+
+def _eligible_applications(period: SelectionPeriod) -> dict[str, dict]:
     """Registration number -> application facts, for every finalised application of the
     period (one query); the checks below say why a number cannot take scores."""
     return {
         row["registration_number"]: row
-        for row in Application.objects.filter(period=period, registration_number__isnull=False)
-        .exclude(status=Application.Status.DRAFT)
-        .values("pk", "registration_number", "status", "announced_result", "exam_result__skd_code")
+        for row in _finalised(period).values(
+            "pk", "registration_number", "status", "announced_result", "exam_result__skd_code"
+        )
     }
 
 
@@ -289,12 +103,12 @@ def _number_problem(facts: dict | None, kind: str) -> str | None:
 def check_rows(*, period: SelectionPeriod, kind: str, table: FileTable):
     """(rows, errors): every row checked; errors as {row, column, message}."""
     expected = SKD_COLUMNS if kind == ScoreImport.Kind.SKD else SKB_COLUMNS
-    problems = _column_problems(table.header, expected)
+    problems = column_problems(table.header, expected)
     if problems:
         return [], [{"row": 1, "column": "", "message": problem} for problem in problems]
     if not table.rows:
         return [], [{"row": 1, "column": "", "message": _("The file has no score rows.")}]
-    facts_by_number = _eligible_applications(period, kind)
+    facts_by_number = _eligible_applications(period)
     rows, errors, seen = [], [], {}
     for number, cells in table.rows:
         raw = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(table.header)}
@@ -327,15 +141,34 @@ def check_rows(*, period: SelectionPeriod, kind: str, table: FileTable):
     return rows, errors
 
 
+def _cap_errors(errors: list[dict]) -> list[dict]:
+    """The first errors, and one last line with how many there are in all: a file of 50,000
+    bad rows must not become a report of 50,000 rows."""
+    if len(errors) <= MAX_STORED_ERRORS:
+        return errors
+    hidden = len(errors) - MAX_STORED_ERRORS
+    summary = ngettext(
+        "%(hidden)s more error is not listed (%(total)s in all). Correct the file and upload it "
+        "again.",
+        "%(hidden)s more errors are not listed (%(total)s in all). Correct the file and upload "
+        "it again.",
+        hidden,
+    ) % {"hidden": hidden, "total": len(errors)}
+    return [*errors[:MAX_STORED_ERRORS], {"row": 0, "column": "", "message": summary}]
+
+
 @transaction.atomic
 def score_import_create(
     *, period: SelectionPeriod, kind: str, file_name: str, data: bytes, user
 ) -> ScoreImport:
-    """Check the whole file and keep the report. Nothing is applied here."""
+    """Check the whole file and keep the report. Nothing is applied here. A file may not have
+    more rows than the period has finalised applications, plus 100."""
     period_check_cpns(period)
     _check_not_announced(period, kind)
     try:
-        table = read_table(file_name=file_name, data=data)
+        table = read_table(
+            file_name=file_name, data=data, max_rows=_finalised(period).count() + ROWS_SLACK
+        )
     except ScoreError as error:
         rows, errors = [], [{"row": 0, "column": "", "message": str(error)}]
     else:
@@ -345,7 +178,7 @@ def score_import_create(
         kind=kind,
         file_name=file_name[:200],
         rows=rows,
-        errors=errors,
+        errors=_cap_errors(errors),
         uploaded_by=user,
     )
     score_import.full_clean()
@@ -387,7 +220,8 @@ def _row_values(kind: str, row: dict) -> dict:
 @transaction.atomic
 def score_import_apply(*, score_import: ScoreImport, user) -> int:
     """Write every row of a clean import, or nothing. The conditional update claims the import,
-    so that a second apply (a double click, two HR staff) is refused."""
+    so that a second apply (a double click, two HR staff) is refused. Every row written waits
+    for the next ranking (`ranked_at` cleared)."""
     if score_import.errors:
         raise ScoreError(_("This file has errors: correct the file and upload it again."))
     period = score_import.period
@@ -401,7 +235,7 @@ def score_import_apply(*, score_import: ScoreImport, user) -> int:
     kind, rows = score_import.kind, score_import.rows
     ids = [row["application"] for row in rows]
     # The applicants may have changed since the upload (a withdrawal): check them again.
-    facts = _eligible_applications(period, kind)
+    facts = _eligible_applications(period)
     still = {f["pk"] for number, f in facts.items() if _number_problem(f, kind) is None}
     stale = [row["registration_number"] for row in rows if row["application"] not in still]
     if stale:
@@ -423,6 +257,7 @@ def score_import_apply(*, score_import: ScoreImport, user) -> int:
         else:
             for name, value in values.items():
                 setattr(result, name, value)
+            result.ranked_at = None
             to_update.append(result)
         decisions.append(
             Decision(
@@ -436,7 +271,7 @@ def score_import_apply(*, score_import: ScoreImport, user) -> int:
             )
         )
     ExamResult.objects.bulk_create(to_create, batch_size=5000)
-    ExamResult.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=2000)
+    ExamResult.objects.bulk_update(to_update, [*fields, "ranked_at", "updated_at"], batch_size=2000)
     Decision.objects.bulk_create(decisions, batch_size=5000)
     score_import.applied_at = now
     return len(rows)
@@ -468,8 +303,10 @@ def exam_result_update(
     reason: str = "",
 ) -> ExamResult:
     """HR's entry of one application's scores. Before any announcement each changed field is
-    logged as a score; after the SKD or final announcement it is a correction, which needs a
-    reason and appears on the applicant's timeline."""
+    logged as a score and the result waits for the next ranking. After the SKD or final
+    announcement it is a correction: it needs a reason, appears on the applicant's timeline,
+    and the period is ranked again at once with that reason, so that every code it changes is
+    logged as a correction too."""
     period = application.period
     period_check_cpns(period)
     problem = _number_problem(
@@ -502,6 +339,7 @@ def exam_result_update(
     before = {name: getattr(result, name) for name in changed}
     for name, value in changed.items():
         setattr(result, name, value)
+    result.ranked_at = None
     result.full_clean(exclude=["application", "placed_formation"])
     result.save()
     for name, value in changed.items():
@@ -521,4 +359,6 @@ def exam_result_update(
             note=_("Exam scores corrected: %(reason)s") % {"reason": reason},
             actor=actor,
         )
+        rank_period(period=period, actor=actor, correction_reason=reason)
+        result.refresh_from_db()
     return result

@@ -3,10 +3,11 @@ each required document, the second check, and what may still change once the res
 announced (a re-check MS -> TMS while appeals are answered; HR's explicit correction). Every
 change is written to the decision log with before, after and who."""
 
+import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,18 @@ from recruitment.models import (
     RejectionReason,
     SelectionPeriod,
 )
-from recruitment.selectors.screening import admin_announced, screening_version
-from recruitment.services.decisions import application_recompute_admin_result, decision_log
+from recruitment.selectors.screening import (
+    admin_announced,
+    post_appeal_announced,
+    screening_version,
+)
+from recruitment.services.decisions import (
+    admin_result_from_checks,
+    application_recompute_admin_result,
+    decision_log,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class ScreeningError(Exception):
@@ -76,40 +87,88 @@ def assignment_add(*, period: SelectionPeriod, email: str, duty: str, actor) -> 
         )
     try:
         with transaction.atomic():
-            return PeriodAssignment.objects.create(period=period, user=user, duty=duty)
+            assignment = PeriodAssignment.objects.create(period=period, user=user, duty=duty)
     except IntegrityError:
         raise ScreeningError(
             errors={"email": [_("This person already has this duty in this period.")]}
         ) from None
+    _log_access("granted", actor=actor, user_id=user.pk, period_id=period.pk, duty=duty)
+    return assignment
 
 
 @transaction.atomic
 def assignment_remove(*, assignment: PeriodAssignment, actor) -> None:
+    if not has_role(actor, Role.HR):
+        raise ScreeningError(_("Only HR staff can remove a screening duty."))
+    user_id, period_id, duty = assignment.user_id, assignment.period_id, assignment.duty
     assignment.delete()
+    _log_access("removed", actor=actor, user_id=user_id, period_id=period_id, duty=duty)
+
+
+def _log_access(action: str, *, actor, user_id: int, period_id: int, duty: str) -> None:
+    """Access to applicants' documents is granted here, and there is no table for its history:
+    the log keeps who gave or took it (ids only, no e-mail addresses), once the change is
+    committed, so a rolled-back grant is never reported."""
+    actor_id = actor.pk
+    transaction.on_commit(
+        lambda: logger.info(
+            "Screening duty %s: actor %s, user %s, period %s, duty %s",
+            action,
+            actor_id,
+            user_id,
+            period_id,
+            duty,
+        )
+    )
 
 
 # --- screening before the announcement -------------------------------------------------------
 
 
+def lock_for_result_change(application: Application) -> Application:
+    """Take the locks every change of an application's checks takes, in this order: the
+    period row FOR SHARE, then the application row FOR UPDATE. Publishing an announcement locks
+    the period row FOR UPDATE, so a change and a publication of the same period run one after
+    the other (changes of different applications still run side by side); the same order
+    everywhere keeps them from deadlocking. Returns the locked row."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(SelectionPeriod._meta.db_table)
+        with connection.cursor() as cursor:
+            # Django's select_for_update has no FOR SHARE.
+            cursor.execute(
+                f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE",  # noqa: S608
+                [application.period_id],
+            )
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
 def _lock(application: Application) -> Application:
-    """Lock the application row for the rest of the transaction and refresh what we read."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    for name in ("status", "admin_result", "screened_by_id", "screened_at", "confirmed_by_id"):
+    """Lock the period and the application row for the rest of the transaction and refresh
+    what we read."""
+    locked = lock_for_result_change(application)
+    for name in (
+        "status",
+        "admin_result",
+        "announced_result",
+        "exam_session_id",
+        "screened_by_id",
+        "screened_at",
+        "confirmed_by_id",
+        "confirmed_at",
+    ):
         setattr(application, name, getattr(locked, name))
-    application.confirmed_at = locked.confirmed_at
     if application.status != Application.Status.SUBMITTED:
         raise ScreeningError(_("Only finalised applications are screened."))
     return application
 
 
-def _after_change(application: Application, *, actor, previous_result: str) -> None:
-    """Derive the result, record who screened it, and drop a confirmation that no longer
-    matches the result."""
-    result = application_recompute_admin_result(application=application)
+def _after_change(application: Application, *, actor) -> None:
+    """Derive the result, record who screened it, and drop the second check: it confirmed the
+    checks as they were, so any change (a reason or a note too, not only the result) needs a
+    new one."""
+    application_recompute_admin_result(application=application)
     now = timezone.now()
-    fields = {"screened_by": actor, "screened_at": now}
-    if result != previous_result:
-        fields |= {"confirmed_by": None, "confirmed_at": None}
+    fields = {"screened_by": actor, "screened_at": now, "confirmed_by": None, "confirmed_at": None}
     Application.objects.filter(pk=application.pk).update(**fields)
     for name, value in fields.items():
         setattr(application, name, value)
@@ -161,7 +220,6 @@ def screening_save(
             "requirement_id", "pk"
         )
     )
-    previous_result = application.admin_result
     now = timezone.now()
     changed = 0
     for item in checks:
@@ -202,7 +260,7 @@ def screening_save(
         )
         changed += 1
     if changed:
-        _after_change(application, actor=actor, previous_result=previous_result)
+        _after_change(application, actor=actor)
     return changed
 
 
@@ -216,8 +274,19 @@ def _ensure_second_check(application: Application, actor) -> None:
         raise ScreeningError(_("The administrative result is announced: screening is closed."))
     if not application.admin_result or application.screened_at is None:
         raise ScreeningError(_("Every required document must be checked first."))
-    if application.screened_by_id == actor.pk:
+    if application.screened_by_id == actor.pk or _last_check_changed_by(application) == actor.pk:
         raise ScreeningError(_("You cannot confirm your own screening; another person must."))
+
+
+def _last_check_changed_by(application: Application) -> int | None:
+    """Who made the latest change to a document check, from the decision log (which keeps it
+    even when screened_by has been reset)."""
+    return (
+        application.decisions.filter(kind=Decision.Kind.DOCUMENT_CHECK)
+        .order_by("-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -280,6 +349,20 @@ def _check_for_update(application: Application, requirement: DocumentRequirement
     )
 
 
+def recheck_refusal(period: SelectionPeriod, *, now=None) -> str:
+    """Why a re-check is not possible now; "" when it is. The screening page asks this too, so
+    that it offers the form exactly when the service accepts it."""
+    window = rules.appeal_window(period)
+    if window is None or not window.answering_open(now):
+        return _("A re-check is possible only while the appeals of this period are answered.")
+    if post_appeal_announced(period):
+        return _(
+            "The post-appeal result has been announced: a re-check is no longer possible. Use a "
+            "correction."
+        )
+    return ""
+
+
 @transaction.atomic
 def recheck_flip(
     *,
@@ -291,13 +374,12 @@ def recheck_flip(
     now=None,
 ) -> None:
     """While appeals are answered, an MS document may be found TMS after all (DOMAIN.md 1.4:
-    BKN lets verifiers re-check MS files during the sanggah period). Only MS -> TMS."""
+    BKN lets verifiers re-check MS files during the sanggah period). Only MS -> TMS, and only
+    until the post-appeal announcement: after it, a change is HR's correction."""
     _lock(application)
-    window = rules.appeal_window(application.period)
-    if window is None or not window.answering_open(now):
-        raise ScreeningError(
-            _("A re-check is possible only while the appeals of this period are answered.")
-        )
+    refusal = recheck_refusal(application.period, now=now)
+    if refusal:
+        raise ScreeningError(refusal)
     if reason is None:
         raise ScreeningError(errors={"reason": [_("Choose the reason for TMS.")]})
     check = _check_for_update(application, requirement)
@@ -305,7 +387,7 @@ def recheck_flip(
         raise ScreeningError(
             errors={"requirement": [_("A re-check can only change an MS document to TMS.")]}
         )
-    previous_result, before = application.admin_result, _label_of(check)
+    before = _label_of(check)
     check.result, check.reason, check.note = AdminResult.TMS, reason, note
     check.checked_by, check.checked_at = actor, timezone.now()
     check.save(update_fields=["result", "reason", "note", "checked_by", "checked_at"])
@@ -318,7 +400,7 @@ def recheck_flip(
         after=check_label(AdminResult.TMS, reason),
         reason=note,
     )
-    _after_change(application, actor=actor, previous_result=previous_result)
+    _after_change(application, actor=actor)
 
 
 @transaction.atomic
@@ -333,7 +415,14 @@ def correction_apply(
     correction_reason: str,
 ) -> None:
     """HR's explicit correction of one document check after the announcement, with the reason
-    written to the decision log and the application's timeline."""
+    written to the decision log and the application's timeline.
+
+    A correction is a public change: unlike the committee's working changes (appeal answers,
+    re-checks), which wait for the next announcement, it is published at once. The corrected
+    check's announced copy changes with it, the application's announced result is derived
+    again from the announced checks (so no other unannounced change leaks out with it), and
+    the applicant is e-mailed. A participant whose announced result is no longer MS after the
+    post-appeal announcement loses their exam session."""
     if not has_role(actor, Role.HR):
         raise ScreeningError(_("Only HR staff can correct an announced result."))
     correction_reason = correction_reason.strip()
@@ -357,7 +446,7 @@ def correction_apply(
     after = check_label(result, reason)
     if check is not None and before == after and check.note == note:
         raise ScreeningError(_("This is already the document's result: nothing to correct."))
-    previous_result = application.admin_result
+    now = timezone.now()
     current = (
         Document.objects.filter(application=application, requirement=requirement, is_current=True)
         .values_list("pk", flat=True)
@@ -372,7 +461,10 @@ def correction_apply(
             "reason": reason,
             "note": note,
             "checked_by": actor,
-            "checked_at": timezone.now(),
+            "checked_at": now,
+            "announced_result": result,
+            "announced_reason": reason,
+            "announced_note": note,
         },
     )
     decision_log(
@@ -384,10 +476,50 @@ def correction_apply(
         after=after,
         reason=correction_reason,
     )
-    ApplicationEvent.objects.create(
+    _after_change(application, actor=actor)
+    _publish_correction(application, actor=actor, reason=correction_reason, now=now)
+    event = ApplicationEvent.objects.create(
         application=application,
         status=Milestone.CORRECTION,
         note=correction_reason,
         actor=actor,
+        at=now,
     )
-    _after_change(application, actor=actor, previous_result=previous_result)
+    from recruitment.tasks import event_notify
+
+    event_notify([event.pk])
+
+
+def _publish_correction(application: Application, *, actor, reason: str, now) -> None:
+    """Derive the announced result from the announced checks; after the post-appeal
+    announcement, a result that is no longer MS also ends the exam assignment."""
+    required = set(application.formation.required_documents.values_list("pk", flat=True))
+    announced = dict(
+        DocumentCheck.objects.filter(application=application).values_list(
+            "requirement_id", "announced_result"
+        )
+    )
+    result = admin_result_from_checks(required, announced)
+    fields = {}
+    if result != application.announced_result:
+        fields["announced_result"] = result
+    if (
+        result != AdminResult.MS
+        and application.exam_session_id is not None
+        and post_appeal_announced(application.period)
+    ):
+        session = application.exam_session
+        fields["exam_session"] = None
+        decision_log(
+            application=application,
+            kind=Decision.Kind.CORRECTION,
+            actor=actor,
+            subject="exam_session",
+            before=str(session),
+            after="",
+            reason=reason,
+        )
+    if fields:
+        Application.objects.filter(pk=application.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(application, name, value)

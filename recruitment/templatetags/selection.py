@@ -1,5 +1,9 @@
 """`{% exam_result_panel application %}`: the applicant's explained exam result (or "not
-announced yet"), rendered from recruitment/_exam_result.html."""
+announced yet"), rendered from recruitment/_exam_result.html.
+
+The tag reads the result itself, so that every page showing an application can use it, but at a
+fixed cost: `applicant_result` makes at most two queries whatever the caller has loaded (see its
+docstring; tests/recruitment/test_ranking.py holds it to that)."""
 
 from django import template
 

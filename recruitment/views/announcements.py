@@ -9,14 +9,19 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.ratelimit import over_limit
 from accounts.roles import Role, role_required
 from recruitment.forms_announcements import AnnouncementSearchForm, PublishAnnouncementForm
 from recruitment.models import Announcement
-from recruitment.pdf import announcement_pdf
+from recruitment.pdf import announcement_pdf_cached
 from recruitment.selectors import announcements as selectors
 from recruitment.services import announcements as services
 
 PAGE_SIZE = 100
+# Per client address, as for the card verification page. Generous, because many applicants share
+# one address behind a mobile carrier's NAT; the cache already makes each download cheap.
+PDF_LIMIT = 30
+PDF_WINDOW_SECONDS = 10 * 60
 
 
 @role_required(Role.HR)
@@ -84,8 +89,17 @@ def announcement_detail(request, pk):
 
 
 def announcement_download(request, pk):
+    if over_limit(
+        request, "recruitment-announcement-pdf", limit=PDF_LIMIT, seconds=PDF_WINDOW_SECONDS
+    ):
+        response = render(
+            request, "recruitment/announcements/announcement_limited.html", status=429
+        )
+        response["Retry-After"] = str(PDF_WINDOW_SECONDS)
+        return response
     announcement = selectors.announcement_get(pk)
-    pdf = announcement_pdf(announcement, selectors.announcement_rows(announcement))
+    # The rows are a lazy QuerySet: read only when the cached PDF is missing or out of date.
+    pdf = announcement_pdf_cached(announcement, selectors.announcement_rows(announcement))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from accounts.ratelimit import over_limit
-from recruitment.access import application_for_user
+from recruitment.access import application_for_owner_or_hr
 from recruitment.models import Application
 from recruitment.pdf import registration_card_pdf
 
@@ -38,7 +38,7 @@ PUBLIC_STATUS = {Status.WITHDRAWN: _("Withdrawn by the applicant")}
 
 @login_required
 def application_card(request, pk):
-    application = application_for_user(request.user, pk)
+    application = application_for_owner_or_hr(request.user, pk)
     if application.status != Status.SUBMITTED:
         reason = CARD_UNAVAILABLE.get(
             application.status, _("This application has no registration card at this stage.")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rakumpit_asn.audit import log_access
 from recruitment.access import document_for_user, own_application
 from recruitment.models import DocumentRequirement
 from recruitment.selectors.documents import document_slot
@@ -118,6 +119,7 @@ def document_download(request, pk):
         stream = services.document_open(document)
     except FileNotFoundError:
         raise Http404 from None
+    log_access(document, request)  # who read whose documents: UU PDP breach readiness
     response = FileResponse(
         stream,
         as_attachment=True,

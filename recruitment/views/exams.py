@@ -1,4 +1,4 @@
-"""Exam sessions (HR) and the exam participant card (owner or HR)."""
+"""Exam sessions (HR) and the exam participant card (the applicant or HR; not verifiers)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
-from recruitment.access import application_for_user
+from recruitment.access import application_for_owner_or_hr
 from recruitment.forms_announcements import ExamSessionForm
 from recruitment.pdf import exam_card_pdf
 from recruitment.selectors import announcements as selectors
@@ -46,7 +46,9 @@ def hr_exam_session_edit(request, pk):
     form = ExamSessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         try:
-            services.exam_session_update(session=session, **form.service_kwargs())
+            services.exam_session_update(
+                session=session, actor=request.user, **form.service_kwargs()
+            )
         except services.ExamError as error:
             form.add_error(None, str(error))
         else:
@@ -92,7 +94,7 @@ def hr_exam_sessions_assign(request, pk):
 
 @login_required
 def exam_card(request, pk):
-    application = application_for_user(request.user, pk)
+    application = application_for_owner_or_hr(request.user, pk)
     problem = selectors.exam_card_problem(application)
     if problem:
         context = {"application": application, "reason": problem}

@@ -24,8 +24,9 @@ from recruitment.forms_hr import (
     PeriodForm,
     PublishForm,
 )
+from recruitment.models import Announcement
 from recruitment.selectors import hr as selectors
-from recruitment.selectors.announcements import announcement_stages
+from recruitment.selectors.announcements import published_announcements
 from recruitment.selectors.screening import screening_summary
 from recruitment.services import periods as services
 from workforce.models import FormationProposal
@@ -84,7 +85,8 @@ def hr_period_detail(request, pk):
         "statuses": selectors.hr_status_choices(),
         "proposal_form": FromProposalForm(proposals=selectors.approved_proposals()),
         "screening": screening_summary(period),
-        "stages": announcement_stages(period),
+        "announced": {a.kind for a in published_announcements(period)},
+        "announcement_kinds": Announcement.Kind.choices,
     }
     return render(request, "recruitment/hr_period_detail.html", context)
 

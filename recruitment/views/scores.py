@@ -7,9 +7,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from accounts.roles import Role, role_required
 from recruitment.forms_scores import (
@@ -25,7 +28,7 @@ from recruitment.services import ranking as ranking_services
 from recruitment.services import scores as services
 
 PAGE_SIZE = 50
-ERRORS_SHOWN = 500
+ERRORS_SHOWN = services.MAX_STORED_ERRORS + 1  # the stored errors and their summary line
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -112,7 +115,18 @@ def scores_edit(request, pk):
         except services.ScoreError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The scores have been saved. Compute the ranking again."))
+            if announced:
+                messages.success(
+                    request,
+                    _(
+                        "The correction has been saved and the period ranked again; every code "
+                        "it changed is logged as a correction."
+                    ),
+                )
+            else:
+                messages.success(
+                    request, _("The scores have been saved. Compute the ranking again.")
+                )
             return redirect("recruitment:scores_edit", application.pk)
     context = {"application": application, "result": result, "form": form, "announced": announced}
     return render(request, "recruitment/scores/edit.html", context)
@@ -133,22 +147,44 @@ def ranking_compute(request, pk):
         request,
         _(
             "Ranking computed for %(total)s applications. SKD: %(skd)s. Final: %(final)s. "
-            "%(changed)s final codes changed; %(unscored)s without scores yet."
+            "%(skd_changed)s SKD codes and %(changed)s final codes changed (%(corrections)s "
+            "applicants corrected after an announcement); %(unscored)s without scores yet."
         )
         % {
             "total": summary.total,
             "skd": skd,
             "final": counts,
+            "skd_changed": summary.skd_changed,
             "changed": summary.changed,
+            "corrections": summary.corrections,
             "unscored": summary.unscored,
         },
     )
+    if summary.boundary_ties:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s formation has a full tie at the quota boundary: applicants identical "
+                "on every tie-break rule are ordered only by registration number. See the "
+                "warning in the merit list and decide (optimisation or correction).",
+                "%(count)s formations have a full tie at the quota boundary: applicants "
+                "identical on every tie-break rule are ordered only by registration number. See "
+                "the warnings in the merit list and decide (optimisation or correction).",
+                len(summary.boundary_ties),
+            )
+            % {"count": len(summary.boundary_ties)},
+        )
     return redirect("recruitment:merit_list", period.pk)
 
 
 def _merit(request, period):
+    """The filter form and the results; no results when a filter is invalid (the form shows
+    why), never the unfiltered list in its place."""
     form = MeritFilterForm(request.GET or None, formations=selectors.period_formations(period))
-    return form, selectors.merit_list(period, **form.filters())
+    filters = form.filters()
+    if filters is None:
+        return form, ExamResult.objects.none()
+    return form, selectors.merit_list(period, **filters)
 
 
 @role_required(Role.HR)
@@ -158,10 +194,17 @@ def merit_list(request, pk):
     form, results = _merit(request, period)
     query = request.GET.copy()
     query.pop("page", None)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    ties = selectors.boundary_ties(period)
+    for result in page:
+        tie = ties.get(result.application.formation_id)
+        result.boundary_tie = tie
+        result.in_tie = bool(tie and result.final_rank and tie[0] <= result.final_rank <= tie[1])
     context = {
         "period": period,
         "form": form,
-        "page": Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
+        "boundary_ties": len(ties),
         "querystring": query.urlencode(),
     }
     return render(request, "recruitment/scores/merit_list.html", context)
@@ -171,7 +214,11 @@ def merit_list(request, pk):
 @require_GET
 def merit_export(request, pk):
     period = hr_selectors.period_get(pk)
-    _form, results = _merit(request, period)
+    form, results = _merit(request, period)
+    if form.filters() is None:
+        return redirect(
+            f"{reverse('recruitment:merit_list', args=[period.pk])}?{request.GET.urlencode()}"
+        )
     response = HttpResponse(_merit_workbook(period, results), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="peringkat-{period.pk}.xlsx"'
     response["Cache-Control"] = "private, no-store"  # personal data
@@ -221,17 +268,24 @@ def optimisation_decide(request, pk):
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _cell(value):
-    """Text a spreadsheet would run as a formula is written as plain text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(sheet, value):
+    """Text a spreadsheet would run as a formula (CSV/formula injection) is written as a text
+    cell with Excel's quote prefix: the value stays exactly what the applicant typed, and
+    Excel shows and edits it as text."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # openpyxl would store "=..." as a formula
+        cell.quotePrefix = True
+    return cell
 
 
 def _merit_workbook(period, results) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Merit list")[:31])
-    sheet.append([_cell(str(period))])
+    sheet.append([_cell(sheet, str(period))])
     header = [
         _("Formation"),
         _("Rank"),
@@ -246,17 +300,17 @@ def _merit_workbook(period, results) -> bytes:
         _("Final score"),
         _("Final code"),
     ]
-    sheet.append([_cell(str(title)) for title in header])
+    sheet.append([_cell(sheet, str(title)) for title in header])
     for result in results.iterator(chunk_size=2000):
         application = result.application
         profile = getattr(application.applicant, "applicant_profile", None)
         formation = application.formation
         sheet.append(
             [
-                _cell(f"{formation.position.name} · {formation.position.unit.name}"),
+                _cell(sheet, f"{formation.position.name} · {formation.position.unit.name}"),
                 result.final_rank or result.skd_rank,
-                _cell(application.registration_number or ""),
-                _cell(profile.name_on_ktp if profile else application.applicant.full_name),
+                _cell(sheet, application.registration_number or ""),
+                _cell(sheet, profile.name_on_ktp if profile else application.applicant.full_name),
                 result.twk,
                 result.tiu,
                 result.tkp,

@@ -129,7 +129,7 @@ def _render_application(request, application, *, status=200, **forms):
         "may_edit": access.may_edit_screening(user, period.pk),
         "may_second_check": access.may_second_check(user, period.pk),
         "may_correct": access.may_correct(user),
-        "recheck_open": window is not None and window.answering_open(),
+        "recheck_open": not services.recheck_refusal(period),
         "screening_form": forms.get("screening_form")
         or ScreeningForm(rows=rows, version=selectors.screening_version(application)),
         "confirm_form": forms.get("confirm_form") or SecondCheckConfirmForm(),

@@ -15,6 +15,7 @@ SIGNUP = {
     "phone": "0812 3456 7890",
     "password1": "Sungai-Rungan-2026",
     "password2": "Sungai-Rungan-2026",
+    "privacy_consent": "on",
 }
 
 

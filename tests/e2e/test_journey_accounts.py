@@ -19,6 +19,7 @@ def test_it_signs_up_verifies_switches_language_and_signs_out(page, live_server,
     page.get_by_label("Warga").check()
     page.locator("#id_password1").fill("Rungan-River-2026")
     page.locator("#id_password2").fill("Rungan-River-2026")
+    page.locator("#id_privacy_consent").check()
     check_accessibility(page)
     screenshot(page, "02-signup-id")
     page.get_by_role("button", name="Daftar").click()

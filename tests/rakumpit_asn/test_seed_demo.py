@@ -10,8 +10,8 @@ from workforce.models import Kelurahan, Sector
 pytestmark = pytest.mark.django_db
 
 DEMO_KEYS = [
-    "admin", "hr", "applicant", "applicant2", "resident", "resident2",
-    "employee", "supervisor", "moderator",
+    "admin", "hr", "verifier", "applicant", "applicant2", "applicant3", "resident",
+    "resident2", "employee", "supervisor", "moderator",
 ]  # fmt: skip
 
 

@@ -30,6 +30,7 @@ from tests.recruitment.factories_selection import (
     screened_application,
     wib,
 )
+from tests.recruitment.factories_selection import reason as selection_reason
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 Kind = Announcement.Kind
@@ -127,7 +128,9 @@ def test_it_refuses_skd_and_final_until_every_result_is_ranked(ms_app, hr):
     period = ms_app.period
     publish(period, Kind.ADMIN, hr, now=wib(2026, 10, 13, 10, 0))
     publish(period, Kind.POST_APPEAL, hr, now=wib(2026, 10, 20, 10, 0))
-    result = ExamResult.objects.create(application=ms_app, twk=100, tiu=120, tkp=170)
+    result = ExamResult.objects.create(
+        application=ms_app, skd_presence="present", twk=100, tiu=120, tkp=170
+    )
 
     assert any("ranking" in p for p in publish_problems(period, Kind.SKD))
     assert any("first" in p for p in publish_problems(period, Kind.FINAL))
@@ -136,6 +139,9 @@ def test_it_refuses_skd_and_final_until_every_result_is_ranked(ms_app, hr):
     result.save()
     publish(period, Kind.SKD, hr)
 
+    assert any("SKB attendance" in p for p in publish_problems(period, Kind.FINAL))
+    result.skb_presence, result.skb = "present", 400
+    result.save()
     assert publish_problems(period, Kind.FINAL) == []
     event = ApplicationEvent.objects.get(application=ms_app, status=Milestone.SKD_RESULT)
     assert event.note == "P/L"
@@ -301,8 +307,8 @@ def test_it_shows_skd_scores_per_formation(client, ms_app, hr):
     publish(period, Kind.ADMIN, hr, now=wib(2026, 10, 13, 10, 0))
     publish(period, Kind.POST_APPEAL, hr, now=wib(2026, 10, 20, 10, 0))
     ExamResult.objects.create(
-        application=ms_app, twk=101, tiu=121, tkp=171, skd_total=393, skd_code="P/L",
-        ranked_at=timezone.now(),
+        application=ms_app, skd_presence="present", twk=101, tiu=121, tkp=171, skd_total=393,
+        skd_code="P/L", ranked_at=timezone.now(),
     )  # fmt: skip
     skd = publish(period, Kind.SKD, hr)
 
@@ -365,3 +371,49 @@ def test_it_sends_anonymous_hr_visitors_to_login(client, period):
 def test_it_refuses_get_on_publish(client_as, period, hr):
     url = reverse("recruitment:hr_announcement_publish", args=[period.pk, "admin"])
     assert client_as(hr).get(url).status_code == 405
+
+
+# --- review fix: the public PDF is cached, invalidated by a correction, and rate-limited ----
+
+
+def test_it_draws_the_pdf_once_until_a_correction(client, ms_app, tms_app, hr, monkeypatch):
+    import recruitment.pdf as pdf
+    from recruitment.services.screening import correction_apply
+
+    drawn = []
+    real = pdf.announcement_pdf
+    monkeypatch.setattr(pdf, "announcement_pdf", lambda *a: drawn.append(1) or real(*a))
+    announcement = publish(ms_app.period, Kind.ADMIN, hr, now=timezone.now() - timedelta(days=1))
+    url = reverse("recruitment:announcement_pdf", args=[announcement.pk])
+
+    first = client.get(url)
+    second = client.get(url)
+    assert first.content == second.content and first.content.startswith(b"%PDF")
+    assert len(drawn) == 1
+
+    check = DocumentCheck.objects.filter(application=ms_app).select_related("requirement").first()
+    correction_apply(
+        application=ms_app,
+        requirement=check.requirement,
+        actor=hr,
+        result=AdminResult.TMS,
+        reason=selection_reason(),
+        correction_reason="Wrong document",
+    )
+    client.get(url)
+    assert len(drawn) == 2  # the correction shows in the next download
+    client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(drawn) == 3  # each language has its own file
+
+
+def test_it_limits_pdf_downloads_per_connection(client, ms_app, hr, monkeypatch):
+    import recruitment.views.announcements as views
+
+    monkeypatch.setattr(views, "PDF_LIMIT", 2)
+    announcement = publish(ms_app.period, Kind.ADMIN, hr)
+    url = reverse("recruitment:announcement_pdf", args=[announcement.pk])
+
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    limited = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Too many downloads from your connection." in limited.content.decode()
+    assert limited["Retry-After"] == str(views.PDF_WINDOW_SECONDS)

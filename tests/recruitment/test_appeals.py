@@ -282,3 +282,125 @@ def test_it_lists_appeals_with_counts(client_as, appeal, hr):
     html = client_as(hr).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "1 waiting, 0 answered." in html
     assert appeal.application.registration_number in html
+
+
+# --- review fixes: lock order, the accepted-appeal wording, the window in WIB ---------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_waits_for_the_application_row_before_answering(hr):
+    """appeal_answer takes the application row first, as re-checks and corrections do: while
+    another transaction holds it, the answer waits (here: gives up after the lock timeout)
+    instead of changing the checks under it."""
+    import threading
+
+    from django.db import OperationalError, connection, transaction
+
+    from recruitment.models import Application, RejectionReason
+
+    RejectionReason.objects.get_or_create(code="tidak-terbaca", defaults={"name": "Tidak terbaca"})
+    formation = formation_in(closed_period())
+    application = screened_application(formation, result=AdminResult.TMS)
+    announce(formation.period, hr, at=timezone.now() - timedelta(days=1))
+    application.refresh_from_db()
+    appeal = submit(application, timezone.now())
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                # The lock an UPDATE of the row takes (a re-check's new admin_result, say); the
+                # log's and the timeline's foreign keys alone would not wait for it.
+                Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            appeal_answer(appeal=appeal, actor=hr, accept=False, answer="Blurred", notify=False)
+    finally:
+        release.set()
+        holder.join(10)
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.Status.PENDING
+
+
+def _two_tms(formation):
+    slugs = [r.slug for r in formation.required_documents.order_by("order")]
+    return screened_application(formation, result=AdminResult.TMS, tms=slugs[:2]), slugs
+
+
+def test_it_says_what_an_accepted_appeal_really_changes(
+    client_as, formation, hr, django_capture_on_commit_callbacks
+):
+    application, slugs = _two_tms(formation)
+    application.applicant.preferred_language = "en"
+    application.applicant.save()
+    announce(formation.period, hr, at=timezone.now() - timedelta(days=1))
+    application.refresh_from_db()
+    first = DocumentCheck.objects.get(application=application, requirement__slug=slugs[0])
+    appeal = submit(application, timezone.now(), requirement_ids=[first.requirement_id])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_answer(appeal=appeal, actor=hr, accept=True, answer="Readable after all")
+
+    html = (
+        client_as(application.applicant)
+        .get(application.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    other = DocumentCheck.objects.get(application=application, requirement__slug=slugs[1])
+    for text in (html, mail.outbox[0].body):
+        assert "Your appeal was accepted for the documents you named." in text
+        assert f"Your result stays TMS because another document is TMS: {other.requirement}" in (
+            text
+        )
+        assert "will be announced again after the appeal period" in text
+        assert "changed to MS" not in text
+
+
+def test_it_does_not_claim_another_tms_document_when_there_is_none(
+    client_as, appeal, hr, django_capture_on_commit_callbacks
+):
+    application = appeal.application
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_answer(appeal=appeal, actor=hr, accept=True, answer="")
+    html = (
+        client_as(application.applicant)
+        .get(application.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert "Your appeal was accepted for the documents you named." in html
+    assert "data-appeal-still-tms" not in html
+    assert "stays TMS" not in mail.outbox[0].body
+
+
+def test_it_counts_the_window_in_wib_whatever_the_active_time_zone(formation):
+    from recruitment.rules import appeal_window_from
+
+    period = formation.period
+    period.appeal_days = 3
+    # 00:30 WIB on 17 October is still 16 October in UTC and already 17 October in WIB.
+    with timezone.override("UTC"):
+        window = appeal_window_from(period, wib(2023, 10, 17, 0, 30))
+    assert window.opens == wib(2023, 10, 18, 0, 0)
+    with timezone.override("Pacific/Kiritimati"):  # UTC+14: the last day is tomorrow there
+        assert window.last_day.isoformat() == "2023-10-20"
+
+
+def test_it_matches_the_2023_example_when_published_on_the_last_announcement_day(formation):
+    from recruitment.rules import appeal_window_from
+
+    period = formation.period
+    period.appeal_days = 3
+    window = appeal_window_from(period, wib(2023, 10, 16, 15, 0))
+    assert window.opens == wib(2023, 10, 17, 0, 0)
+    assert window.last_day.isoformat() == "2023-10-19"

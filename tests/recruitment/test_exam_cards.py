@@ -226,3 +226,62 @@ def test_it_lists_sessions_with_constant_queries(
         exam_session(period, name=f"Sesi {i + 2}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# --- review fixes: verifiers, a changed session, the card's title ---------------------------
+
+
+def test_it_hides_the_card_from_an_assigned_verifier(client_as, scheduled):
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+    from tests.recruitment.factories_screening import assign
+
+    verifier = UserFactory(roles=[Role.VERIFIER], is_staff=True)
+    assign(scheduled.period, verifier)
+    assert card(client_as(verifier), scheduled).status_code == 404
+
+
+def test_it_tells_each_participant_every_time_their_session_changes(
+    scheduled, hr, django_capture_on_commit_callbacks
+):
+    from recruitment.services.exams import SESSION_FIELDS, exam_session_update
+
+    scheduled.applicant.preferred_language = "en"
+    scheduled.applicant.save()
+    session = scheduled.exam_session
+    fields = {key: getattr(session, key) for key in SESSION_FIELDS}
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        exam_session_update(session=session, actor=hr, **{**fields, "capacity": 5})
+    assert mail.outbox == []  # nothing a participant needs to know
+
+    for location in ("Aula Kecamatan", "SMAN 2"):
+        with django_capture_on_commit_callbacks(execute=True):
+            fields = {**fields, "location": location}
+            exam_session_update(session=session, actor=hr, **fields)
+
+    events = ApplicationEvent.objects.filter(
+        application=scheduled, status=Milestone.EXAM_SCHEDULED, note__startswith="changed:"
+    ).order_by("pk")
+    assert [e.note for e in events] == [
+        "changed: location: SMPN 7 Palangka Raya -> Aula Kecamatan",
+        "changed: location: Aula Kecamatan -> SMAN 2",
+    ]
+    assert all(e.actor == hr for e in events)
+    assert [m.to for m in mail.outbox] == [[scheduled.applicant.email]] * 2
+    assert "SMAN 2" in mail.outbox[1].body
+    assert "Your exam session has been changed" in mail.outbox[1].body
+
+
+def test_it_titles_the_card_in_the_active_language(scheduled):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("en"):
+        html = render_to_string(
+            "recruitment/announcements/exam_card.html",
+            {"application": scheduled, "session": scheduled.exam_session},
+        )
+    assert "<h1>Exam participant card</h1>" in html
+    assert "Kartu Peserta Ujian" not in html

@@ -644,8 +644,9 @@ def test_it_shows_periods_and_formations_with_the_same_queries_at_2_and_10(clien
         SelectionPeriodFactory()
     assert (_queries(client, list_url), _queries(client, detail_url)) == small
     # list: session, user, roles, paginator count, the page;
-    # detail: session, user, roles, period, formations with counts, approved proposals
-    assert small[0] <= 5 and small[1] <= 6
+    # detail: session, user, roles, period, formations with counts, approved proposals, the
+    # screening summary, the published announcements
+    assert small[0] <= 5 and small[1] <= 8
 
 
 # --- public statistics --------------------------------------------------------------------

@@ -14,13 +14,16 @@ from recruitment.models import (
     AdminResult,
     Announcement,
     Application,
+    ApplicationEvent,
     Decision,
+    ExamResult,
     FinalCode,
     OptimisationOffer,
     Presence,
     SkdCode,
 )
-from recruitment.selectors.ranking import applicant_result
+from recruitment.selectors.announcements import publish_problems
+from recruitment.selectors.ranking import applicant_result, boundary_ties, ranking_problems
 from recruitment.services.ranking import (
     RankingError,
     final_score,
@@ -28,10 +31,11 @@ from recruitment.services.ranking import (
     optimisation_propose,
     rank_period,
 )
-from recruitment.services.scores import ScoreError
+from recruitment.services.scores import ScoreError, exam_result_update
 from tests.factories import PositionFactory, UnitFactory
 from tests.recruitment.factories_scores import (
     announce,
+    application,
     formation,
     result_of,
     scored,
@@ -135,13 +139,40 @@ def test_it_breaks_final_ties_down_to_gpa_and_then_age():
     assert result_of(lower_gpa).final_code == FinalCode.TL
 
 
-def test_it_ends_the_tie_break_on_the_registration_number():
+def test_it_orders_a_full_tie_by_registration_number_but_flags_it_at_the_quota():
     period = scored_period()
     f = formation(period, quota=1)
     b = scored(f, 100, 100, 200, skb=400, number="B-2")
     a = scored(f, 100, 100, 200, skb=400, number="A-1")
-    rank_period(period=period)
-    assert (result_of(a).final_rank, result_of(b).final_rank) == (1, 2)
+    summary = rank_period(period=period)
+    assert (result_of(a).final_rank, result_of(b).final_rank) == (1, 2)  # display order only
+    assert summary.boundary_ties == [f.pk]
+    assert boundary_ties(period) == {f.pk: (1, 2)}
+
+
+def test_it_does_not_flag_a_full_tie_inside_the_quota_or_broken_by_age():
+    period = scored_period()
+    inside = formation(period, quota=2)
+    scored(inside, 100, 100, 200, skb=400)
+    scored(inside, 100, 100, 200, skb=400)
+    by_age = formation(period, quota=1)
+    scored(by_age, 100, 100, 200, skb=400, birth_date=date(1990, 1, 1))
+    scored(by_age, 100, 100, 200, skb=400, birth_date=date(1991, 1, 1))
+    assert rank_period(period=period).boundary_ties == []
+    assert boundary_ties(period) == {}
+
+
+def test_it_warns_about_a_boundary_tie_on_the_merit_list(client_as, hr):
+    period = scored_period()
+    f = formation(period, quota=1)
+    scored(f, 100, 100, 200, skb=400)
+    scored(f, 100, 100, 200, skb=400)
+    client = client_as(hr)
+    response = client.post(reverse("recruitment:ranking_compute", args=[period.pk]), follow=True)
+    content = response.content.decode()
+    assert "1 formation has a full tie at the quota boundary" in content
+    assert "ranks 1 to 2 are identical on every rule" in content
+    assert content.count(">tie</span>") == 2
 
 
 def test_it_gives_th_dis_tms_and_aps():
@@ -165,16 +196,80 @@ def test_it_gives_th_dis_tms_and_aps():
     assert (result_of(withdrawn).skd_code, result_of(withdrawn).final_code) == ("", "APS")
 
 
-def test_it_logs_a_decision_only_when_the_final_code_changes(hr):
+def test_it_logs_a_decision_only_when_a_code_changes(hr):
     period = scored_period()
     f = formation(period, quota=1)
     app = scored(f, 100, 100, 200, skb=400)
     rank_period(period=period, actor=hr)
-    decision = Decision.objects.get(application=app, kind=Decision.Kind.RANKING)
-    assert (decision.before, decision.after, decision.actor) == ("", "L", hr)
+    decisions = Decision.objects.filter(application=app, kind=Decision.Kind.RANKING)
+    assert {(d.subject, d.before, d.after, d.actor) for d in decisions} == {
+        ("skd_code", "", "P/L", hr),
+        ("final_code", "", "L", hr),
+    }
     rank_period(period=period, actor=hr)
-    assert Decision.objects.filter(kind=Decision.Kind.RANKING).count() == 1
+    assert Decision.objects.filter(kind=Decision.Kind.RANKING).count() == 2
     assert result_of(app).ranked_at is not None
+    assert not Decision.objects.filter(kind=Decision.Kind.CORRECTION).exists()
+
+
+def test_it_logs_an_skd_code_change_after_the_skd_announcement_as_a_correction(hr):
+    period = scored_period(skb_multiplier=1)
+    f = formation(period, quota=1)
+    first = scored(f, 100, 100, 200)
+    second = scored(f, 100, 100, 190)
+    rank_period(period=period, actor=hr)
+    announce(period, Announcement.Kind.SKD)
+    Application.objects.filter(pk=first.pk).update(status=Application.Status.WITHDRAWN)
+    summary = rank_period(period=period, actor=hr)
+    assert summary.corrections == 2
+    correction = Decision.objects.get(
+        application=second, kind=Decision.Kind.CORRECTION, subject="skd_code"
+    )
+    assert (correction.before, correction.after) == ("P", "P/L")
+    assert correction.reason == "The ranking was computed again after the announcement."
+    event = ApplicationEvent.objects.get(application=second, status="correction")
+    assert "SKD code P → P/L" in event.note
+    # The final codes are not announced yet: their changes stay ranking decisions.
+    assert Decision.objects.filter(
+        application=second, kind=Decision.Kind.RANKING, subject="final_code"
+    ).exists()
+
+
+def test_it_refuses_to_rank_after_the_final_announcement_without_a_reason(hr):
+    period = scored_period()
+    f = formation(period, quota=1)
+    app = scored(f, 100, 100, 200, skb=400)
+    rank_period(period=period, actor=hr)
+    announce(period, Announcement.Kind.SKD)
+    announce(period, Announcement.Kind.FINAL)
+    with pytest.raises(RankingError, match="final result has been announced"):
+        rank_period(period=period, actor=hr)
+    ExamResult.objects.filter(application=app).update(skb=100)  # behind the services' back
+    summary = rank_period(period=period, actor=hr, correction_reason="Court order 12/2025")
+    assert summary.corrections == 0  # 100 still passes alone: nothing announced changed
+    assert result_of(app).final_code == FinalCode.L
+
+
+def test_it_logs_a_score_correction_after_the_final_announcement_and_reranks(hr):
+    period = scored_period()
+    f = formation(period, quota=1)
+    winner = scored(f, 100, 100, 200, skb=400)
+    runner_up = scored(f, 100, 100, 200, skb=390)
+    rank_period(period=period, actor=hr)
+    announce(period, Announcement.Kind.SKD)
+    announce(period, Announcement.Kind.FINAL)
+    exam_result_update(application=winner, actor=hr, reason="SKB sheet misread",
+                       skd_presence="present", twk=100, tiu=100, tkp=200,
+                       skb_presence="present", skb=Decimal("300"))  # fmt: skip
+    assert (result_of(winner).final_code, result_of(runner_up).final_code) == ("TL", "L")
+    corrections = Decision.objects.filter(kind=Decision.Kind.CORRECTION, subject="final_code")
+    assert {(d.application_id, d.before, d.after, d.reason) for d in corrections} == {
+        (winner.pk, "L", "TL", "SKB sheet misread"),
+        (runner_up.pk, "TL", "L", "SKB sheet misread"),
+    }
+    event = ApplicationEvent.objects.get(application=runner_up, status="correction")
+    assert "final code TL → L" in event.note and "SKB sheet misread" in event.note
+    assert result_of(runner_up).ranked_at is not None
 
 
 def test_it_refuses_a_pppk_period():
@@ -200,7 +295,7 @@ def test_it_ranks_with_the_same_number_of_queries_at_two_sizes():
             rank_period(period=period)
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[0] <= 8
+    assert counts[0] <= 9
 
 
 # --- optimisation ------------------------------------------------------------------------------
@@ -235,6 +330,8 @@ def test_it_proposes_and_confirms_an_optimisation(hr):
     assert (result.final_code, result.placed_formation) == (FinalCode.L1, empty)
     decision = Decision.objects.get(application=runner_up, kind=Decision.Kind.OPTIMISATION)
     assert (decision.before, decision.actor) == ("TL", hr)
+    event = ApplicationEvent.objects.get(application=runner_up, status="final_result")
+    assert "(L-1)" in event.note and "Perawat" in event.note
     rank_period(period=period)  # a new ranking keeps HR's placement
     assert result_of(runner_up).final_code == FinalCode.L1
     with pytest.raises(RankingError):
@@ -256,6 +353,94 @@ def test_it_gives_l2_across_units_and_moves_on_after_a_decline(hr):
     (next_offer,) = optimisation_propose(period=period)
     assert next_offer.application == third
     assert empty.pk == next_offer.formation_id
+
+
+def _two_offers_for_one_place(hr):
+    period = scored_period()
+    empty = formation(period, quota=1, position=PositionFactory(name="Perawat"))
+    crowded = formation(period, quota=1, position=PositionFactory(name="Perawat"))
+    scored(empty, presence=Presence.ABSENT)
+    scored(crowded, 100, 100, 200, skb=450)
+    second = scored(crowded, 100, 100, 200, skb=400)
+    third = scored(crowded, 100, 100, 190, skb=400)
+    rank_period(period=period)
+    (offer,) = optimisation_propose(period=period)
+    late = OptimisationOffer.objects.create(formation=empty, application=third, code="L-2")
+    return offer, late, second
+
+
+def test_it_refuses_to_confirm_an_offer_for_a_formation_filled_since(hr):
+    offer, late, _second = _two_offers_for_one_place(hr)
+    optimisation_decide(offer=offer, confirm=True, actor=hr)
+    with pytest.raises(RankingError, match=r"no free place left \(1 of 1 filled\)"):
+        optimisation_decide(offer=late, confirm=True, actor=hr)
+    assert OptimisationOffer.objects.get(pk=late.pk).status == "proposed"  # rolled back
+    assert result_of(late.application).final_code == FinalCode.TL
+    optimisation_decide(offer=late, confirm=False, actor=hr)  # HR can still decline it
+
+
+def test_it_refuses_to_confirm_an_applicant_who_passed_since(hr):
+    offer, _late, second = _two_offers_for_one_place(hr)
+    ExamResult.objects.filter(application=second).update(final_code=FinalCode.L)
+    with pytest.raises(RankingError, match=r"already passed \(L\)"):
+        optimisation_decide(offer=offer, confirm=True, actor=hr)
+    assert not ApplicationEvent.objects.filter(status="final_result").exists()
+
+
+# --- what the announcements wait for -----------------------------------------------------------
+
+
+def test_it_blocks_the_skd_announcement_until_the_ranking_is_current(hr):
+    period = scored_period()
+    f = formation(period, quota=1)
+    app = scored(f, 100, 100, 200)
+    assert ranking_problems(formation(scored_period()).period, "skd") == [
+        "The ranking has not been computed yet."
+    ]
+    never = (
+        "1 exam result is not ranked on its current scores and status: compute the ranking again."
+    )
+    assert ranking_problems(period, "skd") == [never]
+    rank_period(period=period)
+    assert ranking_problems(period, "skd") == []
+    exam_result_update(application=app, actor=hr, skd_presence="present", twk=100, tiu=100,
+                       tkp=201)  # fmt: skip
+    assert ranking_problems(period, "skd") == [never]
+    rank_period(period=period)
+    Application.objects.filter(pk=app.pk).update(status=Application.Status.WITHDRAWN)
+    assert ranking_problems(period, "skd") == [never]  # a withdrawal after the ranking
+
+
+def test_it_blocks_the_skd_announcement_while_attendance_is_missing():
+    period = scored_period()
+    f = formation(period, quota=1)
+    scored(f, 100, 100, 200)
+    application(f)  # MS, no result row at all
+    scored(f, presence="")  # a result row without attendance
+    application(f, announced_result=AdminResult.TMS)  # not at the SKD: not counted
+    rank_period(period=period)
+    announce(period, Announcement.Kind.ADMIN)
+    announce(period, Announcement.Kind.POST_APPEAL)
+    problems = publish_problems(period, Announcement.Kind.SKD)
+    assert problems == [
+        "2 applicants who met the requirements after the appeals have no SKD attendance "
+        "recorded: import or enter their SKD results (present with scores, absent or "
+        "disqualified)."
+    ]
+
+
+def test_it_blocks_the_final_announcement_while_skb_attendance_is_missing():
+    period = scored_period()
+    f = formation(period, quota=1)
+    scored(f, 100, 100, 200, skb=400)
+    scored(f, 100, 100, 190)  # P/L, no SKB attendance
+    scored(f, 60, 100, 190)  # TL: not expected at the SKB
+    rank_period(period=period)
+    announce(period, Announcement.Kind.SKD)
+    assert publish_problems(period, Announcement.Kind.FINAL) == [
+        "1 applicant ranked in for the SKB (P/L) has no SKB attendance recorded: import or "
+        "enter their SKB result."
+    ]
 
 
 # --- the applicant's result --------------------------------------------------------------------
@@ -294,13 +479,39 @@ def test_it_explains_the_skd_result_after_the_announcement():
         6,
     )
     assert info.why == (
-        "You passed the passing grade and ranked no. 4 of 7 who passed; the best 6 go to the "
-        "SKB (3 × the quota of 2, with everyone tied with the last one). You go to the SKB."
+        "You passed the passing grade and ranked no. 4 of the 7 applicants who passed it. The "
+        "best 6 go to the SKB (3 × the quota of 2, with everyone tied with the last one). You go "
+        "to the SKB."
     )
     failed = applicant_result(Application.objects.get(pk=below.pk))
     assert failed.code == SkdCode.TL
     assert "TWK" in failed.why and "TIU" not in failed.why
     assert [p.passed for p in failed.parts] == [False, True, True, None]
+
+
+def test_it_uses_the_singular_for_one_passer():
+    period = scored_period(skb_multiplier=1)
+    app = scored(formation(period, quota=1), 100, 100, 200)
+    rank_period(period=period)
+    announce(period, Announcement.Kind.SKD)
+    assert applicant_result(app).why == (
+        "You passed the passing grade and ranked no. 1 of the 1 applicant who passed it. The "
+        "best 1 goes to the SKB (1 × the quota of 1, with everyone tied with the last one). You "
+        "go to the SKB."
+    )
+
+
+def test_it_renders_the_result_panel_in_two_queries_at_most(django_assert_max_num_queries):
+    period = scored_period()
+    app = scored(formation(period, quota=1), 100, 100, 200, skb=400)
+    rank_period(period=period)
+    announce(period, Announcement.Kind.SKD)
+    announce(period, Announcement.Kind.FINAL)
+    bare = Application.objects.get(pk=app.pk)  # nothing related loaded
+    template = Template("{% load selection %}{% exam_result_panel application %}")
+    with django_assert_max_num_queries(2):
+        html = template.render(Context({"application": bare}))
+    assert "= 77.091." in html and "1 of 1" in html
 
 
 def test_it_explains_the_final_result():
@@ -353,6 +564,39 @@ def test_it_filters_the_merit_list_by_code(client_as, hr):
     )
     assert winner.registration_number.encode() in response.content
     assert loser.registration_number.encode() not in response.content
+
+
+def test_it_shows_an_invalid_filter_instead_of_ignoring_it(client_as, hr):
+    period = scored_period()
+    app = scored(formation(period, quota=1), 100, 100, 200, skb=450)
+    rank_period(period=period)
+    client = client_as(hr)
+    url = reverse("recruitment:merit_list", args=[period.pk])
+    response = client.get(url, {"final_code": "XX"})
+    content = response.content.decode()
+    assert 'id="error_1_id_final_code"' in content  # the field's error, shown
+    assert app.registration_number not in content
+    export = client.get(reverse("recruitment:merit_export", args=[period.pk]), {"final_code": "XX"})
+    assert export.status_code == 302 and export.url == f"{url}?final_code=XX"
+
+
+def test_it_exports_text_that_looks_like_a_formula_as_quoted_text(client_as, hr):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    period = scored_period()
+    app = scored(formation(period, quota=1), 100, 100, 200, skb=400)
+    app.applicant.applicant_profile.name_on_ktp = '=HYPERLINK("http://evil","x")'
+    app.applicant.applicant_profile.save(update_fields=["name_on_ktp"])
+    rank_period(period=period)
+    response = client_as(hr).get(reverse("recruitment:merit_export", args=[period.pk]))
+    cell = load_workbook(BytesIO(response.content)).active.cell(row=3, column=4)
+    assert cell.value == '=HYPERLINK("http://evil","x")'  # as typed, no "'" added
+    assert cell.data_type == "s"
+    assert cell.quotePrefix is True
+    plain = load_workbook(BytesIO(response.content)).active.cell(row=3, column=3)
+    assert plain.quotePrefix is False
 
 
 def test_it_exports_the_merit_list(client_as, hr):

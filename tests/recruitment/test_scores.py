@@ -184,11 +184,16 @@ def test_it_requires_a_reason_and_logs_a_correction_after_the_announcement(perio
     with pytest.raises(ScoreError, match="give the reason"):
         exam_result_update(application=scored_app, actor=hr, **values)
     exam_result_update(application=scored_app, actor=hr, reason="Scanner error", **values)
-    decision = Decision.objects.get(application=scored_app, kind=Decision.Kind.CORRECTION)
+    decision = Decision.objects.get(
+        application=scored_app, kind=Decision.Kind.CORRECTION, subject="tiu"
+    )
     assert (decision.subject, decision.before, decision.after) == ("tiu", "90", "95")
     assert decision.reason == "Scanner error"
-    event = ApplicationEvent.objects.get(application=scored_app, status="correction")
-    assert "Scanner error" in event.note
+    events = ApplicationEvent.objects.filter(application=scored_app, status="correction")
+    assert all("Scanner error" in event.note for event in events)
+    # The period was ranked again with the same reason: the new SKD code is a correction too.
+    code = Decision.objects.get(application=scored_app, subject="skd_code")
+    assert (code.kind, code.after, code.reason) == ("correction", "P/L", "Scanner error")
 
 
 def test_it_refuses_scores_for_a_withdrawn_application(period, hr):
@@ -286,3 +291,125 @@ def test_it_opens_the_pages_to_hr_and_admin(client_as, request, persona, period,
     ]:
         assert client.get(reverse(f"recruitment:{name}", args=[arg])).status_code == 200, name
     assert client.get(reverse("recruitment:ranking_compute", args=[period.pk])).status_code == 405
+
+
+# --- resource limits (a hostile or mistaken file) -----------------------------------------------
+
+
+def _xlsx(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_it_parses_excel_xml_through_defusedxml():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True
+
+
+def test_it_refuses_an_excel_file_that_unpacks_too_large(period, apps, monkeypatch):
+    from recruitment.services import score_files
+
+    data = _xlsx([["registration_number", "twk", "tiu", "tkp", "presence"]])
+    monkeypatch.setattr(score_files, "MAX_UNCOMPRESSED_BYTES", len(data))  # smaller than unpacked
+    score_import = _import(period, data, name="bomb.xlsx")
+    assert score_import.errors[0]["message"].startswith("The Excel file unpacks to more than")
+
+
+def test_it_refuses_an_excel_file_with_an_xml_entity(period, apps):
+    import zipfile
+
+    data = _xlsx([["registration_number", "twk", "tiu", "tkp", "presence"], ["R-1", 1, 2, 3]])
+    source, target = BytesIO(data), BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            content = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(
+                    b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1
+                )
+            new.writestr(item, content)
+    score_import = _import(period, target.getvalue(), name="entity.xlsx")
+    assert score_import.errors[0]["message"] == (
+        "The Excel file cannot be read. Save it again as .xlsx."
+    )
+
+
+def test_it_refuses_more_rows_than_the_period_has_applicants(period, apps):
+    # 3 finalised applications + 100: 103 rows at most, the header included.
+    rows = "".join(f"X-{i},1,1,1,present\n" for i in range(103))
+    csv_import = _import(period, SKD_HEADER + rows)
+    assert [e["message"][:45] for e in csv_import.errors] == [
+        "The file has more than 103 rows, but this per"
+    ]
+    assert "only 3 finalised applications" in csv_import.errors[0]["message"]
+    assert _import(period, SKD_HEADER + rows[: rows.rindex("X-")]).errors[0]["row"] != 0
+    header = ["registration_number", "twk", "tiu", "tkp", "presence"]
+    xlsx = _xlsx([header, *([f"X-{i}", 1, 1, 1] for i in range(103))])
+    assert (
+        _import(period, xlsx, name="s.xlsx")
+        .errors[0]["message"]
+        .startswith("The file has more than 103 rows")
+    )
+
+
+def test_it_counts_empty_rows_against_the_row_limit(period, apps):
+    assert (
+        _import(period, SKD_HEADER + "\n" * 120 + "R-1,1,1,1\n")
+        .errors[0]["message"]
+        .startswith("The file has more than 103 rows")
+    )
+
+
+def test_it_refuses_more_than_twenty_columns(period, apps):
+    wide = SKD_HEADER.strip() + "," * 15 + ",extra\n"  # column 21 is filled
+    assert _import(period, wide + "R-1,1,1,1,present\n").errors[0]["message"] == (
+        "The file has more than 20 columns. Keep only the score columns and upload it again."
+    )
+    header = ["registration_number", "twk", "tiu", "tkp", "presence", *[""] * 15, "extra"]
+    xlsx = _xlsx([header, ["R-1", 1, 1, 1, "present"]])
+    assert (
+        _import(period, xlsx, name="wide.xlsx")
+        .errors[0]["message"]
+        .startswith("The file has more than 20 columns")
+    )
+    # Trailing empty columns are no columns.
+    assert _import(period, SKD_HEADER.strip() + ",,,\nR-1,1,1,1,present,,\n").errors == []
+
+
+def test_it_keeps_the_first_500_errors_and_the_total(period):
+    f = formation(period, quota=1)
+    for i in range(600):
+        application(f, number=f"N-{i}")
+    rows = "".join(f"N-{i},151,1,1,present\n" for i in range(600))
+    score_import = _import(period, SKD_HEADER + rows)
+    assert len(score_import.errors) == 501
+    assert score_import.errors[-1]["message"] == (
+        "100 more errors are not listed (600 in all). Correct the file and upload it again."
+    )
+
+
+def test_it_names_the_line_of_an_unreadable_byte(period, apps):
+    data = (SKD_HEADER + "R-1,1,1,1,present\n").encode() + "R-2,1,1,1,présent\n".encode("latin-1")
+    assert "(unreadable byte on line 3)" in _import(period, data).errors[0]["message"]
+
+
+def test_it_marks_imported_and_corrected_scores_as_not_ranked(period, apps, hr):
+    from recruitment.services.ranking import rank_period
+
+    score_import = _import(period, SKD_HEADER + "R-1,100,100,200,present\n", user=hr)
+    score_import_apply(score_import=score_import, user=hr)
+    rank_period(period=period)
+    assert result_of(apps[0]).ranked_at is not None
+    score_import = _import(period, SKD_HEADER + "R-1,100,100,201,present\n", user=hr)
+    score_import_apply(score_import=score_import, user=hr)
+    assert result_of(apps[0]).ranked_at is None
+    rank_period(period=period)
+    exam_result_update(application=apps[0], actor=hr, skd_presence="present", twk=100, tiu=100,
+                       tkp=202)  # fmt: skip
+    assert result_of(apps[0]).ranked_at is None

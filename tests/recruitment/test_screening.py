@@ -636,3 +636,268 @@ def test_it_lists_with_a_constant_number_of_queries(
         submitted_application(FormationFactory(period=formation.period))
     large = _queries(client, url, django_assert_max_num_queries, BUDGETS[view])
     assert small == large
+
+
+# --- review fixes: second check, re-check after the post-appeal result, corrections ----------
+
+
+def test_it_drops_the_confirmation_when_only_a_note_changes(
+    second_check_period, application, assigned, hr
+):
+    screen_all(application, assigned, result=MS)
+    second_check_confirm(application=application, actor=hr)
+    reqs = requirements(application)
+    screening_save(
+        application=application,
+        actor=assigned,
+        checks=[CheckInput(requirement_id=reqs["ijazah"].pk, result=MS, note="Cap terbaca")],
+    )
+    application.refresh_from_db()
+    assert application.admin_result == MS  # the result did not change, the checks did
+    assert application.confirmed_at is None and application.confirmed_by is None
+    assert not screening_complete(second_check_period)
+
+
+def test_it_refuses_a_confirmation_by_whoever_changed_a_check_last(
+    second_check_period, application, assigned, hr
+):
+    screen_all(application, assigned, result=MS)
+    second_check_confirm(application=application, actor=hr)
+    # The confirmer edits a note afterwards: their confirmation goes, and they cannot confirm
+    # their own change; the verifier who screened first can.
+    reqs = requirements(application)
+    screening_save(
+        application=application,
+        actor=hr,
+        checks=[CheckInput(requirement_id=reqs["ijazah"].pk, result=MS, note="Dicek ulang")],
+    )
+    with pytest.raises(ScreeningError, match="own"):
+        second_check_confirm(application=application, actor=hr)
+    second_check_confirm(application=application, actor=assigned)
+    application.refresh_from_db()
+    assert application.confirmed_by == assigned
+
+
+def test_it_labels_the_note_as_seen_by_the_applicant(client_as, application, assigned, en):
+    response = client_as(assigned).get(_urls(application)["application"])
+    form = response.context["screening_form"]
+    ijazah = requirements(application)["ijazah"]
+    assert form.fields[f"note_{ijazah.pk}"].label == (
+        "Note (the applicant sees it after the announcement)"
+    )
+    assert "Note (the applicant sees it after the announcement)" in response.text
+
+
+def test_it_logs_who_grants_and_removes_a_duty(
+    hr, period, verifier, caplog, django_capture_on_commit_callbacks
+):
+    from recruitment.services.screening import assignment_remove
+
+    with (
+        caplog.at_level("INFO", logger="recruitment.services.screening"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assignment = assignment_add(period=period, email=verifier.email, duty="verifier", actor=hr)
+        assignment_remove(assignment=assignment, actor=hr)
+    lines = [r.getMessage() for r in caplog.records if r.name == "recruitment.services.screening"]
+    assert lines == [
+        f"Screening duty granted: actor {hr.pk}, user {verifier.pk}, period {period.pk}, "
+        "duty verifier",
+        f"Screening duty removed: actor {hr.pk}, user {verifier.pk}, period {period.pk}, "
+        "duty verifier",
+    ]
+    assert verifier.email not in caplog.text and hr.email not in caplog.text
+
+
+def test_it_lets_only_hr_remove_a_duty(period, verifier):
+    from recruitment.services.screening import assignment_remove
+
+    assignment = assign(period, verifier)
+    with pytest.raises(ScreeningError, match="Only HR"):
+        assignment_remove(assignment=assignment, actor=verifier)
+    assert PeriodAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def _post_appeal(period, at=None):
+    from recruitment.models import Announcement
+
+    return Announcement.objects.create(
+        period=period, kind=Announcement.Kind.POST_APPEAL, published_at=at or timezone.now()
+    )
+
+
+def test_it_refuses_a_recheck_after_the_post_appeal_announcement(client_as, announced_ms, assigned):
+    ijazah = requirements(announced_ms)["ijazah"]
+    page = client_as(assigned).get(_urls(announced_ms)["application"])
+    assert page.context["recheck_open"] is True  # the window is open, nothing announced after
+    _post_appeal(announced_ms.period)
+    with pytest.raises(ScreeningError, match="post-appeal result has been announced"):
+        recheck_flip(application=announced_ms, requirement=ijazah, actor=assigned, reason=reason())
+    page = client_as(assigned).get(_urls(announced_ms)["application"])
+    assert page.context["recheck_open"] is False
+    assert "recheck-requirement" not in page.text
+    assert DocumentCheck.objects.get(requirement=ijazah).result == MS
+
+
+def _publish_admin(application):
+    """As announcement_publish does: copy the working results to the announced ones."""
+    from django.db.models import F
+
+    Application.objects.filter(pk=application.pk).update(announced_result=F("admin_result"))
+    DocumentCheck.objects.filter(application=application).update(
+        announced_result=F("result"), announced_reason=F("reason"), announced_note=F("note")
+    )
+
+
+def _correct(application, actor, slug, result, why, note=""):
+    correction_apply(
+        application=application,
+        requirement=requirements(application)[slug],
+        actor=actor,
+        result=result,
+        reason=reason("kualifikasi") if result == TMS else None,
+        note=note,
+        correction_reason=why,
+    )
+    application.refresh_from_db()
+
+
+def test_it_publishes_a_correction_after_the_post_appeal_result_at_once(
+    announced_ms, hr, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.recruitment.factories_selection import exam_session
+
+    _publish_admin(announced_ms)
+    _post_appeal(announced_ms.period)
+    session = exam_session(announced_ms.period)
+    Application.objects.filter(pk=announced_ms.pk).update(exam_session=session)
+    announced_ms.applicant.preferred_language = "en"
+    announced_ms.applicant.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _correct(announced_ms, hr, "ijazah", TMS, "Ijazah palsu", note="Cap tidak sah")
+
+    assert (announced_ms.admin_result, announced_ms.announced_result) == (TMS, TMS)
+    assert announced_ms.exam_session_id is None  # no exam for a TMS result
+    check = DocumentCheck.objects.get(requirement=requirements(announced_ms)["ijazah"])
+    assert (check.announced_result, check.announced_reason.code, check.announced_note) == (
+        TMS,
+        "kualifikasi",
+        "Cap tidak sah",
+    )
+    assert Decision.objects.filter(kind=Decision.Kind.CORRECTION, subject="exam_session").exists()
+    assert len(mail.outbox) == 1
+    assert "(TMS)" in mail.outbox[0].subject
+    assert "Ijazah palsu" in mail.outbox[0].body
+
+    # A second correction is e-mailed too: the once-per-milestone claim does not swallow it.
+    with django_capture_on_commit_callbacks(execute=True):
+        _correct(announced_ms, hr, "ijazah", MS, "Ijazah asli setelah verifikasi ke kampus")
+    assert announced_ms.announced_result == MS
+    assert len(mail.outbox) == 2
+    assert "(MS)" in mail.outbox[1].subject
+    assert "verifikasi ke kampus" in mail.outbox[1].body
+
+
+def test_it_sends_each_correction_email_once(announced_ms, hr, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from recruitment.tasks import send_event_emails
+
+    _publish_admin(announced_ms)
+    with django_capture_on_commit_callbacks(execute=True):
+        _correct(announced_ms, hr, "ijazah", TMS, "Salah input")
+    event = ApplicationEvent.objects.get(status=Milestone.CORRECTION)
+    assert send_event_emails([event.pk]) == 0  # a duplicated task sends nothing more
+    assert len(mail.outbox) == 1
+
+
+def test_it_publishes_only_the_corrected_check_before_the_post_appeal_result(
+    announced_ms, assigned, hr
+):
+    """A re-check waits for the post-appeal announcement; a correction of another document
+    does not publish it along the way."""
+    _publish_admin(announced_ms)
+    reqs = requirements(announced_ms)
+    recheck_flip(
+        application=announced_ms, requirement=reqs["pas-foto"], actor=assigned, reason=reason()
+    )
+    _correct(announced_ms, hr, "ijazah", MS, "Catatan diperbaiki", note="Sesuai")
+    assert announced_ms.admin_result == TMS  # the re-check, in the working result
+    assert announced_ms.announced_result == MS  # not announced yet
+    pas_foto = DocumentCheck.objects.get(requirement=reqs["pas-foto"])
+    assert (pas_foto.result, pas_foto.announced_result) == (TMS, MS)
+    assert DocumentCheck.objects.get(requirement=reqs["ijazah"]).announced_note == "Sesuai"
+
+
+# --- concurrency: a save and a publication of the same period ----------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_makes_a_publication_wait_for_a_screening_save_of_its_period():
+    """A save that is still open when HR publishes: without the period lock, the publication
+    read the screening as complete and announced a result whose second check the save was
+    removing. With it, the publication waits, sees the save and refuses."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from recruitment.models import Announcement, RejectionReason
+    from recruitment.services.announcements import AnnouncementError, announcement_publish
+
+    RejectionReason.objects.get_or_create(
+        code="tidak-terbaca", defaults={"name": "Tidak terbaca", "name_en": "Unreadable"}
+    )
+    formation = FormationFactory()
+    period = formation.period
+    period.registration_closed = True
+    period.registration_closes_at = timezone.now() - timedelta(days=1)
+    period.second_check_required = True
+    period.save()
+    application = submitted_application(formation)
+    verifier = UserFactory(roles=[Role.VERIFIER])
+    hr = UserFactory(roles=[Role.HR])
+    screen_all(application, verifier, result=MS)
+    second_check_confirm(application=application, actor=hr)
+    assert screening_complete(period)
+
+    saved, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def save():
+        try:
+            with transaction.atomic():
+                screen_all(application, verifier, result=TMS)  # drops the confirmation
+                saved.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def publish():
+        try:
+            announcement_publish(period=period, kind=Announcement.Kind.ADMIN, actor=hr)
+            outcome["published"] = True
+        except AnnouncementError as error:
+            outcome["refused"] = error.problems
+        except Exception as error:  # reported by the assertion below
+            outcome["error"] = repr(error)
+        finally:
+            connection.close()
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    assert saved.wait(10)
+    publisher = threading.Thread(target=publish)
+    publisher.start()
+    publisher.join(0.5)
+    waited = publisher.is_alive()
+    release.set()
+    saver.join(10)
+    publisher.join(10)
+
+    assert waited, "the publication did not wait for the open save"
+    assert list(outcome) == ["refused"], outcome
+    assert not Announcement.objects.filter(period=period).exists()

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
+from rakumpit_asn.audit import log_access
 from training import access
 from training.access import TRAINING_ROLES
 from training.forms import FeedbackForm
@@ -73,7 +74,9 @@ def certificate_pdf_view(request, pk):
     certificate = getattr(enrolment, "certificate", None)
     if certificate is None:
         raise Http404
-    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    pdf = certificate_pdf(certificate)
+    log_access(certificate, request)  # it carries the employee's name: reads are audited
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"sertifikat-{certificate.verification_code}.pdf"
     )

@@ -69,9 +69,9 @@ class Command(BaseCommand):
         if database_url:
             try:
                 config = environ.Env.db_url_config(database_url)
-            except Exception as exc:  # environ raises several types for a malformed URL
-                # Not the URL itself in the message: it may hold a password.
-                raise CommandError(f"--database-url is not a valid database URL: {exc}") from None
+            except Exception:  # environ raises several types for a malformed URL
+                # Neither the URL nor environ's message, which may quote it with its password.
+                raise CommandError("--database-url is not a valid database URL.") from None
         else:
             config = settings.DATABASES["default"]
         return b.require_postgres(config)

@@ -1,0 +1,105 @@
+"""Reads of the privacy app."""
+
+from django.conf import settings
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from privacy.models import Consent, DataRequest
+
+
+def has_current_consent(user, purpose: str) -> bool:
+    """True when the user has a live consent to `purpose` under the current notice version.
+    Call it before processing that rests on consent (e.g. before an application is created)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Consent.objects.filter(
+        user=user,
+        purpose=purpose,
+        notice_version=settings.PRIVACY_NOTICE_VERSION,
+        withdrawn_at__isnull=True,
+    ).exists()
+
+
+def consents_for_user(user):
+    return Consent.objects.filter(user=user).order_by("-given_at", "-pk")
+
+
+def requests_for_user(user):
+    return DataRequest.objects.filter(user=user).order_by("-submitted_at", "-pk")
+
+
+def request_for_owner(user, pk: int) -> DataRequest:
+    """The user's own request; anyone else's is a 404."""
+    return get_object_or_404(DataRequest, pk=pk, user=user)
+
+
+def requests_for_hr(*, status: str = "", overdue: bool = False, now=None):
+    now = now or timezone.now()
+    requests = DataRequest.objects.select_related("user", "handled_by").annotate(
+        overdue=Case(
+            When(Q(status__in=DataRequest.OPEN, due_at__lt=now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    if status in DataRequest.Status.values:
+        requests = requests.filter(status=status)
+    if overdue:
+        requests = requests.filter(overdue=True)
+    # Open ones first, the most urgent at the top.
+    return requests.order_by(
+        Case(When(status__in=DataRequest.OPEN, then=Value(0)), default=Value(1)),
+        "due_at",
+        "pk",
+    )
+
+
+def my_data_summary(user) -> list[dict]:
+    """What the portal holds about the user, by category: a label and a count."""
+    from django.utils.translation import gettext as _
+
+    from forums.models import Comment, IkmResponse, Topic
+    from recruitment.models import ApplicantProfile, Application, Document
+    from workforce.models import Employee
+
+    employee = Employee.objects.filter(user=user).first()
+    rows = [
+        {"label": _("Account (e-mail, name, phone, language, roles)"), "count": 1},
+        {"label": _("Consents"), "count": Consent.objects.filter(user=user).count()},
+        {"label": _("Personal-data requests"), "count": requests_for_user(user).count()},
+        {
+            "label": _("Applicant profile (NIK, KK, address, education)"),
+            "count": ApplicantProfile.objects.filter(user=user).count(),
+        },
+        {
+            "label": _("Job applications"),
+            "count": Application.objects.filter(applicant=user).count(),
+        },
+        {
+            "label": _("Uploaded application documents (all versions)"),
+            "count": Document.objects.filter(application__applicant=user).count(),
+        },
+        {"label": _("Forum topics"), "count": Topic.objects.filter(author=user).count()},
+        {"label": _("Forum comments"), "count": Comment.objects.filter(author=user).count()},
+        {
+            "label": _("Satisfaction-survey (IKM) answers"),
+            "count": IkmResponse.objects.filter(respondent=user).count(),
+        },
+    ]
+    if employee is not None:
+        from performance.models import Skp
+        from training.models import Enrolment
+
+        rows += [
+            {"label": _("Employee record"), "count": 1},
+            {
+                "label": _("Training enrolments"),
+                "count": Enrolment.objects.filter(employee=employee).count(),
+            },
+            {
+                "label": _("Performance plans (SKP)"),
+                "count": Skp.objects.filter(employee=employee).count(),
+            },
+        ]
+    return rows

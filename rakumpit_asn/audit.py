@@ -1,0 +1,331 @@
+"""The audit trail of personal and decision data: the project's one place for audit helpers.
+
+What is audited, and which fields are masked or left out, is configured once, in settings
+(`AUDITLOG_INCLUDE_TRACKING_MODELS`, read by django-auditlog at start-up). This module adds:
+
+- `mask_identifier`: the mask for NIK, KK and NIP in log entries (only the last 4 digits stay);
+- the scrubber that keeps full identifiers out of a log entry's object representation (an
+  employee's `__str__` carries the NIP);
+- `AuditMiddleware`: auditlog's middleware, with the client address taken the way the rest of the
+  portal takes it (the proxy's last X-Forwarded-For entry, not the client-supplied first one);
+- `log_access(instance, request)`: an ACCESS entry for a download of personal files;
+- `SUBJECT_PATHS` and `breach_report()`: whose data a time window of the trail touched, for the
+  breach runbook (docs/operations/breach-runbook.md) and `manage.py breach_report`.
+
+Not in the trail: `QuerySet.update()` and `bulk_create()` send no model signals, so auditlog does
+not see them. The recruitment stage changes made in bulk are recorded by their own decision log
+(`recruitment.Decision`, who/when/before/after per application).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from auditlog import get_logentry_model
+from auditlog.middleware import AuditlogMiddleware
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+
+from accounts.security import client_ip
+
+LogEntry = get_logentry_model()
+
+# Reports name their zone: the office, the data subjects and the authority read WIB.
+REPORT_TIME_ZONE = ZoneInfo("Asia/Jakarta")
+REPORT_TIME_ZONE_LABEL = "WIB (Asia/Jakarta)"
+
+# For each audited model, the path from a record to its data subject's user id ("" when the
+# record is the user). None: the record concerns no single person (an announcement is about a
+# whole period; its results live in the audited checks and exam results). Every model in
+# settings.AUDITLOG_INCLUDE_TRACKING_MODELS has an entry here (a test holds them together).
+SUBJECT_PATHS: dict[str, str | None] = {
+    "accounts.User": "",
+    "recruitment.ApplicantProfile": "user",
+    "recruitment.Application": "applicant",
+    "recruitment.Document": "application__applicant",
+    "recruitment.DocumentCheck": "application__applicant",
+    "recruitment.Appeal": "application__applicant",
+    "recruitment.ExamResult": "application__applicant",
+    "recruitment.Announcement": None,
+    "recruitment.PeriodAssignment": "user",
+    "recruitment.OptimisationOffer": "application__applicant",
+    "workforce.Employee": "user",
+    "performance.Skp": "employee__user",
+    "performance.Review": "skp__employee__user",
+    "performance.Objection": "review__skp__employee__user",
+    "performance.CoachingPlan": "employee__user",
+    "training.Enrolment": "employee__user",
+    "training.Certificate": "enrolment__employee__user",
+    "forums.Topic": "author",
+    "forums.Comment": "author",
+    "forums.IkmResponse": "respondent",
+    "privacy.Consent": "user",
+    "privacy.DataRequest": "user",
+}
+
+ACTION_NAMES = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+    LogEntry.Action.ACCESS: "access",
+}
+
+_CHUNK = 2000
+
+
+# --- masking -------------------------------------------------------------------------------------
+
+
+def mask_identifier(value: str) -> str:
+    """NIK, KK and NIP in a log entry: only the last 4 characters stay, so an entry still tells
+    two values apart without holding the number (AUDITLOG_MASK_CALLABLE)."""
+    value = "" if value is None else str(value)
+    if value in ("", "None"):
+        return value
+    return "*" * max(len(value) - 4, 4) + value[-4:]
+
+
+# 15 or more digits in a row: a NIK or KK (16) or a NIP (18), wherever it appears in text.
+_LONG_NUMBER = re.compile(r"\d{15,}")
+
+
+def scrub_identifiers(text: str) -> str:
+    return _LONG_NUMBER.sub(lambda match: mask_identifier(match.group()), text or "")
+
+
+@receiver(pre_save, sender=LogEntry, dispatch_uid="rakumpit_asn.audit.scrub_object_repr")
+def _scrub_object_repr(sender, instance, **kwargs):
+    """The object representation is the record's `__str__`, taken before masking applies; an
+    employee's is "name (NIP)". The log keeps the record's id, so the number is not needed."""
+    instance.object_repr = scrub_identifiers(instance.object_repr)
+
+
+# --- who and where -------------------------------------------------------------------------------
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """Sets the actor (the signed-in user) and the client address on every log entry written
+    while a request is handled. Celery tasks and management commands run outside a request:
+    their entries have no actor, which the admin shows as "system"."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        # auditlog trusts the first X-Forwarded-For entry, which any client can write.
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None
+
+
+def log_access(instance, request=None):
+    """Write an ACCESS entry: `request.user` downloaded or viewed `instance`, a file holding
+    personal data. Written directly rather than through `auditlog.signals.accessed`, so that the
+    actor comes from the request even outside AuditMiddleware, and a model missing from the
+    audit settings is an error instead of a download nobody logged."""
+    model = type(instance)
+    if not auditlog.contains(model):
+        raise ImproperlyConfigured(
+            f"{model._meta.label} is not audited: add it to AUDITLOG_INCLUDE_TRACKING_MODELS."
+        )
+    extra = {}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        extra["actor"] = user
+        extra["actor_email"] = user.email
+    if request is not None:
+        extra["remote_addr"] = client_ip(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None:
+            extra["additional_data"] = {"view": match.view_name}
+    return LogEntry.objects.log_create(
+        instance, force_log=True, action=LogEntry.Action.ACCESS, changes=None, **extra
+    )
+
+
+# --- audited models ------------------------------------------------------------------------------
+
+
+def audited_model_labels() -> list[str]:
+    """The "app.Model" labels in settings.AUDITLOG_INCLUDE_TRACKING_MODELS, in their order."""
+    labels = []
+    for item in settings.AUDITLOG_INCLUDE_TRACKING_MODELS:
+        labels.append(item["model"] if isinstance(item, dict) else item)
+    return labels
+
+
+def resolve_model_labels(labels: Iterable[str] | None) -> list[str]:
+    """Check user-given model names ("recruitment.ApplicantProfile", any case) against the
+    audited ones; None or empty: all of them. Unknown names raise ValueError naming the valid."""
+    audited = {label.lower(): label for label in audited_model_labels()}
+    if not labels:
+        return list(audited.values())
+    resolved, unknown = [], []
+    for label in labels:
+        canonical = audited.get(label.strip().lower())
+        if canonical is None:
+            unknown.append(label)
+        elif canonical not in resolved:
+            resolved.append(canonical)
+    if unknown:
+        raise ValueError(
+            f"Unknown or unaudited model: {', '.join(unknown)}. "
+            f"Audited models: {', '.join(audited.values())}."
+        )
+    return resolved
+
+
+# --- breach report -------------------------------------------------------------------------------
+
+
+@dataclass
+class Subject:
+    """One data subject with an account, and what the window did to their records."""
+
+    user_id: int
+    email: str = ""
+    counts: Counter = field(default_factory=Counter)  # (model label, action name) -> entries
+    objects: dict = field(default_factory=lambda: defaultdict(set))  # model label -> pks
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+
+    @property
+    def entries(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class BreachReport:
+    since: datetime
+    until: datetime
+    models: list[str]
+    entries: int = 0
+    counts: Counter = field(default_factory=Counter)  # (model label, action name) -> entries
+    subjects: list[Subject] = field(default_factory=list)
+    # Records whose person has no account (an employee without one) or that concern no single
+    # person: (model label, action name) -> set of object pks.
+    without_user: dict = field(default_factory=lambda: defaultdict(set))
+
+
+def breach_report(*, since: datetime, until: datetime, models: Iterable[str] | None = None):
+    """Everyone whose records the audit trail shows created, changed, deleted or accessed in
+    [since, until) on the given audited models (default: all), with counts per model and action.
+    Deleted records are traced through their own log entries (create and delete entries hold
+    every field), so a deletion still names the person it concerned."""
+    labels = resolve_model_labels(models)
+    report = BreachReport(since=since, until=until, models=labels)
+    content_types = {
+        label: ContentType.objects.get_for_model(apps.get_model(label), for_concrete_model=False)
+        for label in labels
+    }
+    label_of = {ct.pk: label for label, ct in content_types.items()}
+    rows = (
+        LogEntry.objects.filter(
+            timestamp__gte=since, timestamp__lt=until, content_type__in=content_types.values()
+        )
+        .order_by("timestamp", "pk")
+        .values_list("content_type_id", "object_pk", "action", "timestamp")
+    )
+    rows = list(rows.iterator(chunk_size=_CHUNK))
+    report.entries = len(rows)
+    pks_by_label = defaultdict(set)
+    for ct_id, object_pk, _action, _at in rows:
+        pks_by_label[label_of[ct_id]].add(object_pk)
+    owner = {}  # (label, object_pk) -> user id or None
+    for label, pks in pks_by_label.items():
+        path = SUBJECT_PATHS[label]
+        found = {} if path is None else _subjects_of(apps.get_model(label), path, pks)
+        owner.update({(label, pk): found.get(pk) for pk in pks})
+    subjects: dict[int, Subject] = {}
+    for ct_id, object_pk, action, at in rows:
+        label, action_name = label_of[ct_id], ACTION_NAMES.get(action, str(action))
+        report.counts[label, action_name] += 1
+        user_id = owner[label, object_pk]
+        if user_id is None:
+            report.without_user[label, action_name].add(object_pk)
+            continue
+        subject = subjects.setdefault(user_id, Subject(user_id=user_id))
+        subject.counts[label, action_name] += 1
+        subject.objects[label].add(object_pk)
+        subject.first_at = subject.first_at or at
+        subject.last_at = at
+    _fill_emails(subjects)
+    report.subjects = sorted(subjects.values(), key=lambda s: s.user_id)
+    return report
+
+
+def _subjects_of(model, path: str, pks: set[str]) -> dict[str, int | None]:
+    """object pk (as stored in the log) -> the data subject's user id, following `path`."""
+    if path == "":
+        return {pk: int(pk) for pk in pks}
+    to_python = model._meta.pk.to_python
+    found: dict[str, int | None] = {}
+    keys = {pk: to_python(pk) for pk in pks}
+    by_key = {key: pk for pk, key in keys.items()}
+    for chunk in _chunks(list(by_key)):
+        for key, user_id in model._base_manager.filter(pk__in=chunk).values_list("pk", path):
+            found[by_key[key]] = user_id
+    gone = pks - found.keys()
+    if gone:
+        # Deleted since: read the first hop of the path from the record's own log entries.
+        first, _, rest = path.partition("__")
+        hop = _last_logged_value(model, gone, first)
+        if rest:
+            related = model._meta.get_field(first).related_model
+            upstream = _subjects_of(related, rest, {v for v in hop.values() if v is not None})
+            found.update({pk: upstream.get(value) for pk, value in hop.items()})
+        else:
+            found.update({pk: int(value) for pk, value in hop.items() if value is not None})
+    return found
+
+
+def _last_logged_value(model, pks: set[str], field_name: str) -> dict[str, str | None]:
+    """The last value the log recorded for one (foreign-key) field of each record."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    values: dict[str, str | None] = {}
+    for chunk in _chunks(list(pks)):
+        entries = (
+            LogEntry.objects.filter(content_type=content_type, object_pk__in=chunk)
+            .exclude(changes=None)
+            .order_by("timestamp", "pk")
+            .values_list("object_pk", "changes")
+        )
+        for object_pk, changes in entries:
+            pair = (changes or {}).get(field_name) if isinstance(changes, dict) else None
+            if not isinstance(pair, list | tuple) or len(pair) != 2:
+                continue
+            old, new = (None if v in (None, "None", "") else str(v) for v in pair)
+            values[object_pk] = new or old
+    return values
+
+
+def _fill_emails(subjects: dict[int, Subject]) -> None:
+    """Current e-mail addresses; for deleted accounts, the last one the trail recorded."""
+    ids = list(subjects)
+    for chunk in _chunks(ids):
+        for user_id, email in (
+            get_user_model()._base_manager.filter(pk__in=chunk).values_list("pk", "email")
+        ):
+            subjects[user_id].email = email
+    gone = {str(user_id) for user_id, s in subjects.items() if not s.email}
+    if gone:
+        for pk, email in _last_logged_value(get_user_model(), gone, "email").items():
+            subjects[int(pk)].email = email or ""
+
+
+def _chunks(items: list, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
