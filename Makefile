@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var
 
-.PHONY: deps help run test lint format check-migrations messages compilemessages static migrate seed \
+.PHONY: deps help run test lint format check-migrations messages compilemessages static migrate seed totp \
         worker beat bench e2e screenshots lock clean backup restore
 
 help: ## List the targets
@@ -48,6 +48,9 @@ static: deps
 
 seed: migrate ## Create or refresh the demo data
 	$(MANAGE) seed_demo
+
+totp: deps ## Print a demo staff account's current sign-in code: make totp EMAIL=hr@demo.rakumpit.go.id
+	$(MANAGE) demo_totp $(EMAIL)
 
 run: deps compilemessages migrate static seed ## Serve the portal with demo data at http://127.0.0.1:8000
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl+C to stop)"

@@ -14,3 +14,10 @@ class PrivacyConfig(AppConfig):
         # accounts must not import privacy (dependencies point one way): the sign-up consent is
         # recorded by listening to allauth's signal instead.
         user_signed_up.connect(consent_record_at_signup, dispatch_uid="privacy.signup_consent")
+
+        from privacy.services import consent_record_for_application
+        from recruitment.signals import application_consented
+
+        application_consented.connect(
+            consent_record_for_application, dispatch_uid="privacy.application_consent"
+        )

@@ -24,6 +24,12 @@ class PrivacyError(Exception):
 # --- consent ---------------------------------------------------------------------------------
 
 
+def consent_record_for_application(sender, *, application, user, **kwargs) -> Consent:
+    """Receiver of recruitment's `application_consented`: the applicant ticked the notice's
+    consent box before starting the application."""
+    return consent_record(user=user, purpose=Purpose.APPLICATION)
+
+
 def consent_record(*, user: User, purpose: str, version: str | None = None) -> Consent:
     """Record that the user consents to `purpose` under the current notice. Safe to call twice:
     a live consent to the same version is returned as it is."""

@@ -19,7 +19,7 @@ from rakumpit_asn.audit import LogEntry
 class AuditedModelFilter(admin.SimpleListFilter):
     """Filter by the record's type, offering the audited models only (not a scan of the log)."""
 
-    title = _("record type")
+    title = _("content type")  # already in the catalogue
     parameter_name = "content_type"
 
     def lookups(self, request, model_admin):
@@ -63,10 +63,17 @@ class LogEntryAdmin(AuditlogLogEntryAdmin):
         "additional_data",
         "msg",
     ]
-    fieldsets = [
-        (None, {"fields": ["created", "user_url", "actor_email", "remote_addr", "resource_url"]}),
-        (_("Changes"), {"fields": ["action", "msg", "additional_data"]}),
+    fields = [
+        "created",
+        "user_url",
+        "actor_email",
+        "remote_addr",
+        "resource_url",
+        "action",
+        "msg",
+        "additional_data",
     ]
+    fieldsets = None
 
     @staticmethod
     def _is_administrator(request) -> bool:

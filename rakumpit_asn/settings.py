@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     # third party
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -98,6 +99,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff (HR, verifiers, moderators, administrators) must sign in with TOTP first.
+    "accounts.middleware.StaffTwoFactorMiddleware",
     # axes must be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -214,6 +217,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/m/key",
     "confirm_email": "1/3m/key",
 }
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) with recovery codes, no security
+# keys. Staff roles must use it (accounts.middleware.StaffTwoFactorMiddleware); anyone may.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Portal ASN Rakumpit"
+MFA_TOTP_PERIOD = 30
+MFA_TOTP_DIGITS = 6
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TRUST_ENABLED = False
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))

@@ -117,6 +117,17 @@ class ApplicantProfileForm(forms.ModelForm):
         return self.cleaned_data["kk_number"].replace(" ", "")
 
 
+class ApplyForm(forms.Form):
+    """Starting an application: the privacy notice's consent, ticked (UU 27/2022)."""
+
+    privacy_consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree to the processing of my personal data."),
+        error_messages={
+            "required": _("Tick the box to confirm that you have read the privacy notice.")
+        },
+    )
+
+
 class FinaliseForm(forms.Form):
     confirm = forms.BooleanField(
         label=_(

@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from recruitment.forms_applicant import VacancyFilterForm
+from recruitment.forms_applicant import ApplyForm, VacancyFilterForm
 from recruitment.models import ApplicantProfile, Application
 from recruitment.selectors import vacancies as selectors
 from recruitment.selectors.eligibility import check_eligibility
@@ -45,5 +45,6 @@ def vacancy_detail(request, pk):
         "eligibility": eligibility,
         "own_application": own,
         "registration_open": formation.period.is_registration_open(),
+        "apply_form": ApplyForm(),
     }
     return render(request, "recruitment/vacancy_detail.html", context)

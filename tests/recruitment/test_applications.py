@@ -369,9 +369,18 @@ def test_it_hides_unpublished_vacancy_pages(client):
 def test_it_applies_from_the_vacancy_page(client_as):
     profile = ApplicantProfileFactory()
     formation = FormationFactory()
-    response = client_as(profile.user).post(f"/recruitment/vacancies/{formation.pk}/apply/")
+    url = f"/recruitment/vacancies/{formation.pk}/apply/"
+    client = client_as(profile.user)
+    refused = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Tick the box to confirm that you have read the privacy notice." in (
+        refused.content.decode()
+    )
+    assert not Application.objects.exists()
+    response = client.post(url, {"privacy_consent": "on"})
     application = Application.objects.get(applicant=profile.user)
     assert response["Location"] == application.get_absolute_url()
+    consent = profile.user.privacy_consents.get()  # recorded by the privacy app, with the version
+    assert (consent.purpose, consent.notice_version) == ("application", "2026-11")
 
 
 def test_it_explains_a_refused_application_on_the_vacancy_page(client_as):
@@ -381,7 +390,10 @@ def test_it_explains_a_refused_application_on_the_vacancy_page(client_as):
     page = client.get(formation.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "This formation needs the education level" in page
     response = client.post(
-        f"/recruitment/vacancies/{formation.pk}/apply/", follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        f"/recruitment/vacancies/{formation.pk}/apply/",
+        {"privacy_consent": "on"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "This formation needs the education level" in response.content.decode()
     assert not Application.objects.exists()
