@@ -12,7 +12,7 @@ PORT ?= 8000
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var
 
 .PHONY: deps help run test lint format check-migrations messages compilemessages static migrate seed totp \
-        worker beat bench e2e screenshots lock clean backup restore
+        worker beat bench bench-load seed-scale e2e screenshots lock clean backup restore
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -91,9 +91,21 @@ restore: deps ## Restore BACKUP=path into an empty database and media folder, th
 	$(MANAGE) restore "$(BACKUP)"
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rakumpit_bench
-bench: deps compilemessages ## Run the benchmarks under bench/ (PostgreSQL, production-like settings)
-	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=false ALLOWED_HOSTS=127.0.0.1 \
-	  SECRET_KEY=bench-only-$$(printf '%060d' 0) SECURE_SSL_REDIRECT=false $(PY) bench/run.py
+# Production-like: DEBUG off (hashed static files, cached templates). No Redis and no broker, so
+# the floor (/healthz) stays one SELECT 1 and runs compare with each other.
+BENCH_ENV = DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=false ALLOWED_HOSTS=127.0.0.1 \
+  SECRET_KEY=bench-only-$$(printf '%060d' 0) SECURE_SSL_REDIRECT=false REDIS_URL= CELERY_BROKER_URL=
+bench: deps compilemessages ## Run every benchmark: in-process (bench/bench_*.py), then the load test
+	$(BENCH_ENV) $(PY) bench/load.py --create-database
+	$(BENCH_ENV) $(PY) bench/run.py
+	$(BENCH_ENV) $(PY) bench/load.py
+
+bench-load: deps compilemessages ## Only the load test: gunicorn + locust on seed_scale data
+	$(BENCH_ENV) $(PY) bench/load.py --create-database
+	$(BENCH_ENV) $(PY) bench/load.py
+
+seed-scale: migrate ## Fill DATABASE_URL (PostgreSQL) with production-sized data (seed_scale)
+	$(MANAGE) seed_scale
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (uv)
 	test -x $(BIN)/uv || $(PY) -m pip install --quiet uv

@@ -72,7 +72,6 @@ def demo_totp_code(user: User, *, at: float | None = None) -> str | None:
     functions; None unless the account's authenticator uses the documented demo secret (someone
     who set up their own app keeps it to themselves)."""
     from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
     from allauth.mfa.utils import decrypt
 
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()

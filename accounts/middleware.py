@@ -91,7 +91,9 @@ def signed_in_with_second_factor(request, user) -> bool:
     code, at sign-in or at a later confirmation."""
     from allauth.account.authentication import get_authentication_records
 
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
+    return any(
+        record.get("method") == "mfa" for record in get_authentication_records(request, user)
+    )
 
 
 class StaffTwoFactorMiddleware:
@@ -120,7 +122,10 @@ class StaffTwoFactorMiddleware:
                 return None
             messages.warning(
                 request,
-                _("Staff accounts must use two-factor sign-in before they can reach personal data."),
+                _(
+                    "Staff accounts must use two-factor sign-in before they can reach personal "
+                    "data."
+                ),
             )
             return self._redirect(request, "mfa_activate_totp")
         if signed_in_with_second_factor(request, user) or name in SECOND_STEP_URL_NAMES:
@@ -157,9 +162,7 @@ def _record_activation(sender, request=None, user=None, authenticator=None, **kw
 def _connect_signals():
     from allauth.mfa.signals import authenticator_added
 
-    receiver(authenticator_added, dispatch_uid="accounts.two_factor.activation")(
-        _record_activation
-    )
+    receiver(authenticator_added, dispatch_uid="accounts.two_factor.activation")(_record_activation)
 
 
 _connect_signals()

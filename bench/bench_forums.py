@@ -8,105 +8,23 @@ GET /healthz through the same middleware. Reports medians, queries per request a
 the floor. Seeding runs once (bulk_create in batches); a second run reuses the data.
 """
 
-import random
-from datetime import timedelta
-
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.test import Client
-from django.utils import timezone
-from tqdm import tqdm
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_assign_roles
 from bench.common import machine, measure, write
 from forums.models import Comment, Topic
-from workforce.models import Kelurahan, Sector
+from rakumpit_asn import scale
 
 TOPICS = 20_000
 COMMENTS = 200_000
 BIG_TOPIC_COMMENTS = 500  # of the 200,000: the topic page case
-AUTHORS = 200
-TOPIC_BATCH = 2_000
-COMMENT_BATCH = 5_000
-PREFIX = "Bench topik "
-THEMES = (
-    "ambulans puskesmas",
-    "dokter gigi",
-    "guru sekolah terpencil",
-    "jadwal klinik sungai",
-    "antrean pelayanan KTP",
-    "bidan desa",
-    "air bersih",
-    "penerangan jalan",
-)
+PREFIX = scale.FORUM_PREFIX
 
 
-def _authors() -> list[User]:
-    emails = [f"bench-forum-{i:03d}@example.org" for i in range(AUTHORS)]
-    existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
-    User.objects.bulk_create(
-        User(email=e, full_name=f"Warga {e[12:15]}", password=make_password(None))
-        for e in emails
-        if e not in existing
-    )
-    return list(User.objects.filter(email__in=emails).order_by("email"))
-
-
-@transaction.atomic
 def _seed() -> None:
-    if Topic.objects.filter(title__startswith=PREFIX).count() >= TOPICS:
-        return
-    Topic.objects.filter(title__startswith=PREFIX).delete()  # a half-finished seed: start over
-    rng = random.Random(8)
-    authors = _authors()
-    sectors = list(Sector.objects.all())
-    kelurahan = list(Kelurahan.objects.all())
-    now = timezone.now()
-    counts = [BIG_TOPIC_COMMENTS] + [0] * (TOPICS - 1)
-    for _ in range(COMMENTS - BIG_TOPIC_COMMENTS):
-        counts[rng.randrange(1, TOPICS)] += 1
-    topics = []
-    for start in tqdm(range(0, TOPICS, TOPIC_BATCH), desc="topics", unit="batch"):
-        batch = []
-        for n in range(start, min(start + TOPIC_BATCH, TOPICS)):
-            theme = THEMES[n % len(THEMES)]
-            created = now - timedelta(minutes=n * 7)
-            batch.append(
-                Topic(
-                    title=f"{PREFIX}{n:05d}: {theme}",
-                    body=f"Warga berharap ada perbaikan layanan {theme} di kelurahan kami. "
-                    "Mohon ditindaklanjuti oleh dinas terkait.",
-                    author=authors[n % len(authors)],
-                    sector=sectors[n % len(sectors)],
-                    kelurahan=kelurahan[n % len(kelurahan)],
-                    support_count=rng.randint(0, 300),
-                    comment_count=counts[n],
-                    created_at=created,
-                    last_activity_at=created,
-                )
-            )
-        topics += Topic.objects.bulk_create(batch)
-    pending = []
-    with tqdm(total=COMMENTS, desc="comments", unit="row") as progress:
-        for topic, count in zip(topics, counts, strict=True):
-            for k in range(count):
-                pending.append(
-                    Comment(
-                        topic=topic,
-                        author=authors[(topic.pk + k) % len(authors)],
-                        body=f"Setuju, ini penting. **Tanggapan {k}.**",
-                        created_at=topic.created_at + timedelta(minutes=k + 1),
-                    )
-                )
-                if len(pending) >= COMMENT_BATCH:
-                    Comment.objects.bulk_create(pending)
-                    progress.update(len(pending))
-                    pending = []
-        if pending:
-            Comment.objects.bulk_create(pending)
-            progress.update(len(pending))
+    scale.forums(topics=TOPICS, comments=COMMENTS, big_topic_comments=BIG_TOPIC_COMMENTS)
 
 
 def run() -> None:

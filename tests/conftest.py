@@ -95,12 +95,38 @@ def admin_user(db):
     return _persona(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
 
 
+def two_factor_login(client, user):
+    """Sign the test client in as the user. Staff (who must use two-factor sign-in) get a TOTP
+    authenticator if they have none, and a session in which allauth has recorded the password and
+    the TOTP step, as after a real sign-in (accounts.middleware.StaffTwoFactorMiddleware)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.test import RequestFactory
+
+    from accounts.middleware import requires_two_factor
+
+    client.force_login(user)
+    if not requires_two_factor(user):
+        return client
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        authenticator = TOTP.activate(user, generate_totp_secret()).instance
+    request = RequestFactory().get("/")
+    request.user = user
+    request.session = client.session
+    record_authentication(request, user, "password", email=user.email)
+    record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+    request.session.save()
+    return client
+
+
 @pytest.fixture
 def client_as(client):
-    """`client_as(user)` signs the test client in as that user and returns it."""
+    """`client_as(user)` signs the test client in as that user and returns it; staff sessions
+    count as signed in with their authenticator app (see `two_factor_login`)."""
 
     def _login(user):
-        client.force_login(user)
-        return client
+        return two_factor_login(client, user)
 
     return _login

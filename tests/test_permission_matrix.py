@@ -25,6 +25,8 @@ from django.test import Client, override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from tests.conftest import two_factor_login
+
 pytestmark = pytest.mark.django_db
 
 PERSONAS = (
@@ -426,7 +428,7 @@ def _is_third_party(route: Route) -> bool:
     return (
         name.startswith("admin:")
         or route.route.startswith("admin/")
-        or name.startswith(("account_", "socialaccount_"))
+        or name.startswith(("account_", "socialaccount_", "mfa_"))
     )
 
 
@@ -513,8 +515,8 @@ def _seed() -> SimpleNamespace:
     }
     sessions = {}
     for key, user in users.items():
-        login = Client()
-        login.force_login(user)
+        # Staff sessions count as signed in with the authenticator app, as after a real sign-in.
+        login = two_factor_login(Client(), user)
         sessions[key] = login.cookies[django_settings.SESSION_COOKIE_NAME].value
     from privacy.services import data_request_submit
 
@@ -1063,3 +1065,36 @@ def test_it_opens_the_workforce_and_recruitment_admin_to_hr_only(
 ):
     response = _client(demo, persona).get(reverse(changelist))
     assert response.status_code == expected, f"{changelist} as {persona}: {_describe(response)}"
+
+
+# --- two-factor sign-in for staff ---------------------------------------------------------
+
+# Pages with personal data or back-office work, and the Django admin.
+TWO_FACTOR_SAMPLE = (
+    "workforce:needs_map",
+    "workforce:employee_list",
+    "recruitment:hr_period_list",
+    "recruitment:hr_period_detail",
+    "recruitment:hr_application_list",
+    "recruitment:screening_period_list",
+    "privacy:request_list",
+    "performance:dashboard",
+    "training:hr_dashboard",
+    "forums:moderation_queue",
+    "accounts:profile",
+)
+
+
+@pytest.mark.parametrize("persona", ["hr", "verifier", "moderator", "admin"])
+def test_it_sends_staff_signed_in_with_a_password_only_to_confirm_a_code(demo, persona):
+    """The demo staff have an authenticator app; a session that never used it (force_login, as
+    one signed in before activating) reaches none of these pages, nor the admin."""
+    client = Client()
+    client.handler = _HANDLERS.setdefault(False, client.handler)
+    client.force_login(demo.users[persona])
+    for url in [_url(name, demo) for name in TWO_FACTOR_SAMPLE] + [reverse("admin:index")]:
+        response = client.get(url)
+        assert response.status_code == 302, f"{url} as {persona}: {_describe(response)}"
+        assert response["Location"].startswith(f"{reverse('mfa_reauthenticate')}?next="), (
+            f"{url} as {persona}: {_describe(response)}"
+        )

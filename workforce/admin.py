@@ -87,7 +87,8 @@ class EmployeeAdmin(ImportExportModelAdmin):
 
     list_display = ("full_name", "nip", "asn_type", "position", "status", "retirement_date")
     list_filter = ("status", "asn_type", "gender", "position__unit__sector", "position__unit")
-    search_fields = ("full_name", "nip", "position__name", "position__unit__name")
+    # Not the NIP: the admin's search travels in the address (personal data stays out of URLs).
+    search_fields = ("full_name", "position__name", "position__unit__name")
     list_select_related = ("position", "position__unit")
     # HR may not browse user accounts: offer only the accounts of staff roles.
     autocomplete_fields = ("position", "supervisor")

@@ -9,7 +9,12 @@ from workforce.models import AsnType, Employee, Kelurahan, Sector, Unit
 class EmployeeFilterForm(forms.Form):
     """The register's filters (GET). Unknown values are errors, never silently ignored."""
 
-    search = forms.CharField(label=_("Name or NIP"), max_length=100, required=False)
+    search = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        help_text=_("NIP is not searched here, so that it never appears in the page's address."),
+    )
     sector = forms.ModelChoiceField(
         label=_("Sector"), queryset=Sector.objects.all(), required=False, empty_label=_("All")
     )

@@ -4,7 +4,7 @@ import re
 
 from django.core import mail
 
-from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot
+from tests.e2e.conftest import answer_totp, check_accessibility, html_lang, open_nav, screenshot
 
 
 def test_it_signs_up_verifies_switches_language_and_signs_out(page, live_server, demo):
@@ -62,6 +62,10 @@ def test_it_signs_in_a_demo_account_and_shows_its_navigation(page, live_server, 
     page.get_by_label("Email").fill("hr@demo.rakumpit.go.id")
     page.locator("#id_password").fill("Rakumpit-demo-2026")
     page.get_by_role("button", name="Masuk").click()
+    # Staff sign in with a second factor: the code of the demo authenticator app.
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    check_accessibility(page)
+    answer_totp(page, "hr@demo.rakumpit.go.id")
     page.wait_for_url(f"{live_server.url}/")
     summary = page.locator(".nav-menu > summary")
     if summary.is_visible():

@@ -6,7 +6,7 @@ import io
 
 from pypdf import PdfReader, PdfWriter
 
-from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot
+from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot, sign_in
 
 
 def _pdf_bytes():
@@ -17,16 +17,8 @@ def _pdf_bytes():
     return buffer.getvalue()
 
 
-def _sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill("Rakumpit-demo-2026")
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_load_state()
-
-
 def test_it_takes_an_applicant_from_a_draft_to_a_registration_card(page, live_server, demo):
-    _sign_in(page, "applicant2@demo.rakumpit.go.id")
+    sign_in(page, "applicant2@demo.rakumpit.go.id")
     assert html_lang(page) == "id"
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
@@ -79,7 +71,7 @@ def test_it_takes_an_applicant_from_a_draft_to_a_registration_card(page, live_se
 
 
 def test_it_lets_a_new_applicant_fill_the_profile_and_apply(page, live_server, demo):
-    _sign_in(page, "resident@demo.rakumpit.go.id")
+    sign_in(page, "resident@demo.rakumpit.go.id")
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     open_nav(page, "Vacancies")

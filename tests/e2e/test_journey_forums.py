@@ -2,16 +2,7 @@
 with what was done, and the resident rates the unit in the IKM survey. Phone and desktop; the
 demo topics are in Bahasa Indonesia and the page speaks it."""
 
-from tests.e2e.conftest import check_accessibility, html_lang, screenshot
-
-
-def _sign_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill("Rakumpit-demo-2026")
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_load_state()
+from tests.e2e.conftest import check_accessibility, html_lang, screenshot, sign_in
 
 
 def test_it_takes_an_expectation_from_a_resident_to_acted_upon(page, live_server, demo):
@@ -26,7 +17,7 @@ def test_it_takes_an_expectation_from_a_resident_to_acted_upon(page, live_server
     check_accessibility(page)
     screenshot(page, "60-forums-list-id")
 
-    _sign_in(page, "resident@demo.rakumpit.go.id")
+    sign_in(page, "resident@demo.rakumpit.go.id")
     page.goto("/forums/new/")
     check_accessibility(page)
     page.locator("#id_title").fill("Perawat jaga malam di Pustu Pager")
@@ -41,7 +32,7 @@ def test_it_takes_an_expectation_from_a_resident_to_acted_upon(page, live_server
     check_accessibility(page)
     screenshot(page, "61-forums-topic-id")
 
-    _sign_in(page, "hr@demo.rakumpit.go.id")
+    sign_in(page, "hr@demo.rakumpit.go.id")
     page.goto(topic_url)
     page.locator("#id_answer-body").fill("Formasi perawat untuk Pustu Pager dibuka tahun ini.")
     page.locator("form[action$='/answer/'] button[type=submit]").click()
@@ -56,7 +47,7 @@ def test_it_takes_an_expectation_from_a_resident_to_acted_upon(page, live_server
     assert page.get_by_text("Formasi Perawat Terampil dibuka.").is_visible()
     check_accessibility(page)
 
-    _sign_in(page, "resident@demo.rakumpit.go.id")
+    sign_in(page, "resident@demo.rakumpit.go.id")
     page.goto("/forums/ikm/survey/")
     check_accessibility(page)
     page.locator("#id_unit").select_option(label="Pustu Pager")

@@ -7,18 +7,7 @@ official predikat names, which are the same in both languages."""
 
 from performance import demo as performance_demo
 from performance.models import Checkpoint, CoachingPlan, Review, Skp
-from tests.e2e.conftest import check_accessibility, html_lang, screenshot
-
-PASSWORD = "Rakumpit-demo-2026"
-
-
-def _sign_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_load_state()
+from tests.e2e.conftest import check_accessibility, html_lang, screenshot, sign_in
 
 
 def test_it_takes_a_review_from_evaluation_through_objection_to_resolution(page, live_server, demo):
@@ -31,7 +20,7 @@ def test_it_takes_a_review_from_evaluation_through_objection_to_resolution(page,
     q3 = Checkpoint.objects.get(cycle=skp.cycle, kind="periodic", number=3)
 
     # The supervisor sees the team, then rates every indicator and value below expectation.
-    _sign_in(page, "supervisor@demo.rakumpit.go.id")
+    sign_in(page, "supervisor@demo.rakumpit.go.id")
     page.goto("/performance/team/")
     assert page.locator(f"a[href='{skp.get_absolute_url()}']").count() == 1
     check_accessibility(page)
@@ -56,7 +45,7 @@ def test_it_takes_a_review_from_evaluation_through_objection_to_resolution(page,
     screenshot(page, "40-review-final")
 
     # The employee, in Bahasa Indonesia, sees the review and files an objection.
-    _sign_in(page, "employee@demo.rakumpit.go.id")
+    sign_in(page, "employee@demo.rakumpit.go.id")
     page.goto("/performance/")
     assert html_lang(page) == "id"
     check_accessibility(page)
@@ -73,7 +62,7 @@ def test_it_takes_a_review_from_evaluation_through_objection_to_resolution(page,
     check_accessibility(page)
 
     # HR resolves it: upheld, the results are corrected to "meets" (Kurang/Misconduct stays low).
-    _sign_in(page, "hr@demo.rakumpit.go.id")
+    sign_in(page, "hr@demo.rakumpit.go.id")
     page.goto("/performance/objections/")
     check_accessibility(page)
     page.locator(f"a[href='/performance/reviews/{review.pk}/resolve/']").click()

@@ -9,16 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot
-
-
-def _sign_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill("Rakumpit-demo-2026")
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_load_state()
+from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot, sign_in
 
 
 def _submit(page, action_part):
@@ -55,7 +46,7 @@ def test_it_takes_a_verifier_and_hr_from_screening_to_the_announced_result(page,
     users = demo["users"]
     mine = _open_period_for_screening(users)
 
-    _sign_in(page, "verifier@demo.rakumpit.go.id")
+    sign_in(page, "verifier@demo.rakumpit.go.id")
     assert html_lang(page) == "id"
     open_nav(page, "Verifikasi")
     page.wait_for_url("**/recruitment/screening/")
@@ -91,7 +82,7 @@ def test_it_takes_a_verifier_and_hr_from_screening_to_the_announced_result(page,
     check_accessibility(page)
     screenshot(page, "31-screening-application-id")
 
-    _sign_in(page, "hr@demo.rakumpit.go.id")
+    sign_in(page, "hr@demo.rakumpit.go.id")
     page.goto(f"/recruitment/hr/periods/{mine.period_id}/")
     check_accessibility(page)
     page.locator(f"a[href$='/hr/periods/{mine.period_id}/announcements/']").first.click()
@@ -116,7 +107,7 @@ def test_it_takes_a_verifier_and_hr_from_screening_to_the_announced_result(page,
     check_accessibility(page)
     screenshot(page, "33-announcement-public-id")
 
-    _sign_in(page, "applicant@demo.rakumpit.go.id")
+    sign_in(page, "applicant@demo.rakumpit.go.id")
     page.goto(f"/recruitment/applications/{mine.pk}/")
     result = page.locator("[data-announced-result]")
     assert "TMS" in result.inner_text()
@@ -131,7 +122,7 @@ def test_it_takes_an_appeal_from_the_applicant_to_hrs_answer(page, live_server, 
     from recruitment.models import Application
 
     mine = Application.objects.get(applicant=demo["users"]["applicant3"])
-    _sign_in(page, "applicant3@demo.rakumpit.go.id")
+    sign_in(page, "applicant3@demo.rakumpit.go.id")
     open_nav(page, "Lamaran saya")
     page.locator(f"main a[href='/recruitment/applications/{mine.pk}/']").first.click()
     page.wait_for_load_state()
@@ -154,7 +145,7 @@ def test_it_takes_an_appeal_from_the_applicant_to_hrs_answer(page, live_server, 
     assert page.locator("[data-appeal]").is_visible()
     screenshot(page, "35-appeal-sent-id")
 
-    _sign_in(page, "hr@demo.rakumpit.go.id")
+    sign_in(page, "hr@demo.rakumpit.go.id")
     page.goto(f"/recruitment/hr/periods/{mine.period_id}/appeals/")
     check_accessibility(page)
     page.locator(f"a[href$='/hr/appeals/{mine.appeal.pk}/']").first.click()
@@ -167,7 +158,7 @@ def test_it_takes_an_appeal_from_the_applicant_to_hrs_answer(page, live_server, 
     assert page.locator(".alert-success").first.is_visible()
     screenshot(page, "36-appeal-answered-id")
 
-    _sign_in(page, "applicant3@demo.rakumpit.go.id")
+    sign_in(page, "applicant3@demo.rakumpit.go.id")
     page.goto(f"/recruitment/applications/{mine.pk}/")
     appeal = page.locator("[data-appeal]").inner_text()
     assert "Diperiksa ulang: nama pada ijazah sesuai KTP." in appeal
@@ -229,7 +220,7 @@ def test_it_takes_hr_from_score_files_to_the_published_ranking(page, live_server
     mine = Application.objects.get(applicant=users["applicant3"])
     assert mine in participants
 
-    _sign_in(page, "hr@demo.rakumpit.go.id")
+    sign_in(page, "hr@demo.rakumpit.go.id")
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert html_lang(page) == "en"
@@ -310,7 +301,7 @@ def test_it_takes_hr_from_score_files_to_the_published_ranking(page, live_server
     check_accessibility(page)
     screenshot(page, "39-final-ranking-public-id")
 
-    _sign_in(page, "applicant3@demo.rakumpit.go.id")
+    sign_in(page, "applicant3@demo.rakumpit.go.id")
     page.goto(f"/recruitment/applications/{mine.pk}/")
     panel = page.locator("section[aria-labelledby=exam-result-heading]")
     assert panel.is_visible()

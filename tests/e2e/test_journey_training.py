@@ -4,18 +4,9 @@ JP ledger reach the minimum. Phone and desktop; Bahasa Indonesia, with the ledge
 
 from datetime import date
 
-from tests.e2e.conftest import check_accessibility, html_lang, screenshot
+from tests.e2e.conftest import check_accessibility, html_lang, screenshot, sign_in
 
 SESSION = "Pelayanan Prima bagi Pasien dan Keluarga"
-
-
-def _sign_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill("Rakumpit-demo-2026")
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def test_it_takes_a_request_from_the_employee_to_a_certificate(page, live_server, demo):
@@ -27,7 +18,7 @@ def test_it_takes_a_request_from_the_employee_to_a_certificate(page, live_server
     year = date.today().year
 
     # The employee finds the session in the catalogue (Bahasa Indonesia) and asks for a place.
-    _sign_in(page, "employee@demo.rakumpit.go.id")
+    sign_in(page, "employee@demo.rakumpit.go.id")
     page.goto("/training/")
     assert html_lang(page) == "id"
     check_accessibility(page)
@@ -42,7 +33,7 @@ def test_it_takes_a_request_from_the_employee_to_a_certificate(page, live_server
     screenshot(page, "31-training-requested-id")
 
     # Her supervisor approves it.
-    _sign_in(page, "supervisor@demo.rakumpit.go.id")
+    sign_in(page, "supervisor@demo.rakumpit.go.id")
     page.goto("/training/team/")
     check_accessibility(page)
     row = page.locator("tr", has_text=SESSION)
@@ -53,7 +44,7 @@ def test_it_takes_a_request_from_the_employee_to_a_certificate(page, live_server
     screenshot(page, "32-training-approved-id")
 
     # HR records both meetings and the results.
-    _sign_in(page, "hr@demo.rakumpit.go.id")
+    sign_in(page, "hr@demo.rakumpit.go.id")
     page.goto(f"/training/sessions/{session.pk}/")
     check_accessibility(page)
     for meeting in session.meetings.order_by("number"):
@@ -71,7 +62,7 @@ def test_it_takes_a_request_from_the_employee_to_a_certificate(page, live_server
     screenshot(page, "33-training-results-id")
 
     # The employee downloads the certificate and sees the ledger reach the minimum.
-    _sign_in(page, "employee@demo.rakumpit.go.id")
+    sign_in(page, "employee@demo.rakumpit.go.id")
     page.goto("/training/me/")
     check_accessibility(page)
     assert page.locator(f"[data-testid=jp-{year}]").inner_text() == "20"

@@ -1,19 +1,11 @@
 """Journey 6: HR goes from the needs map to a submitted formation proposal; the head of office
 approves it. Phone and desktop, Bahasa Indonesia, with a look at the English map."""
 
-from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot
-
-
-def _sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill("Rakumpit-demo-2026")
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_load_state()
+from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot, sign_in
 
 
 def test_it_takes_hr_from_the_needs_map_to_an_approved_proposal(page, live_server, demo):
-    _sign_in(page, "hr@demo.rakumpit.go.id")
+    sign_in(page, "hr@demo.rakumpit.go.id")
     open_nav(page, "Kebutuhan pegawai")
     page.wait_for_url("**/workforce/needs/")
     assert page.get_by_role("heading", name="Peta kebutuhan pegawai").is_visible()
@@ -69,7 +61,7 @@ def test_it_takes_hr_from_the_needs_map_to_an_approved_proposal(page, live_serve
     assert page.get_by_role("heading", name="Staffing needs map").is_visible()
 
     page.context.clear_cookies()
-    _sign_in(page, "admin@demo.rakumpit.go.id")
+    sign_in(page, "admin@demo.rakumpit.go.id")
     page.goto(proposal_url)
     check_accessibility(page)
     page.get_by_role("button", name="Setujui").click()

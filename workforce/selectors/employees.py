@@ -1,6 +1,6 @@
 """Reads of the employee register. Personal data: only HR's views call these."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from workforce.models import Employee, Kelurahan, Sector, Unit
 
@@ -30,9 +30,7 @@ def employee_register(
         employees = employees.filter(status=status)
     search = " ".join(search.split())
     if search:
-        condition = Q(full_name__icontains=search)
-        digits = search.replace(" ", "")
-        if digits.isdigit():  # a NIP, whole or in part, often written in groups
-            condition |= Q(nip__contains=digits)
-        employees = employees.filter(condition)
+        # By name only: a NIP (it holds the birth date) would travel in the page's address, and
+        # personal data stays out of URLs and access logs (UU PDP).
+        employees = employees.filter(full_name__icontains=search)
     return employees.order_by("full_name", "nip")

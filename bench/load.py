@@ -1,0 +1,425 @@
+"""Load test: gunicorn with production-like settings on the scaled data, driven by locust.
+
+Usage: make bench (after the in-process benchmarks) or make bench-load (this alone). It uses
+DATABASE_URL (the Makefile points it at rakumpit_bench) with DEBUG off.
+
+1. `manage.py seed_scale --force` (skipped part by part when the data is there).
+2. Benchmark users and their session cookies, made here as a sign-in would make them: an
+   applicant, and an HR officer with a TOTP authenticator whose session has recorded both the
+   password and the TOTP step (the staff two-factor rule, accounts.middleware).
+3. Once per endpoint, in-process with Django's test client: status, queries per request, the
+   response size, and each query's time (the two slowest get EXPLAIN (ANALYZE, BUFFERS)).
+4. gunicorn on 127.0.0.1 (2 x cores + 1 sync workers, CONN_MAX_AGE=60, cached templates since
+   DEBUG is off) and, from a separate process, locust: 20 users with no pause between requests
+   for BENCH_LOAD_SECONDS (default 20) per endpoint, one endpoint at a time. The floor,
+   GET /healthz, is measured in the same run.
+5. bench/results/load.md and load.json.
+
+/healthz is the floor: a `never_cache` JSON view through the whole middleware stack whose only
+work is one `SELECT 1` on the (persistent) connection; the bench runs without REDIS_URL or a
+broker, so it checks nothing else.
+"""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from importlib import import_module
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rakumpit_asn.settings")
+
+PORT = int(os.environ.get("BENCH_LOAD_PORT", "8765"))
+SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "20"))
+USERS = int(os.environ.get("BENCH_LOAD_USERS", "20"))
+WORKERS = 2 * (os.cpu_count() or 1) + 1
+FLOOR = "floor (/healthz)"
+PUBLIC_TARGET = 0.5  # public pages: at least half the floor's req/s
+P95_TARGET_MS = 150  # logged-in pages, at USERS concurrent users
+
+
+def _session_cookie(user, *, second_factor: bool) -> str:
+    """A saved session for `user`, as after a real sign-in: Django's auth keys, and allauth's
+    authentication records ("password", then "mfa" for staff)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.test import RequestFactory
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    request = RequestFactory().get("/")
+    request.user, request.session = user, store
+    record_authentication(request, user, "password", email=user.email)
+    if second_factor:
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if totp is None:
+            totp = TOTP.activate(user, generate_totp_secret()).instance
+        record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def _endpoints() -> list[dict]:
+    """(name, path, cookie, public?) for every endpoint, on the data seed_scale made."""
+    from django.db.models import Count
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from accounts.services import user_assign_roles
+    from forums.models import Topic
+    from rakumpit_asn import scale
+    from rakumpit_asn.management.commands.seed_scale import SCALE_PERIOD
+    from recruitment.models import Application, Formation, SelectionPeriod
+    from workforce.models import Sector
+
+    period = SelectionPeriod.objects.get(name=SCALE_PERIOD)
+    formation = (
+        Formation.objects.filter(period=period)
+        .annotate(n=Count("applications"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    sector = Sector.objects.filter(units__positions__formations__period=period).first()
+    topic = (
+        Topic.objects.filter(title__startswith=scale.FORUM_PREFIX, comment_count__gte=10)
+        .order_by("comment_count", "pk")
+        .first()
+    )
+    applicant = User.objects.get(email=scale.APPLICANT_EMAIL.format(n=1))
+    user_assign_roles(user=applicant, roles=[Role.APPLICANT])
+    application = Application.objects.get(applicant=applicant, period=period)
+    hr, _ = User.objects.get_or_create(
+        email="bench-load-hr@example.org", defaults={"full_name": "HR Bench"}
+    )
+    user_assign_roles(user=hr, roles=[Role.HR])
+    checkpoint = scale.cycle_checkpoint(period.year - 1)
+    applicant_cookie = _session_cookie(applicant, second_factor=False)
+    hr_cookie = _session_cookie(hr, second_factor=True)
+    public = [
+        (FLOOR, "/healthz"),
+        ("home", "/"),
+        (
+            "vacancy list, filtered",
+            f"/recruitment/vacancies/?period={period.pk}&sector={sector.pk}&education_level=S1",
+        ),
+        ("vacancy page", formation.get_absolute_url()),
+        ("public statistics", "/recruitment/statistics/"),
+        ("forum list", "/forums/"),
+        (f"topic page ({topic.comment_count} comments)", topic.get_absolute_url()),
+    ]
+    signed_in = [
+        ("applicant: application status", application.get_absolute_url(), applicant_cookie),
+        (
+            f"HR: application list ({formation.n} applications)",
+            f"/recruitment/hr/formations/{formation.pk}/applications/",
+            hr_cookie,
+        ),
+        ("HR: needs map", f"/workforce/needs/?year={period.year}", hr_cookie),
+        (
+            "HR: review dashboard",
+            f"/performance/dashboard/?checkpoint={checkpoint.pk}",
+            hr_cookie,
+        ),
+    ]
+    return [{"name": n, "path": p, "cookie": "", "public": True} for n, p in public] + [
+        {"name": n, "path": p, "cookie": c, "public": False} for n, p, c in signed_in
+    ]
+
+
+def _in_process(endpoint: dict) -> dict:
+    """One warm request, then one measured: status, queries, bytes, and the queries' SQL."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=endpoint["cookie"])
+    client.get(endpoint["path"])
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        response = client.get(endpoint["path"])
+        elapsed = (time.perf_counter() - start) * 1000
+    return {
+        "status": response.status_code,
+        "queries": len(queries.captured_queries),
+        "bytes": len(response.content),
+        "in_process_ms": round(elapsed, 1),
+        "sql": [(float(q["time"]), q["sql"]) for q in queries.captured_queries],
+    }
+
+
+def _explain(sql: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (our own)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer {url} within {timeout} s")
+
+
+def _warm(base: str, endpoint: dict, count: int) -> None:
+    """Every worker renders each page a few times before timing (template and URL caches)."""
+    request = urllib.request.Request(  # noqa: S310 (our own server)
+        base + endpoint["path"], headers={"Cookie": endpoint["cookie"]}
+    )
+    for _ in range(count):
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (our own)
+            response.read()
+
+
+def _locust(base: str, endpoint: dict, folder: Path, index: int) -> dict:
+    prefix = folder / f"e{index:02d}"
+    env = {
+        **os.environ,
+        "BENCH_PATH": endpoint["path"],
+        "BENCH_COOKIE": endpoint["cookie"],
+        "BENCH_NAME": endpoint["name"],
+    }
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "locust"),
+            "-f",
+            str(HERE / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(USERS),
+            "--spawn-rate",
+            str(USERS),
+            "--run-time",
+            f"{SECONDS}s",
+            "--host",
+            base,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    with open(f"{prefix}_stats.csv", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
+    return {
+        "requests": int(row["Request Count"]),
+        "errors": int(row["Failure Count"]),
+        "rps": round(float(row["Requests/s"]), 1),
+        "p50_ms": float(row["50%"]),
+        "p95_ms": float(row["95%"]),
+        "p99_ms": float(row["99%"]),
+        "avg_bytes": round(float(row["Average Content Size"])),
+    }
+
+
+def _gunicorn(base_env: dict) -> subprocess.Popen:
+    env = {**base_env, "CONN_MAX_AGE": base_env.get("CONN_MAX_AGE", "60")}
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "rakumpit_asn.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def _verdict(endpoint: dict, floor_rps: float) -> str:
+    load = endpoint["load"]
+    problems = []
+    if load["errors"] or endpoint["status"] != 200:
+        problems.append("errors")
+    if endpoint["public"] and endpoint["name"] != FLOOR and load["rps"] < PUBLIC_TARGET * floor_rps:
+        problems.append(f"< {PUBLIC_TARGET:.0%} of floor")
+    if not endpoint["public"] and load["p95_ms"] >= P95_TARGET_MS:
+        problems.append(f"p95 ≥ {P95_TARGET_MS} ms")
+    return "not met: " + ", ".join(problems) if problems else "met"
+
+
+def _markdown(meta: dict, endpoints: list[dict], explains: list[dict]) -> str:
+    floor_rps = endpoints[0]["load"]["rps"]
+    lines = [
+        "# Load test (gunicorn + locust)",
+        "",
+        f"Machine: {meta['machine']}. gunicorn {meta['workers']} sync workers, DEBUG off, "
+        f"CONN_MAX_AGE={meta['conn_max_age']}; locust {meta['users']} users with no pause, "
+        f"{meta['seconds']} s per endpoint, on the same machine.",
+        "",
+        f"Data: {', '.join(f'{v:,} {k}' for k, v in meta['data'].items())}.",
+        "",
+        f"Targets: public pages ≥ {PUBLIC_TARGET:.0%} of the floor's req/s; signed-in pages "
+        f"p95 < {P95_TARGET_MS} ms; no errors.",
+        "",
+        "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | queries | bytes "
+        "| ratio to floor | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for e in endpoints:
+        load = e["load"]
+        ratio = load["rps"] / floor_rps if floor_rps else 0
+        lines.append(
+            f"| {e['name']} | {load['rps']} | {load['p50_ms']:.0f} | {load['p95_ms']:.0f} "
+            f"| {load['p99_ms']:.0f} | {load['errors']}/{load['requests']} | {e['queries']} "
+            f"| {e['bytes']:,} | {ratio:.2f} | {e['verdict']} |"
+        )
+    lines += ["", "## The two slowest queries (EXPLAIN (ANALYZE, BUFFERS))", ""]
+    for item in explains:
+        lines += [
+            f"### {item['endpoint']}: {item['ms']:.1f} ms in-process",
+            "",
+            "```sql",
+            item["sql"],
+            "```",
+            "",
+            "```",
+            item["plan"],
+            "```",
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def create_database() -> None:
+    """Create DATABASE_URL's database when it is missing (make bench on a fresh machine)."""
+    import psycopg
+
+    from rakumpit_asn.env import env_db
+
+    db = env_db("DATABASE_URL", "")
+    if not db.get("ENGINE", "").endswith("postgresql"):
+        raise SystemExit("The benchmarks need PostgreSQL: set DATABASE_URL=postgres://...")
+    params = {
+        k: v
+        for k, v in {
+            "host": db.get("HOST"),
+            "port": db.get("PORT"),
+            "user": db.get("USER"),
+            "password": db.get("PASSWORD"),
+        }.items()
+        if v
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]
+        ).fetchone():
+            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+            print(f"Created the database {db['NAME']}.")
+
+
+def main() -> int:
+    if "--create-database" in sys.argv:
+        create_database()
+        return 0
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.common import RESULTS, machine
+    from forums.models import Comment, Topic
+    from performance.models import Review
+    from recruitment.models import Application, Document, Formation
+    from workforce.models import Employee
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("seed_scale", force=True)
+    endpoints = _endpoints()
+    for e in endpoints:
+        e.update(_in_process(e))
+        print(f"in-process {e['name']}: {e['status']}, {e['queries']} queries, {e['bytes']} B")
+    slowest = sorted(
+        ((ms, sql, e["name"]) for e in endpoints for ms, sql in e["sql"]), reverse=True
+    )[:2]
+    explains = [
+        {"endpoint": name, "ms": ms * 1000, "sql": sql, "plan": _explain(sql)}
+        for ms, sql, name in slowest
+    ]
+    data = {
+        "formations": Formation.objects.count(),
+        "applications": Application.objects.count(),
+        "documents": Document.objects.count(),
+        "employees": Employee.objects.count(),
+        "reviews": Review.objects.count(),
+        "topics": Topic.objects.count(),
+        "comments": Comment.objects.count(),
+    }
+    connection.close()  # gunicorn's workers get their own connections
+
+    base = f"http://127.0.0.1:{PORT}"
+    server = _gunicorn(dict(os.environ))
+    try:
+        _wait_for(base + "/healthz")
+        for e in endpoints:
+            _warm(base, e, 2 * WORKERS)
+        with tempfile.TemporaryDirectory() as folder:
+            for i, e in enumerate(endpoints):
+                e["load"] = _locust(base, e, Path(folder), i)
+                print(f"load {e['name']}: {e['load']}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    floor_rps = endpoints[0]["load"]["rps"]
+    for e in endpoints:
+        e["ratio_to_floor"] = round(e["load"]["rps"] / floor_rps, 3) if floor_rps else 0
+        e["verdict"] = _verdict(e, floor_rps)
+    meta = {
+        "machine": machine(),
+        "workers": WORKERS,
+        "conn_max_age": os.environ.get("CONN_MAX_AGE", "60"),
+        "users": USERS,
+        "seconds": SECONDS,
+        "data": data,
+    }
+    results = [{k: v for k, v in e.items() if k not in {"sql", "cookie"}} for e in endpoints]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "load.json").write_text(
+        json.dumps({**meta, "endpoints": results, "explain": explains}, indent=2) + "\n"
+    )
+    markdown = _markdown(meta, endpoints, explains)
+    (RESULTS / "load.md").write_text(markdown)
+    print(markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

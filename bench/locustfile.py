@@ -1,0 +1,33 @@
+"""One endpoint under load, for bench/load.py: every simulated user GETs BENCH_PATH again and
+again with no pause (so `--users 20` keeps 20 requests in flight), sending BENCH_COOKIE (a
+session cookie made by bench/load.py) when it is set. A response other than 200 is an error.
+
+Run by bench/load.py, one locust process per endpoint:
+  BENCH_PATH=/forums/ locust -f bench/locustfile.py --headless -u 20 -r 20 -t 20s \
+      --host http://127.0.0.1:8765 --csv var/load/forums
+"""
+
+import os
+
+from locust import FastHttpUser, constant, task
+
+PATH = os.environ.get("BENCH_PATH", "/healthz")
+COOKIE = os.environ.get("BENCH_COOKIE", "")
+NAME = os.environ.get("BENCH_NAME", PATH)
+
+
+class Visitor(FastHttpUser):
+    wait_time = constant(0)
+    # FastHttpUser (geventhttpclient) costs the client less CPU than requests: on two cores the
+    # load generator shares the machine with the server.
+    connection_timeout = 30.0
+    network_timeout = 30.0
+
+    @task
+    def get(self):
+        headers = {"Cookie": COOKIE} if COOKIE else {}
+        with self.client.get(
+            PATH, headers=headers, name=NAME, catch_response=True, allow_redirects=False
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
