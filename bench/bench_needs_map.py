@@ -5,6 +5,7 @@ per sector and kelurahan, the first page of 50 rows, rendering) as HR, and in th
 floor: GET /healthz through the same middleware. Reports medians and the ratio to the floor.
 """
 
+from django.conf import settings
 from django.test import Client
 
 from accounts.models import User
@@ -32,7 +33,8 @@ def run() -> None:
     hr, _ = User.objects.get_or_create(email="bench-hr@example.org", defaults={"full_name": "HR"})
     user_assign_roles(user=hr, roles=[Role.HR])
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(hr)
+    # HR is staff: the session records the TOTP step as well (StaffTwoFactorMiddleware).
+    client.cookies[settings.SESSION_COOKIE_NAME] = scale.session_key_for(hr)
     counts = {
         "units": Unit.objects.count(),
         "positions": Position.objects.count(),

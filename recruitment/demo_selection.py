@@ -50,6 +50,7 @@ from recruitment.services.periods import (
     default_required_slugs,
     period_add_default_documents,
     period_add_default_passing_grades,
+    rejection_reasons_ensure,
 )
 from recruitment.services.ranking import optimisation_propose, rank_period
 from recruitment.services.scores import score_import_apply, score_import_create
@@ -361,6 +362,7 @@ def seed_done_period(users, rng, files, reasons, today) -> SelectionPeriod | Non
 def seed(users: dict) -> None:
     rng = random.Random(5)  # noqa: S311 - demo data
     files = {"jpeg": _tiny_jpeg(), "pdf": _tiny_pdf()}
+    rejection_reasons_ensure()
     reasons = {reason.code: reason for reason in RejectionReason.objects.all()}
     today = timezone.localdate()
     seed_done_period(users, rng, files, reasons, today)

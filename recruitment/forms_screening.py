@@ -66,7 +66,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
-        self.helper.add_input(Submit("submit", _("Filter"), css_class="btn-outline-primary"))
+        self.helper.add_input(Submit("submit", _("Filter")))
 
 
 class ScreeningForm(ServiceErrorsMixin, forms.Form):

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recruitment.defaults import AGE_LIMITS, DOCUMENTS, PASSING_GRADES
+from recruitment.defaults import AGE_LIMITS, DOCUMENTS, PASSING_GRADES, REJECTION_REASONS
 from recruitment.models import (
     Application,
     DocumentRequirement,
@@ -21,6 +21,7 @@ from recruitment.models import (
     FormationCategory,
     PassingGrade,
     ProcurementType,
+    RejectionReason,
     SelectionPeriod,
 )
 from workforce.models import AsnType, FormationProposal, Position, ProposalItem
@@ -101,6 +102,15 @@ def period_add_default_passing_grades(*, period: SelectionPeriod) -> None:
             period=period,
             category=category,
             defaults={"twk_min": twk, "tiu_min": tiu, "tkp_min": tkp, "total_min": total},
+        )
+
+
+def rejection_reasons_ensure() -> None:
+    """The DOMAIN.md 1.4 TMS reasons, created when missing (the migration seeds them; a flushed
+    test database or a fresh demo needs them again). HR's edits are kept."""
+    for order, (code, name, name_en) in enumerate(REJECTION_REASONS):
+        RejectionReason.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "order": order}
         )
 
 

@@ -142,7 +142,7 @@ def _render_application(request, application, *, status=200, **forms):
 
 def _refused(request, application, name, form, error):
     form.add_service_errors(error)
-    return _render_application(request, application, status=422, **{name: form})
+    return _render_application(request, application, status=200, **{name: form})
 
 
 @role_required(*SCREENERS)
@@ -156,7 +156,7 @@ def screening_application(request, pk):
     rows = selectors.application_document_rows(application)
     form = ScreeningForm(request.POST, rows=rows, version=selectors.screening_version(application))
     if not form.is_valid():
-        return _render_application(request, application, status=422, screening_form=form)
+        return _render_application(request, application, status=200, screening_form=form)
     try:
         changed = services.screening_save(
             application=application,
@@ -183,7 +183,7 @@ def screening_confirm(request, pk):
     application = _second_checker_application(request, pk)
     form = SecondCheckConfirmForm(request.POST)
     if not form.is_valid():
-        return _render_application(request, application, status=422, confirm_form=form)
+        return _render_application(request, application, status=200, confirm_form=form)
     try:
         services.second_check_confirm(
             application=application, actor=request.user, note=form.cleaned_data["note"]
@@ -200,7 +200,7 @@ def screening_return(request, pk):
     application = _second_checker_application(request, pk)
     form = SecondCheckReturnForm(request.POST)
     if not form.is_valid():
-        return _render_application(request, application, status=422, return_form=form)
+        return _render_application(request, application, status=200, return_form=form)
     try:
         services.second_check_return(
             application=application, actor=request.user, note=form.cleaned_data["note"]
@@ -219,7 +219,7 @@ def screening_recheck(request, pk):
         raise PermissionDenied
     form = RecheckForm(request.POST, rows=selectors.application_document_rows(application))
     if not form.is_valid():
-        return _render_application(request, application, status=422, recheck_form=form)
+        return _render_application(request, application, status=200, recheck_form=form)
     try:
         services.recheck_flip(application=application, actor=request.user, **form.cleaned_data)
     except services.ScreeningError as error:
@@ -234,7 +234,7 @@ def screening_correction(request, pk):
     application = access.screening_application_for_user(request.user, pk)
     form = CorrectionForm(request.POST, rows=selectors.application_document_rows(application))
     if not form.is_valid():
-        return _render_application(request, application, status=422, correction_form=form)
+        return _render_application(request, application, status=200, correction_form=form)
     try:
         services.correction_apply(application=application, actor=request.user, **form.cleaned_data)
     except services.ScreeningError as error:

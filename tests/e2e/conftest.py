@@ -104,7 +104,7 @@ def sign_in(page, email, password=DEMO_PASSWORD):
 def answer_totp(page, email):
     """Type the account's current TOTP code on allauth's two-factor page."""
     page.locator("#id_code").fill(totp_code_for(email))
-    page.locator(f"form[action='{MFA_AUTHENTICATE}'] button[type=submit]").click()
+    page.locator(f"form[action='{MFA_AUTHENTICATE}'] button[type=submit]:not([form])").click()
     page.wait_for_load_state()
 
 

@@ -113,6 +113,7 @@ def test_it_lets_a_new_applicant_fill_the_profile_and_apply(page, live_server, d
     page.goto("/recruitment/vacancies/?q=Dokter+Gigi")
     page.locator("main ul a[href^='/recruitment/vacancies/']").first.click()
     page.wait_for_load_state()
+    page.locator("#id_privacy_consent").check()  # the privacy notice's consent (UU PDP)
     page.get_by_role("button", name="Apply for this formation").click()
     page.wait_for_load_state()
     assert page.get_by_text("Your draft application is open.").is_visible()

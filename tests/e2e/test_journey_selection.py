@@ -171,12 +171,23 @@ def _appeal_period_after_appeals(users):
 
     from recruitment.models import Announcement, Appeal, Application
     from recruitment.services.announcements import announcement_publish
-    from recruitment.services.appeals import appeal_answer
+    from recruitment.services.appeals import appeal_answer, appeal_submit
     from recruitment.services.exams import exam_session_create, exam_sessions_assign
 
-    period = Application.objects.get(applicant=users["applicant3"]).period
+    mine = Application.objects.get(applicant=users["applicant3"])
+    period = mine.period
     earlier = timezone.now() - timedelta(days=14)
     Announcement.objects.filter(period=period).update(published_at=earlier)
+    appeal_submit(
+        application=mine,
+        user=users["applicant3"],
+        requirement_ids=mine.document_checks.filter(announced_result="TMS").values_list(
+            "requirement_id", flat=True
+        ),
+        reason="Nama pada ijazah sama dengan KTP.",
+        confirmed=True,
+        now=earlier + timedelta(days=1, hours=1),
+    )
     for appeal in Appeal.objects.filter(application__period=period, status="pending"):
         appeal_answer(
             appeal=appeal,
@@ -244,7 +255,8 @@ def test_it_takes_hr_from_score_files_to_the_published_ranking(page, live_server
     page.locator("input[type=file][name=file]").set_input_files(str(bad))
     _submit(page, "/scores/import/")
     report = page.locator("main").inner_text()
-    assert "RKP-0000-999999" in report
+    assert "151 is above the maximum of 150." in report
+    assert "Unknown registration number in this selection period." in report
     assert page.locator("form[action$='/apply/']").count() == 0
     check_accessibility(page)
     screenshot(page, "37-score-import-errors-en")
@@ -272,6 +284,7 @@ def test_it_takes_hr_from_score_files_to_the_published_ranking(page, live_server
     skb += [[app.registration_number, 450 if app == mine else 300, "present"] for app in ranked_in]
     skb_file = tmp_path / "skb.csv"
     skb_file.write_bytes(_csv(skb))
+    page.goto(f"/recruitment/hr/periods/{period.pk}/scores/")
     page.locator("select[name=kind]").select_option("skb")
     page.locator("input[type=file][name=file]").set_input_files(str(skb_file))
     _submit(page, "/scores/import/")

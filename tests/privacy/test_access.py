@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from privacy.services import data_request_submit
+from tests.conftest import two_factor_login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +62,8 @@ def test_it_applies_the_house_rule(client, request, name):
     for persona in PERSONAS:
         client.logout()
         if persona == "verifier":
-            client.force_login(UserFactory(roles=[Role.VERIFIER], is_staff=True))
+            two_factor_login(client, UserFactory(roles=[Role.VERIFIER], is_staff=True))
         elif persona != "anonymous":
-            client.force_login(request.getfixturevalue(persona))
+            two_factor_login(client, request.getfixturevalue(persona))
         seen[persona] = _outcome(client.get(url))
     assert seen == EXPECT[name]

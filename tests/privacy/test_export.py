@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from privacy.models import Purpose
 from privacy.services import consent_record, data_request_submit
+from tests.conftest import two_factor_login
 from tests.factories import EmployeeFactory
 from tests.forums.factories import CommentFactory, TopicFactory
 from tests.privacy.conftest import add_document, submitted
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _download(client, user) -> zipfile.ZipFile:
-    client.force_login(user)
+    two_factor_login(client, user)
     response = client.get(reverse("privacy:export"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"

@@ -9,6 +9,7 @@ from forums.models import Support, Topic
 from privacy.models import Consent, DataRequest, Purpose, Restriction
 from privacy.services import consent_record, data_request_handle, data_request_submit
 from recruitment.models import ApplicantProfile, Application, Document
+from tests.conftest import two_factor_login
 from tests.factories import EmployeeFactory
 from tests.forums.factories import TopicFactory
 from tests.privacy.conftest import add_document, draft, finalise_period, result, submitted
@@ -50,7 +51,7 @@ def test_it_gives_404_for_another_persons_request(client_as, applicant, other_ap
 )
 def test_it_lets_only_hr_see_the_request_list(client, persona, request):
     user = request.getfixturevalue(persona)
-    client.force_login(user)
+    two_factor_login(client, user)
     assert client.get(reverse("privacy:request_list")).status_code == 403
     data_request = data_request_submit(user=user, kind="deletion")
     answer = reverse("privacy:request_answer", args=[data_request.pk])

@@ -8,3 +8,11 @@ def _english_messages():
     tests match their English source text. Requests still choose their own language."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def client(client):
+    """Pages in English too (the language a request chooses stays active in the test's thread
+    afterwards, so services called after a request would otherwise speak Indonesian)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

@@ -403,7 +403,7 @@ def test_it_draws_the_pdf_once_until_a_correction(client, ms_app, tms_app, hr, m
     )
     client.get(url)
     assert len(drawn) == 2  # the correction shows in the next download
-    client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    client.get(url, HTTP_ACCEPT_LANGUAGE="id")
     assert len(drawn) == 3  # each language has its own file
 
 

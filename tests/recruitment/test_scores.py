@@ -24,6 +24,7 @@ from recruitment.services.scores import (
     score_import_apply,
     score_import_create,
 )
+from tests.conftest import two_factor_login
 from tests.recruitment.factories_scores import (
     announce,
     application,
@@ -270,7 +271,7 @@ def test_it_refuses_other_roles_and_sends_anonymous_to_login(
     for method, url in urls:
         response = getattr(client, method)(url)
         assert response.status_code == 302 and "/login" in response.url, url
-    client.force_login(request.getfixturevalue(persona))
+    two_factor_login(client, request.getfixturevalue(persona))
     for method, url in urls:
         assert getattr(client, method)(url).status_code == 403, url
     assert ScoreImport.objects.get().applied_at is None

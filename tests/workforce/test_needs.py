@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import two_factor_login
 from tests.factories import (
     EmployeeFactory,
     PlanningYearFactory,
@@ -156,7 +157,7 @@ def test_it_filters_by_sector_kelurahan_and_asn_type():
 
 
 def _needs_map_queries(client, hr):
-    client.force_login(hr)
+    two_factor_login(client, hr)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/workforce/needs/?year=2026")
     assert response.status_code == 200
@@ -182,7 +183,7 @@ def test_it_keeps_the_unit_page_query_count_constant(client, hr):
     unit = UnitFactory()
     position = PositionFactory(unit=unit)
     abk_with_minutes(position, year, [80_000])
-    client.force_login(hr)
+    two_factor_login(client, hr)
     with CaptureQueriesContext(connection) as small:
         client.get(f"/workforce/units/{unit.pk}/?year=2026")
     for _ in range(10):

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import two_factor_login
 from tests.factories import (
     AbkSheetFactory,
     EmployeeFactory,
@@ -159,7 +160,7 @@ def test_it_warns_the_second_of_two_editors_and_keeps_their_input(client_as, hr,
     from django.test import Client
 
     second_client = Client()
-    second_client.force_login(admin_user)
+    two_factor_login(second_client, admin_user)
     second = second_client.post(
         f"/workforce/abk/{position.pk}/2026/",
         _abk_post(1, [("Versi kedua", 20, 20)]),  # opened at version 1 too
@@ -233,7 +234,7 @@ def test_it_warns_the_second_editor_of_a_sheet_that_already_has_tasks(client_as,
     from django.test import Client
 
     second = Client()
-    second.force_login(admin_user)
+    two_factor_login(second, admin_user)
     page_a = _form_data_from_page(first.get(url).content.decode())
     page_b = _form_data_from_page(second.get(url).content.decode())
     assert page_a["tasks-0-description"] == "Task 0"

@@ -82,8 +82,10 @@ class Command(BaseCommand):
                 quiet=quiet,
             )[1],
         ]
+        created = False
         for step in steps:
             built = step()
+            created |= built.created
             counts = ", ".join(f"{v:,} {k}" for k, v in built.counts.items())
             if built.created:
                 self.stdout.write(self.style.SUCCESS(f"{built.name}: created {counts}."))
@@ -94,3 +96,9 @@ class Command(BaseCommand):
                         "database to seed other volumes."
                     )
                 )
+        if created:
+            # Fresh planner statistics, as autovacuum would have them in production: without
+            # them the first plans assume the tables are still nearly empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write("Planner statistics refreshed (ANALYZE).")
