@@ -35,14 +35,14 @@ class PreferredLanguageMiddleware:
 
 # --- two-factor sign-in for staff -------------------------------------------------------------
 
-# Pages anyone signed in may open before the second factor: signing in and out, passwords, the
-# language switch, the health check and the privacy notice (static files never get here:
-# WhiteNoise answers them first).
+# Pages anyone signed in may open before the second factor: signing in and out, the password
+# reset by e-mail, the language switch, the health check and the privacy notice (static files
+# never get here: WhiteNoise answers them first). Not the password change: someone who only knows
+# the password must not be able to replace it.
 OPEN_URL_NAMES = frozenset(
     {
         "account_login",
         "account_logout",
-        "account_change_password",
         "account_set_password",
         "account_reset_password",
         "account_reset_password_done",

@@ -15,27 +15,40 @@ database transaction has committed, so a rollback never leaves rows pointing at 
 
 import logging
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from privacy.models import RetentionRun
-from recruitment.models import Announcement, ApplicantProfile, Application, Document, FinalCode
+from rakumpit_asn.audit import audit_forget
+from recruitment.models import (
+    Announcement,
+    ApplicantProfile,
+    Application,
+    Document,
+    ExamResult,
+    FinalCode,
+)
 from workforce.models import Employee
 
 logger = logging.getLogger(__name__)
 
 HIRED_CODES = (FinalCode.L, FinalCode.L1, FinalCode.L2)
 BATCH_SIZE = 200
+# SQLite only (no advisory locks): an open run row older than this was abandoned.
 STALE_RUN = timedelta(hours=2)
+# pg_try_advisory_lock key of the applying run ("RKRT").
+RETENTION_LOCK_KEY = 0x524B5254
 
 
 class RetentionAlreadyRunning(Exception):
@@ -123,10 +136,16 @@ def retention_plan(now=None) -> RetentionPlan:
 def retention_run(*, apply: bool, actor: User | None = None, triggered_by="scheduler", log=None):
     """Plan (and, with apply, carry out) the retention rules; record the run. `log` is an
     optional callable that receives progress lines (the management command prints them)."""
+    if not apply:
+        return _run(apply=False, actor=actor, triggered_by=triggered_by, log=log)
+    with _run_lock():
+        return _run(apply=True, actor=actor, triggered_by=triggered_by, log=log)
+
+
+def _run(*, apply: bool, actor, triggered_by, log):
     say = log or (lambda line: None)
     now = timezone.now()
     if apply:
-        _close_stale_runs(now)
         try:
             with transaction.atomic():
                 run = RetentionRun.objects.create(
@@ -146,7 +165,7 @@ def retention_run(*, apply: bool, actor: User | None = None, triggered_by="sched
     )
     try:
         if apply:
-            _apply(plan, say)
+            _apply(plan, now, say)
     except Exception as exc:
         run.error = repr(exc)[:2000]
         run.finished_at = timezone.now()
@@ -168,26 +187,124 @@ def retention_run(*, apply: bool, actor: User | None = None, triggered_by="sched
     return run
 
 
-def _close_stale_runs(now) -> None:
-    """A worker killed mid-run leaves its row open; after a while it no longer blocks."""
-    RetentionRun.objects.filter(
-        dry_run=False, finished_at__isnull=True, started_at__lt=now - STALE_RUN
-    ).update(finished_at=now, error="abandoned")
+@contextmanager
+def _run_lock():
+    """One applying run at a time, for as long as it runs. On PostgreSQL a session advisory
+    lock: it ends with the run, or with the worker's connection if the worker is killed, so no
+    time limit has to guess when a run was abandoned. (A session lock needs a session-pooled or
+    direct connection, not a transaction-pooling bouncer.)"""
+    if connection.vendor != "postgresql":
+        # SQLite (development only): no advisory locks. The unique open-run row is the guard,
+        # and a row left open by a killed run stops blocking after STALE_RUN.
+        _close_stale_runs(timezone.now(), older_than=STALE_RUN)
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RETENTION_LOCK_KEY])
+        (locked,) = cursor.fetchone()
+    if not locked:
+        raise RetentionAlreadyRunning(_("Another retention run is in progress."))
+    try:
+        # With the lock held, an open run row can only be a killed worker's.
+        _close_stale_runs(timezone.now())
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [RETENTION_LOCK_KEY])
 
 
-def _apply(plan: RetentionPlan, say) -> None:
-    application_ids = sorted(set(plan.applications))
+def _close_stale_runs(now, older_than: timedelta | None = None) -> None:
+    runs = RetentionRun.objects.filter(dry_run=False, finished_at__isnull=True)
+    if older_than is not None:
+        runs = runs.filter(started_at__lt=now - older_than)
+    runs.update(finished_at=now, error="abandoned")
+
+
+def _apply(plan: RetentionPlan, now, say) -> None:
+    """Carry out a plan. A run may take long, and the plan was made at its start: each batch
+    locks its rows and re-applies the rules to them, and removes only what still qualifies (a
+    result corrected to L since, a new application started since)."""
+    application_ids = sorted(
+        set(plan.applications)
+        # Documents of applications whose NIK was already cleared (an interrupted earlier run).
+        | set(
+            Document.objects.filter(pk__in=plan.documents).values_list("application_id", flat=True)
+        )
+    )
+    kept = 0
     for start in range(0, len(application_ids), BATCH_SIZE):
         batch = application_ids[start : start + BATCH_SIZE]
         with transaction.atomic():
-            documents_delete(Document.objects.filter(application_id__in=batch))
-            Application.objects.filter(pk__in=batch).update(applicant_nik=None)
+            kept += len(batch) - _apply_applications(batch, now)
         say(f"applications {start + len(batch)}/{len(application_ids)} done")
-    # Documents of applications whose NIK was already cleared (an interrupted earlier run).
-    with transaction.atomic():
-        documents_delete(Document.objects.filter(pk__in=plan.documents))
-        ApplicantProfile.objects.filter(pk__in=plan.profiles).delete()
-    say(f"{len(plan.profiles)} applicant profiles deleted")
+    deleted = 0
+    profile_ids = sorted(plan.profiles)
+    for start in range(0, len(profile_ids), BATCH_SIZE):
+        with transaction.atomic():
+            deleted += _apply_profiles(profile_ids[start : start + BATCH_SIZE], now)
+    say(f"{deleted} applicant profiles deleted")
+    if kept or deleted != len(profile_ids):
+        say(
+            f"kept since the plan: {kept} applications, "
+            f"{len(profile_ids) - deleted} applicant profiles"
+        )
+
+
+def _apply_applications(batch: list[int], now) -> int:
+    """Clear the NIK and delete the documents of the applications in `batch` that still
+    qualify; returns how many did. The caller holds the transaction."""
+    # FOR UPDATE on the applications and their results: a correction of the result (an UPDATE,
+    # or an INSERT referencing the application) waits for this batch, or this batch for it.
+    locked = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=batch)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    list(
+        ExamResult.objects.select_for_update()
+        .filter(application_id__in=locked)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    still = list(
+        applications_past_retention(now).filter(pk__in=locked).values_list("pk", flat=True)
+    )
+    documents = Document.objects.filter(application_id__in=still)
+    document_ids = list(documents.values_list("pk", flat=True))
+    documents_delete(documents)
+    Application.objects.filter(pk__in=still).update(applicant_nik=None)
+    audit_forget([(Document, pk) for pk in document_ids])
+    audit_forget([(Application, pk) for pk in still], fields=["applicant_nik"])
+    return len(still)
+
+
+def _apply_profiles(batch: list[int], now) -> int:
+    """Delete the profiles in `batch` whose owner still has no application outside retention;
+    returns how many. The caller holds the transaction."""
+    users = list(ApplicantProfile.objects.filter(pk__in=batch).values_list("user_id", flat=True))
+    # FOR UPDATE on the owners: starting an application inserts a row referencing the user
+    # (FOR KEY SHARE), which conflicts, so a new application is either seen here or waits.
+    list(
+        User.objects.select_for_update()
+        .filter(pk__in=users)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    needed = (
+        Application.objects.filter(applicant_id__in=users)
+        .exclude(pk__in=applications_past_retention(now).values("pk"))
+        .values("applicant_id")
+    )
+    profile_ids = list(
+        ApplicantProfile.objects.select_for_update()
+        .filter(pk__in=batch)
+        .exclude(user_id__in=needed)
+        .values_list("pk", flat=True)
+    )
+    ApplicantProfile.objects.filter(pk__in=profile_ids).delete()
+    audit_forget([(ApplicantProfile, pk) for pk in profile_ids])
+    return len(profile_ids)
 
 
 def documents_delete(documents) -> int:
@@ -206,6 +323,12 @@ class ErasureReport:
     deleted: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # "what: why"
     restricted: list[tuple[str, int | None, str]] = field(default_factory=list)
+    # Records whose earlier audit entries are to be blanked once the erasure is done:
+    # (model, pk, fields), fields None for the whole record (rakumpit_asn.audit.audit_forget).
+    forget: list[tuple[type, int, tuple[str, ...] | None]] = field(default_factory=list)
+
+    def forget_all(self, model, pks) -> None:
+        self.forget += [(model, pk, None) for pk in pks]
 
     def as_text(self) -> str:
         lines = []
@@ -240,6 +363,8 @@ def erasure_apply(*, user: User) -> ErasureReport:
         label = application.registration_number or str(application.formation)
         result = getattr(application, "exam_result", None)
         if application.submitted_at is None:
+            report.forget_all(Document, application.documents.values_list("pk", flat=True))
+            report.forget_all(Application, [application.pk])
             count = documents_delete(application.documents.all())
             application.delete()
             report.deleted.append(
@@ -257,6 +382,8 @@ def erasure_apply(*, user: User) -> ErasureReport:
             )
             report.restricted.append((Restriction.Category.APPLICATION, application.pk, "hired"))
         elif application.period_id in finals and finals[application.period_id] <= cutoff:
+            report.forget_all(Document, application.documents.values_list("pk", flat=True))
+            report.forget.append((Application, application.pk, ("applicant_nik",)))
             count = documents_delete(application.documents.all())
             Application.objects.filter(pk=application.pk).update(applicant_nik=None)
             report.deleted.append(
@@ -298,6 +425,7 @@ def erasure_apply(*, user: User) -> ErasureReport:
                 (Restriction.Category.APPLICANT_PROFILE, profile.pk, "retention")
             )
         else:
+            report.forget_all(ApplicantProfile, [profile.pk])
             profile.delete()
             report.deleted.append(_("applicant profile (NIK, KK, address, education)"))
 
@@ -316,12 +444,16 @@ def erasure_apply(*, user: User) -> ErasureReport:
 
     withdrawn = user.privacy_consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
     if withdrawn:
-        report.deleted.append(_("%(count)d consents withdrawn") % {"count": withdrawn})
+        report.deleted.append(
+            ngettext("%(count)d consent withdrawn", "%(count)d consents withdrawn", withdrawn)
+            % {"count": withdrawn}
+        )
 
     if user.phone:
         user.phone = ""
         user.save(update_fields=["phone"])
         report.deleted.append(_("phone number on your account"))
+    report.forget.append((User, user.pk, ("phone",)))
     report.kept.append(
         _(
             "your sign-in account (e-mail and name): needed to sign in and read this answer; "
@@ -355,6 +487,13 @@ def _erase_forums(*, user: User, report: ErasureReport) -> None:
     anonymise = [topics, comments, responses, reports, actions, suspensions]
     if any(qs.exists() for qs in anonymise):
         stand_in = _stand_in_user()
+        # The logged author links would still tie the anonymised records to the person.
+        for model, records, fields in (
+            (Topic, topics, ("author", "photo")),
+            (Comment, comments, ("author",)),
+            (IkmResponse, responses, ("respondent",)),
+        ):
+            report.forget += [(model, pk, fields) for pk in records.values_list("pk", flat=True)]
         photos = list(
             topics.exclude(photo="").exclude(photo__isnull=True).values_list("photo", flat=True)
         )

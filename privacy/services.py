@@ -1,6 +1,7 @@
 """Writes of the privacy app: consents, data-subject requests and their handling."""
 
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from privacy.models import Consent, DataRequest, Purpose, Restriction
-from privacy.retention import erasure_apply
+from privacy.retention import ErasureReport, erasure_apply
+from rakumpit_asn.audit import audit_forget
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +116,9 @@ def data_request_handle(
     """HR's answer. With carry_out, the portal applies the request (deletion under the retention
     rules, restriction flags, consent withdrawal) and writes what it did into the outcome."""
     locked = DataRequest.objects.select_for_update().get(pk=data_request.pk)
+    if locked.user_id == actor.pk:
+        # Deciding on one's own data (and carrying out one's own deletion) needs a second person.
+        raise PrivacyError(_("Another HR officer must answer your own request."))
     if not locked.is_open:
         raise PrivacyError(_("This request has already been answered."))
     now = timezone.now()
@@ -149,6 +154,7 @@ def _carry_out(data_request: DataRequest, actor: User) -> tuple[str, str]:
     user = data_request.user
     if data_request.kind == DataRequest.Kind.DELETION:
         report = erasure_apply(user=user)
+        _audit_forget(report)
         for category, object_id, reason in report.restricted:
             _restrict(user, category, object_id, reason, data_request)
         status = DataRequest.Status.PARTLY_DONE if report.restricted else DataRequest.Status.DONE
@@ -165,6 +171,15 @@ def _carry_out(data_request: DataRequest, actor: User) -> tuple[str, str]:
         "selection you applied to: public task and legal obligation) continues."
     ) % {"count": count}
     return text, DataRequest.Status.DONE
+
+
+def _audit_forget(report: ErasureReport) -> None:
+    """Blank what the audit trail recorded of the data just deleted (same transaction)."""
+    by_fields = defaultdict(list)
+    for model, pk, fields in report.forget:
+        by_fields[fields].append((model, pk))
+    for fields, objects in by_fields.items():
+        audit_forget(objects, fields=fields)
 
 
 def _restrict(user, category, object_id, reason, data_request) -> None:

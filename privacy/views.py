@@ -4,6 +4,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,7 +73,8 @@ def request_create(request):
             % {"due": timezone.localtime(data_request.due_at).strftime("%Y-%m-%d %H:%M")},
         )
         return redirect(data_request)
-    return render(request, "privacy/request_form.html", {"form": form})
+    context = {"form": form, "deadline_hours": settings.RETENTION_REQUEST_DEADLINE_HOURS}
+    return render(request, "privacy/request_form.html", context)
 
 
 @login_required
@@ -93,6 +95,7 @@ def request_list(request):
         "overdue": overdue,
         "statuses": DataRequest.Status.choices,
         "querystring": _querystring(request),
+        "deadline_hours": settings.RETENTION_REQUEST_DEADLINE_HOURS,
     }
     return render(request, "privacy/request_list.html", context)
 
@@ -102,7 +105,11 @@ def request_answer(request, pk):
     data_request = get_object_or_404(
         DataRequest.objects.select_related("user", "handled_by"), pk=pk
     )
+    own = data_request.user_id == request.user.pk
     form = DataRequestAnswerForm(request.POST or None, data_request=data_request)
+    if request.method == "POST" and own:
+        # Another HR officer answers: nobody decides on their own request.
+        raise PermissionDenied(_("Another HR officer must answer your own request."))
     if request.method == "POST" and data_request.is_open and form.is_valid():
         try:
             services.data_request_handle(
@@ -121,6 +128,7 @@ def request_answer(request, pk):
         "data_request": data_request,
         "form": form,
         "overdue": data_request.is_overdue(),
+        "own": own,
         "summary": selectors.my_data_summary(data_request.user),
     }
     return render(request, "privacy/request_answer.html", context)

@@ -97,3 +97,30 @@ class LogEntryAdmin(AuditlogLogEntryAdmin):
 
     def get_actions(self, request):
         return {}  # not even the bulk "delete selected"
+
+
+# --- two-factor authenticators ------------------------------------------------------------
+# allauth's own admin shows and edits an authenticator's `data` (the TOTP secret): an
+# administrator could copy or replace a colleague's second factor. Here the secret is never
+# shown and nothing can be edited; deleting one is the reset for a lost phone (the person must
+# enrol again at the next sign-in).
+
+from allauth.mfa.models import Authenticator  # noqa: E402
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type", "created_at", "last_used_at")
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,8 +4,11 @@ What is audited, and which fields are masked or left out, is configured once, in
 (`AUDITLOG_INCLUDE_TRACKING_MODELS`, read by django-auditlog at start-up). This module adds:
 
 - `mask_identifier`: the mask for NIK, KK and NIP in log entries (only the last 4 digits stay);
-- the scrubber that keeps full identifiers out of a log entry's object representation (an
-  employee's `__str__` carries the NIP);
+- `mask_personal`: the mask for names, addresses, phones and birth data (replaced whole);
+- the scrubber that keeps full identifiers out of every text of a log entry (the object
+  representation, an employee's `__str__`, carries the NIP; free text may carry a NIK);
+- `audit_forget(objects)`: blanks the recorded values of earlier entries about records whose
+  personal data was deleted (deletion requests, the retention job);
 - `AuditMiddleware`: auditlog's middleware, with the client address taken the way the rest of the
   portal takes it (the proxy's last X-Forwarded-For entry, not the client-supplied first one);
 - `log_access(instance, request)`: an ACCESS entry for a download of personal files;
@@ -104,11 +107,78 @@ def scrub_identifiers(text: str) -> str:
     return _LONG_NUMBER.sub(lambda match: mask_identifier(match.group()), text or "")
 
 
+def mask_personal(value: str) -> str:
+    """Name, address, phone and birth data in a log entry: replaced whole, with a fixed-length
+    mask so the entry still shows that the field changed but not its length or any part of it.
+    A NIK or KK (15+ digits) keeps its last 4 digits, like `mask_identifier`, because auditlog
+    takes one mask per model and the applicant profile holds both kinds."""
+    value = "" if value is None else str(value)
+    if value in ("", "None"):
+        return value
+    if _LONG_NUMBER.fullmatch(value):
+        return mask_identifier(value)
+    return "*" * 8
+
+
+def _scrub(value):
+    """Every string inside a (JSON) value, with long numbers masked."""
+    if isinstance(value, str):
+        return scrub_identifiers(value)
+    if isinstance(value, list | tuple):
+        return [_scrub(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    return value
+
+
 @receiver(pre_save, sender=LogEntry, dispatch_uid="rakumpit_asn.audit.scrub_object_repr")
-def _scrub_object_repr(sender, instance, **kwargs):
-    """The object representation is the record's `__str__`, taken before masking applies; an
-    employee's is "name (NIP)". The log keeps the record's id, so the number is not needed."""
+def _scrub_identifiers_in_entry(sender, instance, **kwargs):
+    """Field masks cover the identifier fields; a NIK typed into free text (a forum post, an
+    appeal, an outcome) would still reach the log whole. The object representation is the
+    record's `__str__`, taken before masking applies (an employee's is "name (NIP)")."""
     instance.object_repr = scrub_identifiers(instance.object_repr)
+    instance.changes = _scrub(instance.changes)
+    instance.changes_text = scrub_identifiers(instance.changes_text)
+    instance.serialized_data = _scrub(instance.serialized_data)
+
+
+def audit_forget(objects: Iterable, *, fields: Iterable[str] | None = None) -> int:
+    """Blank the recorded values of earlier entries about records whose personal data was
+    deleted or anonymised (a deletion request, the retention job): the trail must not keep what
+    the records no longer hold. What stays: the action, actor, time, content type and object id,
+    and the ids of related records (a profile's user, a document's application), which are no
+    personal data and let `breach_report` still name whose record it was.
+
+    `objects` holds model instances or (model, pk) pairs. With `fields`, only those fields are
+    blanked (a cleared phone number on an account that stays). Returns the entries changed."""
+    forget = None if fields is None else set(fields)
+    pks_by_type: dict[ContentType, set[str]] = defaultdict(set)
+    for item in objects:
+        model, pk = item if isinstance(item, tuple) else (type(item), item.pk)
+        if pk is not None:
+            content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+            pks_by_type[content_type].add(str(pk))
+    changed = 0
+    for content_type, pks in pks_by_type.items():
+        model = content_type.model_class()
+        links = {
+            f.name for f in model._meta.concrete_fields if f.is_relation and not f.many_to_many
+        }
+        for chunk in _chunks(sorted(pks)):
+            entries = list(LogEntry.objects.filter(content_type=content_type, object_pk__in=chunk))
+            for entry in entries:
+                changes = entry.changes if isinstance(entry.changes, dict) else {}
+                if forget is None:
+                    kept = {key: value for key, value in changes.items() if key in links}
+                else:
+                    kept = {key: value for key, value in changes.items() if key not in forget}
+                entry.changes = kept or None
+                entry.changes_text = ""
+                entry.serialized_data = None
+            # bulk_update: log entries are not themselves audited, and sends no pre_save.
+            LogEntry.objects.bulk_update(entries, ["changes", "changes_text", "serialized_data"])
+            changed += len(entries)
+    return changed
 
 
 # --- who and where -------------------------------------------------------------------------------

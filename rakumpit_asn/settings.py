@@ -227,6 +227,12 @@ MFA_TOTP_DIGITS = 6
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TRUST_ENABLED = False
+# TOTP secrets and recovery seeds are stored encrypted (Fernet) under this key, or under one
+# derived from SECRET_KEY when it is unset. Changing it means staff set up their app again.
+MFA_ADAPTER = "accounts.mfa.RakumpitMFAAdapter"
+MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY")
+# allauth e-mails the account holder when the password or the two-factor setup changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
@@ -336,16 +342,37 @@ RETENTION_REQUEST_DEADLINE_HOURS = env_int("RETENTION_REQUEST_DEADLINE_HOURS", 7
 # needs its data-subject path in rakumpit_asn.audit.SUBJECT_PATHS (for manage.py breach_report).
 # NIK, KK and NIP are masked in the log (last 4 digits kept). QuerySet.update() and bulk_create()
 # bypass the trail; the bulk recruitment stage changes are in recruitment.Decision.
+# Names, addresses, phones and birth data are masked whole (rakumpit_asn.audit.mask_personal):
+# the entry shows that they changed, not what they were. The account's full name stays readable:
+# it names the person in a breach report. A document's original file name is left out (it often
+# carries the person's name). Any 15+ digit number in any logged text is masked as well, and
+# deletion requests and the retention job blank the earlier entries of what they delete
+# (rakumpit_asn.audit.audit_forget).
 _MASK_IDS = {"mask_callable": "rakumpit_asn.audit.mask_identifier"}
+_MASK_PERSONAL = {"mask_callable": "rakumpit_asn.audit.mask_personal"}
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {
         "model": "accounts.User",
         "exclude_fields": ["password", "last_login"],
+        "mask_fields": ["phone"],
         "m2m_fields": ["groups"],
+        **_MASK_PERSONAL,
     },
-    {"model": "recruitment.ApplicantProfile", "mask_fields": ["nik", "kk_number"], **_MASK_IDS},
+    {
+        "model": "recruitment.ApplicantProfile",
+        "mask_fields": [
+            "nik",
+            "kk_number",
+            "name_on_ktp",
+            "address",
+            "phone",
+            "birth_date",
+            "birth_place",
+        ],
+        **_MASK_PERSONAL,
+    },
     {"model": "recruitment.Application", "mask_fields": ["applicant_nik"], **_MASK_IDS},
-    "recruitment.Document",
+    {"model": "recruitment.Document", "exclude_fields": ["original_name"]},
     "recruitment.DocumentCheck",
     "recruitment.Appeal",
     "recruitment.ExamResult",

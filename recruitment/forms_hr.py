@@ -304,7 +304,13 @@ class ApplicationFilterForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), required=False)
     q = forms.CharField(
-        label=_("Registration number or name"), required=False, max_length=100, strip=True
+        label=_("Registration number"),
+        required=False,
+        max_length=100,
+        strip=True,
+        help_text=_(
+            "Names are not searched here, so that they never appear in the page's address."
+        ),
     )
 
     def __init__(self, *args, **kwargs):

@@ -117,7 +117,8 @@ def formation_applications(
     formation: Formation, *, status: str | None = None, search: str | None = None
 ) -> QuerySet[Application]:
     """The formation's applications with applicant and profile, finalised first, in the order
-    they were finalised. `search` matches the registration number or a name."""
+    they were finalised. `search` matches the registration number only: the filter travels in
+    the address, and names stay out of URLs and access logs (UU PDP)."""
     queryset = (
         Application.objects.filter(formation=formation)
         .select_related("applicant", "applicant__applicant_profile")
@@ -126,11 +127,7 @@ def formation_applications(
     if status:
         queryset = queryset.filter(status=status)
     if search:
-        queryset = queryset.filter(
-            Q(registration_number__icontains=search)
-            | Q(applicant__applicant_profile__name_on_ktp__icontains=search)
-            | Q(applicant__full_name__icontains=search)
-        )
+        queryset = queryset.filter(registration_number__icontains=search)
     return queryset
 
 

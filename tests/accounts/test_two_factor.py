@@ -8,11 +8,15 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.demo import DEMO_TOTP_SECRET, demo_totp_code, totp_code
+from accounts.mfa import RakumpitMFAAdapter, derive_key
 from accounts.roles import Role
 from tests.factories import PASSWORD, UserFactory
 
@@ -66,7 +70,8 @@ def test_it_lets_staff_without_an_authenticator_sign_out_and_read_the_privacy_no
     client.force_login(hr)
     assert client.get(reverse("privacy:notice")).status_code == 200
     assert client.get(reverse("healthz")).status_code in (200, 503)
-    assert client.get(reverse("account_change_password")).status_code == 200
+    response = client.get(reverse("account_change_password"))
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
     assert client.post(reverse("account_logout")).status_code == 302
     assert "_auth_user_id" not in client.session
 
@@ -122,6 +127,33 @@ def test_it_refuses_hr_with_an_authenticator_but_a_password_only_session(client,
     # The recovery codes would hand the second factor to someone who only knows the password.
     response = client.get(reverse("mfa_view_recovery_codes"))
     assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+
+
+def test_it_refuses_a_password_change_in_a_password_only_session(client, hr):
+    _with_totp(hr)
+    client.force_login(hr)
+    url = reverse("account_change_password")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('mfa_reauthenticate')}?{urlencode({'next': url})}"
+    form = {
+        "oldpassword": PASSWORD,
+        "password1": "An0ther-Long-Pass!",
+        "password2": "An0ther-Long-Pass!",
+    }
+    assert client.post(url, form)["Location"] == reverse("mfa_reauthenticate")
+    hr.refresh_from_db()
+    assert hr.check_password(PASSWORD)
+
+
+def test_it_mails_staff_when_their_password_changes(client_as, hr, mailoutbox):
+    client = client_as(hr)
+    new = "An0ther-Long-Pass!"
+    form = {"oldpassword": PASSWORD, "password1": new, "password2": new}
+    assert client.post(reverse("account_change_password"), form).status_code == 302
+    hr.refresh_from_db()
+    assert hr.check_password(new)
+    assert [message.to for message in mailoutbox] == [[hr.email]]
 
 
 def test_it_lets_hr_in_after_confirming_a_code_in_a_password_only_session(client, hr):
@@ -247,3 +279,50 @@ def test_it_prints_no_code_with_debug_off_or_for_other_accounts(settings, hr):
         call_command("demo_totp", hr.email)
     with pytest.raises(CommandError, match="no authenticator"):
         call_command("demo_totp", "applicant@demo.rakumpit.go.id")
+
+
+# --- secrets at rest ---------------------------------------------------------------------------
+
+
+def test_it_stores_the_totp_secret_and_recovery_seed_encrypted_and_signs_in(client, hr):
+    secret = _with_totp(hr)
+    totp = Authenticator.objects.get(user=hr, type=Authenticator.Type.TOTP)
+    stored = totp.data["secret"]
+    assert stored != secret and secret not in stored
+    assert stored.startswith("gAAAAA")  # a Fernet token
+    seed = Authenticator.objects.get(user=hr, type="recovery_codes").data["seed"]
+    assert RakumpitMFAAdapter().decrypt(seed) != seed
+    _password_step(client, hr)
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert client.get(HR_PAGE).status_code == 200
+
+
+def test_it_still_reads_a_secret_stored_in_plain_text(client, hr):
+    """Authenticators enrolled before encryption keep working."""
+    secret = generate_totp_secret()
+    Authenticator.objects.create(user=hr, type=Authenticator.Type.TOTP, data={"secret": secret})
+    assert RakumpitMFAAdapter().decrypt(secret) == secret
+    _password_step(client, hr)
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert client.get(HR_PAGE).status_code == 200
+
+
+def test_it_uses_the_configured_key_or_one_derived_from_the_secret_key(settings):
+    adapter = RakumpitMFAAdapter()
+    settings.MFA_ENCRYPTION_KEY = ""
+    derived = adapter.encrypt("JBSWY3DPEHPK3PXP")
+    assert Fernet(derive_key(settings.SECRET_KEY)).decrypt(derived.encode()) == b"JBSWY3DPEHPK3PXP"
+    key = Fernet.generate_key().decode()
+    settings.MFA_ENCRYPTION_KEY = key
+    token = adapter.encrypt("JBSWY3DPEHPK3PXP")
+    assert Fernet(key.encode()).decrypt(token.encode()) == b"JBSWY3DPEHPK3PXP"
+    assert adapter.decrypt(token) == "JBSWY3DPEHPK3PXP"
+    # Another key cannot read it, and says why instead of producing wrong codes.
+    settings.MFA_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    with pytest.raises(ImproperlyConfigured, match="set up the app again"):
+        adapter.decrypt(token)
+    settings.MFA_ENCRYPTION_KEY = "not-a-key"
+    with pytest.raises(ImproperlyConfigured, match="not a Fernet key"):
+        adapter.encrypt("JBSWY3DPEHPK3PXP")

@@ -241,3 +241,51 @@ def test_a_restriction_request_flags_the_data(hr, applicant):
         ("applicant_profile", applicant.applicant_profile.pk),
         ("account", None),
     }
+
+
+def test_a_deletion_blanks_the_earlier_audit_entries_of_what_it_deleted(hr, applicant, settings):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    settings.RETENTION_APPLICANT_DAYS = 30
+    applicant.phone = "081234567890"
+    applicant.save()
+    past = submitted(applicant)
+    document = add_document(past, "ijazah")
+    finalise_period(past.period, days_ago=31)
+    result(past, "TL")
+    profile = applicant.applicant_profile
+
+    _deletion(applicant, hr)
+
+    def entries(model, pk):
+        content_type = ContentType.objects.get_for_model(model)
+        return LogEntry.objects.filter(content_type=content_type, object_pk=str(pk))
+
+    assert entries(ApplicantProfile, profile.pk).count() >= 2  # create and delete stay
+    for entry in entries(ApplicantProfile, profile.pk):
+        assert set(entry.changes or {}) <= {"user"}  # the link to the person, no values
+    for entry in entries(Document, document.pk):
+        assert set(entry.changes or {}) <= {"application", "requirement"}
+    for entry in entries(Application, past.pk):
+        assert "applicant_nik" not in (entry.changes or {})
+    for entry in entries(type(applicant), applicant.pk):
+        assert "phone" not in (entry.changes or {})
+        assert "full_name" in (entry.changes or {}) or entry.action != LogEntry.Action.CREATE
+
+
+def test_it_refuses_to_let_hr_handle_their_own_request(client_as, hr):
+    from privacy.services import PrivacyError
+
+    own = data_request_submit(user=hr, kind="deletion")
+    with pytest.raises(PrivacyError, match="Another HR officer"):
+        data_request_handle(data_request=own, actor=hr, status="done", outcome="", carry_out=True)
+
+    url = reverse("privacy:request_answer", args=[own.pk])
+    page = client_as(hr).get(url)
+    response = client_as(hr).post(url, {"status": "done", "outcome": "x", "carry_out": "on"})
+
+    assert page.status_code == 200 and "another HR officer must answer it" in page.text
+    assert response.status_code == 403
+    own.refresh_from_db()
+    assert own.is_open and own.handled_by is None

@@ -1,10 +1,13 @@
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection
 
 from privacy.models import RetentionRun
-from privacy.retention import RetentionAlreadyRunning, retention_run
+from privacy.retention import RETENTION_LOCK_KEY, RetentionAlreadyRunning, retention_run
 from privacy.tasks import apply_retention
-from recruitment.models import ApplicantProfile, Application, Document
+from recruitment.models import ApplicantProfile, Application, Document, ExamResult
 from tests.factories import FormationFactory
 from tests.privacy.conftest import add_document, finalise_period, result, submitted
 
@@ -37,6 +40,12 @@ def selection(settings, applicant, other_applicant, employee):
         "recent": recent_one,
         "documents": documents,
     }
+
+
+def entries_for(instance, action=None):
+    content_type = ContentType.objects.get_for_model(instance)
+    entries = LogEntry.objects.filter(content_type=content_type, object_pk=str(instance.pk))
+    return entries if action is None else entries.filter(action=action)
 
 
 def _snapshot():
@@ -107,6 +116,7 @@ def test_it_touches_nothing_in_a_period_without_a_final_announcement(settings, a
     assert Document.objects.filter(application=application).exists()
 
 
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite: the open-run row guards")
 def test_it_runs_one_applying_run_at_a_time(selection):
     RetentionRun.objects.create(dry_run=False, triggered_by="other")
     with pytest.raises(RetentionAlreadyRunning):
@@ -129,3 +139,89 @@ def test_the_command_is_a_dry_run_unless_told(selection, capsys):
     call_command("retention", "--apply")
     assert "applied" in capsys.readouterr().out
     assert Document.objects.count() == 2
+
+
+# --- the plan may be stale by the time a batch runs -----------------------------------------------
+
+
+def test_it_keeps_the_profile_of_someone_who_applied_again_after_the_plan(selection):
+    applicant = selection["not_hired"].applicant
+
+    def start_an_application(line):
+        if line.startswith("plan:"):
+            submitted(applicant, formation=FormationFactory(period__year=2026))
+
+    run = retention_run(apply=True, triggered_by="test", log=start_an_application)
+
+    assert run.counts["profiles"] == 1  # planned, then kept
+    assert ApplicantProfile.objects.filter(user=applicant).exists()
+
+
+def test_it_keeps_the_documents_of_a_result_corrected_to_l_after_the_plan(selection):
+    not_hired = selection["not_hired"]
+
+    def correct_to_l(line):
+        if line.startswith("plan:"):
+            ExamResult.objects.filter(application=not_hired).update(final_code="L")
+
+    retention_run(apply=True, triggered_by="test", log=correct_to_l)
+
+    for document in selection["documents"]["not_hired"]:
+        assert Document.objects.filter(pk=document.pk).exists()
+    not_hired.refresh_from_db()
+    assert not_hired.applicant_nik
+
+
+# --- one run at a time: a PostgreSQL advisory lock -----------------------------------------------
+
+
+@pytest.fixture
+def lock_held_elsewhere():
+    """The retention lock, taken by another session (another worker running)."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [RETENTION_LOCK_KEY])
+        yield
+
+
+@pytest.mark.postgres
+def test_it_stands_down_while_another_run_holds_the_lock(selection, lock_held_elsewhere):
+    with pytest.raises(RetentionAlreadyRunning):
+        retention_run(apply=True, triggered_by="test")
+    assert apply_retention.delay().get() == {"skipped": "already running"}
+    assert Document.objects.filter(application=selection["not_hired"]).exists()
+
+
+@pytest.mark.postgres
+def test_it_closes_the_open_run_of_a_killed_worker_at_once(selection):
+    abandoned = RetentionRun.objects.create(dry_run=False, triggered_by="killed")
+
+    run = retention_run(apply=True, triggered_by="test")
+
+    abandoned.refresh_from_db()
+    assert (abandoned.error, run.error) == ("abandoned", "")
+    assert not Document.objects.filter(application=selection["not_hired"]).exists()
+
+
+# --- the audit trail forgets what retention deleted -----------------------------------------------
+
+
+def test_it_blanks_the_earlier_audit_entries_of_what_it_deleted(selection):
+    not_hired = selection["not_hired"]
+    profile = not_hired.applicant.applicant_profile
+    document = selection["documents"]["not_hired"][0]
+    kept = selection["documents"]["hired"][0]
+
+    retention_run(apply=True, triggered_by="test")
+
+    for instance in (profile, document):
+        entries = entries_for(instance)
+        assert entries.filter(action=LogEntry.Action.CREATE).exists()
+        for entry in entries:
+            # Only links to other records (ids) stay: who it concerned, not what it said.
+            assert set(entry.changes or {}) <= {"user", "application", "requirement"}, entry
+    for entry in entries_for(not_hired):
+        assert "applicant_nik" not in (entry.changes or {})
+    assert entries_for(kept, LogEntry.Action.CREATE).get().changes  # others keep theirs

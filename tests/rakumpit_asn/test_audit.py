@@ -87,7 +87,8 @@ def test_it_logs_a_profile_change_with_the_actor_and_a_masked_nik(client_as, app
     entry = entries_for(profile, LogEntry.Action.UPDATE).get()
     assert (entry.actor, entry.actor_email) == (applicant, applicant.email)
     assert entry.remote_addr == "127.0.0.1"
-    assert entry.changes_dict["phone"] == ["081234567890", "081298765432"]
+    assert entry.changes_dict["phone"] == ["********", "********"]  # changed, not to what
+    assert "081298765432" not in str(entry.changes)
     old, new = entry.changes_dict["nik"]
     assert (old[-4:], new) == (profile.nik[-4:], "************4321")
     assert profile.nik not in str(entry.changes) and new_nik not in str(entry.changes)
@@ -121,6 +122,33 @@ def test_it_logs_a_deletion_with_the_fields_it_held():
     assert entry.actor is None  # outside a request: the system
     assert entry.changes_dict["user"] == [str(user_id), "None"]
     assert entry.changes_dict["nik"][0].startswith("************")
+
+
+def test_it_masks_the_personal_fields_of_a_profile_and_an_account(applicant):
+    profile = ApplicantProfileFactory(user=applicant)
+    applicant.phone = "081234567890"
+    applicant.save()
+
+    changes = entries_for(profile, LogEntry.Action.CREATE).get().changes_dict
+    account = entries_for(applicant, LogEntry.Action.UPDATE).latest().changes_dict
+
+    for name in ("name_on_ktp", "address", "phone", "birth_date", "birth_place"):
+        assert changes[name][1] == "********", name
+    assert str(profile.birth_date) not in str(changes) and profile.address not in str(changes)
+    assert account["phone"] == ["", "********"]
+    assert entries_for(applicant, LogEntry.Action.CREATE).get().changes_dict["full_name"]
+
+
+def test_it_masks_a_nik_typed_into_free_text():
+    from tests.forums.factories import TopicFactory
+
+    nik = "6271045204980001"
+    topic = TopicFactory(body=f"Tolong cek data saya, NIK {nik}, belum masuk.")
+
+    entry = entries_for(topic, LogEntry.Action.CREATE).get()
+
+    assert nik not in str(entry.changes)
+    assert "NIK ************0001, belum masuk." in entry.changes_dict["body"][1]
 
 
 def test_it_keeps_passwords_out_of_the_log(applicant):

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from axes.models import AccessAttempt
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -117,6 +120,13 @@ def portal_data(private_root):
                 user=application.applicant,
             )
     assert Document.objects.exists()
+    # A live session and a failed sign-in: neither may travel in a backup.
+    session = SessionStore()
+    session["_auth_user_id"] = str(application.applicant.pk)
+    session.create()
+    AccessAttempt.objects.create(
+        username="someone@example.org", ip_address="10.0.0.1", failures_since_start=1
+    )
     return application
 
 
@@ -135,7 +145,8 @@ def test_it_restores_a_backup_into_an_empty_database_and_verifies_it(
     output = run("restore", str(backup_dir), database_url=url_of(target), media_root=str(restored))
 
     assert "RESULT: the restore matches the backup." in output
-    assert counts(target) == counts(connection.settings_dict["NAME"])
+    emptied = dict.fromkeys(_backup.EXCLUDED_DATA, 0)
+    assert counts(target) == {**counts(connection.settings_dict["NAME"]), **emptied}
     assert checksums(restored) == checksums(private_root)
     assert len(checksums(restored)) == Document.objects.count() >= 1
     manifest = json.loads((backup_dir / "manifest.json").read_text())
@@ -264,3 +275,102 @@ def test_it_never_puts_the_password_on_a_command_line_or_in_the_output(
     assert not any(secret in " ".join(argv) for argv, _env in calls)
     assert secret not in output
     assert secret not in (made / "manifest.json").read_text()
+
+
+def test_it_leaves_sessions_and_sign_in_attempts_out_of_the_backup(
+    backup_dir, empty_database, tmp_path
+):
+    assert Session.objects.exists() and AccessAttempt.objects.exists()
+    manifest = json.loads((backup_dir / "manifest.json").read_text())
+    assert {manifest["tables"][table] for table in _backup.EXCLUDED_DATA} == {0}
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(backup_dir / "database.dump")],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "TABLE DATA public django_session" not in listing
+    assert "TABLE DATA public axes_accessattempt" not in listing
+    assert "TABLE DATA public accounts_user" in listing  # the rest is there
+    target = empty_database()
+    run("restore", str(backup_dir), database_url=url_of(target),
+        media_root=str(tmp_path / "restored"))  # fmt: skip
+    assert counts(target)["django_session"] == 0
+
+
+# --- a tampered manifest -----------------------------------------------------------------------
+
+
+def _tamper(backup_dir: Path, change) -> None:
+    path = backup_dir / "manifest.json"
+    manifest = json.loads(path.read_text())
+    change(manifest)
+    path.write_text(json.dumps(manifest))
+
+
+def _add_file(name):
+    def change(manifest):
+        manifest["media"]["files"][name] = {"sha256": "0" * 64, "bytes": 1}
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _add_file("../escape.txt"),
+        _add_file("../../escape.txt"),
+        _add_file("ijazah/../../escape.txt"),
+        _add_file("ijazah\\..\\..\\escape.txt"),
+        _add_file("nul\0.txt"),
+        lambda manifest: manifest["database"].update(dump="../database.dump"),
+        lambda manifest: manifest["media"].update(folder=".."),
+        lambda manifest: manifest["media"].update(folder="/etc"),
+    ],
+    ids=["parent", "grandparent", "inner-parent", "backslash", "nul", "dump", "folder", "abs"],
+)
+def test_it_refuses_a_manifest_with_a_path_that_leaves_its_folder(
+    backup_dir, empty_database, tmp_path, change
+):
+    (backup_dir / "escape.txt").write_text("outside the media folder")
+    _tamper(backup_dir, change)
+    target, restored = empty_database(), tmp_path / "nested" / "restored"
+
+    with pytest.raises(CommandError, match="refused"):
+        run("restore", str(backup_dir), database_url=url_of(target), media_root=str(restored))
+
+    assert not restored.exists()
+    assert not (tmp_path / "escape.txt").exists()
+    assert not (tmp_path / "nested" / "escape.txt").exists()
+    assert counts(target) == {}
+
+
+def test_it_refuses_a_manifest_with_an_absolute_file_name(backup_dir, empty_database, tmp_path):
+    outside = tmp_path / "outside" / "planted.txt"
+    outside.parent.mkdir()
+    # The same absolute name exists in the backup's media folder, so only the check stops it.
+    inner = backup_dir / "media" / outside.relative_to("/")
+    inner.parent.mkdir(parents=True)
+    inner.write_text("planted")
+    _tamper(backup_dir, _add_file(str(outside)))
+    target, restored = empty_database(), tmp_path / "restored"
+
+    with pytest.raises(CommandError, match="not a safe path"):
+        run("restore", str(backup_dir), database_url=url_of(target), media_root=str(restored))
+
+    assert not outside.exists()
+    assert not restored.exists()
+    assert counts(target) == {}
+
+
+def test_it_refuses_a_symbolic_link_in_the_backup(backup_dir, empty_database, tmp_path):
+    secret = tmp_path / "server-secret.txt"
+    secret.write_text("not for the media folder")
+    linked = next((backup_dir / "media").rglob("*.pdf"))
+    linked.unlink()
+    linked.symlink_to(secret)
+    target, restored = empty_database(), tmp_path / "restored"
+
+    with pytest.raises(CommandError, match="symbolic link"):
+        run("restore", str(backup_dir), database_url=url_of(target), media_root=str(restored))
+
+    assert not restored.exists()
+    assert counts(target) == {}

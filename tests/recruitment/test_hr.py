@@ -559,11 +559,15 @@ def test_it_filters_applications_by_status_and_search(client_as, hr, formation_w
     page = client.get(url, {"status": "submitted"})
     assert page.context["page"].paginator.count == 2
     assert page.context["total"] == 4  # the counts stay those of the whole formation
-    assert client.get(url, {"q": "nurhal"}).context["page"].paginator.count == 1
+    # by registration number only: a name would travel in the address (UU PDP)
+    assert client.get(url, {"q": "nurhal"}).context["page"].paginator.count == 0
     by_number = client.get(url, {"q": first.registration_number})
     assert [a.pk for a in by_number.context["page"]] == [first.pk]
     assert (
-        client.get(url, {"status": "withdrawn", "q": "Siti"}).context["page"].paginator.count == 0
+        client.get(url, {"status": "withdrawn", "q": first.registration_number})
+        .context["page"]
+        .paginator.count
+        == 0
     )
 
 

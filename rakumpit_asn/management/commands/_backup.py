@@ -53,6 +53,19 @@ LIBPQ_OPTIONS = {
 }
 CONNECTION_KEYS = {"NAME": "dbname", "USER": "user", "PASSWORD": "password", "HOST": "host"}
 
+# Tables whose rows stay out of every backup (pg_dump --exclude-table-data); the manifest counts
+# them as empty. Session keys are the browsers' cookies (and a staff session carries its
+# second-factor record): a copy of the backup must not sign anyone in. axes' records of failed
+# sign-ins are short-lived security logs with IP addresses; the expiration rows point at the
+# attempts, so they go with them.
+EXCLUDED_DATA = (
+    "django_session",
+    "axes_accessattempt",
+    "axes_accessattemptexpiration",
+    "axes_accessfailurelog",
+    "axes_accesslog",
+)
+
 # pg_dump -v and pg_restore -v name each table as they reach it: that is our progress line.
 TABLE_PROGRESS = re.compile(r'(?:dumping contents of|processing data for) table "([^"]+)"')
 
@@ -210,6 +223,46 @@ def media_files(root: Path) -> list[str]:
     return sorted(found)
 
 
+def plain_name(value, what: str) -> str:
+    """A manifest's dump file or media folder: one plain name inside the backup directory."""
+    if (
+        not isinstance(value, str)
+        or value in ("", ".", "..")
+        or any(char in value for char in "/\\\0")
+    ):
+        raise CommandError(f"The manifest's {what} {value!r} is not a plain file name: refused.")
+    return value
+
+
+def relative_name(value) -> str:
+    """A file name from a manifest: a relative POSIX path with no `..`, no backslash, no NUL.
+    The manifest is read from the backup, which may have been tampered with."""
+    if not isinstance(value, str) or not value or "\\" in value or "\0" in value:
+        raise CommandError(f"The manifest names a file {value!r} that is not a safe path: refused.")
+    parts = value.split("/")
+    if value.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise CommandError(f"The manifest names a file {value!r} that is not a safe path: refused.")
+    return value
+
+
+def path_inside(root: Path, name: str) -> Path:
+    """root / name, resolved, refused unless it stays inside root."""
+    path = (root / name).resolve()
+    if not path.is_relative_to(root.resolve()) or path == root.resolve():
+        raise CommandError(f"{name!r} leads outside {root}: refused.")
+    return path
+
+
+def check_no_symlink(root: Path, name: str) -> None:
+    """Neither root nor any part of root/name is a symbolic link: a backup could otherwise make
+    restore read (and copy into the media folder) files from elsewhere on the server."""
+    path = root
+    for part in ("", *name.split("/")):
+        path = path / part if part else path
+        if path.is_symlink():
+            raise CommandError(f"{path} in the backup is a symbolic link: refused.")
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as source:
@@ -254,7 +307,23 @@ def load_manifest(backup: Path) -> dict:
         raise CommandError(
             f"{path} has format {manifest.get('format')!r}; this version reads {FORMAT!r}."
         )
+    check_manifest_names(manifest)
     return manifest
+
+
+def check_manifest_names(manifest: dict) -> None:
+    """Every name restore or verify joins onto a folder, checked before anything is read or
+    written: the dump and the media folder are plain names, the files relative paths."""
+    try:
+        plain_name(manifest["database"]["dump"], "database dump")
+        plain_name(manifest["media"]["folder"], "media folder")
+        files = manifest["media"]["files"]
+    except (KeyError, TypeError) as exc:
+        raise CommandError(f"The manifest is incomplete ({exc!r} is missing).") from None
+    if not isinstance(files, dict):
+        raise CommandError("The manifest's media files are not a mapping of names: refused.")
+    for name in files:
+        relative_name(name)
 
 
 def git_commit() -> str | None:

@@ -98,7 +98,11 @@ class Command(BaseCommand):
                 "aside or give an empty folder with --media-root."
             )
         pg_restore = b.find_tool("pg_restore")
-        dump = backup / manifest["database"]["dump"]
+        # The manifest comes with the backup and may have been tampered with: every path is
+        # checked before anything is written (load_manifest already refused unsafe names).
+        b.check_no_symlink(backup, manifest["database"]["dump"])
+        dump = b.path_inside(backup, manifest["database"]["dump"])
+        copies = self._planned_copies(backup, manifest, root)
         write(f"Checking {dump.name} against the manifest...")
         if not dump.is_file() or b.sha256_of(dump) != manifest["database"]["dump_sha256"]:
             raise CommandError(
@@ -127,21 +131,33 @@ class Command(BaseCommand):
         )
 
         write(f"Restoring private files into {root}:")
-        source = backup / manifest["media"]["folder"]
-        names = list(manifest["media"]["files"])
         file_mode = settings.FILE_UPLOAD_PERMISSIONS or 0o640
         dir_mode = settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS or 0o750
         root.mkdir(parents=True, exist_ok=True)
         os.chmod(root, dir_mode)
-        for number, name in enumerate(names, start=1):
-            if (source / name).is_file():  # a missing one is reported by the verification
-                target = root / name
-                b.copy_hashing(source / name, target)
+        for number, (source, target) in enumerate(copies, start=1):
+            if source.is_file():  # a missing one is reported by the verification
+                b.copy_hashing(source, target)
                 os.chmod(target, file_mode)
                 for folder in target.relative_to(root).parents[:-1]:
                     os.chmod(root / folder, dir_mode)
-            if b.progress_due(number, len(names)):
-                write(f"  {number}/{len(names)} files")
+            if b.progress_due(number, len(copies)):
+                write(f"  {number}/{len(copies)} files")
+
+    @staticmethod
+    def _planned_copies(backup: Path, manifest: dict, root: Path) -> list[tuple[Path, Path]]:
+        """(source, target) for every file of the manifest, each resolved inside the backup's
+        media folder and inside the target folder, with no symbolic link on the way. All are
+        checked before the first write, so a bad entry leaves nothing half restored."""
+        folder = manifest["media"]["folder"]
+        b.check_no_symlink(backup, folder)
+        source_root = b.path_inside(backup, folder)
+        root = root.resolve()
+        copies = []
+        for name in manifest["media"]["files"]:
+            b.check_no_symlink(source_root, name)
+            copies.append((b.path_inside(source_root, name), b.path_inside(root, name)))
+        return copies
 
     def _advise_on_migrations(self, config: dict) -> None:
         """A backup from another release of the code: say what to do before starting the portal.
