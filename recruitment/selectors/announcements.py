@@ -42,10 +42,6 @@ MILESTONE_OF = {
 PREVIOUS = {Kind.POST_APPEAL: Kind.ADMIN, Kind.SKD: Kind.POST_APPEAL, Kind.FINAL: Kind.SKD}
 
 
-def period_get(pk: int) -> SelectionPeriod:
-    return get_object_or_404(SelectionPeriod, pk=pk)
-
-
 def public_period_get(pk: int) -> SelectionPeriod:
     return get_object_or_404(SelectionPeriod, pk=pk, is_published=True)
 

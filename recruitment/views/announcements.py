@@ -15,6 +15,7 @@ from recruitment.forms_announcements import AnnouncementSearchForm, PublishAnnou
 from recruitment.models import Announcement
 from recruitment.pdf import announcement_pdf_cached
 from recruitment.selectors import announcements as selectors
+from recruitment.selectors.hr import period_get
 from recruitment.services import announcements as services
 
 PAGE_SIZE = 100
@@ -26,7 +27,7 @@ PDF_WINDOW_SECONDS = 10 * 60
 
 @role_required(Role.HR)
 def hr_announcements(request, pk):
-    period = selectors.period_get(pk)
+    period = period_get(pk)
     context = {
         "period": period,
         "stages": selectors.announcement_stages(period),
@@ -38,7 +39,7 @@ def hr_announcements(request, pk):
 @role_required(Role.HR)
 @require_POST
 def hr_announcement_publish(request, pk, kind):
-    period = selectors.period_get(pk)
+    period = period_get(pk)
     if kind not in Announcement.Kind.values:
         raise Http404
     form = PublishAnnouncementForm(request.POST)

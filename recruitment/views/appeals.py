@@ -10,6 +10,7 @@ from recruitment import access
 from recruitment.forms_announcements import AppealAnswerForm, AppealForm
 from recruitment.rules import appeal_window
 from recruitment.selectors import announcements as selectors
+from recruitment.selectors.hr import period_get
 from recruitment.services import appeals as services
 
 
@@ -44,7 +45,7 @@ def appeal_create(request, pk):
 
 @role_required(Role.HR)
 def hr_appeal_list(request, pk):
-    period = selectors.period_get(pk)
+    period = period_get(pk)
     context = {
         "period": period,
         "appeals": selectors.period_appeals(period),

@@ -14,12 +14,13 @@ from recruitment.access import application_for_owner_or_hr
 from recruitment.forms_announcements import ExamSessionForm
 from recruitment.pdf import exam_card_pdf
 from recruitment.selectors import announcements as selectors
+from recruitment.selectors.hr import period_get
 from recruitment.services import exams as services
 
 
 @role_required(Role.HR)
 def hr_exam_session_list(request, pk):
-    period = selectors.period_get(pk)
+    period = period_get(pk)
     context = {
         "period": period,
         "sessions": selectors.period_sessions(period),
@@ -30,7 +31,7 @@ def hr_exam_session_list(request, pk):
 
 @role_required(Role.HR)
 def hr_exam_session_create(request, pk):
-    period = selectors.period_get(pk)
+    period = period_get(pk)
     form = ExamSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.exam_session_create(period=period, **form.service_kwargs())
@@ -74,7 +75,7 @@ def hr_exam_session_delete(request, pk):
 @role_required(Role.HR)
 @require_POST
 def hr_exam_sessions_assign(request, pk):
-    period = selectors.period_get(pk)
+    period = period_get(pk)
     try:
         count = services.exam_sessions_assign(period=period, actor=request.user)
     except services.ExamError as error:
