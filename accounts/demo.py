@@ -10,6 +10,7 @@ import time
 
 from allauth.mfa import app_settings
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import User
@@ -92,6 +93,9 @@ def seed() -> dict[str, User]:
     from allauth.account.models import EmailAddress
 
     users = {}
+    # Hashing is deliberately slow (half a second each): the accounts share one hash of the
+    # demo password, checked once when seeding again.
+    known_hashes: set[str] = set()
     for key, full_name, roles, is_staff, is_superuser in DEMO_ACCOUNTS:
         email = demo_email(key)
         user, _ = User.objects.update_or_create(
@@ -103,9 +107,14 @@ def seed() -> dict[str, User]:
                 "is_active": True,
             },
         )
-        if not user.check_password(settings.DEMO_PASSWORD):
-            user.set_password(settings.DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+        if user.password not in known_hashes:
+            # A new account has no password yet: checking it would hash anyway.
+            if not (user.password and user.check_password(settings.DEMO_PASSWORD)):
+                user.password = next(iter(known_hashes), None) or make_password(
+                    settings.DEMO_PASSWORD
+                )
+                user.save(update_fields=["password"])
+            known_hashes.add(user.password)
         user_assign_roles(user=user, roles=roles)
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}

@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import StatusChange, Topic
@@ -25,6 +27,33 @@ class HoneypotMixin(forms.Form):
 
 def _honeypot():
     return Div(Field("website"), css_class="d-none")
+
+
+class ForumConsentMixin(forms.Form):
+    """With `needs_consent` (the person has not agreed to the current privacy notice for the
+    forums), the form asks for it: one submit agrees and posts, and nothing typed is lost."""
+
+    def add_consent_field(self, needs_consent: bool):
+        if not needs_consent:
+            return []
+        self.fields["privacy_consent"] = forms.BooleanField(
+            label=format_html(
+                '{} <a href="{}" target="_blank" rel="noopener">{}</a>',
+                _(
+                    "I agree to the processing of my personal data for the public-service "
+                    "forums, as the privacy notice describes."
+                ),
+                reverse("privacy:notice"),
+                _("Read the privacy notice"),
+            ),
+            error_messages={
+                "required": _(
+                    "Tick the box to agree to the privacy notice: your post is kept and shown "
+                    "with your name."
+                )
+            },
+        )
+        return [Field("privacy_consent")]
 
 
 class TopicFilterForm(forms.Form):
@@ -63,7 +92,7 @@ class TopicFilterForm(forms.Form):
         )
 
 
-class TopicForm(HoneypotMixin, forms.ModelForm):
+class TopicForm(ForumConsentMixin, HoneypotMixin, forms.ModelForm):
     names_employee = forms.BooleanField(
         label=_("My post names or accuses an individual employee"),
         required=False,
@@ -87,7 +116,14 @@ class TopicForm(HoneypotMixin, forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(
-        self, *args, editing=False, max_title=200, max_body=8000, max_photo_kb=500, **kwargs
+        self,
+        *args,
+        editing=False,
+        max_title=200,
+        max_body=8000,
+        max_photo_kb=500,
+        needs_consent=False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.fields["photo"].help_text = _(
@@ -120,6 +156,7 @@ class TopicForm(HoneypotMixin, forms.ModelForm):
             "photo",
             *(["remove_photo"] if "remove_photo" in self.fields else []),
             *(["names_employee"] if not editing else []),
+            *self.add_consent_field(needs_consent and not editing),
             _honeypot(),
         )
 
@@ -148,21 +185,21 @@ class TopicForm(HoneypotMixin, forms.ModelForm):
         return data
 
 
-class CommentForm(HoneypotMixin, forms.Form):
+class CommentForm(ForumConsentMixin, HoneypotMixin, forms.Form):
     body = forms.CharField(
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Markdown: *italic*, **bold**, lists, links."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, needs_consent=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].error_messages["required"] = _(
             "The reply is empty. Write something first."
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout("body", _honeypot())
+        self.helper.layout = Layout("body", *self.add_consent_field(needs_consent), _honeypot())
 
     def clean_body(self):
         body = (self.cleaned_data.get("body") or "").strip()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from accounts import dataprotection
 from forums.models import Comment, DigestDelivery, Follow, Notification, StatusChange, Topic
 
 logger = logging.getLogger(__name__)
@@ -62,10 +63,12 @@ def notify_followers(event: str, object_id: int) -> int:
         .exclude(user_id=actor_id)
         .select_related("user")
     )
+    followers = list(followers)
+    restricted = _restricted(follow.user_id for follow in followers)
     sent = 0
     for follow in followers:
         user = follow.user
-        if not user.email:
+        if not user.email or user.pk in restricted:
             continue
         with transaction.atomic():
             _claim, created = Notification.objects.get_or_create(
@@ -80,6 +83,12 @@ def notify_followers(event: str, object_id: int) -> int:
     if sent:
         logger.info("Forum notification %s %s sent to %s follower(s).", event, object_id, sent)
     return sent
+
+
+def _restricted(user_ids) -> set[int]:
+    """Who asked for the processing of their forum records to be restricted (UU PDP): no
+    e-mails. One query."""
+    return dataprotection.restricted_user_ids(dataprotection.Category.FORUMS, user_ids)
 
 
 def _message(user, event: str, topic: Topic, extra: dict) -> EmailMessage:
@@ -126,9 +135,10 @@ def send_weekly_digest() -> int:
         .order_by("-created_at")
     ):
         comments.setdefault(comment.topic_id, []).append(comment)
+    restricted = _restricted(by_user)
     sent = 0
     for user, topics in by_user.values():
-        if not user.email:
+        if not user.email or user.pk in restricted:
             continue
         with transaction.atomic():
             _claim, created = DigestDelivery.objects.get_or_create(user=user, week=week)

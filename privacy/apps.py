@@ -15,9 +15,11 @@ class PrivacyConfig(AppConfig):
         # recorded by listening to allauth's signal instead.
         user_signed_up.connect(consent_record_at_signup, dispatch_uid="privacy.signup_consent")
 
-        from privacy.services import consent_record_for_application
-        from recruitment.signals import application_consented
+        from accounts import dataprotection
+        from privacy.selectors import Answers
+        from privacy.services import consent_record_given
 
-        application_consented.connect(
-            consent_record_for_application, dispatch_uid="privacy.application_consent"
-        )
+        # The apps below privacy ask accounts.dataprotection whether someone is restricted or has
+        # consented, and announce a consent with its signal; this app answers and records.
+        dataprotection.install(Answers())
+        dataprotection.consent_given.connect(consent_record_given, dispatch_uid="privacy.consent")

@@ -33,8 +33,16 @@ class DataRequestForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_lift: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        if not can_lift:  # nothing the person asked to restrict is in force
+            kind.choices = [c for c in kind.choices if c[0] != DataRequest.Kind.LIFT_RESTRICTION]
+        kind.help_text = _(
+            "A restriction keeps your data but stops the portal using it: no e-mails about your "
+            "applications, no new application, no taking part in the forums. A selection "
+            "already under way continues (legal obligation) unless you withdraw."
+        )
         self.helper = FormHelper()
         self.helper.form_action = "privacy:request_create"
         self.helper.add_input(Submit("submit", _("Send the request")))

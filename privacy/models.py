@@ -8,13 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dataprotection import Category as RestrictionCategory
+from accounts.dataprotection import Purpose
 
-class Purpose(models.TextChoices):
-    """What a consent is for. Each purpose is consented to separately (Pasal 22)."""
-
-    SIGNUP = "signup", _("Account (sign-up)")
-    APPLICATION = "application", _("Job application")
-    FORUM = "forum", _("Public-service forums")
+__all__ = ["Consent", "DataRequest", "Purpose", "Restriction", "RetentionRun"]
 
 
 class Consent(models.Model):
@@ -64,6 +61,7 @@ class DataRequest(models.Model):
     class Kind(models.TextChoices):
         DELETION = "deletion", _("Delete my data")
         RESTRICTION = "restriction", _("Restrict the processing of my data")
+        LIFT_RESTRICTION = "lift_restriction", _("Lift the restriction on my data")
         CORRECTION = "correction", _("Correct my data")
         CONSENT_WITHDRAWAL = "consent_withdrawal", _("Withdraw my consent")
 
@@ -138,12 +136,8 @@ class Restriction(models.Model):
     """A flag that a person's data is kept (under a legal retention) but its processing is
     restricted (Pasal 11), e.g. after a deletion request that could not delete everything."""
 
-    class Category(models.TextChoices):
-        APPLICATION = "application", _("Job application")
-        APPLICANT_PROFILE = "applicant_profile", _("Applicant profile")
-        EMPLOYMENT = "employment", _("Employment records")
-        ACCOUNT = "account", _("Account")
-        FORUMS = "forums", _("Forum records")
+    # Defined in accounts so that the apps that must respect a restriction can name it.
+    Category = RestrictionCategory
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -323,6 +323,8 @@ class ErasureReport:
     deleted: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # "what: why"
     restricted: list[tuple[str, int | None, str]] = field(default_factory=list)
+    # Records a law requires us to keep and go on processing (employment): the deletion is partial.
+    kept_by_law: bool = False
     # Records whose earlier audit entries are to be blanked once the erasure is done:
     # (model, pk, fields), fields None for the whole record (rakumpit_asn.audit.audit_forget).
     forget: list[tuple[type, int, tuple[str, ...] | None]] = field(default_factory=list)
@@ -336,7 +338,7 @@ class ErasureReport:
             lines.append(_("Deleted or anonymised:"))
             lines += [f"- {item}" for item in self.deleted]
         if self.kept:
-            lines.append(_("Kept (processing restricted):"))
+            lines.append(_("Kept, and why:"))
             lines += [f"- {item}" for item in self.kept]
         if not lines:
             lines.append(_("The portal held nothing that could be deleted."))
@@ -431,13 +433,13 @@ def erasure_apply(*, user: User) -> ErasureReport:
 
     employee = Employee.objects.filter(user=user).first()
     if employee is not None:
+        report.kept_by_law = True
         report.kept.append(
             _(
                 "employment records (employee register, training, performance): kept under "
                 "the civil-service archive rules (legal obligation)"
             )
         )
-        report.restricted.append((Restriction.Category.EMPLOYMENT, employee.pk, "employment"))
 
     _erase_forums(user=user, report=report)
     _erase_training_invitations(user=user, report=report)

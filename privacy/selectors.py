@@ -5,12 +5,12 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from privacy.models import Consent, DataRequest
+from privacy.models import Consent, DataRequest, Restriction
 
 
 def has_current_consent(user, purpose: str) -> bool:
     """True when the user has a live consent to `purpose` under the current notice version.
-    Call it before processing that rests on consent (e.g. before an application is created)."""
+    Other apps ask through `accounts.dataprotection.has_current_consent`."""
     if not getattr(user, "is_authenticated", False):
         return False
     return Consent.objects.filter(
@@ -19,6 +19,36 @@ def has_current_consent(user, purpose: str) -> bool:
         notice_version=settings.PRIVACY_NOTICE_VERSION,
         withdrawn_at__isnull=True,
     ).exists()
+
+
+def restricted_user_ids(category: str, user_ids) -> set[int]:
+    """Which of these users have a live restriction on `category` or on their whole account.
+    Other apps ask through `accounts.dataprotection.restricted_user_ids`."""
+    return set(
+        Restriction.objects.filter(
+            user_id__in=list(user_ids),
+            category__in={category, Restriction.Category.ACCOUNT},
+            lifted_at__isnull=True,
+        ).values_list("user_id", flat=True)
+    )
+
+
+def restrictions_for_user(user):
+    """The restrictions in force on the person's data, for their "My data" page."""
+    return Restriction.objects.filter(user=user, lifted_at__isnull=True).order_by(
+        "category", "created_at", "pk"
+    )
+
+
+def can_lift_restriction(user) -> bool:
+    return Restriction.objects.filter(user=user, reason="request", lifted_at__isnull=True).exists()
+
+
+class Answers:
+    """What `accounts.dataprotection` asks, answered from this app's records."""
+
+    restricted_user_ids = staticmethod(restricted_user_ids)
+    has_current_consent = staticmethod(has_current_consent)
 
 
 def consents_for_user(user):

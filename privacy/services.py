@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from privacy.models import Consent, DataRequest, Purpose, Restriction
@@ -26,10 +27,10 @@ class PrivacyError(Exception):
 # --- consent ---------------------------------------------------------------------------------
 
 
-def consent_record_for_application(sender, *, application, user, **kwargs) -> Consent:
-    """Receiver of recruitment's `application_consented`: the applicant ticked the notice's
-    consent box before starting the application."""
-    return consent_record(user=user, purpose=Purpose.APPLICATION)
+def consent_record_given(sender, *, user, purpose, **kwargs) -> Consent:
+    """Receiver of `accounts.dataprotection.consent_given`: the person ticked the notice's
+    consent box for `purpose` (before an application, before posting in the forums)."""
+    return consent_record(user=user, purpose=purpose)
 
 
 def consent_record(*, user: User, purpose: str, version: str | None = None) -> Consent:
@@ -105,6 +106,7 @@ def data_request_submit(*, user: User, kind: str, details: str = "") -> DataRequ
 CARRIED_OUT = (
     DataRequest.Kind.DELETION,
     DataRequest.Kind.RESTRICTION,
+    DataRequest.Kind.LIFT_RESTRICTION,
     DataRequest.Kind.CONSENT_WITHDRAWAL,
 )
 
@@ -157,13 +159,19 @@ def _carry_out(data_request: DataRequest, actor: User) -> tuple[str, str]:
         _audit_forget(report)
         for category, object_id, reason in report.restricted:
             _restrict(user, category, object_id, reason, data_request)
-        status = DataRequest.Status.PARTLY_DONE if report.restricted else DataRequest.Status.DONE
+        partial = report.restricted or report.kept_by_law
+        status = DataRequest.Status.PARTLY_DONE if partial else DataRequest.Status.DONE
         return report.as_text(), status
     if data_request.kind == DataRequest.Kind.RESTRICTION:
         flagged = _restrict_everything(user, data_request)
-        text = _("Processing restricted for: %(categories)s.") % {
-            "categories": ", ".join(str(label) for label in flagged) or "-"
-        }
+        return restriction_outcome(flagged), DataRequest.Status.DONE
+    if data_request.kind == DataRequest.Kind.LIFT_RESTRICTION:
+        lifted = restrictions_lift(user=user)
+        text = ngettext(
+            "%(count)d restriction lifted: the portal processes your data again.",
+            "%(count)d restrictions lifted: the portal processes your data again.",
+            lifted,
+        ) % {"count": lifted}
         return text, DataRequest.Status.DONE
     count = consent_withdraw(user=user)
     text = _(
@@ -193,23 +201,62 @@ def _restrict(user, category, object_id, reason, data_request) -> None:
 
 
 def _restrict_everything(user, data_request) -> list:
+    """Flag what a restriction request covers; the apps consult the flags through
+    accounts.dataprotection (see restriction_outcome for what each one stops)."""
     from recruitment.models import ApplicantProfile
-    from workforce.models import Employee
 
     Category = Restriction.Category
     flagged = []
     for application_id in user.applications.values_list("pk", flat=True):
         _restrict(user, Category.APPLICATION, application_id, "request", data_request)
-        flagged.append(Category.APPLICATION.label)
+        flagged.append(Category.APPLICATION)
     for profile_id in ApplicantProfile.objects.filter(user=user).values_list("pk", flat=True):
         _restrict(user, Category.APPLICANT_PROFILE, profile_id, "request", data_request)
-        flagged.append(Category.APPLICANT_PROFILE.label)
-    for employee_id in Employee.objects.filter(user=user).values_list("pk", flat=True):
-        _restrict(user, Category.EMPLOYMENT, employee_id, "request", data_request)
-        flagged.append(Category.EMPLOYMENT.label)
-    _restrict(user, Category.ACCOUNT, None, "request", data_request)
-    flagged.append(Category.ACCOUNT.label)
+        flagged.append(Category.APPLICANT_PROFILE)
+    _restrict(user, Category.FORUMS, None, "request", data_request)
+    flagged.append(Category.FORUMS)
     return list(dict.fromkeys(flagged))
+
+
+def restriction_outcome(flagged) -> str:
+    """What the person reads: what stops, and what continues under a legal obligation."""
+    Category = Restriction.Category
+    lines = [
+        _("Processing restricted for: %(categories)s.")
+        % {"categories": ", ".join(str(Category(category).label) for category in flagged)}
+    ]
+    if Category.APPLICATION in flagged or Category.APPLICANT_PROFILE in flagged:
+        lines.append(
+            _(
+                "- Job applications: you receive no more e-mails about them and cannot start a "
+                "new one; your results stay readable on the portal. A selection already under "
+                "way is a legal obligation (PermenPANRB 6/2024): it continues for your "
+                "application by its registration number unless you withdraw it."
+            )
+        )
+    if Category.FORUMS in flagged:
+        lines.append(
+            _(
+                "- Forums: you cannot post, reply, support, report or answer the survey, and "
+                "receive no forum e-mails; what you posted stays as it is."
+            )
+        )
+    lines.append(
+        _(
+            "- Employment records (for staff) are processed under the civil-service rules "
+            "(legal obligation) and continue."
+        )
+    )
+    lines.append(_("Ask for the restriction to be lifted on the “My data” page at any time."))
+    return "\n".join(str(line) for line in lines)
+
+
+def restrictions_lift(*, user: User) -> int:
+    """Lift the restrictions the person asked for (not those that keep data after a deletion
+    under a retention rule). Returns how many were lifted."""
+    return Restriction.objects.filter(user=user, reason="request", lifted_at__isnull=True).update(
+        lifted_at=timezone.now()
+    )
 
 
 def _log_entry(at, actor, status, action) -> dict:

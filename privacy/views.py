@@ -45,7 +45,8 @@ def my_data(request):
         "summary": selectors.my_data_summary(request.user),
         "consents": selectors.consents_for_user(request.user),
         "requests": selectors.requests_for_user(request.user),
-        "form": DataRequestForm(),
+        "restrictions": selectors.restrictions_for_user(request.user),
+        "form": DataRequestForm(can_lift=selectors.can_lift_restriction(request.user)),
         "now": timezone.now(),
     }
     return render(request, "privacy/my_data.html", context)
@@ -64,7 +65,9 @@ def export(request):
 
 @login_required
 def request_create(request):
-    form = DataRequestForm(request.POST or None)
+    form = DataRequestForm(
+        request.POST or None, can_lift=selectors.can_lift_restriction(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data_request = services.data_request_submit(user=request.user, **form.cleaned_data)
         messages.success(

@@ -14,7 +14,12 @@ class RakumpitAsnConfig(AppConfig):
     verbose_name = "Rakumpit ASN"
 
     def ready(self):
-        from rakumpit_asn import audit  # noqa: F401 - connects the audit trail's masking hook
+        from rakumpit_asn import (
+            audit,  # noqa: F401 - connects the audit trail's masking hook
+            pagecache,
+        )
+
+        pagecache.connect_signals()
 
         if settings.CELERY_TASK_ALWAYS_EAGER:
             logger.info("CELERY_BROKER_URL is not set: background tasks run in-process.")

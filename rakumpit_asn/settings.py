@@ -133,6 +133,14 @@ if _db["ENGINE"].endswith("sqlite3") and _db["NAME"] != ":memory:":
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if _db["ENGINE"].endswith("postgresql"):
+    # PostgreSQL's JIT compiles the plan of any query it estimates as expensive: hundreds of
+    # milliseconds spent on the dashboards' short queries (bench/results/load.md). Off for a web
+    # application's short queries.
+    _db.setdefault("OPTIONS", {})
+    _db["OPTIONS"]["options"] = " ".join(
+        filter(None, [_db["OPTIONS"].get("options", ""), "-c jit=off"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
@@ -147,6 +155,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The public pages anonymous visitors read most are served from the cache for at most this
+# long, and at once afresh after a change (rakumpit_asn/pagecache.py); heavy results several
+# pages share (the needs map's rows) are kept under the same invalidation. The invalidation
+# must reach every process: without a shared cache (Redis) both are off unless set.
+_shared_cache = bool(REDIS_URL)
+PUBLIC_PAGE_CACHE_SECONDS = env_int(
+    "PUBLIC_PAGE_CACHE_SECONDS", 60 if _shared_cache else 0, minimum=0
+)
+COMPUTED_CACHE_SECONDS = env_int("COMPUTED_CACHE_SECONDS", 300 if _shared_cache else 0, minimum=0)
 
 STORAGES = {
     # Every upload is private: stored outside any served folder, read only through views that

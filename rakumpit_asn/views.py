@@ -4,8 +4,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from rakumpit_asn import health, selectors
+from rakumpit_asn.pagecache import public_page
 
 
+@public_page("recruitment", "workforce")
 def home(request):
     return render(request, "home.html", {"stats": selectors.home_stats()})
 

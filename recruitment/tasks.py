@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts import dataprotection
+from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import Application, SelectionPeriod, StatusNotification
 
 logger = logging.getLogger(__name__)
@@ -57,7 +59,7 @@ def send_status_email(application_id: int) -> bool:
     if application is None or application.status == Status.DRAFT:
         return False
     user = application.applicant
-    if not user.is_active or not user.email:
+    if not _may_email(user, _restricted([user.pk])):
         return False
     with transaction.atomic():
         _notification, created = StatusNotification.objects.get_or_create(
@@ -112,6 +114,7 @@ def close_registrations() -> int:
         registration_closed=False, registration_closes_at__lte=timezone.now()
     ).update(registration_closed=True)
     if closed:
+        invalidate_on_commit("recruitment")  # the vacancy pages say "closed" now
         logger.info("Registration closed for %s selection period(s).", closed)
     return closed
 
@@ -173,15 +176,27 @@ def send_milestone_emails(application_ids: list[int], milestone: str) -> int:
     applications = Application.objects.select_related(
         "applicant", "period", "formation__position__unit", "exam_session"
     ).filter(pk__in=application_ids)
+    applications = list(applications)
+    restricted = _restricted(application.applicant_id for application in applications)
     sent = 0
     for application in applications:
-        sent += _send_milestone(application, milestone)
+        sent += _send_milestone(application, milestone, restricted)
     return sent
 
 
-def _send_milestone(application: Application, milestone: str) -> bool:
+def _restricted(user_ids) -> set[int]:
+    """Who asked for the processing of their applications to be restricted (UU PDP): they read
+    their results on the portal and get no e-mail. One query per batch."""
+    return dataprotection.restricted_user_ids(dataprotection.Category.APPLICATION, user_ids)
+
+
+def _may_email(user, restricted: set[int]) -> bool:
+    return user.is_active and bool(user.email) and user.pk not in restricted
+
+
+def _send_milestone(application: Application, milestone: str, restricted: set[int]) -> bool:
     user = application.applicant
-    if not user.is_active or not user.email:
+    if not _may_email(user, restricted):
         return False
     with transaction.atomic():
         _notification, created = StatusNotification.objects.get_or_create(
@@ -301,16 +316,18 @@ def send_event_emails(event_ids: list[int]) -> int:
         "application__formation__position__unit",
         "application__exam_session",
     ).filter(pk__in=event_ids)
+    events = list(events.order_by("pk"))
+    restricted = _restricted(event.application.applicant_id for event in events)
     sent = 0
-    for event in events.order_by("pk"):
-        sent += _send_event(event)
+    for event in events:
+        sent += _send_event(event, restricted)
     return sent
 
 
-def _send_event(event) -> bool:
+def _send_event(event, restricted: set[int]) -> bool:
     application = event.application
     user = application.applicant
-    if not user.is_active or not user.email:
+    if not _may_email(user, restricted):
         return False
     claim = f"recruitment:event-email:{event.pk}"
     if not cache.add(claim, 1, timeout=EVENT_CLAIM_SECONDS):

@@ -1,4 +1,8 @@
 import os
+import shutil
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -18,12 +22,48 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _isolate_worker(settings)
+    # Tests change rows directly, bypassing the signals that refresh the public page cache;
+    # tests/rakumpit_asn/test_pagecache.py turns it on.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.COMPUTED_CACHE_SECONDS = 0
     # Tests call tasks in-process even when CI configures a broker; the one test that drives a
     # real worker turns this off for its own duration.
     from rakumpit_asn.celery import app
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+
+
+_MEDIA_ROOTS = []
+
+
+def _isolate_worker(settings):
+    """Each test process (pytest-xdist runs one per core; pytest-django gives each its own test
+    database) also gets its own private-media folder, a temporary one that never touches the
+    developer's var/private, and its own Redis database: tests clear the cache, and a clear
+    empties the whole Redis database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    media = Path(tempfile.mkdtemp(prefix=f"rakumpit-test-media-{worker}-"))
+    _MEDIA_ROOTS.append(media)
+    settings.PRIVATE_MEDIA_ROOT = media
+    default = settings.STORAGES["default"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**default, "OPTIONS": {**default.get("OPTIONS", {}), "location": media}},
+    }
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"].endswith("RedisCache"):
+        number = int(worker.removeprefix("gw") or 0)
+        parts = urlsplit(cache["LOCATION"])
+        # Database 0 is the cache of a running portal and 1 its Celery broker (.env.example).
+        location = urlunsplit(parts._replace(path=f"/{2 + number % 14}"))
+        settings.CACHES = {**settings.CACHES, "default": {**cache, "LOCATION": location}}
+
+
+def pytest_unconfigure(config):
+    for media in _MEDIA_ROOTS:
+        shutil.rmtree(media, ignore_errors=True)
 
 
 def _missing(reason):

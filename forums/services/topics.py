@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import dataprotection
 from forums import ratelimit
 from forums.access import active_suspension, has_verified_email
 from forums.models import (
@@ -38,10 +39,47 @@ def forum_settings() -> ForumSettings:
     return settings
 
 
-def ensure_may_take_part(user, *, action: str, address: str) -> None:
-    """Verified e-mail, not suspended, within the rate limits: else ForumError."""
+# Taking part in public rests on the person's consent (privacy notice, purpose "forum"); a report
+# of abuse and the IKM survey rest on the public task and need none.
+CONSENT_ACTIONS = frozenset({"topic", "comment", "support"})
+
+
+class ForumConsentRequired(ForumError):
+    pass
+
+
+def forum_consent_give(*, user) -> None:
+    """The person agreed to the privacy notice for the forums (the privacy app records it with
+    the notice's version)."""
+    dataprotection.consent_given.send(sender=Topic, user=user, purpose=dataprotection.Purpose.FORUM)
+
+
+def needs_forum_consent(user) -> bool:
+    """True for a signed-in person who has not agreed to the current privacy notice for the
+    forums (never agreed, withdrew, or the notice has a new version since)."""
+    return bool(getattr(user, "is_authenticated", False)) and not (
+        dataprotection.has_current_consent(user, dataprotection.Purpose.FORUM)
+    )
+
+
+def ensure_may_take_part(user, *, action: str, address: str, consent_given: bool = False) -> None:
+    """Verified e-mail, not restricted (UU PDP), consent to the current privacy notice where the
+    action rests on it, not suspended, within the rate limits: else ForumError. With
+    `consent_given` (the box ticked in the same form) the consent is recorded first."""
     if not has_verified_email(user):
         raise ForumError(_("Verify your e-mail address before you take part in the forums."))
+    if dataprotection.is_restricted(user, dataprotection.Category.FORUMS):
+        raise ForumError(dataprotection.restricted_message())
+    if action in CONSENT_ACTIONS:
+        if consent_given:
+            forum_consent_give(user=user)
+        elif needs_forum_consent(user):
+            raise ForumConsentRequired(
+                _(
+                    "Before you take part in the forums, read the privacy notice and agree to "
+                    "it (a new version asks again)."
+                )
+            )
     suspension = active_suspension(user)
     if suspension is not None:
         raise ForumError(
@@ -160,6 +198,7 @@ def topic_create(
     names_employee: bool = False,
     address: str,
     photo=None,
+    consent_given: bool = False,
 ) -> Topic:
     """Post a topic. One that names an individual employee goes to the non-public grievance
     track, for the moderators and HR only. `photo` is an optional uploaded file: checked and
@@ -169,7 +208,7 @@ def topic_create(
     body = _clean_text(body, limit=settings.body_max_length, what=_("text"))
     _check_tags(sector, kelurahan, unit)
     photo_data = check_photo(photo, settings) if photo is not None else None
-    ensure_may_take_part(author, action="topic", address=address)
+    ensure_may_take_part(author, action="topic", address=address, consent_given=consent_given)
     topic = Topic(
         title=title,
         body=body,
@@ -228,11 +267,13 @@ def _ensure_open_for_replies(topic: Topic) -> None:
 
 
 @transaction.atomic
-def comment_create(*, topic: Topic, author, body: str, address: str) -> Comment:
+def comment_create(
+    *, topic: Topic, author, body: str, address: str, consent_given: bool = False
+) -> Comment:
     settings = forum_settings()
     body = _clean_text(body, limit=settings.comment_max_length, what=_("comment"))
     _ensure_open_for_replies(topic)
-    ensure_may_take_part(author, action="comment", address=address)
+    ensure_may_take_part(author, action="comment", address=address, consent_given=consent_given)
     comment = Comment(topic=topic, author=author, body=body)
     comment.full_clean()
     comment.save()
@@ -269,13 +310,13 @@ def official_answer_create(*, topic: Topic, author, body: str) -> Comment:
 
 
 @transaction.atomic
-def topic_support(*, topic: Topic, user, address: str) -> bool:
+def topic_support(*, topic: Topic, user, address: str, consent_given: bool = False) -> bool:
     """Add the user's support; True when it is new. Supporting twice changes nothing."""
     if topic.visibility != Visibility.PUBLIC:
         raise ForumError(_("This topic is not public."))
     if Support.objects.filter(topic=topic, user=user).exists():
         return False
-    ensure_may_take_part(user, action="support", address=address)
+    ensure_may_take_part(user, action="support", address=address, consent_given=consent_given)
     try:
         with transaction.atomic():
             Support.objects.create(topic=topic, user=user)

@@ -17,9 +17,11 @@ from forums.selectors import topics as selectors
 from forums.services import ForumError
 from forums.services import topics as services
 from forums.services.moderation import report_create
+from rakumpit_asn.pagecache import public_page
 
 
 @require_GET
+@public_page("forums", "workforce")
 def topic_list(request):
     form = TopicFilterForm(request.GET or None)
     form.is_valid()
@@ -49,6 +51,7 @@ def topic_create(request):
         max_title=settings.title_max_length,
         max_body=settings.body_max_length,
         max_photo_kb=settings.photo_max_kb,
+        needs_consent=services.needs_forum_consent(request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,6 +60,7 @@ def topic_create(request):
                 address=client_address(request),
                 names_employee=form.cleaned_data["names_employee"],
                 photo=form.cleaned_data["photo"],
+                consent_given=bool(form.cleaned_data.get("privacy_consent")),
                 **{
                     k: form.cleaned_data[k]
                     for k in ("title", "body", "sector", "kelurahan", "unit")
@@ -104,10 +108,18 @@ def topic_edit(request, pk):
 
 
 @require_GET
+@public_page("forums", "workforce")
 def topic_detail(request, pk):
+    return _topic_page(request, pk)
+
+
+def _topic_page(request, pk, *, comment_form=None):
+    """The topic page; after a refused reply it shows the reply form as it was sent, with the
+    reason, so nothing typed is lost."""
     topic = selectors.topic_for_page(request.user, pk)
     if topic is None:
         raise Http404
+    needs_consent = services.needs_forum_consent(request.user)
     is_moderator = access.is_moderator(request.user)
     context = {
         "topic": topic,
@@ -117,7 +129,8 @@ def topic_detail(request, pk):
             if c.visibility == "public" or is_moderator or c.author_id == request.user.pk
         ],
         "history": topic.status_changes.all(),
-        "comment_form": CommentForm(),
+        "comment_form": comment_form or CommentForm(needs_consent=needs_consent),
+        "needs_forum_consent": needs_consent,
         "is_moderator": is_moderator,
         "is_official": access.is_official(request.user),
     }
@@ -167,20 +180,21 @@ def _topic_for_action(request, pk) -> Topic:
 @require_POST
 def comment_create(request, pk):
     topic = _topic_for_action(request, pk)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, needs_consent=services.needs_forum_consent(request.user))
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(topic)
+        return _topic_page(request, pk, comment_form=form)
     try:
         comment = services.comment_create(
             topic=topic,
             author=request.user,
             body=form.cleaned_data["body"],
             address=client_address(request),
+            consent_given=bool(form.cleaned_data.get("privacy_consent")),
         )
     except ForumError as exc:
         messages.error(request, str(exc))
-        return redirect(topic)
+        return _topic_page(request, pk, comment_form=form)
     messages.success(request, _("Your reply has been posted."))
     return redirect(comment.get_absolute_url())
 
@@ -243,7 +257,10 @@ def topic_support(request, pk):
         if request.POST.get("remove"):
             services.topic_unsupport(topic=topic, user=request.user)
         elif not services.topic_support(
-            topic=topic, user=request.user, address=client_address(request)
+            topic=topic,
+            user=request.user,
+            address=client_address(request),
+            consent_given=bool(request.POST.get("privacy_consent")),
         ):
             messages.info(request, _("You already support this topic."))
     except ForumError as exc:

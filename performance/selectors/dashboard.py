@@ -1,10 +1,11 @@
 """HR's dashboard: completion per unit (who is late) and the predikat distribution per unit and
-sector, next to the distribution guidance. Three queries whatever the size of the register."""
+sector, next to the distribution guidance. Four queries whatever the size of the register."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 
 from performance.models import Checkpoint, DistributionGuidance, Predikat, Review, Skp
 from workforce.models import Employee
@@ -20,6 +21,11 @@ class Completion:
     skp_agreed: int = 0
     reviewed: int = 0
     late: list[str] = field(default_factory=list)
+    late_count: int = 0
+
+    @property
+    def late_more(self) -> int:
+        return self.late_count - len(self.late)
 
     @property
     def percent(self) -> int:
@@ -43,38 +49,56 @@ class Distribution:
         ]
 
 
-def completion_by_unit(checkpoint: Checkpoint, today) -> list[Completion]:
+def completion_by_unit(checkpoint: Checkpoint, today, *, late_names: int | None = None):
+    """Staff, agreed SKPs and submitted reviews per unit, counted in the database (one grouped
+    query), and who is late once the review is due: every name (the Excel export) or the first
+    `late_names` of each unit (the page; `late_count` says how many in all). Two queries."""
     agreed = Skp.objects.filter(
         employee=OuterRef("pk"), cycle_id=checkpoint.cycle_id, status=Skp.Status.AGREED
     )
     reviewed = Review.objects.filter(skp__employee=OuterRef("pk"), checkpoint=checkpoint).exclude(
         status=Review.Status.DRAFT
     )
-    rows = (
-        Employee.objects.filter(status__in=ACTIVE)
-        .annotate(agreed=Exists(agreed), reviewed=Exists(reviewed))
-        .values(
-            "full_name",
-            "agreed",
-            "reviewed",
-            "position__unit__name",
-            "position__unit__sector__name",
-            "position__unit__sector__name_en",
+    staff = Employee.objects.filter(status__in=ACTIVE)
+    counts = (
+        staff.values("position__unit__name", "position__unit__sector__name")
+        .annotate(
+            n_staff=Count("pk"),
+            n_agreed=Count("pk", filter=Exists(agreed)),
+            n_reviewed=Count("pk", filter=Exists(reviewed)),
         )
-        .order_by("position__unit__name", "full_name")
+        .order_by("position__unit__name")
     )
-    late_now = today > checkpoint.due_date
-    units: dict[str, Completion] = {}
-    for row in rows.iterator(chunk_size=2000):
-        name = row["position__unit__name"]
-        unit = units.setdefault(
-            name, Completion(unit=name, sector=row["position__unit__sector__name"])
+    units = {
+        row["position__unit__name"]: Completion(
+            unit=row["position__unit__name"],
+            sector=row["position__unit__sector__name"],
+            staff=row["n_staff"],
+            skp_agreed=row["n_agreed"],
+            reviewed=row["n_reviewed"],
         )
-        unit.staff += 1
-        unit.skp_agreed += row["agreed"]
-        unit.reviewed += row["reviewed"]
-        if late_now and not row["reviewed"]:
-            unit.late.append(row["full_name"])
+        for row in counts
+    }
+    for unit in units.values():
+        unit.late_count = unit.staff - unit.reviewed if today > checkpoint.due_date else 0
+    if today <= checkpoint.due_date:
+        return list(units.values())
+    late = (
+        staff.exclude(Exists(reviewed))
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("position__unit_id")],
+                order_by=[F("full_name").asc(), F("pk").asc()],
+            )
+        )
+        .values_list("position__unit__name", "full_name")
+        .order_by("position__unit__name", "full_name", "pk")
+    )
+    if late_names is not None:
+        late = late.filter(place__lte=late_names)
+    for unit_name, full_name in late.iterator(chunk_size=2000):
+        units[unit_name].late.append(full_name)
     return list(units.values())
 
 

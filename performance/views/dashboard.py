@@ -16,6 +16,9 @@ from performance.forms import CheckpointForm
 from performance.models import Checkpoint, Predikat
 from performance.selectors import dashboard as selectors
 
+# Names of late staff shown per unit on the page (the export has them all).
+LATE_NAMES_SHOWN = 5
+
 
 def _checkpoint(request):
     """The chosen checkpoint, or the latest one already due (else the first of the year)."""
@@ -46,7 +49,9 @@ def dashboard(request):
         "querystring": request.GET.urlencode(),
     }
     if checkpoint is not None:
-        context["completion"] = selectors.completion_by_unit(checkpoint, today)
+        context["completion"] = selectors.completion_by_unit(
+            checkpoint, today, late_names=LATE_NAMES_SHOWN
+        )
         context["distribution"] = selectors.distribution(checkpoint)
     return render(request, "performance/dashboard.html", context)
 

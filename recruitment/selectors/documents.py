@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from recruitment.models import Application, Document, DocumentRequirement, Formation
 
@@ -47,11 +48,20 @@ def document_slots(application: Application) -> list[Slot]:
     required = Formation.required_documents.through.objects.filter(
         formation_id=application.formation_id, documentrequirement_id=OuterRef("pk")
     )
+    # Counted per requirement in a subquery on this application's documents: a join with every
+    # document of the requirement (all applicants') took 165 ms at 50,000 applications.
+    versions = (
+        Document.objects.filter(application=application, requirement_id=OuterRef("pk"))
+        .order_by()
+        .values("requirement_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     requirements = (
         DocumentRequirement.objects.filter(period_id=application.period_id)
         .annotate(
             is_required=Exists(required),
-            version_count=Count("documents", filter=Q(documents__application=application)),
+            version_count=Coalesce(Subquery(versions), 0),
         )
         .prefetch_related(
             Prefetch(

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from accounts import dataprotection
 from accounts.roles import STAFF_ROLES, has_role
 from recruitment.models import (
     ApplicantProfile,
@@ -36,10 +37,15 @@ def _event(application: Application, *, actor, note: str = "") -> None:
 
 
 @transaction.atomic
-def application_start(*, user, formation: Formation) -> Application:
+def application_start(*, user, formation: Formation, consent_given: bool = False) -> Application:
     """Open a draft application. One per applicant per period: a second one, even from a
-    parallel request, is refused by the database constraint and explained here."""
+    parallel request, is refused by the database constraint and explained here. With
+    `consent_given` (the applicant ticked the privacy notice's box) the consent is recorded in
+    the same transaction as the application."""
     _ensure_open(formation)
+    restricted = dataprotection.Category.APPLICATION, dataprotection.Category.APPLICANT_PROFILE
+    if any(dataprotection.is_restricted(user, category) for category in restricted):
+        raise ApplicationError(dataprotection.restricted_message())
     if has_role(user, *STAFF_ROLES):
         # They can read every application: a conflict of interest.
         raise ApplicationError(
@@ -62,6 +68,10 @@ def application_start(*, user, formation: Formation) -> Application:
     try:
         with transaction.atomic():
             application.save()
+            if consent_given:
+                dataprotection.consent_given.send(
+                    sender=Application, user=user, purpose=dataprotection.Purpose.APPLICATION
+                )
     except IntegrityError:
         raise ApplicationError(
             _(

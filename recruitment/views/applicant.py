@@ -7,11 +7,10 @@ from django.views.decorators.http import require_POST
 
 from recruitment import access
 from recruitment.forms_applicant import ApplicantProfileForm, ApplyForm, FinaliseForm, WithdrawForm
-from recruitment.models import ApplicantProfile, Application
+from recruitment.models import ApplicantProfile
 from recruitment.selectors import vacancies as selectors
 from recruitment.services import applications as services
 from recruitment.services.profiles import applicant_profile_save, profile_is_locked
-from recruitment.signals import application_consented
 
 
 @login_required
@@ -45,11 +44,12 @@ def apply(request, pk):
         messages.error(request, form.errors["privacy_consent"][0])
         return redirect(formation.get_absolute_url())
     try:
-        application = services.application_start(user=request.user, formation=formation)
+        application = services.application_start(
+            user=request.user, formation=formation, consent_given=True
+        )
     except services.ApplicationError as exc:
         messages.error(request, str(exc))
         return redirect(formation.get_absolute_url())
-    application_consented.send(sender=Application, application=application, user=request.user)
     messages.success(request, _("Your draft application is open. Upload your documents next."))
     return redirect(application.get_absolute_url())
 

@@ -1,12 +1,14 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from rakumpit_asn.pagecache import public_page
 from recruitment.forms_applicant import ApplyForm, VacancyFilterForm
 from recruitment.models import ApplicantProfile, Application
 from recruitment.selectors import vacancies as selectors
 from recruitment.selectors.eligibility import check_eligibility
 
 
+@public_page("recruitment", "workforce")
 def vacancy_list(request):
     form = VacancyFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -30,6 +32,7 @@ def vacancy_list(request):
     return render(request, "recruitment/vacancy_list.html", context)
 
 
+@public_page("recruitment", "workforce")
 def vacancy_detail(request, pk):
     formation = selectors.vacancy_get(pk)
     eligibility = own = None

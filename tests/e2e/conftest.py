@@ -55,12 +55,76 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def demo(transactional_db):
-    """The demo data, seeded again for each test: the live server's tests flush the database."""
+@pytest.fixture(scope="session")
+def demo_template(django_db_setup, django_db_blocker):
+    """On PostgreSQL: the demo data seeded once per test process into the test database, then
+    copied into a template database. Each journey starts from a copy of it (CREATE DATABASE ...
+    TEMPLATE is a file copy, about a second) instead of seeding again (many seconds). None on
+    SQLite, where each journey seeds."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield None
+        return
     from rakumpit_asn import demo
 
-    return demo.seed()
+    name = connection.settings_dict["NAME"]
+    template, clean = f"{name}_demo", f"{name}_clean"
+    with django_db_blocker.unblock():
+        # Seeded in the test database itself (where the settings point), which is then put
+        # back as it was, for the other tests of this process.
+        _copy_database(clean, source=name)
+        demo.seed()
+        _copy_database(template, source=name)
+        _copy_database(name, source=clean)
+        _drop_database(clean)
+    yield name, template
+    with django_db_blocker.unblock():
+        _drop_database(template)
+
+
+def _admin_cursor():
+    """A cursor on the server's maintenance database: a database cannot be dropped or copied
+    while anyone, us included, is connected to it."""
+    from django.db import connections
+
+    connections.close_all()
+    return connections["default"]._nodb_cursor()
+
+
+def _drop_database(name):
+    with _admin_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _copy_database(name, *, source):
+    _drop_database(name)
+    with _admin_cursor() as cursor:
+        # A copy needs the source without connections: end the live server's idle ones.
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+            "AND pid <> pg_backend_pid()",
+            [source],
+        )
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+
+
+@pytest.fixture
+def demo(transactional_db, demo_template):
+    """The demo data, fresh for each journey: the database is replaced by a copy of the seeded
+    template (PostgreSQL), or seeded again (SQLite). Journeys run against a live server, so
+    their writes are committed; the teardown flushes them as for any transactional test."""
+    from accounts.demo import DEMO_ACCOUNTS, demo_email
+    from accounts.models import User
+    from rakumpit_asn import demo
+
+    if demo_template is None:
+        return demo.seed()
+    name, template = demo_template
+    _copy_database(name, source=template)
+    emails = {key: demo_email(key) for key, *_rest in DEMO_ACCOUNTS}
+    by_email = {u.email: u for u in User.objects.filter(email__in=emails.values())}
+    return {"users": {key: by_email[email] for key, email in emails.items()}}
 
 
 @pytest.fixture(params=list(VIEWPORTS))
@@ -71,7 +135,10 @@ def page(request, browser, live_server):
         locale="id-ID",
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: CI runs the journeys beside the rest of the suite on two cores, and a publish
+    # that e-mails every applicant in-process (no broker in tests) takes seconds there.
+    page.set_default_timeout(20_000)
+    page.set_default_navigation_timeout(30_000)
     page.viewport_name = request.param
     problems = []
     page.on(
@@ -99,10 +166,22 @@ def sign_in(page, email, password=DEMO_PASSWORD):
     page.wait_for_load_state()
     if page.url.split("?")[0].endswith(MFA_AUTHENTICATE):
         answer_totp(page, email)
+    assert "/accounts/login/" not in page.url and MFA_AUTHENTICATE not in page.url, (
+        f"{email} could not sign in: {page.url}"
+    )
 
 
 def answer_totp(page, email):
-    """Type the account's current TOTP code on allauth's two-factor page."""
+    """Type the account's current TOTP code on allauth's two-factor page. allauth accepts only the
+    current time step (MFA_TOTP_TOLERANCE 0): a code read in the last seconds of a step could reach
+    the server in the next one, so those seconds are waited out first."""
+    import time
+
+    from django.conf import settings
+
+    left = settings.MFA_TOTP_PERIOD - time.time() % settings.MFA_TOTP_PERIOD
+    if left < 3:
+        time.sleep(left + 0.1)
     page.locator("#id_code").fill(totp_code_for(email))
     page.locator(f"form[action='{MFA_AUTHENTICATE}'] button[type=submit]:not([form])").click()
     page.wait_for_load_state()

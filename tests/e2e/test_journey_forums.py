@@ -25,6 +25,8 @@ def test_it_takes_an_expectation_from_a_resident_to_acted_upon(page, live_server
     page.locator("#id_sector").select_option(label="Kesehatan")
     page.locator("#id_kelurahan").select_option(label="Pager")
     page.locator("#id_unit").select_option(label="Pustu Pager")
+    # Her first post under this privacy notice: the form asks for her consent.
+    page.locator("#id_privacy_consent").check()
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Perawat jaga malam di Pustu Pager").is_visible()

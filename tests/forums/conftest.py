@@ -10,6 +10,40 @@ def _no_rate_limit_leaks():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _forum_consent(request):
+    """Taking part in the forums needs the person's consent to the current privacy notice.
+    These tests are about other rules, so everyone created during a test has agreed, as a
+    real resident would have on their first post; tests/forums/test_consent.py turns this off
+    (`without_forum_consent`) to test the consent itself."""
+    from django.conf import settings
+    from django.db.models.signals import post_save
+
+    from accounts.models import User
+    from privacy.models import Consent, Purpose
+
+    if "without_forum_consent" in request.fixturenames:
+        yield
+        return
+
+    def agree(sender, instance, created, raw=False, **kwargs):
+        if created and not raw:
+            Consent.objects.create(
+                user=instance,
+                purpose=Purpose.FORUM,
+                notice_version=settings.PRIVACY_NOTICE_VERSION,
+            )
+
+    post_save.connect(agree, sender=User, dispatch_uid="tests.forum_consent")
+    yield
+    post_save.disconnect(sender=User, dispatch_uid="tests.forum_consent")
+
+
+@pytest.fixture
+def without_forum_consent():
+    """Marks a test that checks the forum consent itself (see _forum_consent)."""
+
+
 @pytest.fixture
 def unit(db):
     return UnitFactory(name="Puskesmas Uji")

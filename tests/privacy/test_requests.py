@@ -195,9 +195,12 @@ def test_a_deletion_keeps_hired_applications_and_employment(
     with django_capture_on_commit_callbacks(execute=True):
         data_request = _deletion(employee, hr)
     assert Document.objects.filter(pk=document.pk).exists()
-    assert Restriction.objects.filter(user=employee, category="employment").exists()
+    # Employment records are kept under a legal obligation and go on being processed: said in
+    # the outcome, not flagged as a restriction nothing would honour.
+    assert not Restriction.objects.filter(user=employee, category="employment").exists()
     assert data_request.status == DataRequest.Status.PARTLY_DONE
     assert "appointed" in data_request.outcome
+    assert "civil-service archive rules" in data_request.outcome
 
 
 def test_a_deletion_unlinks_forum_posts_and_deletes_photos(
@@ -239,8 +242,10 @@ def test_a_restriction_request_flags_the_data(hr, applicant):
     assert set(Restriction.objects.filter(user=applicant).values_list("category", "object_id")) == {
         ("application", application.pk),
         ("applicant_profile", applicant.applicant_profile.pk),
-        ("account", None),
+        ("forums", None),
     }
+    assert "no more e-mails" in data_request.outcome
+    assert "Employment records" in data_request.outcome
 
 
 def test_a_deletion_blanks_the_earlier_audit_entries_of_what_it_deleted(hr, applicant, settings):

@@ -169,13 +169,20 @@ class NeedsSummary:
     by_kelurahan: list[tuple[Kelurahan, Totals]] = field(default_factory=list)
 
 
-def needs_summary(positions: QuerySet[Position]) -> NeedsSummary:
+def needs_summary(positions) -> NeedsSummary:
     """Totals over all matching positions, per sector and per kelurahan: three queries whatever
-    the data size (the rows, the sectors, the kelurahan). Shortage and surplus are summed per
-    position, so a surplus in one position never hides a shortage in another."""
-    rows = positions.order_by().values_list(
-        "unit__sector_id", "unit__kelurahan_id", "required", "current", "retiring"
-    )
+    the data size (the rows, the sectors, the kelurahan), or two when `positions` is a list
+    already read. Shortage and surplus are summed per position, so a surplus in one position
+    never hides a shortage in another."""
+    if isinstance(positions, QuerySet):
+        rows = positions.order_by().values_list(
+            "unit__sector_id", "unit__kelurahan_id", "required", "current", "retiring"
+        )
+    else:
+        rows = [
+            (p.unit.sector_id, p.unit.kelurahan_id, p.required, p.current, p.retiring)
+            for p in positions
+        ]
     summary = NeedsSummary()
     per_sector: dict[int, Totals] = defaultdict(Totals)
     per_kelurahan: dict[int, Totals] = defaultdict(Totals)

@@ -1,3 +1,5 @@
+import hashlib
+
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
+from rakumpit_asn.pagecache import public_page, remember
 from workforce import charts, exports, extensions
 from workforce.forms_needs import (
     AbkTaskFormSet,
@@ -43,10 +46,19 @@ def _filtered_needs(request):
     return form, planning_year, positions.order_by(*selectors.SORTS[data.get("sort") or "gap"])
 
 
+def _needs_rows(positions) -> list:
+    """The matching positions with their computed needs, computed once for the map, its totals
+    and its two charts, and kept until the workforce data changes (the query is the key: it
+    holds the filters, the sort and today's retirement horizon)."""
+    key = "needs-rows:" + hashlib.sha256(str(positions.query).encode()).hexdigest()
+    return remember(key, ("workforce",), lambda: list(positions))
+
+
 @role_required(Role.HR)
 @require_GET
 def needs_map(request):
     form, planning_year, positions = _filtered_needs(request)
+    positions = _needs_rows(positions)
     page = Paginator(positions, 50).get_page(request.GET.get("page"))
     context = {
         "unit_notes": extensions.unit_notes({position.unit_id for position in page}),
@@ -78,7 +90,7 @@ def needs_chart(request, dimension):
     if dimension not in {"sector", "kelurahan"}:
         raise Http404
     _form, _year, positions = _filtered_needs(request)
-    summary = selectors.needs_summary(positions)
+    summary = selectors.needs_summary(_needs_rows(positions))
     rows = summary.by_sector if dimension == "sector" else summary.by_kelurahan
     svg = charts.gap_bar_chart(
         title=_("Staff by sector") if dimension == "sector" else _("Staff by kelurahan"),
@@ -147,6 +159,7 @@ def abk_edit(request, position_pk, year):
 
 
 @require_GET
+@public_page("workforce")
 def public_summary(request):
     planning_year = selectors.published_planning_year(timezone.localdate().year)
     summary = (

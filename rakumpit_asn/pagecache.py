@@ -1,0 +1,157 @@
+"""Whole-page cache for the public pages anonymous visitors read most (home, vacancies, the
+public staffing summary, the forums), so that the registration-deadline crowd is served from
+the shared cache (Redis) instead of the database and the template engine.
+
+Correctness first:
+- Only anonymous GET/HEAD requests without a session or a messages cookie are served from or
+  stored in the cache; anyone signed in (or with a message to see) gets the page rendered for
+  them. Pages are kept per path, query string and language.
+- Invalidation by generation: every page depends on one or more apps ("recruitment",
+  "workforce", "forums"); any save or delete of a model of such an app, once committed, moves the
+  app's generation on, and the next request renders afresh. Bulk writes that bypass model
+  signals (QuerySet.update) call `invalidate(app_label)` themselves. PUBLIC_PAGE_CACHE_SECONDS
+  (default 60) bounds what only time changes (a registration window that closes).
+- The CSRF token in the page's forms (the language switch) is not shared: it is replaced by a
+  placeholder when stored, and by a token of the visitor's own when served.
+"""
+
+import hashlib
+import re
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+CACHED_APPS = ("recruitment", "workforce", "forums")
+_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_PLACEHOLDER = b"\x00csrf\x00"
+HEADER = "X-Page-Cache"
+
+
+def _generation_key(app_label: str) -> str:
+    return f"pagecache:generation:{app_label}"
+
+
+def _generations(app_labels) -> list:
+    keys = [_generation_key(label) for label in app_labels]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    for key in missing:
+        # A new (or evicted) generation starts from the clock, never from a number an earlier
+        # generation already used: a page stored under the old one can never come back.
+        cache.add(key, time.time_ns(), timeout=None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return [found.get(key) for key in keys]
+
+
+def invalidate(*app_labels: str) -> None:
+    """Move these apps' generations on: their cached pages are not served again."""
+    for label in app_labels:
+        cache.set(_generation_key(label), time.time_ns(), timeout=None)
+
+
+def invalidate_on_commit(*app_labels: str) -> None:
+    """For writes that send no model signal (QuerySet.update): move the generations on once the
+    current transaction commits."""
+    transaction.on_commit(lambda: invalidate(*app_labels))
+
+
+def remember(name: str, app_labels, compute, *, timeout: int | None = None):
+    """The value of `compute()`, kept in the cache until one of `app_labels` changes (the same
+    generations as the pages) or `timeout` seconds (COMPUTED_CACHE_SECONDS) pass. For a heavy
+    computation several requests need (the needs map, its charts and its totals)."""
+    timeout = settings.COMPUTED_CACHE_SECONDS if timeout is None else timeout
+    if not timeout:
+        return compute()
+    generations = _generations(app_labels)
+    raw = "|".join([name, *map(str, generations)])
+    key = "pagecache:value:" + hashlib.sha256(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
+def _cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    return not request.user.is_authenticated
+
+
+def _key(request, generations) -> str:
+    raw = "|".join(
+        [request.path, request.META.get("QUERY_STRING", ""), get_language() or ""]
+        + [str(g) for g in generations]
+    )
+    return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def public_page(*app_labels: str):
+    """Serve this view's page to anonymous visitors from the cache while none of `app_labels`
+    changed (see the module's docstring)."""
+    assert app_labels and set(app_labels) <= set(CACHED_APPS), app_labels
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0) or not _cacheable(request):
+                return view(request, *args, **kwargs)
+            key = _key(request, _generations(app_labels))
+            stored = cache.get(key)
+            if stored is not None:
+                content_type, body = stored
+                if _PLACEHOLDER in body:
+                    body = body.replace(_PLACEHOLDER, get_token(request).encode())
+                response = HttpResponse(body, content_type=content_type)
+                response[HEADER] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                body = _TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
+                cache.set(
+                    key,
+                    (response["Content-Type"], body),
+                    timeout=settings.PUBLIC_PAGE_CACHE_SECONDS,
+                )
+                response[HEADER] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _changed(sender, **kwargs):
+    label = sender._meta.app_label
+    if kwargs.get("raw"):
+        return
+    # After the commit: a page rendered meanwhile from the old rows is stored under the old
+    # generation and never served again.
+    transaction.on_commit(lambda: invalidate(label))
+
+
+def connect_signals() -> None:
+    """Called once at start-up (rakumpit_asn.apps)."""
+    from django.apps import apps
+
+    for label in CACHED_APPS:
+        for model in apps.get_app_config(label).get_models():
+            uid = f"pagecache:{model._meta.label}"
+            post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")
+            post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete")
+            for field in model._meta.local_many_to_many:
+                through = field.remote_field.through
+                m2m_changed.connect(_changed, sender=through, dispatch_uid=f"{uid}:{field.name}")

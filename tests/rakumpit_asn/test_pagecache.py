@@ -1,0 +1,153 @@
+"""The public page cache: anonymous visitors are served from it, a committed change shows at
+once, signed-in people never see a shared page, and each visitor gets a CSRF token of their own."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rakumpit_asn.pagecache import HEADER, invalidate
+from tests.factories import FormationFactory
+from tests.forums.factories import TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+
+
+def get(client, url, **extra):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_it_serves_the_second_visit_from_the_cache_without_the_database(client):
+    FormationFactory()
+    url = reverse("recruitment:vacancy_list")
+    first, first_queries = get(client, url)
+    client.cookies.clear()
+    second, second_queries = get(client, url)
+    assert first[HEADER] == "miss" and second[HEADER] == "hit"
+    assert first_queries > 0 and second_queries == 0
+    assert TOKEN.sub("", first.text) == TOKEN.sub("", second.text)
+
+
+def test_a_saved_change_shows_at_once(client, django_capture_on_commit_callbacks):
+    formation = FormationFactory()
+    url = reverse("recruitment:vacancy_detail", args=[formation.pk])
+    get(client, url)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        formation.position.name = "Bidan Ahli Pertama (diubah)"
+        formation.position.save()
+    assert callbacks  # the generation moves on only once the change is committed
+    client.cookies.clear()
+    response, _queries = get(client, url)
+    assert response[HEADER] == "miss"
+    assert "Bidan Ahli Pertama (diubah)" in response.text
+
+
+def test_a_new_forum_topic_shows_at_once_in_the_list(client, django_capture_on_commit_callbacks):
+    TopicFactory(title="Topik pertama")
+    url = reverse("forums:topic_list")
+    assert "Topik pertama" in get(client, url)[0].text
+    with django_capture_on_commit_callbacks(execute=True):
+        TopicFactory(title="Topik kedua yang baru")
+    client.cookies.clear()
+    assert "Topik kedua yang baru" in get(client, url)[0].text
+
+
+def test_an_uncommitted_change_moves_nothing_on(client):
+    formation = FormationFactory()
+    url = reverse("recruitment:vacancy_detail", args=[formation.pk])
+    get(client, url)
+    formation.position.name = "Belum disimpan"
+    formation.position.save()  # inside the test's transaction: not committed
+    client.cookies.clear()
+    assert get(client, url)[0][HEADER] == "hit"
+
+
+def test_bulk_writes_invalidate_by_hand(client):
+    formation = FormationFactory(quota=3)
+    url = reverse("recruitment:vacancy_detail", args=[formation.pk])
+    get(client, url)
+    type(formation).objects.filter(pk=formation.pk).update(quota=7)
+    client.cookies.clear()
+    assert get(client, url)[0][HEADER] == "hit"  # update() sends no signal...
+    invalidate("recruitment")  # ...so the code that uses it says so
+    client.cookies.clear()
+    assert get(client, url)[0][HEADER] == "miss"
+
+
+def test_each_language_has_its_own_page(client):
+    url = reverse("recruitment:vacancy_list")
+    indonesian, _q = get(client, url, HTTP_ACCEPT_LANGUAGE="id")
+    client.cookies.clear()
+    english, _q = get(client, url, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="id"' in indonesian.text
+    assert '<html lang="en"' in english.text
+
+
+def test_signed_in_people_always_get_their_own_page(client, applicant):
+    url = reverse("recruitment:vacancy_list")
+    get(client, url)
+    client.force_login(applicant)
+    response, queries = get(client, url)
+    assert HEADER not in response
+    assert queries > 0
+
+
+def test_each_visitor_gets_a_csrf_token_that_works(client):
+    """The cached page's language switch must work for the next visitor, with their own token."""
+    from django.test import Client
+
+    url = reverse("home")
+    get(client, url)
+    visitor = Client(enforce_csrf_checks=True)
+    response, _q = get(visitor, url)
+    assert response[HEADER] == "hit"
+    token = TOKEN.search(response.text).group(1)
+    assert "\x00" not in response.text
+    assert visitor.cookies.get("csrftoken")  # the visitor received their own cookie
+    switched = visitor.post(
+        reverse("set_language"), {"language": "en", "next": "/", "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
+
+
+def test_it_never_stores_a_page_with_a_message(client):
+    url = reverse("recruitment:vacancy_list")
+    client.cookies["messages"] = "x"
+    get(client, url)
+    del client.cookies["messages"]
+    assert get(client, url)[0][HEADER] == "miss"
+
+
+def test_a_computed_value_is_kept_until_its_apps_change(
+    settings, django_capture_on_commit_callbacks
+):
+    from rakumpit_asn.pagecache import remember
+    from tests.factories import UnitFactory
+
+    settings.COMPUTED_CACHE_SECONDS = 300
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert remember("answer", ("workforce",), compute) == 1
+    assert remember("answer", ("workforce",), compute) == 1
+    assert remember("other", ("workforce",), compute) == 2  # another name, another value
+    with django_capture_on_commit_callbacks(execute=True):
+        UnitFactory()
+    assert remember("answer", ("workforce",), compute) == 3
+    settings.COMPUTED_CACHE_SECONDS = 0
+    assert remember("answer", ("workforce",), compute) == 4  # off: computed every time
