@@ -14,7 +14,7 @@ TEST_WORKERS ?= auto
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var
 
 .PHONY: deps help run test lint format check-migrations messages compilemessages static migrate seed totp \
-        worker beat bench bench-load seed-scale e2e screenshots lock clean backup restore
+        worker beat bench bench-load bench-concurrency seed-scale e2e screenshots lock clean backup restore
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -104,6 +104,10 @@ bench: deps compilemessages ## Run every benchmark: in-process (bench/bench_*.py
 	$(BENCH_ENV) $(PY) bench/load.py --create-database
 	$(BENCH_ENV) $(PY) bench/run.py
 	$(BENCH_ENV) $(PY) bench/load.py
+	$(BENCH_ENV) $(PY) bench/concurrency.py
+
+bench-concurrency: deps compilemessages ## Finalisations racing through gunicorn (after make bench-load)
+	$(BENCH_ENV) $(PY) bench/concurrency.py
 
 bench-load: deps compilemessages ## Only the load test: gunicorn + locust on seed_scale data
 	$(BENCH_ENV) $(PY) bench/load.py --create-database

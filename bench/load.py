@@ -44,6 +44,8 @@ WORKERS = 2 * (os.cpu_count() or 1) + 1
 FLOOR = "floor (/healthz)"
 PUBLIC_TARGET = 0.5  # public pages: at least half the floor's req/s
 P95_TARGET_MS = 150  # logged-in pages, at USERS concurrent users
+FIRST_LOAD_KB = 100  # a public page's first load, compressed, with its CSS, JS and images
+LATER_VIEW_KB = 30  # a later view: the HTML only (static files are cached under hashed names)
 
 
 def _session_cookie(user) -> str:
@@ -254,6 +256,35 @@ def _gunicorn(base_env: dict) -> subprocess.Popen:
     )
 
 
+_ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+
+
+def _page_weight(base: str, path: str) -> dict:
+    """What a phone downloads, compressed: the HTML gzipped as a front proxy would send it
+    (level 6), plus every static file the page links (CSS, JS, images, fonts referenced in the
+    HTML) as WhiteNoise serves it to a browser that accepts gzip. Static files have hashed names
+    and far-future cache headers, so a later view costs the HTML only."""
+    import gzip
+
+    with urllib.request.urlopen(base + path, timeout=60) as response:  # noqa: S310 (our own)
+        html = response.read()
+    html_gz = len(gzip.compress(html, compresslevel=6))
+    assets = 0
+    urls = sorted(set(_ASSET.findall(html.decode("utf-8", "replace"))))
+    for url in urls:
+        request = urllib.request.Request(  # noqa: S310 (our own server)
+            base + url, headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (our own)
+            assets += len(response.read())
+    return {
+        "html_gzip_kb": round(html_gz / 1024, 1),
+        "assets": len(urls),
+        "first_load_kb": round((html_gz + assets) / 1024, 1),
+        "later_view_kb": round(html_gz / 1024, 1),
+    }
+
+
 def _verdict(endpoint: dict, floor_rps: float) -> str:
     load = endpoint["load"]
     problems = []
@@ -265,6 +296,11 @@ def _verdict(endpoint: dict, floor_rps: float) -> str:
         problems.append(f"< {PUBLIC_TARGET:.0%} of floor")
     if not endpoint["public"] and load["requests"] and load["p95_ms"] >= P95_TARGET_MS:
         problems.append(f"p95 ≥ {P95_TARGET_MS} ms")
+    weight = endpoint.get("weight")
+    if weight and weight["first_load_kb"] > FIRST_LOAD_KB:
+        problems.append(f"first load > {FIRST_LOAD_KB} KB")
+    if weight and weight["later_view_kb"] > LATER_VIEW_KB:
+        problems.append(f"later view > {LATER_VIEW_KB} KB")
     return "not met: " + ", ".join(problems) if problems else "met"
 
 
@@ -280,7 +316,8 @@ def _markdown(meta: dict, endpoints: list[dict], explains: list[dict]) -> str:
         f"Data: {', '.join(f'{v:,} {k}' for k, v in meta['data'].items())}.",
         "",
         f"Targets: public pages ≥ {PUBLIC_TARGET:.0%} of the floor's req/s; signed-in pages "
-        f"p95 < {P95_TARGET_MS} ms; no errors.",
+        f"p95 < {P95_TARGET_MS} ms; no errors; a public page's first load ≤ {FIRST_LOAD_KB} KB "
+        f"compressed with its static files, a later view ≤ {LATER_VIEW_KB} KB.",
         "",
         "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | queries | bytes "
         "| 1 request in-process ms | ratio to floor | target |",
@@ -294,6 +331,20 @@ def _markdown(meta: dict, endpoints: list[dict], explains: list[dict]) -> str:
             f"| {load['p99_ms']:.0f} | {load['errors']}/{load['requests']} | {e['queries']} "
             f"| {e['bytes']:,} | {e['in_process_ms']:.0f} | {ratio:.2f} | {e['verdict']} |"
         )
+    lines += [
+        "",
+        "## Page weight of the public pages (compressed)",
+        "",
+        "| page | HTML (gzip) KB | static files | first load KB | later view KB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for e in endpoints:
+        w = e.get("weight")
+        if w:
+            lines.append(
+                f"| {e['name']} | {w['html_gzip_kb']} | {w['assets']} | {w['first_load_kb']} "
+                f"| {w['later_view_kb']} |"
+            )
     lines += ["", "## Slowest query of each endpoint (in-process, one request)", ""]
     for e in endpoints:
         top = e["slowest_queries"][0] if e["slowest_queries"] else None
@@ -393,6 +444,8 @@ def main() -> int:
         _wait_for(base + "/healthz")
         for e in endpoints:
             _warm(base, e, 2 * WORKERS)
+            if e["public"] and e["name"] != FLOOR:
+                e["weight"] = _page_weight(base, e["path"])
         with tempfile.TemporaryDirectory() as folder:
             for i, e in enumerate(endpoints):
                 e["load"] = _locust(base, e, Path(folder), i)

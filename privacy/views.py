@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.ratelimit import over_limit
 from accounts.roles import Role, role_required
 from privacy import selectors, services
 from privacy.export import export_zip
 from privacy.forms import DataRequestAnswerForm, DataRequestForm
 from privacy.models import DataRequest
+from rakumpit_asn.audit import log_access
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +54,21 @@ def my_data(request):
     return render(request, "privacy/my_data.html", context)
 
 
+# Each export gathers everything about the person and their files: a few per hour are plenty.
+EXPORTS_PER_HOUR = 5
+
+
 @login_required
 def export(request):
+    if over_limit(
+        request, f"privacy-export:{request.user.pk}", limit=EXPORTS_PER_HOUR, seconds=3600
+    ):
+        messages.error(
+            request,
+            _("You have downloaded your data several times in the last hour. Try again later."),
+        )
+        return redirect("privacy:my_data")
+    log_access(request.user, request)  # the audit trail records who took a copy, and when
     archive = export_zip(request.user)
     filename = f"rakumpit-my-data-{timezone.localdate():%Y%m%d}.zip"
     response = FileResponse(

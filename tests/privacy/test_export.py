@@ -111,3 +111,20 @@ def test_it_sends_anonymous_users_to_sign_in(client):
     response = client.get(reverse("privacy:export"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_it_logs_each_copy_and_limits_them_per_hour(client, applicant):
+    from auditlog.models import LogEntry
+
+    from privacy.views import EXPORTS_PER_HOUR
+
+    two_factor_login(client, applicant)
+    url = reverse("privacy:export")
+    for _ in range(EXPORTS_PER_HOUR):
+        assert client.get(url).status_code == 200
+    access = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(applicant.pk))
+    assert access.count() == EXPORTS_PER_HOUR
+    assert access.first().actor == applicant
+    refused = client.get(url)
+    assert refused.status_code == 302 and refused["Location"] == reverse("privacy:my_data")
+    assert access.count() == EXPORTS_PER_HOUR  # a refused copy is no copy
