@@ -206,7 +206,7 @@ def log_access(instance, request=None):
     personal data. Written directly rather than through `auditlog.signals.accessed`, so that the
     actor comes from the request even outside AuditMiddleware, and a model missing from the
     audit settings is an error instead of a download nobody logged."""
-    model = type(instance)
+    model = instance.__class__  # not type(): request.user is a lazy wrapper around the User
     if not auditlog.contains(model):
         raise ImproperlyConfigured(
             f"{model._meta.label} is not audited: add it to AUDITLOG_INCLUDE_TRACKING_MODELS."

@@ -134,9 +134,37 @@ def public_page(*app_labels: str):
     return decorator
 
 
+# Rows no public page shows, written often near a registration deadline: their changes move no
+# generation on. An application counts on the public pages once finalised (or withdrawn), so a
+# draft's saves are left out too.
+PRIVATE_MODELS = frozenset(
+    {
+        "recruitment.ApplicantProfile",
+        "recruitment.Document",
+        "recruitment.ApplicationEvent",
+        "recruitment.StatusNotification",
+        "recruitment.DocumentCheck",
+        "recruitment.Decision",
+        "recruitment.ScoreImport",
+        "forums.Follow",
+        "forums.Notification",
+        "forums.DigestDelivery",
+        "forums.Report",
+        "forums.SessionRegistration",
+        "workforce.FormationProposal",
+        "workforce.ProposalItem",
+    }
+)
+
+
 def _changed(sender, **kwargs):
     label = sender._meta.app_label
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or sender._meta.label in PRIVATE_MODELS:
+        return
+    instance = kwargs.get("instance")
+    if sender._meta.label == "recruitment.Application" and getattr(instance, "status", "") == (
+        "draft"
+    ):
         return
     # After the commit: a page rendered meanwhile from the old rows is stored under the old
     # generation and never served again.

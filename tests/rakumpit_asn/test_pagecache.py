@@ -151,3 +151,24 @@ def test_a_computed_value_is_kept_until_its_apps_change(
     assert remember("answer", ("workforce",), compute) == 3
     settings.COMPUTED_CACHE_SECONDS = 0
     assert remember("answer", ("workforce",), compute) == 4  # off: computed every time
+
+
+def test_private_writes_leave_the_public_pages_cached(client, django_capture_on_commit_callbacks):
+    """Near a deadline applicants save drafts and upload documents all the time: no public page
+    shows those, so they do not empty the cache; a finalised application changes the counts."""
+    from recruitment.models import Application
+    from tests.factories import ApplicantProfileFactory, ApplicationFactory
+
+    formation = FormationFactory()
+    url = reverse("recruitment:vacancy_detail", args=[formation.pk])
+    get(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        ApplicantProfileFactory()
+        draft = ApplicationFactory(formation=formation, period=formation.period)
+    client.cookies.clear()
+    assert get(client, url)[0][HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = Application.Status.SUBMITTED
+        draft.save()
+    client.cookies.clear()
+    assert get(client, url)[0][HEADER] == "miss"
