@@ -7,7 +7,7 @@ Correctness first:
   stored in the cache; anyone signed in (or with a message to see) gets the page rendered for
   them. Pages are kept per path, query string and language.
 - Invalidation by generation: every page depends on one or more apps ("recruitment",
-  "workforce", "forums"); any save or delete of a model of such an app, once committed, moves the
+  "workforce", "forums", "performance"); any save or delete of a model of such an app, once committed, moves the
   app's generation on, and the next request renders afresh. Bulk writes that bypass model
   signals (QuerySet.update) call `invalidate(app_label)` themselves. PUBLIC_PAGE_CACHE_SECONDS
   (default 60) bounds what only time changes (a registration window that closes).
@@ -28,7 +28,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-CACHED_APPS = ("recruitment", "workforce", "forums")
+CACHED_APPS = ("recruitment", "workforce", "forums", "performance")
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00csrf\x00"
 HEADER = "X-Page-Cache"
@@ -67,6 +67,7 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
     """The value of `compute()`, kept in the cache until one of `app_labels` changes (the same
     generations as the pages) or `timeout` seconds (COMPUTED_CACHE_SECONDS) pass. For a heavy
     computation several requests need (the needs map, its charts and its totals)."""
+    assert app_labels and set(app_labels) <= set(CACHED_APPS), app_labels
     timeout = settings.COMPUTED_CACHE_SECONDS if timeout is None else timeout
     if not timeout:
         return compute()

@@ -15,6 +15,7 @@ from performance import charts, exports
 from performance.forms import CheckpointForm
 from performance.models import Checkpoint, Predikat
 from performance.selectors import dashboard as selectors
+from rakumpit_asn.pagecache import remember
 
 # Names of late staff shown per unit on the page (the export has them all).
 LATE_NAMES_SHOWN = 5
@@ -49,10 +50,17 @@ def dashboard(request):
         "querystring": request.GET.urlencode(),
     }
     if checkpoint is not None:
-        context["completion"] = selectors.completion_by_unit(
-            checkpoint, today, late_names=LATE_NAMES_SHOWN
+        # Counted over the whole register: kept until a review, an SKP or the register changes.
+        context["completion"] = remember(
+            f"performance-completion:{checkpoint.pk}:{today}:{LATE_NAMES_SHOWN}",
+            ("performance", "workforce"),
+            lambda: selectors.completion_by_unit(checkpoint, today, late_names=LATE_NAMES_SHOWN),
         )
-        context["distribution"] = selectors.distribution(checkpoint)
+        context["distribution"] = remember(
+            f"performance-distribution:{checkpoint.pk}",
+            ("performance", "workforce"),
+            lambda: selectors.distribution(checkpoint),
+        )
     return render(request, "performance/dashboard.html", context)
 
 

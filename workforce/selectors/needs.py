@@ -171,17 +171,23 @@ class NeedsSummary:
 
 def needs_summary(positions) -> NeedsSummary:
     """Totals over all matching positions, per sector and per kelurahan: three queries whatever
-    the data size (the rows, the sectors, the kelurahan), or two when `positions` is a list
-    already read. Shortage and surplus are summed per position, so a surplus in one position
-    never hides a shortage in another."""
+    the data size (the rows, the sectors, the kelurahan), or two when `positions` are rows
+    already read (dicts of the same values). Shortage and surplus are summed per position, so a
+    surplus in one position never hides a shortage in another."""
     if isinstance(positions, QuerySet):
         rows = positions.order_by().values_list(
             "unit__sector_id", "unit__kelurahan_id", "required", "current", "retiring"
         )
-    else:
+    else:  # rows already read: dicts with these keys (workforce.views.needs._needs_rows)
         rows = [
-            (p.unit.sector_id, p.unit.kelurahan_id, p.required, p.current, p.retiring)
-            for p in positions
+            (
+                r["unit__sector_id"],
+                r["unit__kelurahan_id"],
+                r["required"],
+                r["current"],
+                r["retiring"],
+            )
+            for r in positions
         ]
     summary = NeedsSummary()
     per_sector: dict[int, Totals] = defaultdict(Totals)

@@ -46,26 +46,47 @@ def _filtered_needs(request):
     return form, planning_year, positions.order_by(*selectors.SORTS[data.get("sort") or "gap"])
 
 
-def _needs_rows(positions) -> list:
-    """The matching positions with their computed needs, computed once for the map, its totals
-    and its two charts, and kept until the workforce data changes (the query is the key: it
-    holds the filters, the sort and today's retirement horizon)."""
-    key = "needs-rows:" + hashlib.sha256(str(positions.query).encode()).hexdigest()
-    return remember(key, ("workforce",), lambda: list(positions))
+# The figures the needs map computes per position; the rest of a row is read for its page only.
+NEEDS_FIELDS = ("required", "required_exact", "current", "retiring", "gap", "has_sheet")
+
+
+def _needs_rows(positions) -> list[dict]:
+    """The matching positions' computed needs as plain rows, computed once for the map, its
+    totals and its two charts, and kept until the workforce data changes (the query is the key:
+    it holds the filters, the sort and today's retirement horizon). Plain rows, because
+    unpickling thousands of model instances costs more than the query."""
+    key = "needs-rows-v2:" + hashlib.sha256(str(positions.query).encode()).hexdigest()
+    fields = ("pk", "unit__sector_id", "unit__kelurahan_id", *NEEDS_FIELDS)
+    return remember(key, ("workforce",), lambda: list(positions.values(*fields)))
+
+
+def _positions_for(rows: list[dict]) -> list[Position]:
+    """One page's positions, read in one query, carrying the computed figures of their rows."""
+    by_pk = Position.objects.select_related("unit__sector", "unit__kelurahan").in_bulk(
+        [row["pk"] for row in rows]
+    )
+    positions = []
+    for row in rows:
+        position = by_pk[row["pk"]]
+        for name in NEEDS_FIELDS:
+            setattr(position, name, row[name])
+        positions.append(position)
+    return positions
 
 
 @role_required(Role.HR)
 @require_GET
 def needs_map(request):
     form, planning_year, positions = _filtered_needs(request)
-    positions = _needs_rows(positions)
-    page = Paginator(positions, 50).get_page(request.GET.get("page"))
+    rows = _needs_rows(positions)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page.object_list = _positions_for(page.object_list)
     context = {
         "unit_notes": extensions.unit_notes({position.unit_id for position in page}),
         "form": form,
         "planning_year": planning_year,
         "page": page,
-        "summary": selectors.needs_summary(positions),
+        "summary": selectors.needs_summary(rows),
         "querystring": request.GET.urlencode(),
         "paged_querystring": _without_page(request),
     }
