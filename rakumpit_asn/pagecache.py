@@ -7,10 +7,11 @@ Correctness first:
   stored in the cache; anyone signed in (or with a message to see) gets the page rendered for
   them. Pages are kept per path, query string and language.
 - Invalidation by generation: every page depends on one or more apps ("recruitment",
-  "workforce", "forums", "performance"); any save or delete of a model of such an app, once committed, moves the
-  app's generation on, and the next request renders afresh. Bulk writes that bypass model
-  signals (QuerySet.update) call `invalidate(app_label)` themselves. PUBLIC_PAGE_CACHE_SECONDS
-  (default 60) bounds what only time changes (a registration window that closes).
+  "workforce", "forums", "performance"); any save or delete of a model of such an app, once
+  committed, moves the app's generation on, and the next request renders afresh. Bulk writes
+  that bypass model signals (QuerySet.update) call `invalidate(app_label)` themselves.
+  PUBLIC_PAGE_CACHE_SECONDS (default 60) bounds what only time changes (a registration window
+  that closes).
 - The CSRF token in the page's forms (the language switch) is not shared: it is replaced by a
   placeholder when stored, and by a token of the visitor's own when served.
 """
