@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from privacy.models import RetentionRun
 from rakumpit_asn.audit import audit_forget
+from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import (
     Announcement,
     ApplicantProfile,
@@ -500,6 +501,7 @@ def _erase_forums(*, user: User, report: ErasureReport) -> None:
             topics.exclude(photo="").exclude(photo__isnull=True).values_list("photo", flat=True)
         )
         n_topics = topics.update(author=stand_in, photo=None)
+        invalidate_on_commit("forums")  # cached forum pages show the name and the photo
         delete_files_on_commit(photos)
         n_comments = comments.update(author=stand_in)
         n_responses = responses.update(respondent=stand_in)

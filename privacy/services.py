@@ -213,6 +213,10 @@ def _restrict_everything(user, data_request) -> list:
     for profile_id in ApplicantProfile.objects.filter(user=user).values_list("pk", flat=True):
         _restrict(user, Category.APPLICANT_PROFILE, profile_id, "request", data_request)
         flagged.append(Category.APPLICANT_PROFILE)
+    if Category.APPLICATION not in flagged:
+        # Nothing yet: the restriction still covers applications the person might start.
+        _restrict(user, Category.APPLICATION, None, "request", data_request)
+        flagged.append(Category.APPLICATION)
     _restrict(user, Category.FORUMS, None, "request", data_request)
     flagged.append(Category.FORUMS)
     return list(dict.fromkeys(flagged))

@@ -62,14 +62,19 @@ def needs_forum_consent(user) -> bool:
     )
 
 
+def ensure_not_restricted(user) -> None:
+    """A person who asked for their forum records to be restricted (UU PDP) takes no part."""
+    if dataprotection.is_restricted(user, dataprotection.Category.FORUMS):
+        raise ForumError(dataprotection.restricted_message())
+
+
 def ensure_may_take_part(user, *, action: str, address: str, consent_given: bool = False) -> None:
     """Verified e-mail, not restricted (UU PDP), consent to the current privacy notice where the
     action rests on it, not suspended, within the rate limits: else ForumError. With
     `consent_given` (the box ticked in the same form) the consent is recorded first."""
     if not has_verified_email(user):
         raise ForumError(_("Verify your e-mail address before you take part in the forums."))
-    if dataprotection.is_restricted(user, dataprotection.Category.FORUMS):
-        raise ForumError(dataprotection.restricted_message())
+    ensure_not_restricted(user)
     if action in CONSENT_ACTIONS:
         if consent_given:
             forum_consent_give(user=user)
@@ -245,6 +250,7 @@ def topic_edit(
     """The author's edit. A new `photo` replaces the old one; `remove_photo` takes it off."""
     if topic.author_id != user.pk:
         raise ForumError(_("Only the author can edit a topic."))
+    ensure_not_restricted(user)
     if topic.is_locked:
         raise ForumError(_("This topic is locked and can no longer be edited."))
     settings = forum_settings()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts import dataprotection
 from accounts.roles import STAFF_ROLES, has_role
+from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import (
     ApplicantProfile,
     Application,
@@ -177,6 +178,7 @@ def application_withdraw(*, application: Application, user, reason: str) -> Appl
     ).update(status=Application.Status.WITHDRAWN, withdrawn_at=timezone.now())
     if claimed != 1:
         raise ApplicationError(_("This application has already been withdrawn."))
+    invalidate_on_commit("recruitment")  # the public pages count finalised applications
     application.refresh_from_db()
     _event(application, actor=user, note=reason)
     transaction.on_commit(lambda: _notify(application.pk))

@@ -32,7 +32,7 @@ def vacancy_list(request):
     return render(request, "recruitment/vacancy_list.html", context)
 
 
-@public_page("recruitment", "workforce")
+@public_page("recruitment", "workforce", "forums")  # it lists the residents' related topics
 def vacancy_detail(request, pk):
     formation = selectors.vacancy_get(pk)
     eligibility = own = None

@@ -209,3 +209,41 @@ def test_lifting_is_refused_when_nothing_is_restricted(client_as, applicant):
     )
     assert response.status_code == 200
     assert "kind" in response.context["form"].errors
+
+
+def test_a_restriction_before_any_application_covers_the_ones_to_come(hr, applicant):
+    restrict(applicant, hr)  # no profile, no application yet
+    ApplicantProfileFactory(user=applicant)
+    with pytest.raises(ApplicationError, match="restricted at your request"):
+        application_start(user=applicant, formation=FormationFactory())
+
+
+def test_a_restricted_author_cannot_edit_a_topic_or_join_a_session(hr, resident):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forums.models import DiscussionSession
+    from forums.services.sessions import session_register
+    from forums.services.topics import topic_edit
+
+    topic = TopicFactory(author=resident)
+    session = DiscussionSession.objects.create(
+        title="Musrenbang",
+        agenda="-",
+        place="Kantor Kecamatan",
+        starts_at=timezone.now() + timedelta(days=3),
+        created_by=hr,
+    )
+    restrict(resident, hr)
+    with pytest.raises(ForumError, match="restricted at your request"):
+        topic_edit(
+            topic=topic,
+            user=resident,
+            title="Judul baru",
+            body="Isi baru",
+            sector=topic.sector,
+            kelurahan=topic.kelurahan,
+        )
+    with pytest.raises(ForumError, match="restricted at your request"):
+        session_register(session=session, user=resident)

@@ -172,3 +172,26 @@ def test_private_writes_leave_the_public_pages_cached(client, django_capture_on_
         draft.save()
     client.cookies.clear()
     assert get(client, url)[0][HEADER] == "miss"
+
+
+def test_a_withdrawal_updates_the_counts_at_once(client, django_capture_on_commit_callbacks):
+    """Withdrawal changes the status with a conditional UPDATE (no model signal): the service
+    invalidates the recruitment pages itself."""
+    from recruitment.models import Application
+    from recruitment.services.applications import application_withdraw
+    from tests.factories import ApplicantProfileFactory, ApplicationFactory
+
+    formation = FormationFactory()
+    profile = ApplicantProfileFactory()
+    application = ApplicationFactory(
+        applicant=profile.user,
+        formation=formation,
+        period=formation.period,
+        status=Application.Status.SUBMITTED,
+    )
+    url = reverse("recruitment:vacancy_detail", args=[formation.pk])
+    get(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_withdraw(application=application, user=profile.user, reason="")
+    client.cookies.clear()
+    assert get(client, url)[0][HEADER] == "miss"

@@ -67,7 +67,9 @@ def _positions_for(rows: list[dict]) -> list[Position]:
     )
     positions = []
     for row in rows:
-        position = by_pk[row["pk"]]
+        position = by_pk.get(row["pk"])
+        if position is None:  # deleted since the rows were computed (until they are again)
+            continue
         for name in NEEDS_FIELDS:
             setattr(position, name, row[name])
         positions.append(position)
