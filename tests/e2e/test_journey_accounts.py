@@ -3,6 +3,7 @@
 import re
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import answer_totp, check_accessibility, html_lang, open_nav, screenshot
 
@@ -33,11 +34,11 @@ def test_it_signs_up_verifies_switches_language_and_signs_out(page, live_server,
     # Signed in: the (possibly folded) menu offers "Keluar" (sign out).
     assert page.locator(".nav-menu button", has_text="Keluar").count() == 1
 
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     assert html_lang(page) == "en"
     open_nav(page, "My profile")
-    assert page.get_by_role("heading", name="My profile").is_visible()
+    expect(page.get_by_role("heading", name="My profile")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "03-profile-en")
 
@@ -70,5 +71,5 @@ def test_it_signs_in_a_demo_account_and_shows_its_navigation(page, live_server, 
     summary = page.locator(".nav-menu > summary")
     if summary.is_visible():
         summary.click()
-    assert page.get_by_role("link", name="Administrasi").is_visible()
+    expect(page.get_by_role("link", name="Administrasi")).to_be_visible()
     check_accessibility(page)

@@ -4,6 +4,7 @@ new applicant fills in the profile and applies. Phone and desktop; Indonesian an
 
 import io
 
+from playwright.sync_api import expect
 from pypdf import PdfReader, PdfWriter
 
 from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot, sign_in
@@ -20,17 +21,17 @@ def _pdf_bytes():
 def test_it_takes_an_applicant_from_a_draft_to_a_registration_card(page, live_server, demo):
     sign_in(page, "applicant2@demo.rakumpit.go.id")
     assert html_lang(page) == "id"
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     open_nav(page, "My applications")
     check_accessibility(page)
-    page.locator("main a[href^='/recruitment/applications/']").first.click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Draft: not sent yet").first.is_visible()
+    with page.expect_navigation():
+        page.locator("main a[href^='/recruitment/applications/']").first.click()
+    expect(page.get_by_text("Draft: not sent yet").first).to_be_visible()
     check_accessibility(page)
     screenshot(page, "20-application-draft-en")
 
-    # A web page renamed .pdf is refused; nothing changes.
+    # A web page renamed .pdf is refused before it is sent; nothing changes.
     page.locator("#file-ijazah").set_input_files(
         files=[
             {
@@ -41,8 +42,10 @@ def test_it_takes_an_applicant_from_a_draft_to_a_registration_card(page, live_se
         ]
     )
     page.locator("#slot-ijazah button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("#slot-ijazah").get_by_text("Not uploaded yet.").is_visible()
+    expect(
+        page.locator("#slot-ijazah").get_by_text("This file is not a PDF. Choose a PDF file.")
+    ).to_be_visible()
+    expect(page.locator("#slot-ijazah").get_by_text("Not uploaded yet.")).to_be_visible()
 
     for slug in ("ijazah", "transkrip"):
         page.locator(f"#file-{slug}").set_input_files(
@@ -52,9 +55,9 @@ def test_it_takes_an_applicant_from_a_draft_to_a_registration_card(page, live_se
         page.locator(f"#slot-{slug} [data-upload-notice]").get_by_text("Version 1").wait_for()
 
     page.get_by_label("I have checked my data and documents", exact=False).check()
-    page.get_by_role("button", name="Finalise my registration").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Registration complete: waiting for screening").first.is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Finalise my registration").click()
+    expect(page.get_by_text("Registration complete: waiting for screening").first).to_be_visible()
     check_accessibility(page)
     screenshot(page, "21-application-finalised-en")
 
@@ -64,24 +67,24 @@ def test_it_takes_an_applicant_from_a_draft_to_a_registration_card(page, live_se
     text = PdfReader(path).pages[0].extract_text()
     assert "RKP-" in text
 
-    page.get_by_role("button", name="Bahasa Indonesia").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bahasa Indonesia").click()
     assert html_lang(page) == "id"
     check_accessibility(page)
 
 
 def test_it_lets_a_new_applicant_fill_the_profile_and_apply(page, live_server, demo):
     sign_in(page, "resident@demo.rakumpit.go.id")
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     open_nav(page, "Vacancies")
     check_accessibility(page)
     screenshot(page, "22-vacancies-en")
-    page.locator("main ul a[href^='/recruitment/vacancies/']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main ul a[href^='/recruitment/vacancies/']").first.click()
     check_accessibility(page)
-    page.get_by_role("link", name="Complete or correct my profile").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Complete or correct my profile").click()
     form = {
         "#id_nik": "6271041505970003",
         "#id_kk_number": "6271040101090001",
@@ -101,20 +104,20 @@ def test_it_lets_a_new_applicant_fill_the_profile_and_apply(page, live_server, d
     page.locator("#id_education_level").select_option("PROFESI")
     page.locator("#id_accreditation").select_option("unggul")
     check_accessibility(page)
-    page.get_by_role("button", name="Save my profile").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("The NIK does not match your gender").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save my profile").click()
+    expect(page.get_by_text("The NIK does not match your gender")).to_be_visible()
     assert page.locator("#id_name_on_ktp").input_value() == "YOHANES NGABUT"
     page.locator("#id_gender").select_option("M")
-    page.get_by_role("button", name="Save my profile").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Your applicant profile has been saved.").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save my profile").click()
+    expect(page.get_by_text("Your applicant profile has been saved.")).to_be_visible()
 
     page.goto("/recruitment/vacancies/?q=Dokter+Gigi")
-    page.locator("main ul a[href^='/recruitment/vacancies/']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main ul a[href^='/recruitment/vacancies/']").first.click()
     page.locator("#id_privacy_consent").check()  # the privacy notice's consent (UU PDP)
-    page.get_by_role("button", name="Apply for this formation").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Your draft application is open.").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply for this formation").click()
+    expect(page.get_by_text("Your draft application is open.")).to_be_visible()
     screenshot(page, "23-new-application-en")

@@ -5,6 +5,8 @@ Elements of this app are found by their names and addresses, not their words, so
 holds whether or not the Indonesian catalogue has the new strings yet; the words checked are the
 official predikat names, which are the same in both languages."""
 
+from playwright.sync_api import expect
+
 from performance import demo as performance_demo
 from performance.models import Checkpoint, CoachingPlan, Review, Skp
 from tests.e2e.conftest import check_accessibility, html_lang, screenshot, sign_in
@@ -33,12 +35,12 @@ def test_it_takes_a_review_from_evaluation_through_objection_to_resolution(page,
     page.locator("#id_development_plan").fill(
         "Pendampingan mingguan dan pelatihan pelayanan prima."
     )
-    page.locator("input[name=finalise]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("input[name=finalise]").click()
     review = Review.objects.get(skp=skp, checkpoint=q3)
     assert page.url.endswith(review.get_absolute_url())
     assert review.predikat == "sangat_kurang"
-    assert page.get_by_text("Sangat Kurang").first.is_visible()
+    expect(page.get_by_text("Sangat Kurang").first).to_be_visible()
     plan = CoachingPlan.objects.get(review=review)
     assert page.locator(f"a[href='{plan.get_absolute_url()}']").count() == 1
     check_accessibility(page)
@@ -50,14 +52,14 @@ def test_it_takes_a_review_from_evaluation_through_objection_to_resolution(page,
     assert html_lang(page) == "id"
     check_accessibility(page)
     page.goto(review.get_absolute_url())
-    page.locator(f"a[href='/performance/reviews/{review.pk}/object/']").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"a[href='/performance/reviews/{review.pk}/object/']").click()
     check_accessibility(page)
     page.locator("#id_reasons").fill("Bukti kunjungan rumah belum dinilai.")
-    page.locator("input[name=object]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("input[name=object]").click()
     assert page.url.endswith(review.get_absolute_url())
-    assert page.get_by_text("Bukti kunjungan rumah belum dinilai.").is_visible()
+    expect(page.get_by_text("Bukti kunjungan rumah belum dinilai.")).to_be_visible()
     page.goto(plan.get_absolute_url())
     check_accessibility(page)
 
@@ -65,17 +67,17 @@ def test_it_takes_a_review_from_evaluation_through_objection_to_resolution(page,
     sign_in(page, "hr@demo.rakumpit.go.id")
     page.goto("/performance/objections/")
     check_accessibility(page)
-    page.locator(f"a[href='/performance/reviews/{review.pk}/resolve/']").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"a[href='/performance/reviews/{review.pk}/resolve/']").click()
     check_accessibility(page)
     page.locator("#id_hasil_kerja").select_option("meets")
     page.locator("#id_perilaku").select_option("meets")
     page.locator("#id_reason").fill("Bukti tambahan diterima.")
-    page.locator("input[name=uphold]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("input[name=uphold]").click()
     review.refresh_from_db()
     assert (review.status, review.predikat) == ("resolved", "baik")
-    assert page.get_by_text("Baik").first.is_visible()
+    expect(page.get_by_text("Baik").first).to_be_visible()
     check_accessibility(page)
     page.goto("/performance/dashboard/")
     check_accessibility(page)

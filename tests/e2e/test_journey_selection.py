@@ -8,13 +8,14 @@ Bahasa Indonesia, with the score pages in English."""
 from datetime import timedelta
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot, sign_in
 
 
 def _submit(page, action_part):
-    page.locator(f"form[action*='{action_part}'] [type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"form[action*='{action_part}'] [type=submit]").first.click()
 
 
 def _open_period_for_screening(users):
@@ -51,14 +52,14 @@ def test_it_takes_a_verifier_and_hr_from_screening_to_the_announced_result(page,
     open_nav(page, "Verifikasi")
     page.wait_for_url("**/recruitment/screening/")
     check_accessibility(page)
-    page.get_by_role("link", name=mine.period.name, exact=True).click()
-    page.wait_for_load_state()
-    page.locator(f"a[href$='/screening/formations/{mine.formation_id}/']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=mine.period.name, exact=True).click()
+    with page.expect_navigation():
+        page.locator(f"a[href$='/screening/formations/{mine.formation_id}/']").first.click()
     check_accessibility(page)
     screenshot(page, "30-screening-queue-id")
-    page.get_by_role("link", name=mine.registration_number).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=mine.registration_number).click()
     check_accessibility(page)
 
     required = list(mine.formation.required_documents.order_by("order"))
@@ -73,33 +74,33 @@ def test_it_takes_a_verifier_and_hr_from_screening_to_the_announced_result(page,
         "Nama pada ijazah tidak sama dengan KTP."
     )
     assert page.locator(f"input[name='result_{ijazah.pk}'][value='TMS']").is_checked()
-    assert page.locator(".invalid-feedback, .alert-danger").first.is_visible()
+    expect(page.locator(".invalid-feedback, .alert-danger").first).to_be_visible()
     page.locator(f"select[name='reason_{ijazah.pk}']").select_option(
         label="Nama pada KTP dan ijazah berbeda"
     )
     _submit(page, "/screening/applications/")
-    assert page.get_by_text("TMS").first.is_visible()
+    expect(page.get_by_text("TMS").first).to_be_visible()
     check_accessibility(page)
     screenshot(page, "31-screening-application-id")
 
     sign_in(page, "hr@demo.rakumpit.go.id")
     page.goto(f"/recruitment/hr/periods/{mine.period_id}/")
     check_accessibility(page)
-    page.locator(f"a[href$='/hr/periods/{mine.period_id}/announcements/']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"a[href$='/hr/periods/{mine.period_id}/announcements/']").first.click()
     check_accessibility(page)
     form = page.locator("form[action$='/announcements/admin/publish/']")
     form.locator("input[name=confirm]").check()
-    form.locator("[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator(".alert-success").first.is_visible()
+    with page.expect_navigation():
+        form.locator("[type=submit]").click()
+    expect(page.locator(".alert-success").first).to_be_visible()
     screenshot(page, "32-announcements-hr-id")
 
     # The public announcement: registration numbers and results, no names.
     page.context.clear_cookies()
     page.goto(f"/recruitment/announcements/periods/{mine.period_id}/")
-    page.locator("main a[href^='/recruitment/announcements/']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main a[href^='/recruitment/announcements/']").first.click()
     body = page.locator("main").inner_text()
     assert mine.registration_number in body
     assert users["applicant"].full_name not in body
@@ -124,38 +125,38 @@ def test_it_takes_an_appeal_from_the_applicant_to_hrs_answer(page, live_server, 
     mine = Application.objects.get(applicant=demo["users"]["applicant3"])
     sign_in(page, "applicant3@demo.rakumpit.go.id")
     open_nav(page, "Lamaran saya")
-    page.locator(f"main a[href='/recruitment/applications/{mine.pk}/']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"main a[href='/recruitment/applications/{mine.pk}/']").first.click()
     assert "TMS" in page.locator("[data-announced-result]").inner_text()
     check_accessibility(page)
-    page.locator(f"a[href$='/applications/{mine.pk}/appeal/']").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"a[href$='/applications/{mine.pk}/appeal/']").click()
     check_accessibility(page)
     # Without the statement ticked, the appeal is refused and the reason is kept.
     page.locator("input[name=documents]").first.check()
     page.locator("textarea[name=reason]").fill("Ijazah saya atas nama yang sama dengan KTP.")
     page.locator("form[method=post] [type=submit]").last.click()
-    page.wait_for_load_state()
+    assert page.locator("input[name=confirm]:invalid").count() == 1
     assert page.locator("textarea[name=reason]").input_value() == (
         "Ijazah saya atas nama yang sama dengan KTP."
     )
     page.locator("input[name=confirm]").check()
-    page.locator("form[method=post] [type=submit]").last.click()
-    page.wait_for_load_state()
-    assert page.locator("[data-appeal]").is_visible()
+    with page.expect_navigation():
+        page.locator("form[method=post] [type=submit]").last.click()
+    expect(page.locator("[data-appeal]")).to_be_visible()
     screenshot(page, "35-appeal-sent-id")
 
     sign_in(page, "hr@demo.rakumpit.go.id")
     page.goto(f"/recruitment/hr/periods/{mine.period_id}/appeals/")
     check_accessibility(page)
-    page.locator(f"a[href$='/hr/appeals/{mine.appeal.pk}/']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"a[href$='/hr/appeals/{mine.appeal.pk}/']").first.click()
     check_accessibility(page)
     page.locator("input[name=decision][value=accept]").check()
     page.locator("textarea[name=answer]").fill("Diperiksa ulang: nama pada ijazah sesuai KTP.")
-    page.locator("form[method=post] [type=submit]").last.click()
-    page.wait_for_load_state()
-    assert page.locator(".alert-success").first.is_visible()
+    with page.expect_navigation():
+        page.locator("form[method=post] [type=submit]").last.click()
+    expect(page.locator(".alert-success").first).to_be_visible()
     screenshot(page, "36-appeal-answered-id")
 
     sign_in(page, "applicant3@demo.rakumpit.go.id")
@@ -232,12 +233,12 @@ def test_it_takes_hr_from_score_files_to_the_published_ranking(page, live_server
     assert mine in participants
 
     sign_in(page, "hr@demo.rakumpit.go.id")
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     assert html_lang(page) == "en"
     page.goto(f"/recruitment/hr/periods/{period.pk}/")
-    page.locator(f"a[href$='/hr/periods/{period.pk}/scores/']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"a[href$='/hr/periods/{period.pk}/scores/']").first.click()
     check_accessibility(page)
 
     # A file with an out-of-range TWK and an unknown number: refused row by row, nothing applied.
@@ -274,10 +275,10 @@ def test_it_takes_hr_from_score_files_to_the_published_ranking(page, live_server
     page.locator("input[type=file][name=file]").set_input_files(str(good))
     _submit(page, "/scores/import/")
     _submit(page, "/apply/")
-    assert page.locator(".alert-success").first.is_visible()
+    expect(page.locator(".alert-success").first).to_be_visible()
     page.goto(f"/recruitment/hr/periods/{period.pk}/scores/")
     _submit(page, "/scores/ranking/")
-    assert page.locator(".alert-success").first.is_visible()
+    expect(page.locator(".alert-success").first).to_be_visible()
 
     ranked_in = Application.objects.filter(period=period, exam_result__skd_code="P/L")
     skb = [["registration_number", "skb", "presence"]]
@@ -300,14 +301,14 @@ def test_it_takes_hr_from_score_files_to_the_published_ranking(page, live_server
     for kind in ("skd", "final"):
         form = page.locator(f"form[action$='/announcements/{kind}/publish/']")
         form.locator("input[name=confirm]").check()
-        form.locator("[type=submit]").click()
-        page.wait_for_load_state()
-        assert page.locator(".alert-success").first.is_visible(), kind
+        with page.expect_navigation():
+            form.locator("[type=submit]").click()
+        expect(page.locator(".alert-success").first, kind).to_be_visible()
 
     page.context.clear_cookies()
     page.goto(f"/recruitment/announcements/periods/{period.pk}/")
-    page.locator("main a[href^='/recruitment/announcements/']").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main a[href^='/recruitment/announcements/']").last.click()
     body = page.locator("main").inner_text()
     assert mine.registration_number in body
     assert users["applicant3"].full_name not in body
@@ -317,6 +318,6 @@ def test_it_takes_hr_from_score_files_to_the_published_ranking(page, live_server
     sign_in(page, "applicant3@demo.rakumpit.go.id")
     page.goto(f"/recruitment/applications/{mine.pk}/")
     panel = page.locator("section[aria-labelledby=exam-result-heading]")
-    assert panel.is_visible()
+    expect(panel).to_be_visible()
     check_accessibility(page)
     screenshot(page, "40-applicant-ranking-id")

@@ -4,6 +4,8 @@ JP ledger reach the minimum. Phone and desktop; Bahasa Indonesia, with the ledge
 
 from datetime import date
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import check_accessibility, html_lang, screenshot, sign_in
 
 SESSION = "Pelayanan Prima bagi Pasien dan Keluarga"
@@ -23,11 +25,11 @@ def test_it_takes_a_request_from_the_employee_to_a_certificate(page, live_server
     assert html_lang(page) == "id"
     check_accessibility(page)
     screenshot(page, "30-training-catalogue-id")
-    page.locator(f"a[href='/training/sessions/{session.pk}/']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"a[href='/training/sessions/{session.pk}/']").first.click()
     check_accessibility(page)
-    page.locator(f"form[action='/training/sessions/{session.pk}/request/'] button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"form[action='/training/sessions/{session.pk}/request/'] button").click()
     assert page.locator(".badge.text-bg-warning").count() >= 1  # requested
     check_accessibility(page)
     screenshot(page, "31-training-requested-id")
@@ -37,8 +39,8 @@ def test_it_takes_a_request_from_the_employee_to_a_certificate(page, live_server
     page.goto("/training/team/")
     check_accessibility(page)
     row = page.locator("tr", has_text=SESSION)
-    row.locator("button[value=approve]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        row.locator("button[value=approve]").click()
     assert page.locator(".alert-success").count() >= 1
     check_accessibility(page)
     screenshot(page, "32-training-approved-id")
@@ -51,13 +53,13 @@ def test_it_takes_a_request_from_the_employee_to_a_certificate(page, live_server
         page.goto(f"/training/meetings/{meeting.pk}/attendance/")
         check_accessibility(page)
         page.get_by_label("Dewi Anggraini, A.Md.Keb.").check()
-        page.locator("input[type=submit][name=save]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("input[type=submit][name=save]").click()
         assert page.locator(".alert-success").count() >= 1
     page.goto(f"/training/sessions/{session.pk}/results/")
     check_accessibility(page)
-    page.locator("#record-results").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#record-results").click()
     check_accessibility(page)
     screenshot(page, "33-training-results-id")
 
@@ -71,11 +73,11 @@ def test_it_takes_a_request_from_the_employee_to_a_certificate(page, live_server
     assert download.value.suggested_filename.startswith("sertifikat-")
     screenshot(page, "34-training-ledger-id")
 
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     assert html_lang(page) == "en"
     page.goto("/training/me/")
-    assert page.get_by_role("heading", name="My training").is_visible()
-    assert page.get_by_role("heading", name="Study hours (JP) per year").is_visible()
+    expect(page.get_by_role("heading", name="My training")).to_be_visible()
+    expect(page.get_by_role("heading", name="Study hours (JP) per year")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "35-training-ledger-en")
