@@ -1,6 +1,10 @@
 """One endpoint under load, for bench/load.py: every simulated user GETs BENCH_PATH again and
-again with no pause (so `--users 20` keeps 20 requests in flight), sending BENCH_COOKIE (a
-session cookie made by bench/load.py) when it is set. A response other than 200 is an error.
+again, sending BENCH_COOKIE (a session cookie made by bench/load.py) when it is set. A response
+other than 200 is an error. With BENCH_PACING=0 (the default) there is no pause, so `--users 20`
+keeps 20 requests in flight (the most the server can do); with BENCH_PACING=1 each user pauses
+between 0.5 and 1.5 s (1 s on average) after each page, sooner than anyone reads one. The pause
+is random, as people's are: with the same pause for everyone the users fall into step and send
+their requests in bursts.
 
 Run by bench/load.py, one locust process per endpoint:
   BENCH_PATH=/forums/ locust -f bench/locustfile.py --headless -u 20 -r 20 -t 20s \
@@ -9,15 +13,16 @@ Run by bench/load.py, one locust process per endpoint:
 
 import os
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, between, constant, task
 
 PATH = os.environ.get("BENCH_PATH", "/healthz")
 COOKIE = os.environ.get("BENCH_COOKIE", "")
 NAME = os.environ.get("BENCH_NAME", PATH)
+PACING = float(os.environ.get("BENCH_PACING", "0"))
 
 
 class Visitor(FastHttpUser):
-    wait_time = constant(0)
+    wait_time = between(PACING / 2, PACING * 3 / 2) if PACING else constant(0)
     # FastHttpUser (geventhttpclient) costs the client less CPU than requests: on two cores the
     # load generator shares the machine with the server.
     connection_timeout = 30.0

@@ -14,6 +14,10 @@ Correctness first:
   that closes).
 - The CSRF token in the page's forms (the language switch) is not shared: it is replaced by a
   placeholder when stored, and by a token of the visitor's own when served.
+
+`remember` keeps a computed value under the same generations, and `rendered_part` the main part
+of a signed-in page that is the same for all who may see it (HR's pages): the layout around it,
+with the visitor's name, menu and messages, is rendered for each request.
 """
 
 import hashlib
@@ -30,6 +34,10 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 CACHED_APPS = ("recruitment", "workforce", "forums", "performance")
+# "<app>:all" moves on with every change of the app, the private rows' too (PRIVATE_MODELS,
+# drafts): for HR's pages, which show them. The plain "<app>" generation leaves them out.
+ALL = ":all"
+LABELS = frozenset(CACHED_APPS) | {app + ALL for app in CACHED_APPS}
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00csrf\x00"
 HEADER = "X-Page-Cache"
@@ -53,9 +61,13 @@ def _generations(app_labels) -> list:
 
 
 def invalidate(*app_labels: str) -> None:
-    """Move these apps' generations on: their cached pages are not served again."""
+    """Move these apps' generations on: their cached pages are not served again. An app's
+    "<app>:all" generation moves on with it."""
+    now = time.time_ns()
     for label in app_labels:
-        cache.set(_generation_key(label), time.time_ns(), timeout=None)
+        cache.set(_generation_key(label), now, timeout=None)
+        if not label.endswith(ALL):
+            cache.set(_generation_key(label + ALL), now, timeout=None)
 
 
 def invalidate_on_commit(*app_labels: str) -> None:
@@ -68,7 +80,7 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
     """The value of `compute()`, kept in the cache until one of `app_labels` changes (the same
     generations as the pages) or `timeout` seconds (COMPUTED_CACHE_SECONDS) pass. For a heavy
     computation several requests need (the needs map, its charts and its totals)."""
-    assert app_labels and set(app_labels) <= set(CACHED_APPS), app_labels
+    assert app_labels and set(app_labels) <= LABELS, app_labels
     timeout = settings.COMPUTED_CACHE_SECONDS if timeout is None else timeout
     if not timeout:
         return compute()
@@ -80,6 +92,44 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
         value = compute()
         cache.set(key, value, timeout=timeout)
     return value
+
+
+def rendered_part(request, name: str, app_labels, template: str, build_context) -> str:
+    """The HTML of `template` rendered with `build_context()`, kept like `remember` until one of
+    `app_labels` changes: the main part of a signed-in page that is the same for everyone
+    allowed to see it (HR's needs map, application list and performance dashboard), so that a
+    repeat view costs a cache read instead of the queries and the template. The key holds the
+    path, the query string, the language, today's date (what is late, who retires within five
+    years) and the visitor's roles (what they may see); the view checks access before it asks.
+    Never a part with a form that posts: its CSRF token is the visitor's own, and such a part
+    is not stored."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+    from django.utils.safestring import mark_safe
+
+    from accounts.roles import user_roles
+
+    fresh = []
+
+    def render():
+        fresh.append(render_to_string(template, build_context(), request=request))
+        return None if "csrfmiddlewaretoken" in fresh[0] else fresh[0]
+
+    key = "|".join(
+        [
+            "part",
+            name,
+            get_language() or "",
+            str(timezone.localdate()),
+            ",".join(sorted(user_roles(request.user))),
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+        ]
+    )
+    html = remember(key, app_labels, render)
+    if html is None:  # a form that posts after all: rendered for this visitor every time
+        html = fresh[0] if fresh else render_to_string(template, build_context(), request=request)
+    return mark_safe(html)  # noqa: S308 (our own template's output)
 
 
 def _cacheable(request) -> bool:
@@ -136,9 +186,9 @@ def public_page(*app_labels: str):
     return decorator
 
 
-# Rows no public page shows, written often near a registration deadline: their changes move no
-# generation on. An application counts on the public pages once finalised (or withdrawn), so a
-# draft's saves are left out too.
+# Rows no public page shows, written often near a registration deadline: their changes move only
+# the app's "<app>:all" generation on (HR's pages), not the public pages'. An application counts
+# on the public pages once finalised (or withdrawn), so a draft's saves are left out too.
 PRIVATE_MODELS = frozenset(
     {
         "recruitment.ApplicantProfile",
@@ -161,12 +211,15 @@ PRIVATE_MODELS = frozenset(
 
 def _changed(sender, **kwargs):
     label = sender._meta.app_label
-    if kwargs.get("raw") or sender._meta.label in PRIVATE_MODELS:
+    if kwargs.get("raw"):
         return
     instance = kwargs.get("instance")
-    if sender._meta.label == "recruitment.Application" and getattr(instance, "status", "") == (
-        "draft"
+    if sender._meta.label in PRIVATE_MODELS or (
+        sender._meta.label == "recruitment.Application"
+        and getattr(instance, "status", "") == "draft"
     ):
+        # Only HR's pages show these rows.
+        transaction.on_commit(lambda: invalidate(label + ALL))
         return
     # After the commit: a page rendered meanwhile from the old rows is stored under the old
     # generation and never served again.

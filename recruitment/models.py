@@ -473,6 +473,14 @@ class Application(models.Model):
             models.Index(fields=["formation", "status"]),
             models.Index(fields=["period", "status"]),
             models.Index(fields=["formation", "admin_result"]),
+            # HR's list of a formation's applications, in the order they were finalised.
+            models.Index(
+                "formation",
+                models.F("submitted_at").asc(nulls_last=True),
+                "created_at",
+                "id",
+                name="application_formation_order",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -15,10 +15,14 @@ from performance import charts, exports
 from performance.forms import CheckpointForm
 from performance.models import Checkpoint, Predikat
 from performance.selectors import dashboard as selectors
-from rakumpit_asn.pagecache import remember
+from rakumpit_asn.pagecache import remember, rendered_part
+from rakumpit_asn.paging import page_of, querystring_without
 
 # Names of late staff shown per unit on the page (the export has them all).
 LATE_NAMES_SHOWN = 5
+# Units per page in the completion table and in the predikat-by-unit table and chart (a
+# kecamatan has a few dozen; the Excel export has every unit on one sheet).
+UNITS_PER_PAGE = 25
 
 
 def _checkpoint(request):
@@ -41,6 +45,18 @@ def _checkpoint(request):
 @require_GET
 @never_cache
 def dashboard(request):
+    # The same for every HR officer: kept until a review, an SKP or the register changes.
+    body = rendered_part(
+        request,
+        "performance-dashboard",
+        ("performance", "workforce"),
+        "performance/_dashboard_body.html",
+        lambda: _dashboard_context(request),
+    )
+    return render(request, "performance/dashboard.html", {"body": body})
+
+
+def _dashboard_context(request) -> dict:
     form, checkpoint, today = _checkpoint(request)
     context = {
         "form": form,
@@ -56,12 +72,24 @@ def dashboard(request):
             ("performance", "workforce"),
             lambda: selectors.completion_by_unit(checkpoint, today, late_names=LATE_NAMES_SHOWN),
         )
-        context["distribution"] = remember(
-            f"performance-distribution:{checkpoint.pk}",
-            ("performance", "workforce"),
-            lambda: selectors.distribution(checkpoint),
+        distribution = _distribution(checkpoint)
+        context.update(
+            completion_page=page_of(request, context["completion"], UNITS_PER_PAGE),
+            completion_querystring=querystring_without(request, "page"),
+            sectors=distribution["sectors"],
+            units_page=page_of(request, distribution["units"], UNITS_PER_PAGE, "units_page"),
+            units_querystring=querystring_without(request, "units_page"),
         )
-    return render(request, "performance/dashboard.html", context)
+    return context
+
+
+def _distribution(checkpoint):
+    """Predikat counts per unit and sector, kept until a review or the register changes."""
+    return remember(
+        f"performance-distribution:{checkpoint.pk}",
+        ("performance", "workforce"),
+        lambda: selectors.distribution(checkpoint),
+    )
 
 
 @role_required(Role.HR)
@@ -73,7 +101,11 @@ def dashboard_chart(request, dimension):
     _form, checkpoint, _today = _checkpoint(request)
     if checkpoint is None:
         raise Http404
-    rows = selectors.distribution(checkpoint)["units" if dimension == "unit" else "sectors"]
+    distribution = _distribution(checkpoint)
+    if dimension == "unit":  # the units of the table's page beneath the chart
+        rows = page_of(request, distribution["units"], UNITS_PER_PAGE, "units_page").object_list
+    else:
+        rows = distribution["sectors"]
     svg = charts.distribution_chart(
         title=_("Predikat by unit") if dimension == "unit" else _("Predikat by sector"),
         labels=[row.label for row in rows],

@@ -96,3 +96,9 @@ def document_slot(application: Application, requirement: DocumentRequirement) ->
         versions=len(documents),
         editable=documents_editable(application),
     )
+
+
+def missing_from(slots: list[Slot]) -> list[DocumentRequirement]:
+    """The required documents not uploaded yet, from slots already read (the same answer as
+    `services.applications.missing_documents`, without its two queries)."""
+    return [slot.requirement for slot in slots if slot.required and slot.current is None]

@@ -318,10 +318,17 @@ def _announced(kind: str):
 def applicant_result(application: Application) -> ApplicantResult:
     """The result of the last announced stage, explained. Nothing before the SKD announcement.
 
-    At most two queries, whatever the caller loaded: the result with its application, period,
-    formation and placement, the announcements and the formation's counts as subqueries; then
-    the category's passing grade, only when there is an SKD total to compare with it (or, when
-    there is no result at all, whether anything is announced)."""
+    One query until the SKD or final result is announced (whether it is: the status page of
+    every applicant asks, at the registration deadline too). Then at most two more, whatever
+    the caller loaded: the result with its application, period, formation and placement, the
+    announcements and the formation's counts as subqueries; and the category's passing grade,
+    only when there is an SKD total to compare with it."""
+    announced = Announcement.objects.filter(
+        period_id=application.period_id,
+        kind__in=[Announcement.Kind.SKD, Announcement.Kind.FINAL],
+    ).exists()
+    if not announced:
+        return ApplicantResult()
     result = (
         ExamResult.objects.filter(application_id=application.pk)
         .select_related(
@@ -338,11 +345,7 @@ def applicant_result(application: Application) -> ApplicantResult:
         .first()
     )
     if result is None:
-        announced = Announcement.objects.filter(
-            period_id=application.period_id,
-            kind__in=[Announcement.Kind.SKD, Announcement.Kind.FINAL],
-        ).exists()
-        return ApplicantResult(stage="pending" if announced else "")
+        return ApplicantResult(stage="pending")
     if not (result.skd_announced or result.final_announced):
         return ApplicantResult()
     if not (result.skd_code or result.final_code):

@@ -62,14 +62,15 @@ def application_list(request):
 
 @login_required
 def application_detail(request, pk):
-    from recruitment.selectors.documents import document_slots
+    from recruitment.selectors.documents import document_slots, missing_from
 
     application = access.application_for_user(request.user, pk)
+    slots = document_slots(application)
     context = {
         "application": application,
         "events": application.events.select_related("actor"),
-        "slots": document_slots(application),
-        "missing": services.missing_documents(application),
+        "slots": slots,
+        "missing": missing_from(slots),
         "is_owner": application.applicant_id == request.user.pk,
         "registration_open": application.period.is_registration_open(),
         "finalise_form": FinaliseForm(),

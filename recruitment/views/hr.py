@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from accounts.roles import Role, role_required
+from rakumpit_asn.pagecache import rendered_part
 from recruitment.forms_hr import (
     ApplicationFilterForm,
     FormationForm,
@@ -195,18 +196,30 @@ def hr_formations_from_proposal(request, pk):
 @role_required(Role.HR)
 def hr_application_list(request, pk):
     formation = selectors.formation_get(pk)
-    form = ApplicationFilterForm(request.GET or None)
-    applications = selectors.formation_applications(formation, **form.filters())
-    status_counts = selectors.formation_status_counts(formation)
-    context = {
-        "formation": formation,
-        "period": formation.period,
-        "form": form,
-        "page": Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page")),
-        "status_counts": status_counts,
-        "total": sum(item.count for item in status_counts),
-        "querystring": _without_page(request),
-    }
+
+    def context():
+        form = ApplicationFilterForm(request.GET or None)
+        applications = selectors.formation_applications(formation, **form.filters())
+        status_counts = selectors.formation_status_counts(formation)
+        return {
+            "formation": formation,
+            "period": formation.period,
+            "form": form,
+            "page": Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page")),
+            "status_counts": status_counts,
+            "total": sum(item.count for item in status_counts),
+            "querystring": _without_page(request),
+        }
+
+    # Kept until an application or a profile changes, drafts included ("recruitment:all").
+    body = rendered_part(
+        request,
+        "hr-applications",
+        ("recruitment:all", "workforce"),
+        "recruitment/_hr_application_list_body.html",
+        context,
+    )
+    context = {"formation": formation, "body": body}
     return render(request, "recruitment/hr_application_list.html", context)
 
 

@@ -43,3 +43,49 @@ def test_it_asks_the_database_a_fixed_number_of_times(supervisor, django_assert_
     team(supervisor, 12)
     with django_assert_num_queries(2):
         completion_by_unit(q1, q1.due_date + timedelta(days=1), late_names=5)
+
+
+def test_it_pages_the_unit_tables_and_the_unit_chart(
+    client_as, supervisor, hr, monkeypatch, settings
+):
+    """A kecamatan with more units than a page: each per-unit table pages on its own, keeps
+    the other's page, and the unit chart draws the units of the table's page beneath it."""
+    from django.urls import reverse
+
+    from performance.views import dashboard as views
+
+    monkeypatch.setattr(views, "UNITS_PER_PAGE", 2)
+    settings.LANGUAGE_CODE = "en"
+    the_cycle = cycle(2026)
+    q1 = checkpoint(the_cycle)
+    units = []
+    for _ in range(3):
+        _boss, (member,) = team(supervisor, 1)
+        final_review(agreed_skp(member, the_cycle, by=supervisor), q1, by=supervisor)
+        units.append(member.position.unit.name)
+    units.sort()
+    client = client_as(hr)
+    url = reverse("performance:dashboard")
+    # The supervisor's own unit is in the register too (staff without a review).
+    staff_units = sorted({*units, supervisor.employee.position.unit.name})
+
+    def completion(html):
+        section = html.split('id="completion-heading"')[1].split("</section>")[0]
+        return [name for name in staff_units if f'<th scope="row">{name}</th>' in section]
+
+    def by_unit(html):
+        section = html.split("Predikat by unit")[-1]
+        return [name for name in units if f'<th scope="row">{name}</th>' in section]
+
+    first = client.get(url, {"checkpoint": q1.pk}).content.decode()
+    assert completion(first) == staff_units[:2]
+    assert by_unit(first) == units[:2]
+    assert "units_page=2" in first and "page=2" in first
+
+    second = client.get(url, {"checkpoint": q1.pk, "page": 2, "units_page": 2}).content.decode()
+    assert completion(second) == staff_units[2:]
+    assert by_unit(second) == units[2:]
+
+    chart = reverse("performance:dashboard_chart", args=["unit"])
+    svg = client.get(chart, {"checkpoint": q1.pk, "units_page": 2}).content.decode()
+    assert units[2] in svg and units[0] not in svg and units[1] not in svg

@@ -195,3 +195,80 @@ def test_a_withdrawal_updates_the_counts_at_once(client, django_capture_on_commi
         application_withdraw(application=application, user=profile.user, reason="")
     client.cookies.clear()
     assert get(client, url)[0][HEADER] == "miss"
+
+
+def test_hrs_needs_map_is_kept_until_the_workforce_changes(
+    client_as, hr, settings, django_capture_on_commit_callbacks
+):
+    """The signed-in part cache: a repeat view skips the page's own queries, a committed change
+    shows at once, the key holds the query string, the language and the visitor's roles."""
+    from tests.factories import PlanningYearFactory, PositionFactory, abk_with_minutes
+    from workforce.models import AsnType
+
+    settings.COMPUTED_CACHE_SECONDS = 300
+    position = PositionFactory(name="Perawat Jaga Malam", asn_type=AsnType.PNS)
+    abk_with_minutes(position, PlanningYearFactory(year=2026), [90_000])
+    client = client_as(hr)
+    url = reverse("workforce:needs_map") + "?year=2026"
+    first, first_queries = get(client, url)
+    second, second_queries = get(client, url)
+    assert "Perawat Jaga Malam" in first.text
+    assert TOKEN.sub("", second.text) == TOKEN.sub("", first.text)
+    assert second_queries < first_queries
+
+    with django_capture_on_commit_callbacks(execute=True):
+        position.name = "Perawat Jaga Malam (diubah)"
+        position.save()
+    assert "Perawat Jaga Malam (diubah)" in get(client, url)[0].text
+
+    # Another query string, another part: the filter is applied, not the cached page.
+    filtered, _queries = get(client, url + f"&asn_type={AsnType.PPPK}")
+    assert "Perawat Jaga Malam (diubah)" not in filtered.text
+    # Another language, another part.
+    english, _queries = get(client, url, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'lang="en"' in english.text and "Staffing needs map" in english.text
+
+
+def test_a_part_with_a_form_that_posts_is_never_shared(rf, hr, settings):
+    from rakumpit_asn.pagecache import rendered_part
+
+    settings.COMPUTED_CACHE_SECONDS = 300
+    tokens = []
+    for _ in range(2):
+        request = rf.get("/")
+        request.user = hr
+        html = rendered_part(
+            request, "with-a-form", ("workforce",), "_language_switcher.html", dict
+        )
+        tokens.append(TOKEN.search(html).group(1))
+    assert tokens[0] != tokens[1]
+
+
+def test_hrs_application_list_shows_drafts_and_profile_changes_at_once(
+    client_as, hr, settings, django_capture_on_commit_callbacks
+):
+    """Drafts and profiles move no public page on, but HR's list shows them: its part is kept
+    under "recruitment:all", which every change of the app moves on."""
+    from tests.factories import ApplicantProfileFactory, ApplicationFactory
+
+    settings.COMPUTED_CACHE_SECONDS = 300
+    formation, other = FormationFactory(), FormationFactory()
+    client = client_as(hr)
+    url = reverse("recruitment:hr_application_list", args=[formation.pk])
+    other_url = reverse("recruitment:hr_application_list", args=[other.pk])
+    assert (
+        "No applications match these filters."
+        in get(client, url, HTTP_ACCEPT_LANGUAGE="en")[0].text
+    )
+
+    profile = ApplicantProfileFactory(name_on_ktp="Sari Draf")
+    with django_capture_on_commit_callbacks(execute=True):
+        ApplicationFactory(formation=formation, applicant=profile.user)  # a draft
+    page, _queries = get(client, url)
+    assert "Sari Draf" in page.text
+    assert "Sari Draf" not in get(client, other_url)[0].text  # another path, another part
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile.name_on_ktp = "Sari Diubah"
+        profile.save()
+    assert "Sari Diubah" in get(client, url)[0].text

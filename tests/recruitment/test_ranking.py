@@ -501,15 +501,21 @@ def test_it_uses_the_singular_for_one_passer():
     )
 
 
-def test_it_renders_the_result_panel_in_two_queries_at_most(django_assert_max_num_queries):
+def test_it_renders_the_result_panel_in_three_queries_at_most(
+    django_assert_num_queries, django_assert_max_num_queries
+):
     period = scored_period()
     app = scored(formation(period, quota=1), 100, 100, 200, skb=400)
     rank_period(period=period)
+    template = Template("{% load selection %}{% exam_result_panel application %}")
+    # Before any announcement (the registration deadline's crowd): whether one exists, only.
+    before = Application.objects.get(pk=app.pk)
+    with django_assert_num_queries(1):
+        assert "Not announced yet." in template.render(Context({"application": before}))
     announce(period, Announcement.Kind.SKD)
     announce(period, Announcement.Kind.FINAL)
     bare = Application.objects.get(pk=app.pk)  # nothing related loaded
-    template = Template("{% load selection %}{% exam_result_panel application %}")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         html = template.render(Context({"application": bare}))
     assert "= 77.091." in html and "1 of 1" in html
 

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
-from rakumpit_asn.pagecache import public_page, remember
+from rakumpit_asn.pagecache import public_page, remember, rendered_part
 from workforce import charts, exports, extensions
 from workforce.forms_needs import (
     AbkTaskFormSet,
@@ -50,14 +50,19 @@ def _filtered_needs(request):
 NEEDS_FIELDS = ("required", "required_exact", "current", "retiring", "gap", "has_sheet")
 
 
-def _needs_rows(positions) -> list[dict]:
-    """The matching positions' computed needs as plain rows, computed once for the map, its
-    totals and its two charts, and kept until the workforce data changes (the query is the key:
-    it holds the filters, the sort and today's retirement horizon). Plain rows, because
-    unpickling thousands of model instances costs more than the query."""
-    key = "needs-rows-v2:" + hashlib.sha256(str(positions.query).encode()).hexdigest()
+def _needs_rows(positions) -> tuple[list[dict], selectors.NeedsSummary]:
+    """The matching positions' computed needs as plain rows with their totals, computed once
+    for the map and its two charts, and kept until the workforce data changes (the query is
+    the key: it holds the filters, the sort and today's retirement horizon). Plain rows,
+    because unpickling thousands of model instances costs more than the query."""
+    key = "needs-rows-v3:" + hashlib.sha256(str(positions.query).encode()).hexdigest()
     fields = ("pk", "unit__sector_id", "unit__kelurahan_id", *NEEDS_FIELDS)
-    return remember(key, ("workforce",), lambda: list(positions.values(*fields)))
+
+    def compute():
+        rows = list(positions.values(*fields))
+        return rows, selectors.needs_summary(rows)
+
+    return remember(key, ("workforce",), compute)
 
 
 def _positions_for(rows: list[dict]) -> list[Position]:
@@ -79,20 +84,30 @@ def _positions_for(rows: list[dict]) -> list[Position]:
 @role_required(Role.HR)
 @require_GET
 def needs_map(request):
-    form, planning_year, positions = _filtered_needs(request)
-    rows = _needs_rows(positions)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    page.object_list = _positions_for(page.object_list)
-    context = {
-        "unit_notes": extensions.unit_notes({position.unit_id for position in page}),
-        "form": form,
-        "planning_year": planning_year,
-        "page": page,
-        "summary": selectors.needs_summary(rows),
-        "querystring": request.GET.urlencode(),
-        "paged_querystring": _without_page(request),
-    }
-    return render(request, "workforce/needs_map.html", context)
+    def context():
+        form, planning_year, positions = _filtered_needs(request)
+        rows, summary = _needs_rows(positions)
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        page.object_list = _positions_for(page.object_list)
+        return {
+            "unit_notes": extensions.unit_notes({position.unit_id for position in page}),
+            "form": form,
+            "planning_year": planning_year,
+            "page": page,
+            "summary": summary,
+            "querystring": request.GET.urlencode(),
+            "paged_querystring": _without_page(request),
+        }
+
+    # The same for every HR officer: kept until the register, the ABK or the notes change.
+    body = rendered_part(
+        request,
+        "needs-map",
+        ("workforce", "forums"),
+        "workforce/_needs_map_body.html",
+        context,
+    )
+    return render(request, "workforce/needs_map.html", {"body": body})
 
 
 @role_required(Role.HR)
@@ -113,7 +128,7 @@ def needs_chart(request, dimension):
     if dimension not in {"sector", "kelurahan"}:
         raise Http404
     _form, _year, positions = _filtered_needs(request)
-    summary = selectors.needs_summary(_needs_rows(positions))
+    _rows, summary = _needs_rows(positions)
     rows = summary.by_sector if dimension == "sector" else summary.by_kelurahan
     svg = charts.gap_bar_chart(
         title=_("Staff by sector") if dimension == "sector" else _("Staff by kelurahan"),
