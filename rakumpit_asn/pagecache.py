@@ -76,10 +76,21 @@ def invalidate_on_commit(*app_labels: str) -> None:
     transaction.on_commit(lambda: invalidate(*app_labels))
 
 
+# How long a request waits for the value another request is computing before it computes the
+# value itself (a crashed worker leaves its lock for at most COMPUTING_LOCK_SECONDS).
+COMPUTING_WAIT_SECONDS = 10
+COMPUTING_LOCK_SECONDS = 60
+
+
 def remember(name: str, app_labels, compute, *, timeout: int | None = None):
     """The value of `compute()`, kept in the cache until one of `app_labels` changes (the same
     generations as the pages) or `timeout` seconds (COMPUTED_CACHE_SECONDS) pass. For a heavy
-    computation several requests need (the needs map, its charts and its totals)."""
+    computation several requests need (the needs map, its charts and its totals).
+
+    One request computes, the others do not pile on: when the value is missing (the data
+    changed), the first request takes a lock and computes while the others wait for its answer;
+    when it is only older than `timeout`, the first recomputes while the others are answered
+    with the previous value (kept for twice as long). The value may be None."""
     assert app_labels and set(app_labels) <= LABELS, app_labels
     timeout = settings.COMPUTED_CACHE_SECONDS if timeout is None else timeout
     if not timeout:
@@ -87,10 +98,24 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
     generations = _generations(app_labels)
     raw = "|".join([name, *map(str, generations)])
     key = "pagecache:value:" + hashlib.sha256(raw.encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
+    lock = key + ":computing"
+    stored = cache.get(key)  # (value, fresh until) or None
+    if stored is not None:
+        value, fresh_until = stored
+        if fresh_until > time.time() or not cache.add(lock, 1, COMPUTING_LOCK_SECONDS):
+            return value  # fresh, or stale while another request computes it again
+    elif not cache.add(lock, 1, COMPUTING_LOCK_SECONDS):
+        deadline = time.monotonic() + COMPUTING_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            stored = cache.get(key)
+            if stored is not None:
+                return stored[0]
+    try:
         value = compute()
-        cache.set(key, value, timeout=timeout)
+        cache.set(key, (value, time.time() + timeout), timeout=2 * timeout)
+    finally:
+        cache.delete(lock)
     return value
 
 

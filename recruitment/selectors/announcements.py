@@ -255,7 +255,12 @@ def applicant_selection(application: Application, *, now=None) -> ApplicantSelec
             .select_related("requirement", "announced_reason")
             .order_by("requirement__order", "requirement__name")
         )
-    appeal = Appeal.objects.filter(application=application).prefetch_related("documents").first()
+    # An appeal answers the administrative announcement: none can exist before it.
+    appeal = (
+        Appeal.objects.filter(application=application).prefetch_related("documents").first()
+        if admin_announced
+        else None
+    )
     appeal_open = bool(window and window.is_open(now))
     return ApplicantSelection(
         admin_announced=admin_announced,

@@ -1,6 +1,7 @@
 """The public page cache: anonymous visitors are served from it, a committed change shows at
 once, signed-in people never see a shared page, and each visitor gets a CSRF token of their own."""
 
+import hashlib
 import re
 
 import pytest
@@ -272,3 +273,56 @@ def test_hrs_application_list_shows_drafts_and_profile_changes_at_once(
         profile.name_on_ktp = "Sari Diubah"
         profile.save()
     assert "Sari Diubah" in get(client, url)[0].text
+
+
+def test_one_request_computes_while_the_others_get_the_previous_value(settings, monkeypatch):
+    """Past its time, a value is computed again by one request; another request meanwhile is
+    answered with the previous value instead of computing it too (no pile-up under load)."""
+    from rakumpit_asn import pagecache
+
+    settings.COMPUTED_CACHE_SECONDS = 300
+    clock = [1_000_000.0]
+    monkeypatch.setattr(pagecache.time, "time", lambda: clock[0])
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert pagecache.remember("busy", ("workforce",), compute) == 1
+    clock[0] += 301  # older than COMPUTED_CACHE_SECONDS, still stored
+    seen_meanwhile = []
+
+    def recompute():
+        # Another request arrives while this one computes: it gets the previous value.
+        seen_meanwhile.append(pagecache.remember("busy", ("workforce",), compute))
+        return compute()
+
+    assert pagecache.remember("busy", ("workforce",), recompute) == 2
+    assert seen_meanwhile == [1] and len(calls) == 2
+    assert pagecache.remember("busy", ("workforce",), compute) == 2  # fresh again
+
+
+def test_a_missing_value_is_awaited_from_the_request_computing_it(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from rakumpit_asn import pagecache
+
+    settings.COMPUTED_CACHE_SECONDS = 300
+    monkeypatch.setattr(pagecache, "COMPUTING_WAIT_SECONDS", 1)
+    sleeps = []
+    generations = pagecache._generations(("workforce",))
+    raw = "|".join(["awaited", *map(str, generations)])
+    key = "pagecache:value:" + hashlib.sha256(raw.encode()).hexdigest()
+    cache.add(key + ":computing", 1, 60)  # another request is computing it
+    # While this one waits, the request holding the lock stores its value.
+    monkeypatch.setattr(
+        pagecache.time,
+        "sleep",
+        lambda seconds: (
+            sleeps.append(seconds),
+            cache.set(key, ("theirs", pagecache.time.time() + 300), 600),
+        ),
+    )
+    assert pagecache.remember("awaited", ("workforce",), lambda: "mine") == "theirs"
+    assert sleeps  # it waited instead of computing
