@@ -80,6 +80,9 @@ def invalidate_on_commit(*app_labels: str) -> None:
 # value itself (a crashed worker leaves its lock for at most COMPUTING_LOCK_SECONDS).
 COMPUTING_WAIT_SECONDS = 10
 COMPUTING_LOCK_SECONDS = 60
+# Stored as (value, fresh until): a new prefix, so that values stored bare by an earlier release
+# are never read as pairs.
+VALUE_PREFIX = "pagecache:value2:"
 
 
 def remember(name: str, app_labels, compute, *, timeout: int | None = None):
@@ -97,7 +100,7 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
         return compute()
     generations = _generations(app_labels)
     raw = "|".join([name, *map(str, generations)])
-    key = "pagecache:value:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = VALUE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
     lock = key + ":computing"
     stored = cache.get(key)  # (value, fresh until) or None
     if stored is not None:

@@ -313,7 +313,7 @@ def test_a_missing_value_is_awaited_from_the_request_computing_it(settings, monk
     sleeps = []
     generations = pagecache._generations(("workforce",))
     raw = "|".join(["awaited", *map(str, generations)])
-    key = "pagecache:value:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = pagecache.VALUE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
     cache.add(key + ":computing", 1, 60)  # another request is computing it
     # While this one waits, the request holding the lock stores its value.
     monkeypatch.setattr(
