@@ -473,12 +473,10 @@ class Application(models.Model):
             models.Index(fields=["formation", "status"]),
             models.Index(fields=["period", "status"]),
             models.Index(fields=["formation", "admin_result"]),
-            # HR's list of a formation's applications, in the order they were finalised.
+            # HR's list of a formation's applications, in the order they were finalised
+            # (ascending puts NULL last in PostgreSQL, as the list's ORDER BY asks).
             models.Index(
-                "formation",
-                models.F("submitted_at").asc(nulls_last=True),
-                "created_at",
-                "id",
+                fields=["formation", "submitted_at", "created_at", "id"],
                 name="application_formation_order",
             ),
         ]
