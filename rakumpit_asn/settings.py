@@ -153,6 +153,10 @@ if REDIS_URL:
             "TIMEOUT": 300,
         }
     }
+    # Sessions read from the shared cache, written through to the database: one query less on
+    # every signed-in page. Only with a shared cache: a per-process one would keep a signed-out
+    # session alive in the other processes.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -21,7 +21,7 @@ from workforce.models import (
     Sector,
     Unit,
 )
-from workforce.services.reference import planning_year_ensure
+from workforce.services.reference import planning_year_ensure, reference_data_ensure
 from workforce.validators import build_nip
 
 NEEDS_PREFIX = "Bench unit "
@@ -49,6 +49,7 @@ def needs_map(
         )
     rng = random.Random(7)
     planning_year = planning_year_ensure(year=year)
+    reference_data_ensure()  # a database emptied since its migration (a flushed test database)
     sectors = list(Sector.objects.all())
     kelurahan = list(Kelurahan.objects.all())
     made_units = Unit.objects.bulk_create(
