@@ -23,6 +23,7 @@ with the visitor's name, menu and messages, is rendered for each request.
 import hashlib
 import re
 import time
+import uuid
 from functools import wraps
 
 from django.conf import settings
@@ -102,23 +103,29 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
     raw = "|".join([name, *map(str, generations)])
     key = VALUE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
     lock = key + ":computing"
+    token = uuid.uuid4().hex  # whose lock it is: only its holder removes it
     stored = cache.get(key)  # (value, fresh until) or None
     if stored is not None:
         value, fresh_until = stored
-        if fresh_until > time.time() or not cache.add(lock, 1, COMPUTING_LOCK_SECONDS):
+        if fresh_until > time.time() or not cache.add(lock, token, COMPUTING_LOCK_SECONDS):
             return value  # fresh, or stale while another request computes it again
-    elif not cache.add(lock, 1, COMPUTING_LOCK_SECONDS):
+    elif not cache.add(lock, token, COMPUTING_LOCK_SECONDS):
         deadline = time.monotonic() + COMPUTING_WAIT_SECONDS
-        while time.monotonic() < deadline:
+        while True:
             time.sleep(0.05)
             stored = cache.get(key)
             if stored is not None:
                 return stored[0]
+            if cache.add(lock, token, COMPUTING_LOCK_SECONDS):
+                break  # the holder gave up (its computation failed): compute it here
+            if time.monotonic() >= deadline:
+                return compute()  # too slow: compute without touching the holder's lock
     try:
         value = compute()
         cache.set(key, (value, time.time() + timeout), timeout=2 * timeout)
     finally:
-        cache.delete(lock)
+        if cache.get(lock) == token:  # not a lock another request took after ours expired
+            cache.delete(lock)
     return value
 
 
@@ -254,10 +261,20 @@ def _changed(sender, **kwargs):
     transaction.on_commit(lambda: invalidate(label))
 
 
+def _account_changed(sender, instance, update_fields=None, raw=False, **kwargs):
+    if raw or (update_fields and set(update_fields) <= {"last_login", "password"}):
+        return
+    transaction.on_commit(lambda: invalidate("recruitment" + ALL))
+
+
 def connect_signals() -> None:
     """Called once at start-up (rakumpit_asn.apps)."""
     from django.apps import apps
+    from django.contrib.auth import get_user_model
 
+    # A name changed on the account shows on HR's application list (the fallback when the
+    # applicant profile has none); a sign-in, which saves only last_login, changes nothing shown.
+    post_save.connect(_account_changed, sender=get_user_model(), dispatch_uid="pagecache:user")
     for label in CACHED_APPS:
         for model in apps.get_app_config(label).get_models():
             uid = f"pagecache:{model._meta.label}"

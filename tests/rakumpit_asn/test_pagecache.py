@@ -326,3 +326,42 @@ def test_a_missing_value_is_awaited_from_the_request_computing_it(settings, monk
     )
     assert pagecache.remember("awaited", ("workforce",), lambda: "mine") == "theirs"
     assert sleeps  # it waited instead of computing
+
+
+def test_a_waiter_computes_at_once_when_the_holder_gave_up(settings, monkeypatch):
+    """The request holding the lock failed (its lock is gone, no value stored): a waiting request
+    takes the lock and computes instead of waiting out COMPUTING_WAIT_SECONDS."""
+    from django.core.cache import cache
+
+    from rakumpit_asn import pagecache
+
+    settings.COMPUTED_CACHE_SECONDS = 300
+    generations = pagecache._generations(("workforce",))
+    raw = "|".join(["given-up", *map(str, generations)])
+    lock = pagecache.VALUE_PREFIX + hashlib.sha256(raw.encode()).hexdigest() + ":computing"
+    cache.add(lock, "the holder's", 60)
+    sleeps = []
+    monkeypatch.setattr(
+        pagecache.time, "sleep", lambda seconds: (sleeps.append(seconds), cache.delete(lock))
+    )
+    assert pagecache.remember("given-up", ("workforce",), lambda: "mine") == "mine"
+    assert len(sleeps) == 1
+    assert cache.get(lock) is None  # released by this request, which held it
+
+
+def test_an_account_name_change_shows_on_hrs_list_at_once(
+    client_as, hr, settings, django_capture_on_commit_callbacks
+):
+    from tests.factories import ApplicationFactory
+
+    settings.COMPUTED_CACHE_SECONDS = 300
+    application = ApplicationFactory()
+    application.applicant.applicant_profile.name_on_ktp = ""  # the account's name is shown
+    application.applicant.applicant_profile.save()
+    client = client_as(hr)
+    url = reverse("recruitment:hr_application_list", args=[application.formation_id])
+    get(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        application.applicant.full_name = "Nama Akun Baru"
+        application.applicant.save()
+    assert "Nama Akun Baru" in get(client, url)[0].text
