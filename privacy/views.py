@@ -18,6 +18,7 @@ from privacy.export import export_zip
 from privacy.forms import DataRequestAnswerForm, DataRequestForm
 from privacy.models import DataRequest
 from rakumpit_asn.audit import log_access
+from rakumpit_asn.paging import querystring_without
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def request_list(request):
         "status": status,
         "overdue": overdue,
         "statuses": DataRequest.Status.choices,
-        "querystring": _querystring(request),
+        "querystring": querystring_without(request, "page"),
         "deadline_hours": settings.RETENTION_REQUEST_DEADLINE_HOURS,
     }
     return render(request, "privacy/request_list.html", context)
@@ -150,9 +151,3 @@ def request_answer(request, pk):
         "summary": selectors.my_data_summary(data_request.user),
     }
     return render(request, "privacy/request_answer.html", context)
-
-
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

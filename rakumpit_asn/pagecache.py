@@ -86,6 +86,12 @@ COMPUTING_LOCK_SECONDS = 60
 VALUE_PREFIX = "pagecache:value2:"
 
 
+def _value_key(name: str, app_labels) -> str:
+    """Where `remember` keeps `name` under the apps' current generations."""
+    raw = "|".join([name, *map(str, _generations(app_labels))])
+    return VALUE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def remember(name: str, app_labels, compute, *, timeout: int | None = None):
     """The value of `compute()`, kept in the cache until one of `app_labels` changes (the same
     generations as the pages) or `timeout` seconds (COMPUTED_CACHE_SECONDS) pass. For a heavy
@@ -99,9 +105,7 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
     timeout = settings.COMPUTED_CACHE_SECONDS if timeout is None else timeout
     if not timeout:
         return compute()
-    generations = _generations(app_labels)
-    raw = "|".join([name, *map(str, generations)])
-    key = VALUE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+    key = _value_key(name, app_labels)
     lock = key + ":computing"
     token = uuid.uuid4().hex  # whose lock it is: only its holder removes it
     stored = cache.get(key)  # (value, fresh until) or None

@@ -18,6 +18,7 @@ from forums.services import ForumError
 from forums.services import topics as services
 from forums.services.moderation import report_create
 from rakumpit_asn.pagecache import public_page
+from rakumpit_asn.paging import querystring_without
 
 
 @require_GET
@@ -35,9 +36,7 @@ def topic_list(request):
         sort=data.get("sort", ""),
     )
     page = Paginator(topics, 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "querystring": query.urlencode()}
+    context = {"form": form, "page": page, "querystring": querystring_without(request, "page")}
     return render(request, "forums/topic_list.html", context)
 
 

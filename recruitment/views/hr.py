@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.roles import Role, role_required
 from rakumpit_asn.pagecache import rendered_part
+from rakumpit_asn.paging import querystring_without
 from recruitment.forms_hr import (
     ApplicationFilterForm,
     FormationForm,
@@ -208,7 +209,7 @@ def hr_application_list(request, pk):
             "page": Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page")),
             "status_counts": status_counts,
             "total": sum(item.count for item in status_counts),
-            "querystring": _without_page(request),
+            "querystring": querystring_without(request, "page"),
         }
 
     # Kept until an application or a profile changes, drafts included ("recruitment:all").
@@ -254,12 +255,6 @@ def _from_proposal_message(created: int) -> str:
         "%(count)s formations have been created from the proposal. Review them and publish them.",
         created,
     ) % {"count": created}
-
-
-def _without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _cell(value):

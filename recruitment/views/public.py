@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from rakumpit_asn.pagecache import public_page
+from rakumpit_asn.paging import querystring_without
 from recruitment.forms_applicant import ApplyForm, VacancyFilterForm
 from recruitment.models import ApplicantProfile, Application
 from recruitment.selectors import vacancies as selectors
@@ -22,12 +23,10 @@ def vacancy_list(request):
         category=filters.get("category"),
         search=filters.get("q", ""),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": Paginator(formations, 20).get_page(request.GET.get("page")),
-        "querystring": query.urlencode(),
+        "querystring": querystring_without(request, "page"),
     }
     return render(request, "recruitment/vacancy_list.html", context)
 

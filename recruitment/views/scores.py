@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from accounts.roles import Role, role_required
+from rakumpit_asn.paging import querystring_without
 from recruitment.forms_scores import (
     ExamResultForm,
     MeritFilterForm,
@@ -192,8 +193,6 @@ def _merit(request, period):
 def merit_list(request, pk):
     period = hr_selectors.period_get(pk)
     form, results = _merit(request, period)
-    query = request.GET.copy()
-    query.pop("page", None)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     ties = selectors.boundary_ties(period)
     for result in page:
@@ -205,7 +204,7 @@ def merit_list(request, pk):
         "form": form,
         "page": page,
         "boundary_ties": len(ties),
-        "querystring": query.urlencode(),
+        "querystring": querystring_without(request, "page"),
     }
     return render(request, "recruitment/scores/merit_list.html", context)
 

@@ -1,7 +1,6 @@
 """The public page cache: anonymous visitors are served from it, a committed change shows at
 once, signed-in people never see a shared page, and each visitor gets a CSRF token of their own."""
 
-import hashlib
 import re
 
 import pytest
@@ -311,9 +310,7 @@ def test_a_missing_value_is_awaited_from_the_request_computing_it(settings, monk
     settings.COMPUTED_CACHE_SECONDS = 300
     monkeypatch.setattr(pagecache, "COMPUTING_WAIT_SECONDS", 1)
     sleeps = []
-    generations = pagecache._generations(("workforce",))
-    raw = "|".join(["awaited", *map(str, generations)])
-    key = pagecache.VALUE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+    key = pagecache._value_key("awaited", ("workforce",))
     cache.add(key + ":computing", 1, 60)  # another request is computing it
     # While this one waits, the request holding the lock stores its value.
     monkeypatch.setattr(
@@ -336,9 +333,7 @@ def test_a_waiter_computes_at_once_when_the_holder_gave_up(settings, monkeypatch
     from rakumpit_asn import pagecache
 
     settings.COMPUTED_CACHE_SECONDS = 300
-    generations = pagecache._generations(("workforce",))
-    raw = "|".join(["given-up", *map(str, generations)])
-    lock = pagecache.VALUE_PREFIX + hashlib.sha256(raw.encode()).hexdigest() + ":computing"
+    lock = pagecache._value_key("given-up", ("workforce",)) + ":computing"
     cache.add(lock, "the holder's", 60)
     sleeps = []
     monkeypatch.setattr(

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, role_required
+from rakumpit_asn.paging import querystring_without
 from training import charts
 from training.forms import DashboardFilterForm
 from training.selectors import catalogue as catalogue_selectors
@@ -32,14 +33,12 @@ def _filters(request):
 def hr_dashboard(request):
     form, year, sector = _filters(request)
     short = selectors.short_of_jp(year, sector=sector)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "year": year,
         "summary": selectors.shortfall_summary(year),
         "page": Paginator(short, PAGE_SIZE).get_page(request.GET.get("page")),
-        "querystring": query.urlencode(),
+        "querystring": querystring_without(request, "page"),
         "chart_query": f"year={year}",
     }
     return render(request, "training/hr_dashboard.html", context)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from import_export.formats.base_formats import XLSX
 
 from accounts.roles import Role, role_required
+from rakumpit_asn.paging import querystring_without
 from workforce.forms_employees import EmployeeFilterForm
 from workforce.models import Employee
 from workforce.resources import EmployeeResource
@@ -32,12 +33,10 @@ def _filtered_employees(request):
 @never_cache  # personal data: no copy in shared caches or the browser's back history
 def employee_list(request):
     form, employees = _filtered_employees(request)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": Paginator(employees, PAGE_SIZE).get_page(request.GET.get("page")),
-        "querystring": query.urlencode(),
+        "querystring": querystring_without(request, "page"),
     }
     return render(request, "workforce/employee_list.html", context)
 

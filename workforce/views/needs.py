@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
 from rakumpit_asn.pagecache import public_page, remember, rendered_part
+from rakumpit_asn.paging import querystring_without
 from workforce import charts, exports, extensions
 from workforce.forms_needs import (
     AbkTaskFormSet,
@@ -96,7 +97,7 @@ def needs_map(request):
             "page": page,
             "summary": summary,
             "querystring": request.GET.urlencode(),
-            "paged_querystring": _without_page(request),
+            "paged_querystring": querystring_without(request, "page"),
         }
 
     # The same for every HR officer: kept until the register, the ABK or the notes change.
@@ -221,9 +222,3 @@ def _task_inputs(formset):
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
-
-
-def _without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
