@@ -50,6 +50,7 @@ PUBLIC_TARGET = 0.5  # public pages: at least half the floor's req/s
 P95_TARGET_MS = 150  # logged-in pages, at USERS concurrent users who pause PACING_S between pages
 PACING_S = 1.0  # on average: 0.5 to 1.5 s at random (bench/locustfile.py)
 FIRST_LOAD_KB = 100  # a public page's first load, compressed, with its CSS, JS and images
+UNCACHED_PAGES = 5000  # application pages read at random, so that nearly every read is a miss
 LATER_VIEW_KB = 30  # a later view: the HTML only (static files are cached under hashed names)
 
 
@@ -109,8 +110,18 @@ def _endpoints() -> list[dict]:
         ("forum list", "/forums/"),
         (f"topic page ({topic.comment_count} comments)", topic.get_absolute_url()),
     ]
+    # Application pages seen once each: at the deadline an applicant's own upload or
+    # finalisation moves their page's generation on, so the next view renders it afresh. HR may
+    # read every application; each request reads another one of UNCACHED_PAGES.
+    others = Application.objects.filter(period=period).exclude(pk=application.pk).order_by("?")
+    others = [a.get_absolute_url() for a in others.only("pk")[:UNCACHED_PAGES]]
     signed_in = [
         ("applicant: application status", application.get_absolute_url(), applicant_cookie),
+        (
+            f"application page, uncached (another of {len(others):,} each request)",
+            others,
+            hr_cookie,
+        ),
         (
             f"HR: application list ({formation.n} applications)",
             f"/recruitment/hr/formations/{formation.pk}/applications/",
@@ -124,7 +135,10 @@ def _endpoints() -> list[dict]:
         ),
     ]
     return [{"name": n, "path": p, "cookie": "", "public": True} for n, p in public] + [
-        {"name": n, "path": p, "cookie": c, "public": False} for n, p, c in signed_in
+        {"name": n, "path": p, "cookie": c, "public": False}
+        if isinstance(p, str)
+        else {"name": n, "path": p[0], "paths": p, "cookie": c, "public": False}
+        for n, p, c in signed_in
     ]
 
 
@@ -136,9 +150,11 @@ def _in_process(endpoint: dict) -> dict:
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=endpoint["cookie"])
     client.get(endpoint["path"])
+    # A page seen once (`paths`): measured on another path than the warm one, not from the cache.
+    measured = endpoint["paths"][-1] if endpoint.get("paths") else endpoint["path"]
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
-        response = client.get(endpoint["path"])
+        response = client.get(measured)
         elapsed = (time.perf_counter() - start) * 1000
     return {
         "status": response.status_code,
@@ -187,12 +203,17 @@ def _warm(base: str, endpoint: dict, count: int) -> None:
 
 def _locust(base: str, endpoint: dict, folder: Path, index: int, pacing: float = 0) -> dict:
     prefix = folder / f"e{index:02d}-{pacing:g}"
+    paths = ""
+    if endpoint.get("paths"):
+        paths = str(folder / f"e{index:02d}-paths.txt")
+        Path(paths).write_text("\n".join(endpoint["paths"]) + "\n")
     env = {
         **os.environ,
         "BENCH_PATH": endpoint["path"],
         "BENCH_COOKIE": endpoint["cookie"],
         "BENCH_NAME": endpoint["name"],
         "BENCH_PACING": str(pacing),
+        "BENCH_PATHS": paths,
     }
     log = folder / f"e{index:02d}-{pacing:g}.log"
     with open(log, "w") as out:
@@ -506,7 +527,9 @@ def main() -> int:
         "seconds": SECONDS,
         "data": data,
     }
-    results = [{k: v for k, v in e.items() if k not in {"sql", "cookie"}} for e in endpoints]
+    results = [
+        {k: v for k, v in e.items() if k not in {"sql", "cookie", "paths"}} for e in endpoints
+    ]
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "load.json").write_text(
         json.dumps({**meta, "endpoints": results, "explain": explains}, indent=2) + "\n"

@@ -18,6 +18,14 @@ Correctness first:
 `remember` keeps a computed value under the same generations, and `rendered_part` the main part
 of a signed-in page that is the same for all who may see it (HR's pages): the layout around it,
 with the visitor's name, menu and messages, is rendered for each request.
+
+An application's status page is kept under two more generations, so that at the registration
+deadline, when an upload or a finalisation happens every second, one applicant's write does
+not throw away every other applicant's page: `application_label(pk)` moves on with a change of
+that application's own rows (SCOPED_MODELS: the application, its documents, events, checks,
+appeal...), `APPLICATIONS` with a change of anything else the recruitment app holds (periods,
+formations, announcements, exam sessions and results...) and with every bulk write that does
+not name its application.
 """
 
 import hashlib
@@ -38,9 +46,17 @@ CACHED_APPS = ("recruitment", "workforce", "forums", "performance")
 # "<app>:all" moves on with every change of the app, the private rows' too (PRIVATE_MODELS,
 # drafts): for HR's pages, which show them. The plain "<app>" generation leaves them out.
 ALL = ":all"
-LABELS = frozenset(CACHED_APPS) | {app + ALL for app in CACHED_APPS}
+# Every application's status page: moved on by a recruitment change not scoped to one application.
+APPLICATIONS = "recruitment:applications"
+_APPLICATION = "recruitment:application:"
+LABELS = frozenset(CACHED_APPS) | {app + ALL for app in CACHED_APPS} | {APPLICATIONS}
+# A generation of one application is kept this long after its last change: a page stored under
+# an evicted generation is never served again (the new one starts from the clock).
+SCOPED_GENERATION_SECONDS = 30 * 24 * 3600
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00csrf\x00"
+_TOKEN_TEXT = re.compile(_TOKEN.pattern.decode())
+_PLACEHOLDER_TEXT = _PLACEHOLDER.decode()
 HEADER = "X-Page-Cache"
 
 
@@ -48,33 +64,60 @@ def _generation_key(app_label: str) -> str:
     return f"pagecache:generation:{app_label}"
 
 
+def application_label(pk: int) -> str:
+    """The generation of one application's own rows (its status page)."""
+    return f"{_APPLICATION}{int(pk)}"
+
+
+def _timeout(label: str) -> int | None:
+    return SCOPED_GENERATION_SECONDS if label.startswith(_APPLICATION) else None
+
+
+def _valid_label(label: str) -> bool:
+    return label in LABELS or (
+        label.startswith(_APPLICATION) and label[len(_APPLICATION) :].isdigit()
+    )
+
+
 def _generations(app_labels) -> list:
-    keys = [_generation_key(label) for label in app_labels]
-    found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
-    for key in missing:
+    keys = {label: _generation_key(label) for label in app_labels}
+    found = cache.get_many(list(keys.values()))
+    missing = [label for label, key in keys.items() if key not in found]
+    for label in missing:
         # A new (or evicted) generation starts from the clock, never from a number an earlier
         # generation already used: a page stored under the old one can never come back.
-        cache.add(key, time.time_ns(), timeout=None)
+        cache.add(keys[label], time.time_ns(), timeout=_timeout(label))
     if missing:
-        found.update(cache.get_many(missing))
-    return [found.get(key) for key in keys]
+        found.update(cache.get_many([keys[label] for label in missing]))
+    return [found.get(keys[label]) for label in app_labels]
 
 
-def invalidate(*app_labels: str) -> None:
-    """Move these apps' generations on: their cached pages are not served again. An app's
-    "<app>:all" generation moves on with it."""
+def _move(labels) -> None:
     now = time.time_ns()
+    for label in set(labels):
+        cache.set(_generation_key(label), now, timeout=_timeout(label))
+
+
+def invalidate(*app_labels: str, application: int | None = None) -> None:
+    """Move these apps' generations on: their cached pages are not served again. An app's
+    "<app>:all" generation moves on with it. A recruitment write also moves the application
+    pages on: only `application`'s when it names one (a write to that application's rows
+    alone), every application's otherwise (a bulk write, a period's or a formation's)."""
+    labels = []
     for label in app_labels:
-        cache.set(_generation_key(label), now, timeout=None)
-        if not label.endswith(ALL):
-            cache.set(_generation_key(label + ALL), now, timeout=None)
+        labels.append(label)
+        if label in CACHED_APPS:
+            labels.append(label + ALL)
+    if {"recruitment", "recruitment" + ALL} & set(labels):
+        labels.append(application_label(application) if application else APPLICATIONS)
+    _move(labels)
 
 
-def invalidate_on_commit(*app_labels: str) -> None:
+def invalidate_on_commit(*app_labels: str, application: int | None = None) -> None:
     """For writes that send no model signal (QuerySet.update): move the generations on once the
-    current transaction commits."""
-    transaction.on_commit(lambda: invalidate(*app_labels))
+    current transaction commits. `application`: the one application whose rows alone the write
+    changed (see `invalidate`)."""
+    transaction.on_commit(lambda: invalidate(*app_labels, application=application))
 
 
 # How long a request waits for the value another request is computing before it computes the
@@ -101,7 +144,7 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
     changed), the first request takes a lock and computes while the others wait for its answer;
     when it is only older than `timeout`, the first recomputes while the others are answered
     with the previous value (kept for twice as long). The value may be None."""
-    assert app_labels and set(app_labels) <= LABELS, app_labels
+    assert app_labels and all(map(_valid_label, app_labels)), app_labels
     timeout = settings.COMPUTED_CACHE_SECONDS if timeout is None else timeout
     if not timeout:
         return compute()
@@ -133,15 +176,18 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
     return value
 
 
-def rendered_part(request, name: str, app_labels, template: str, build_context) -> str:
+def rendered_part(
+    request, name: str, app_labels, template: str, build_context, *, vary: tuple = ()
+) -> str:
     """The HTML of `template` rendered with `build_context()`, kept like `remember` until one of
     `app_labels` changes: the main part of a signed-in page that is the same for everyone
-    allowed to see it (HR's needs map, application list and performance dashboard), so that a
-    repeat view costs a cache read instead of the queries and the template. The key holds the
-    path, the query string, the language, today's date (what is late, who retires within five
-    years) and the visitor's roles (what they may see); the view checks access before it asks.
-    Never a part with a form that posts: its CSRF token is the visitor's own, and such a part
-    is not stored."""
+    allowed to see it (HR's needs map, application list and performance dashboard, an
+    application's status page), so that a repeat view costs a cache read instead of the queries
+    and the template. The key holds the path, the query string, the language, today's date
+    (what is late, who retires within five years), the visitor's roles (what they may see) and
+    `vary` (what else the part depends on: whether a window is open now); the view checks access
+    before it asks. The CSRF token of a form in the part is the visitor's own: it is stored as a
+    placeholder and filled in for each request, as on the public pages."""
     from django.template.loader import render_to_string
     from django.utils import timezone
     from django.utils.safestring import mark_safe
@@ -152,7 +198,7 @@ def rendered_part(request, name: str, app_labels, template: str, build_context) 
 
     def render():
         fresh.append(render_to_string(template, build_context(), request=request))
-        return None if "csrfmiddlewaretoken" in fresh[0] else fresh[0]
+        return _TOKEN_TEXT.sub(r"\1" + _PLACEHOLDER_TEXT + r"\2", fresh[0])
 
     key = "|".join(
         [
@@ -163,11 +209,14 @@ def rendered_part(request, name: str, app_labels, template: str, build_context) 
             ",".join(sorted(user_roles(request.user))),
             request.path,
             request.META.get("QUERY_STRING", ""),
+            *map(str, vary),
         ]
     )
     html = remember(key, app_labels, render)
-    if html is None:  # a form that posts after all: rendered for this visitor every time
-        html = fresh[0] if fresh else render_to_string(template, build_context(), request=request)
+    if fresh:  # rendered for this request: its own token is in it already
+        return mark_safe(fresh[0])  # noqa: S308 (our own template's output)
+    if _PLACEHOLDER_TEXT in html:
+        html = html.replace(_PLACEHOLDER_TEXT, get_token(request))
     return mark_safe(html)  # noqa: S308 (our own template's output)
 
 
@@ -248,6 +297,33 @@ PRIVATE_MODELS = frozenset(
 )
 
 
+# Rows that belong to one application and show on no other application's page: their changes move
+# only that application's generation on (not APPLICATIONS). An exam result is not one of them:
+# it counts in its formation's numbers on the other applicants' pages.
+SCOPED_MODELS = {
+    "recruitment.Application": "pk",
+    "recruitment.ApplicationEvent": "application_id",
+    "recruitment.Document": "application_id",
+    "recruitment.DocumentCheck": "application_id",
+    "recruitment.Decision": "application_id",
+    "recruitment.StatusNotification": "application_id",
+    "recruitment.Appeal": "application_id",
+}
+# Rows no application page shows, written often at the deadline (a new applicant's profile).
+NOT_ON_APPLICATION_PAGES = frozenset({"recruitment.ApplicantProfile"})
+
+
+def _application_labels(sender, instance) -> list:
+    """The application pages a change of `instance` (of `sender`, or of a many-to-many of
+    `instance`'s model) moves on."""
+    model = type(instance)._meta.label if instance is not None else sender._meta.label
+    if sender._meta.label in NOT_ON_APPLICATION_PAGES:
+        return []
+    attribute = SCOPED_MODELS.get(model)
+    pk = getattr(instance, attribute, None) if attribute else None
+    return [application_label(pk)] if pk else [APPLICATIONS]
+
+
 def _changed(sender, **kwargs):
     label = sender._meta.app_label
     if kwargs.get("raw"):
@@ -258,17 +334,20 @@ def _changed(sender, **kwargs):
         and getattr(instance, "status", "") == "draft"
     ):
         # Only HR's pages show these rows.
-        transaction.on_commit(lambda: invalidate(label + ALL))
-        return
+        labels = [label + ALL]
+    else:
+        labels = [label, label + ALL]
+    if label == "recruitment":
+        labels += _application_labels(sender, instance)
     # After the commit: a page rendered meanwhile from the old rows is stored under the old
     # generation and never served again.
-    transaction.on_commit(lambda: invalidate(label))
+    transaction.on_commit(lambda: _move(labels))
 
 
 def _account_changed(sender, instance, update_fields=None, raw=False, **kwargs):
     if raw or (update_fields and set(update_fields) <= {"last_login", "password"}):
         return
-    transaction.on_commit(lambda: invalidate("recruitment" + ALL))
+    transaction.on_commit(lambda: _move(["recruitment" + ALL]))
 
 
 def connect_signals() -> None:

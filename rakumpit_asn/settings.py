@@ -147,7 +147,7 @@ REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "rakumpit_asn.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rakumpit",
             "TIMEOUT": 300,

@@ -54,6 +54,26 @@ def window_of(period: SelectionPeriod, announcements: dict) -> AppealWindow | No
     return appeal_window_from(period, admin.published_at) if admin else None
 
 
+def period_announcements(period_id: int) -> dict:
+    """The period's published announcements by kind, for the application pages (every one of a
+    period asks): kept in the cache until the recruitment data change that every application
+    page shows (an announcement published moves them all on), so that a page rendered afresh
+    does not query them."""
+    from rakumpit_asn.pagecache import APPLICATIONS, remember
+
+    def read():
+        return {a.kind: a for a in Announcement.objects.filter(period_id=period_id)}
+
+    return remember(f"announcements:{period_id}", (APPLICATIONS,), read)
+
+
+def appeal_window_open(application: Application, *, now=None) -> bool:
+    """Whether the appeal window of the application's period is open now: what its status page
+    shows depends on it (the "send an appeal" button), so it is part of the page's cache key."""
+    window = window_of(application.period, period_announcements(application.period_id))
+    return bool(window and window.is_open(now))
+
+
 def publish_problems(period: SelectionPeriod, kind: str, *, now=None) -> list[str]:
     """Why the announcement cannot be published yet; empty when it can."""
     now = now or timezone.now()
@@ -241,9 +261,7 @@ class ApplicantSelection:
 
 def applicant_selection(application: Application, *, now=None) -> ApplicantSelection:
     now = now or timezone.now()
-    announcements = {
-        a.kind: a for a in Announcement.objects.filter(period_id=application.period_id)
-    }
+    announcements = period_announcements(application.period_id)
     admin_announced = Kind.ADMIN in announcements
     window = window_of(application.period, announcements)
     result = application.announced_result if admin_announced else ""

@@ -2,9 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
-
 from recruitment.models import Application, Document, DocumentRequirement, Formation
 
 ACCEPT = {
@@ -39,49 +36,48 @@ def documents_editable(application: Application) -> bool:
     )
 
 
+def formation_slots(formation_id: int, period_id: int) -> list[tuple[DocumentRequirement, bool]]:
+    """The period's document slots in order, each with whether the formation requires it: the
+    same for every application to the formation, so kept in the cache until the recruitment
+    data every application page shows change (a slot or a formation edited)."""
+    from rakumpit_asn.pagecache import APPLICATIONS, remember
+
+    def read():
+        required = set(
+            Formation.required_documents.through.objects.filter(
+                formation_id=formation_id
+            ).values_list("documentrequirement_id", flat=True)
+        )
+        requirements = DocumentRequirement.objects.filter(period_id=period_id)
+        return [(r, r.pk in required) for r in requirements.order_by("order", "name")]
+
+    return remember(f"formation-slots:{formation_id}", (APPLICATIONS,), read)
+
+
 def document_slots(application: Application) -> list[Slot]:
     """Every slot of the application's period, required ones flagged, in the period's order.
 
-    Two queries: the slots (with "required" and the version count annotated) and their current
-    documents, once `application.formation` and `application.period` are loaded (the access
-    helpers load both)."""
-    required = Formation.required_documents.through.objects.filter(
-        formation_id=application.formation_id, documentrequirement_id=OuterRef("pk")
-    )
-    # Counted per requirement in a subquery on this application's documents: a join with every
-    # document of the requirement (all applicants') took 165 ms at 50,000 applications.
-    versions = (
-        Document.objects.filter(application=application, requirement_id=OuterRef("pk"))
-        .order_by()
-        .values("requirement_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    requirements = (
-        DocumentRequirement.objects.filter(period_id=application.period_id)
-        .annotate(
-            is_required=Exists(required),
-            version_count=Coalesce(Subquery(versions), 0),
-        )
-        .prefetch_related(
-            Prefetch(
-                "documents",
-                queryset=Document.objects.filter(application=application, is_current=True),
-                to_attr="current_documents",
-            )
-        )
-        .order_by("order", "name")
-    )
+    One query, for the application's documents (every version: a handful per slot), once the
+    formation's slots are in the cache (`formation_slots`; two more when they are not) and
+    `application.formation` and `application.period` are loaded (the access helpers load
+    both)."""
+    current, versions = {}, {}
+    for document in Document.objects.filter(application=application):
+        versions[document.requirement_id] = versions.get(document.requirement_id, 0) + 1
+        if document.is_current:
+            current[document.requirement_id] = document
     editable = documents_editable(application)
     return [
         Slot(
             requirement=requirement,
-            required=requirement.is_required,
-            current=next(iter(requirement.current_documents), None),
-            versions=requirement.version_count,
+            required=required,
+            current=current.get(requirement.pk),
+            versions=versions.get(requirement.pk, 0),
             editable=editable,
         )
-        for requirement in requirements
+        for requirement, required in formation_slots(
+            application.formation_id, application.period_id
+        )
     ]
 
 

@@ -318,15 +318,18 @@ def _announced(kind: str):
 def applicant_result(application: Application) -> ApplicantResult:
     """The result of the last announced stage, explained. Nothing before the SKD announcement.
 
-    One query until the SKD or final result is announced (whether it is: the status page of
-    every applicant asks, at the registration deadline too). Then at most two more, whatever
+    Whether the SKD or final result is announced comes from the period's announcements
+    (`period_announcements`: kept in the cache, since the status page of every applicant asks,
+    at the registration deadline too); no query until it is. Then at most two, whatever
     the caller loaded: the result with its application, period, formation and placement, the
     announcements and the formation's counts as subqueries; and the category's passing grade,
     only when there is an SKD total to compare with it."""
-    announced = Announcement.objects.filter(
-        period_id=application.period_id,
-        kind__in=[Announcement.Kind.SKD, Announcement.Kind.FINAL],
-    ).exists()
+    from recruitment.selectors.announcements import period_announcements
+
+    announced = period_announcements(application.period_id).keys() & {
+        Announcement.Kind.SKD,
+        Announcement.Kind.FINAL,
+    }
     if not announced:
         return ApplicantResult()
     result = (

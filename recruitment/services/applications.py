@@ -178,7 +178,8 @@ def application_withdraw(*, application: Application, user, reason: str) -> Appl
     ).update(status=Application.Status.WITHDRAWN, withdrawn_at=timezone.now())
     if claimed != 1:
         raise ApplicationError(_("This application has already been withdrawn."))
-    invalidate_on_commit("recruitment")  # the public pages count finalised applications
+    # The public pages count finalised applications; of the application pages, only this one.
+    invalidate_on_commit("recruitment", application=application.pk)
     application.refresh_from_db()
     _event(application, actor=user, note=reason)
     transaction.on_commit(lambda: _notify(application.pk))

@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -457,4 +458,5 @@ def rank_period(
             summary.final[row["final_code"]] = summary.final.get(row["final_code"], 0) + 1
         if not row["skd_code"] and not row["final_code"]:
             summary.unscored += 1
+    invalidate_on_commit("recruitment")  # the bulk writes above send no model signal
     return summary

@@ -2,9 +2,9 @@
 announced yet"), rendered from recruitment/_exam_result.html.
 
 The tag reads the result itself, so that every page showing an application can use it, but at a
-fixed cost: `applicant_result` makes at most three queries (one before the SKD result is
-announced) whatever the caller has loaded (see its docstring; tests/recruitment/test_ranking.py
-holds it to that)."""
+fixed cost: `applicant_result` makes at most three queries (none before the SKD result is
+announced once the period's announcements are in the cache) whatever the caller has loaded
+(see its docstring; tests/recruitment/test_ranking.py holds it to that)."""
 
 from django import template
 

@@ -5,10 +5,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rakumpit_asn.pagecache import APPLICATIONS, application_label, rendered_part
 from recruitment import access
 from recruitment.forms_applicant import ApplicantProfileForm, ApplyForm, FinaliseForm, WithdrawForm
 from recruitment.models import ApplicantProfile
 from recruitment.selectors import vacancies as selectors
+from recruitment.selectors.announcements import appeal_window_open, applicant_selection
+from recruitment.selectors.documents import document_slots, missing_from
 from recruitment.services import applications as services
 from recruitment.services.profiles import applicant_profile_save, profile_is_locked
 
@@ -62,24 +65,42 @@ def application_list(request):
 
 @login_required
 def application_detail(request, pk):
-    from recruitment.selectors.documents import document_slots, missing_from
-
     application = access.application_for_user(request.user, pk)
-    slots = document_slots(application)
-    context = {
-        "application": application,
-        "events": application.events.all(),  # the timeline shows no actor
-        "slots": slots,
-        "missing": missing_from(slots),
-        "is_owner": application.applicant_id == request.user.pk,
-        "registration_open": application.period.is_registration_open(),
-        "finalise_form": FinaliseForm(),
-        "withdraw_form": WithdrawForm(),
-    }
-    if application.status == application.Status.SUBMITTED:
-        from recruitment.selectors.announcements import applicant_selection
+    is_owner = application.applicant_id == request.user.pk
+    registration_open = application.period.is_registration_open()
+    submitted = application.status == application.Status.SUBMITTED
 
-        context["selection"] = applicant_selection(application)
+    def context():
+        slots = document_slots(application)
+        context = {
+            "application": application,
+            "events": application.events.all(),  # the timeline shows no actor
+            "slots": slots,
+            "missing": missing_from(slots),
+            "is_owner": is_owner,
+            "registration_open": registration_open,
+            "finalise_form": FinaliseForm(),
+            "withdraw_form": WithdrawForm(),
+        }
+        if submitted:
+            context["selection"] = applicant_selection(application)
+        return context
+
+    # Kept until this application's rows, or what every application page shows (its period,
+    # formation, announcements, exam results...), change; and per window that is open now.
+    body = rendered_part(
+        request,
+        "application",
+        (application_label(application.pk), APPLICATIONS, "workforce"),
+        "recruitment/_application_detail_body.html",
+        context,
+        vary=(
+            "owner" if is_owner else "reader",
+            f"registration-open={registration_open}",
+            f"appeal-open={submitted and appeal_window_open(application)}",
+        ),
+    )
+    context = {"application": application, "body": body}
     return render(request, "recruitment/application_detail.html", context)
 
 

@@ -229,19 +229,32 @@ def test_hrs_needs_map_is_kept_until_the_workforce_changes(
     assert 'lang="en"' in english.text and "Staffing needs map" in english.text
 
 
-def test_a_part_with_a_form_that_posts_is_never_shared(rf, hr, settings):
+def test_a_kept_part_with_a_form_carries_each_visitors_own_token(rf, hr, settings):
+    """A part with a form that posts is kept with a placeholder for its CSRF token: each request
+    gets a token of its own (the same secret, masked afresh), never another visitor's."""
+    from django.middleware.csrf import _unmask_cipher_token
+
     from rakumpit_asn.pagecache import rendered_part
 
     settings.COMPUTED_CACHE_SECONDS = 300
-    tokens = []
+    tokens, contexts = [], []
+
+    def context():
+        contexts.append(1)
+        return {}
+
     for _ in range(2):
         request = rf.get("/")
         request.user = hr
+        request.META["CSRF_COOKIE"] = "a" * 32
         html = rendered_part(
-            request, "with-a-form", ("workforce",), "_language_switcher.html", dict
+            request, "with-a-form", ("workforce",), "_language_switcher.html", context
         )
         tokens.append(TOKEN.search(html).group(1))
+        assert "\x00" not in html
+    assert len(contexts) == 1  # the second request was served the kept part
     assert tokens[0] != tokens[1]
+    assert _unmask_cipher_token(tokens[1]) == "a" * 32  # this request's own secret
 
 
 def test_hrs_application_list_shows_drafts_and_profile_changes_at_once(

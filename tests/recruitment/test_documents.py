@@ -512,12 +512,17 @@ def test_it_returns_404_when_the_stored_file_is_gone(client_as, applicant, store
 # --- the slots of an application ---------------------------------------------------------------
 
 
-def test_it_lists_the_slots_in_two_queries(django_assert_num_queries, application, photo, ijazah):
+def test_it_lists_the_slots_in_one_query_once_the_formations_slots_are_kept(
+    django_assert_num_queries, application, photo, ijazah, settings
+):
+    settings.COMPUTED_CACHE_SECONDS = 300
     upload(application, ijazah, "ijazah.pdf", pdf_bytes())
     upload(application, ijazah, "ijazah.pdf", pdf_bytes())
     application = Application.objects.select_related("formation", "period").get(pk=application.pk)
+    with django_assert_num_queries(3):  # the formation's slots, its required ones, the documents
+        document_slots(application)
 
-    with django_assert_num_queries(2):  # the slots with flags and counts; their current files
+    with django_assert_num_queries(1):  # the application's documents, every version
         slots = document_slots(application)
 
     by_slug = {slot.requirement.slug: slot for slot in slots}

@@ -4,6 +4,7 @@ from django.db import connection
 from django.utils import timezone
 
 from rakumpit_asn import scale
+from rakumpit_asn.pagecache import CACHED_APPS, invalidate
 
 SCALE_PERIOD = "Skala: seleksi CPNS terbuka"
 
@@ -102,3 +103,5 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             self.stdout.write("Planner statistics refreshed (ANALYZE).")
+            # Bulk inserts send no model signal: move every cached page on ourselves.
+            invalidate(*CACHED_APPS)
