@@ -139,6 +139,12 @@ class Topic(models.Model):
             models.Index(fields=["visibility", "-comment_count"], name="forums_topic_comment_idx"),
             models.Index(fields=["sector", "status"], name="forums_topic_sector_idx"),
             models.Index(fields=["unit", "status"], name="forums_topic_unit_idx"),
+            # The moderation queue: the few reported or hidden topics, in its order.
+            models.Index(
+                fields=["-open_report_count", "-created_at"],
+                condition=models.Q(open_report_count__gt=0) | models.Q(visibility="hidden"),
+                name="forums_topic_modq_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -191,7 +197,15 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["topic", "created_at"], name="forums_comment_topic_idx")]
+        indexes = [
+            models.Index(fields=["topic", "created_at"], name="forums_comment_topic_idx"),
+            # The moderation queue: the few reported or hidden replies among 200,000, in order.
+            models.Index(
+                fields=["-open_report_count", "-created_at"],
+                condition=models.Q(open_report_count__gt=0) | models.Q(visibility="hidden"),
+                name="forums_comment_modq_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.author} · {self.topic}"

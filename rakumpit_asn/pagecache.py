@@ -42,7 +42,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-CACHED_APPS = ("recruitment", "workforce", "forums", "performance")
+CACHED_APPS = ("recruitment", "workforce", "forums", "performance", "training")
 # "<app>:all" moves on with every change of the app, the private rows' too (PRIVATE_MODELS,
 # drafts): for HR's pages, which show them. The plain "<app>" generation leaves them out.
 ALL = ":all"

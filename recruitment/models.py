@@ -542,6 +542,9 @@ class ApplicationEvent(models.Model):
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
         ordering = ["at", "pk"]
+        # An announcement's rows are the events of its milestone (one per application and
+        # milestone: hundreds of thousands at scale), read by status.
+        indexes = [models.Index(fields=["status", "application"], name="appevent_status_app_idx")]
 
     def __str__(self):
         return f"{self.application} {self.status} {self.at:%Y-%m-%d %H:%M}"

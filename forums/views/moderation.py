@@ -11,12 +11,22 @@ from forums.models import Comment, Suspension, Topic
 from forums.selectors import moderation as selectors
 from forums.services import ForumError
 from forums.services import moderation as services
+from rakumpit_asn.paging import page_of, querystring_without
+
+QUEUE_PAGE_SIZE = 25
 
 
 @role_required(Role.MODERATOR)
 @require_GET
 def queue(request):
-    return render(request, "forums/moderation_queue.html", selectors.moderation_queue())
+    """Three lists, each with its own pager: hidden rows stay in the queue, so it grows."""
+    lists = selectors.moderation_queue()
+    context = {
+        name: page_of(request, rows, QUEUE_PAGE_SIZE, f"{name}_page")
+        for name, rows in lists.items()
+    }
+    context["querystrings"] = {name: querystring_without(request, f"{name}_page") for name in lists}
+    return render(request, "forums/moderation_queue.html", context)
 
 
 @role_required(Role.MODERATOR)

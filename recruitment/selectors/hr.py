@@ -4,10 +4,11 @@ data shaped so that a page makes the same number of queries whatever the number 
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from rakumpit_asn.db import count_of
 from recruitment.models import Application, Formation, SelectionPeriod
 from workforce.models import FormationProposal
 
@@ -45,16 +46,14 @@ def _status_counts(source: dict[str, int]) -> list[StatusCount]:
 
 
 def period_list() -> QuerySet[SelectionPeriod]:
-    """Periods, newest first, with formation_count and finalised_count: one query."""
+    """Periods, newest first, with formation_count and finalised_count: one query, each count a
+    subquery served by its foreign key's index."""
+    formations = Formation.objects.filter(period=OuterRef("pk"))
     return SelectionPeriod.objects.annotate(
-        formation_count=Count("formations", distinct=True),
-        published_formation_count=Count(
-            "formations", filter=Q(formations__is_published=True), distinct=True
-        ),
-        finalised_count=Count(
-            "applications",
-            filter=Q(applications__status__in=FINALISED_STATUSES),
-            distinct=True,
+        formation_count=count_of(formations),
+        published_formation_count=count_of(formations.filter(is_published=True)),
+        finalised_count=count_of(
+            Application.objects.filter(period=OuterRef("pk"), status__in=FINALISED_STATUSES)
         ),
     ).order_by("-registration_opens_at", "-pk")
 

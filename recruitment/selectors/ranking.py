@@ -9,19 +9,17 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rakumpit_asn.db import count_of
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -297,16 +295,11 @@ def _ordinal(number: int) -> str:
 def _formation_count(**filters):
     """The number of results of the application's formation matching `filters`, as a
     subquery of the result's own query."""
-    counted = (
+    return count_of(
         ExamResult.objects.filter(
             application__formation_id=OuterRef("application__formation_id"), **filters
         )
-        .order_by()
-        .values("application__formation_id")
-        .annotate(n=Count("pk"))
-        .values("n")
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _announced(kind: str):

@@ -1,12 +1,19 @@
 """The public side: published formations of published periods, with their live counts."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from forums.models import Topic, Visibility
+from rakumpit_asn.db import count_of
 from recruitment.models import Application, Formation
 
-FINALISED = Q(applications__status=Application.Status.SUBMITTED)
+
+def _finalised():
+    """The finalised applications of each formation: a subquery per formation shown (its
+    (formation, status) index), not a count over every application joined in."""
+    return count_of(
+        Application.objects.filter(formation=OuterRef("pk"), status=Application.Status.SUBMITTED)
+    )
 
 
 def vacancy_list(
@@ -29,7 +36,7 @@ def vacancy_list(
             "position__unit__sector",
             "position__unit__kelurahan",
         )
-        .annotate(finalised=Count("applications", filter=FINALISED))
+        .annotate(finalised=_finalised())
         .order_by("-period__registration_opens_at", "position__unit__name", "position__name")
     )
     filters = {
@@ -69,7 +76,7 @@ def vacancy_get(pk: int) -> Formation:
                 to_attr="public_topics",
             ),
         )
-        .annotate(finalised=Count("applications", filter=FINALISED))
+        .annotate(finalised=_finalised())
     )
     return get_object_or_404(queryset, pk=pk)
 

@@ -160,3 +160,31 @@ def test_it_lists_the_log_for_moderators(client_as, topic, moderator):
     _report(topic, 3)
     response = client_as(moderator).get(reverse("forums:moderation_log"))
     assert response.status_code == 200 and topic.title in response.content.decode()
+
+
+def test_the_queue_is_paged_per_list_with_constant_queries(client_as, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forums.views.moderation import QUEUE_PAGE_SIZE
+    from tests.forums.factories import CommentFactory
+
+    client = client_as(moderator)
+    url = reverse("forums:moderation_queue")
+
+    def queries(query=""):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url + query)
+        assert response.status_code == 200
+        return response.content.decode(), len(captured)
+
+    CommentFactory(body="Balasan tersembunyi nomor awal", visibility="hidden")
+    _page, few = queries()
+    for number in range(QUEUE_PAGE_SIZE + 2):
+        CommentFactory(body=f"Balasan tersembunyi {number:03d}", visibility="hidden")
+    first, many = queries()
+    assert many == few
+    assert first.count("Balasan tersembunyi") == QUEUE_PAGE_SIZE
+    assert "comments_page=2" in first
+    second, _queries = queries("?comments_page=2")
+    assert second.count("Balasan tersembunyi") == 3  # 28 hidden replies, newest first

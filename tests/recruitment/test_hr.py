@@ -653,6 +653,28 @@ def test_it_shows_periods_and_formations_with_the_same_queries_at_2_and_10(clien
     assert small[0] <= 5 and small[1] <= 8
 
 
+def test_it_counts_each_periods_formations_and_finalised_applications():
+    """Counted per period in subqueries: joining formations and applications to count them
+    would multiply the rows (200 formations x 50,000 applications at scale)."""
+    from recruitment.selectors.hr import period_list
+
+    period, other = SelectionPeriodFactory(), SelectionPeriodFactory()
+    first = FormationFactory(period=period)
+    second = FormationFactory(period=period, is_published=False)
+    FormationFactory(period=other)
+    for n in range(3):
+        submitted(first, n)
+    submitted(second, 1)
+    ApplicationFactory(formation=first)  # a draft: not finalised
+    ApplicationFactory(formation=second, status=Status.WITHDRAWN)
+    counts = {
+        p.pk: (p.formation_count, p.published_formation_count, p.finalised_count)
+        for p in period_list()
+    }
+    assert counts[period.pk] == (2, 1, 4)
+    assert counts[other.pk] == (1, 1, 0)
+
+
 # --- public statistics --------------------------------------------------------------------
 
 

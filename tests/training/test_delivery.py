@@ -197,3 +197,50 @@ def test_it_counts_a_session_in_the_year_it_ends(hr):
     years = {row.year: row.jp for row in jp_ledger(person)}
     assert years[(start + timedelta(days=1)).year] == session.programme.jp
     assert years[timezone.localdate().year] == 0
+
+
+def test_hrs_overview_is_kept_until_a_result_is_recorded(
+    client_as, session, hr, settings, django_capture_on_commit_callbacks
+):
+    """The overview's part and its summary are kept in the cache; a recorded result (a model
+    save) shows at once: the employee leaves the list of who is short."""
+    from django.urls import reverse
+
+    settings.COMPUTED_CACHE_SECONDS = 300
+    person = EmployeeFactory(full_name="Rahmat Jaya Kusuma")
+    big = past_session(programme=ProgrammeFactory(jp=20))
+    place = enrolment(big, person, by=hr)
+    client = client_as(hr)
+    url = reverse("training:hr_dashboard")
+    assert "Rahmat Jaya Kusuma" in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _attend(big, [place], hr)
+        session_results_record(session=big, scores={}, user=hr)
+    page = client.get(url).content.decode()
+    assert "Rahmat Jaya Kusuma" not in page
+    assert "Every PNS employee has reached the minimum." in page
+
+
+def test_hrs_overview_pages_the_units_and_its_chart_follows(client_as, hr):
+    from django.urls import reverse
+
+    from tests.factories import PositionFactory, UnitFactory
+    from training.views.hr import UNITS_PER_PAGE
+
+    for number in range(UNITS_PER_PAGE + 2):
+        unit = UnitFactory(name=f"Unit {number:03d}")
+        EmployeeFactory(position=PositionFactory(unit=unit))
+    client = client_as(hr)
+    url = reverse("training:hr_dashboard")
+
+    def by_unit(query=""):
+        page = client.get(url + query).content.decode()
+        return page[page.index('id="by-unit-heading"') : page.index('id="short-heading"')]
+
+    first, second = by_unit(), by_unit("?units_page=2")
+    assert "Unit 000" in first and "Unit 026" not in first
+    assert "Unit 026" in second and "Unit 000" not in second
+    assert "units_page=2" in second  # the unit chart draws the units of this page
+    chart = client.get(reverse("training:hr_chart", args=["unit"]) + "?units_page=2")
+    assert "Unit 026" in chart.content.decode() and "Unit 000" not in chart.content.decode()

@@ -11,13 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, role_required
-from rakumpit_asn.paging import querystring_without
+from rakumpit_asn.pagecache import rendered_part
+from rakumpit_asn.paging import page_of, querystring_without
 from training import charts
 from training.forms import DashboardFilterForm
 from training.selectors import catalogue as catalogue_selectors
 from training.selectors import ledger as selectors
 
 PAGE_SIZE = 50
+UNITS_PER_PAGE = 25  # the by-unit table and its chart: one page of units (500 at scale)
 
 
 def _filters(request):
@@ -32,16 +34,33 @@ def _filters(request):
 @never_cache  # it lists staff names
 def hr_dashboard(request):
     form, year, sector = _filters(request)
-    short = selectors.short_of_jp(year, sector=sector)
-    context = {
-        "form": form,
-        "year": year,
-        "summary": selectors.shortfall_summary(year),
-        "page": Paginator(short, PAGE_SIZE).get_page(request.GET.get("page")),
-        "querystring": querystring_without(request, "page"),
-        "chart_query": f"year={year}",
-    }
-    return render(request, "training/hr_dashboard.html", context)
+
+    def context():
+        short = selectors.short_of_jp(year, sector=sector)
+        summary = selectors.shortfall_summary(year)
+        units_page = page_of(request, summary["by_unit"], UNITS_PER_PAGE, "units_page")
+        return {
+            "form": form,
+            "year": year,
+            "summary": summary,
+            "units_page": units_page,
+            "units_querystring": querystring_without(request, "units_page"),
+            "page": Paginator(short, PAGE_SIZE).get_page(request.GET.get("page")),
+            "querystring": querystring_without(request, "page"),
+            "chart_query": f"year={year}",
+            "unit_chart_query": f"year={year}&units_page={units_page.number}",
+        }
+
+    # Kept until a training record or the register changes: the list of who is short reads
+    # every PNS employee's JP of the year.
+    body = rendered_part(
+        request,
+        "training-dashboard",
+        ("training", "workforce"),
+        "training/_hr_dashboard_body.html",
+        context,
+    )
+    return render(request, "training/hr_dashboard.html", {"body": body})
 
 
 @role_required(Role.HR)
@@ -56,7 +75,9 @@ def hr_chart(request, dimension):
         title=_("PNS staff and the JP minimum by sector")
         if dimension == "sector"
         else _("PNS staff and the JP minimum by unit"),
-        rows=summary["by_sector"] if dimension == "sector" else summary["by_unit"],
+        rows=summary["by_sector"]
+        if dimension == "sector"  # the units of the table's page beneath the chart
+        else page_of(request, summary["by_unit"], UNITS_PER_PAGE, "units_page").object_list,
         complete_label=_("Minimum reached"),
         short_label=_("Short of the minimum"),
     )

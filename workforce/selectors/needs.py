@@ -13,12 +13,10 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import (
     BigIntegerField,
     Case,
-    Count,
     DecimalField,
     Exists,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
@@ -29,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
+from rakumpit_asn.db import count_of
 from workforce.models import (
     AbkSheet,
     AbkTask,
@@ -51,16 +50,6 @@ SORTS = {
     "current": ("-current", "unit__name", "name"),
     "unit": ("unit__sector__order", "unit__name", "name"),
 }
-
-
-def _count(queryset) -> Subquery:
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values("position").annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
 
 
 def needs_positions(
@@ -119,8 +108,8 @@ def needs_positions(
                 default=Greatest(Value(1), F("whole_people")),
                 output_field=BigIntegerField(),
             ),
-            current=_count(holders),
-            retiring=_count(
+            current=count_of(holders),
+            retiring=count_of(
                 holders.filter(retirement_date__gte=today, retirement_date__lt=horizon)
             ),
         )
