@@ -16,7 +16,10 @@ DATABASE_URL (the Makefile points it at rakumpit_bench) with DEBUG off.
    The signed-in pages run twice: 20 users who each pause 0.5 to 1.5 s between pages (their
    latency target: 20 people at work at once, each faster than anyone reads), then with no
    pause (their capacity: req/s and latency with 20 requests always in flight, a queue in
-   which even the floor waits about 100 ms on two cores).
+   which even the floor waits about 100 ms on two cores). The applicant's status page runs
+   twice too: repeated (what a refreshing applicant gets, from the cache) and "uncached", an
+   HR session reading another of UNCACHED_PAGES applications on each request (what a page
+   costs right after its applicant's own upload moved its generation on).
 5. bench/results/load.md and load.json.
 
 /healthz is the floor: a `never_cache` JSON view through the whole middleware stack whose only

@@ -67,10 +67,13 @@ def period_announcements(period_id: int) -> dict:
     return remember(f"announcements:{period_id}", (APPLICATIONS,), read)
 
 
-def appeal_window_open(application: Application, *, now=None) -> bool:
+def appeal_window_open(application: Application, *, announcements=None, now=None) -> bool:
     """Whether the appeal window of the application's period is open now: what its status page
-    shows depends on it (the "send an appeal" button), so it is part of the page's cache key."""
-    window = window_of(application.period, period_announcements(application.period_id))
+    shows depends on it (the "send an appeal" button), so it is part of the page's cache key.
+    `announcements`: the period's, when the caller has read them already."""
+    if announcements is None:
+        announcements = period_announcements(application.period_id)
+    window = window_of(application.period, announcements)
     return bool(window and window.is_open(now))
 
 
@@ -259,9 +262,12 @@ class ApplicantSelection:
     card_problem: str
 
 
-def applicant_selection(application: Application, *, now=None) -> ApplicantSelection:
+def applicant_selection(
+    application: Application, *, announcements=None, now=None
+) -> ApplicantSelection:
     now = now or timezone.now()
-    announcements = period_announcements(application.period_id)
+    if announcements is None:
+        announcements = period_announcements(application.period_id)
     admin_announced = Kind.ADMIN in announcements
     window = window_of(application.period, announcements)
     result = application.announced_result if admin_announced else ""

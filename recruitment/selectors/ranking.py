@@ -308,7 +308,7 @@ def _announced(kind: str):
     )
 
 
-def applicant_result(application: Application) -> ApplicantResult:
+def applicant_result(application: Application, *, announcements=None) -> ApplicantResult:
     """The result of the last announced stage, explained. Nothing before the SKD announcement.
 
     Whether the SKD or final result is announced comes from the period's announcements
@@ -319,7 +319,9 @@ def applicant_result(application: Application) -> ApplicantResult:
     only when there is an SKD total to compare with it."""
     from recruitment.selectors.announcements import period_announcements
 
-    announced = period_announcements(application.period_id).keys() & {
+    if announcements is None:
+        announcements = period_announcements(application.period_id)
+    announced = announcements.keys() & {
         Announcement.Kind.SKD,
         Announcement.Kind.FINAL,
     }

@@ -13,6 +13,8 @@ from recruitment.selectors.ranking import applicant_result
 register = template.Library()
 
 
-@register.inclusion_tag("recruitment/_exam_result.html")
-def exam_result_panel(application):
-    return {"application": application, "result": applicant_result(application)}
+@register.inclusion_tag("recruitment/_exam_result.html", takes_context=True)
+def exam_result_panel(context, application):
+    """`announcements` from the page's context, when the view has read the period's already."""
+    result = applicant_result(application, announcements=context.get("announcements"))
+    return {"application": application, "result": result}

@@ -10,7 +10,11 @@ from recruitment import access
 from recruitment.forms_applicant import ApplicantProfileForm, ApplyForm, FinaliseForm, WithdrawForm
 from recruitment.models import ApplicantProfile
 from recruitment.selectors import vacancies as selectors
-from recruitment.selectors.announcements import appeal_window_open, applicant_selection
+from recruitment.selectors.announcements import (
+    appeal_window_open,
+    applicant_selection,
+    period_announcements,
+)
 from recruitment.selectors.documents import document_slots, missing_from
 from recruitment.services import applications as services
 from recruitment.services.profiles import applicant_profile_save, profile_is_locked
@@ -69,6 +73,13 @@ def application_detail(request, pk):
     is_owner = application.applicant_id == request.user.pk
     registration_open = application.period.is_registration_open()
     submitted = application.status == application.Status.SUBMITTED
+    # The period's announcements (kept in the cache), read once for the key and the part: a
+    # draft shows no result.
+    announcements = (
+        None
+        if application.status == application.Status.DRAFT
+        else period_announcements(application.period_id)
+    )
 
     def context():
         slots = document_slots(application)
@@ -81,9 +92,10 @@ def application_detail(request, pk):
             "registration_open": registration_open,
             "finalise_form": FinaliseForm(),
             "withdraw_form": WithdrawForm(),
+            "announcements": announcements,
         }
         if submitted:
-            context["selection"] = applicant_selection(application)
+            context["selection"] = applicant_selection(application, announcements=announcements)
         return context
 
     # Kept until this application's rows, or what every application page shows (its period,
@@ -97,7 +109,8 @@ def application_detail(request, pk):
         vary=(
             "owner" if is_owner else "reader",
             f"registration-open={registration_open}",
-            f"appeal-open={submitted and appeal_window_open(application)}",
+            "appeal-open="
+            + str(submitted and appeal_window_open(application, announcements=announcements)),
         ),
     )
     context = {"application": application, "body": body}
