@@ -29,6 +29,7 @@ not name its application.
 """
 
 import hashlib
+import logging
 import re
 import time
 import uuid
@@ -41,6 +42,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 CACHED_APPS = ("recruitment", "workforce", "forums", "performance", "training")
 # "<app>:all" moves on with every change of the app, the private rows' too (PRIVATE_MODELS,
@@ -57,6 +60,7 @@ _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00csrf\x00"
 _TOKEN_TEXT = re.compile(_TOKEN.pattern.decode())
 _PLACEHOLDER_TEXT = _PLACEHOLDER.decode()
+_PLACEHOLDER_VALUE = f'value="{_PLACEHOLDER_TEXT}"'
 HEADER = "X-Page-Cache"
 
 
@@ -129,13 +133,29 @@ COMPUTING_LOCK_SECONDS = 60
 VALUE_PREFIX = "pagecache:value2:"
 
 
-def _value_key(name: str, app_labels) -> str:
-    """Where `remember` keeps `name` under the apps' current generations."""
-    raw = "|".join([name, *map(str, _generations(app_labels))])
+def _value_key(name: str, app_labels, generations=None) -> str:
+    """Where `remember` keeps `name` under the apps' generations (current ones unless given)."""
+    if generations is None:
+        generations = _generations(app_labels)
+    raw = "|".join([name, *map(str, generations)])
     return VALUE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def remember(name: str, app_labels, compute, *, timeout: int | None = None):
+def pinned(app_labels) -> tuple:
+    """The apps' generations now, for a view that reads rows before it asks `remember` or
+    `rendered_part` (pass them as `generations=`): read first, they can only be older than the
+    rows, so a change committed in between stores its newer rows under the older generation,
+    never older rows under the newer one. A generation that does not exist yet is not made here
+    (the view may still answer 404): it is None, and that request's value is not stored."""
+    assert app_labels and all(map(_valid_label, app_labels)), app_labels
+    keys = [_generation_key(label) for label in app_labels]
+    found = cache.get_many(keys)
+    return tuple(found.get(key) for key in keys)
+
+
+def remember(
+    name: str, app_labels, compute, *, timeout: int | None = None, generations: tuple | None = None
+):
     """The value of `compute()`, kept in the cache until one of `app_labels` changes (the same
     generations as the pages) or `timeout` seconds (COMPUTED_CACHE_SECONDS) pass. For a heavy
     computation several requests need (the needs map, its charts and its totals).
@@ -143,12 +163,16 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
     One request computes, the others do not pile on: when the value is missing (the data
     changed), the first request takes a lock and computes while the others wait for its answer;
     when it is only older than `timeout`, the first recomputes while the others are answered
-    with the previous value (kept for twice as long). The value may be None."""
+    with the previous value (kept for twice as long). The value may be None. `generations`:
+    see `pinned`."""
     assert app_labels and all(map(_valid_label, app_labels)), app_labels
     timeout = settings.COMPUTED_CACHE_SECONDS if timeout is None else timeout
     if not timeout:
         return compute()
-    key = _value_key(name, app_labels)
+    if generations is not None and None in generations:
+        _generations(app_labels)  # start the missing ones, for the next request
+        return compute()
+    key = _value_key(name, app_labels, generations)
     lock = key + ":computing"
     token = uuid.uuid4().hex  # whose lock it is: only its holder removes it
     stored = cache.get(key)  # (value, fresh until) or None
@@ -177,7 +201,15 @@ def remember(name: str, app_labels, compute, *, timeout: int | None = None):
 
 
 def rendered_part(
-    request, name: str, app_labels, template: str, build_context, *, vary: tuple = ()
+    request,
+    name: str,
+    app_labels,
+    template: str,
+    build_context,
+    *,
+    vary: tuple = (),
+    query: bool = True,
+    generations: tuple | None = None,
 ) -> str:
     """The HTML of `template` rendered with `build_context()`, kept like `remember` until one of
     `app_labels` changes: the main part of a signed-in page that is the same for everyone
@@ -186,8 +218,10 @@ def rendered_part(
     and the template. The key holds the path, the query string, the language, today's date
     (what is late, who retires within five years), the visitor's roles (what they may see) and
     `vary` (what else the part depends on: whether a window is open now); the view checks access
-    before it asks. The CSRF token of a form in the part is the visitor's own: it is stored as a
-    placeholder and filled in for each request, as on the public pages."""
+    before it asks. `query=False` for a page that reads no query string (none is then kept per
+    query string). `generations`: see `pinned`. The CSRF token of a form in the part is the
+    visitor's own: it is stored as a placeholder and filled in for each request, as on the
+    public pages; a part with a token in any other form is not stored."""
     from django.template.loader import render_to_string
     from django.utils import timezone
     from django.utils.safestring import mark_safe
@@ -198,7 +232,10 @@ def rendered_part(
 
     def render():
         fresh.append(render_to_string(template, build_context(), request=request))
-        return _TOKEN_TEXT.sub(r"\1" + _PLACEHOLDER_TEXT + r"\2", fresh[0])
+        stored, replaced = _TOKEN_TEXT.subn(r"\1" + _PLACEHOLDER_TEXT + r"\2", fresh[0])
+        if stored.count("csrfmiddlewaretoken") != replaced:
+            return None  # a token in another form: rendered for each visitor instead
+        return stored
 
     key = "|".join(
         [
@@ -208,16 +245,17 @@ def rendered_part(
             str(timezone.localdate()),
             ",".join(sorted(user_roles(request.user))),
             request.path,
-            request.META.get("QUERY_STRING", ""),
+            request.META.get("QUERY_STRING", "") if query else "",
             *map(str, vary),
         ]
     )
-    html = remember(key, app_labels, render)
+    html = remember(key, app_labels, render, generations=generations)
     if fresh:  # rendered for this request: its own token is in it already
         return mark_safe(fresh[0])  # noqa: S308 (our own template's output)
-    if _PLACEHOLDER_TEXT in html:
-        html = html.replace(_PLACEHOLDER_TEXT, get_token(request))
-    return mark_safe(html)  # noqa: S308 (our own template's output)
+    if html is None:  # not stored (see render): rendered for this visitor
+        return mark_safe(render_to_string(template, build_context(), request=request))  # noqa: S308
+    token = f'value="{get_token(request)}"'
+    return mark_safe(html.replace(_PLACEHOLDER_VALUE, token))  # noqa: S308 (our own output)
 
 
 def _cacheable(request) -> bool:
@@ -350,10 +388,28 @@ def _account_changed(sender, instance, update_fields=None, raw=False, **kwargs):
     transaction.on_commit(lambda: _move(["recruitment" + ALL]))
 
 
+def _migrated(sender, **kwargs):
+    try:
+        invalidate(*CACHED_APPS)
+    except Exception:  # a cache that is down must not fail a deployment's migrate
+        logger.warning(
+            "Could not move the page cache's generations on after migrate: pages kept before "
+            "may be served for up to twice COMPUTED_CACHE_SECONDS.",
+            exc_info=True,
+        )
+
+
 def connect_signals() -> None:
     """Called once at start-up (rakumpit_asn.apps)."""
     from django.apps import apps
     from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_migrate
+
+    # Rows a data migration writes send no model signal (historical models): after a migration
+    # no page kept from before is served. Once per `migrate` (recruitment's is always there).
+    post_migrate.connect(
+        _migrated, sender=apps.get_app_config("recruitment"), dispatch_uid="pagecache:migrate"
+    )
 
     # A name changed on the account shows on HR's application list (the fallback when the
     # applicant profile has none); a sign-in, which saves only last_login, changes nothing shown.

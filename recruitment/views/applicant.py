@@ -5,7 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rakumpit_asn.pagecache import APPLICATIONS, application_label, rendered_part
+from rakumpit_asn.pagecache import APPLICATIONS, application_label, pinned, rendered_part
 from recruitment import access
 from recruitment.forms_applicant import ApplicantProfileForm, ApplyForm, FinaliseForm, WithdrawForm
 from recruitment.models import ApplicantProfile
@@ -69,6 +69,11 @@ def application_list(request):
 
 @login_required
 def application_detail(request, pk):
+    # Kept until this application's rows, or what every application page shows (its period,
+    # formation, announcements, exam results...), change; and per window that is open now.
+    # The generations are read before the rows (see pinned).
+    labels = (application_label(pk), APPLICATIONS, "workforce")
+    generations = pinned(labels)
     application = access.application_for_user(request.user, pk)
     is_owner = application.applicant_id == request.user.pk
     registration_open = application.period.is_registration_open()
@@ -98,20 +103,20 @@ def application_detail(request, pk):
             context["selection"] = applicant_selection(application, announcements=announcements)
         return context
 
-    # Kept until this application's rows, or what every application page shows (its period,
-    # formation, announcements, exam results...), change; and per window that is open now.
     body = rendered_part(
         request,
         "application",
-        (application_label(application.pk), APPLICATIONS, "workforce"),
+        labels,
         "recruitment/_application_detail_body.html",
         context,
         vary=(
-            "owner" if is_owner else "reader",
+            f"owner={request.user.pk}" if is_owner else "reader",
             f"registration-open={registration_open}",
             "appeal-open="
             + str(submitted and appeal_window_open(application, announcements=announcements)),
         ),
+        query=False,
+        generations=generations,
     )
     context = {"application": application, "body": body}
     return render(request, "recruitment/application_detail.html", context)

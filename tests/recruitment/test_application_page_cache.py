@@ -267,7 +267,8 @@ def test_another_applicants_writes_leave_the_page_cached(
     theirs = ApplicationFactory(applicant=other_applicant, formation=mine.formation)
     client = client_as(applicant)
     url = mine.get_absolute_url()
-    view(client, url)
+    view(client, url)  # makes the application's generation (see pagecache.pinned)
+    view(client, url)  # kept
     _page, cached_queries = view(client, url)
 
     photo = theirs.period.document_requirements.get(slug="pas-foto")
@@ -287,3 +288,41 @@ def test_hr_and_the_applicant_get_their_own_part(client_as, applicant, hr, setti
     hr_page, _queries = view(client_as(hr), url)
     assert 'type="file"' in owner_page
     assert 'type="file"' not in hr_page
+
+
+def test_a_change_committed_while_the_page_is_rendered_shows_next_time(
+    client_as, settings, commit, monkeypatch
+):
+    """The generations are read before the rows: a page rendered from rows read just before a
+    change committed is kept under the generation it was read with, never the new one."""
+    from rakumpit_asn.pagecache import application_label, invalidate
+    from recruitment.views import applicant as views
+
+    application = ApplicationFactory()
+    client = client_as(application.applicant)
+    url = application.get_absolute_url()
+    view(client, url)
+    commit(invalidate, application_label(application.pk))  # the next view renders afresh
+    position = application.formation.position
+    real = views.access.application_for_user
+
+    def racing(user, pk):
+        rows = real(user, pk)  # the rows as they are now...
+        position.name = "Nama Jabatan Baru"
+        commit(position.save)  # ...then a change commits before the page is rendered
+        return rows
+
+    monkeypatch.setattr(views.access, "application_for_user", racing)
+    page, _queries = view(client, url)
+    assert "Nama Jabatan Baru" not in page  # rendered from the rows read before the change
+    monkeypatch.undo()
+    assert "Nama Jabatan Baru" in assert_current(client, url, settings)
+
+
+def test_an_unknown_application_makes_no_generation(client_as, applicant):
+    from django.core.cache import cache
+
+    from rakumpit_asn.pagecache import _generation_key, application_label
+
+    assert client_as(applicant).get("/recruitment/applications/987654/").status_code == 404
+    assert cache.get(_generation_key(application_label(987654))) is None
