@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rakumpit_asn.pagecache import APPLICATIONS, remember
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -59,7 +60,6 @@ def period_announcements(period_id: int) -> dict:
     period asks): kept in the cache until the recruitment data change that every application
     page shows (an announcement published moves them all on), so that a page rendered afresh
     does not query them."""
-    from rakumpit_asn.pagecache import APPLICATIONS, remember
 
     def read():
         return {a.kind: a for a in Announcement.objects.filter(period_id=period_id)}

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from rakumpit_asn.pagecache import APPLICATIONS, remember
 from recruitment.models import Application, Document, DocumentRequirement, Formation
 
 ACCEPT = {
@@ -40,7 +41,6 @@ def formation_slots(formation_id: int, period_id: int) -> list[tuple[DocumentReq
     """The period's document slots in order, each with whether the formation requires it: the
     same for every application to the formation, so kept in the cache until the recruitment
     data every application page shows change (a slot or a formation edited)."""
-    from rakumpit_asn.pagecache import APPLICATIONS, remember
 
     def read():
         required = set(

@@ -7,6 +7,7 @@ from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from rakumpit_asn.pagecache import remember
 from training.models import (
     DEFAULT_PNS_MIN_JP,
     DEFAULT_PPPK_MAX_JP,
@@ -134,8 +135,6 @@ def shortfall_summary(year: int) -> dict:
     """PNS staff, how many are short and the JP missing, by unit and by sector: kept in the
     cache until the training records or the register change, since HR's overview and its two
     charts each need it and it reads every PNS employee (about 120 ms for 20,000)."""
-    from rakumpit_asn.pagecache import remember
-
     return remember(
         f"training-shortfall:{year}", ("training", "workforce"), lambda: _shortfall(year)
     )

@@ -3,7 +3,6 @@ feedback summary per programme and session."""
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -45,7 +44,7 @@ def hr_dashboard(request):
             "summary": summary,
             "units_page": units_page,
             "units_querystring": querystring_without(request, "units_page"),
-            "page": Paginator(short, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page_of(request, short, PAGE_SIZE),
             "querystring": querystring_without(request, "page"),
             "chart_query": f"year={year}",
             "unit_chart_query": f"year={year}&units_page={units_page.number}",
