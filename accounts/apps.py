@@ -8,7 +8,22 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts.roles import sync_role_permissions
+        from accounts import navigation, personal_data
+        from accounts.roles import Role, sync_role_permissions, user_roles
+        from core import pagecache
 
         # Permissions only exist after migrate has run, so the sync hangs off post_migrate.
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
+        # A page part kept for signed-in people differs by what their roles let them see.
+        pagecache.set_viewer_key(lambda user: ",".join(sorted(user_roles(user))))
+        personal_data.register()
+        navigation.register(
+            navigation.NavItem(_("Home"), "home", order=10),
+            navigation.NavItem(
+                _("Administration"),
+                "admin:index",
+                roles=(Role.HR, Role.MODERATOR, Role.ADMINISTRATOR),
+                staff_only=True,
+                order=230,
+            ),
+        )

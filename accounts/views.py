@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services
@@ -26,13 +29,27 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form, "roles": roles})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def set_language(request):
-    """Django's set_language, plus: a signed-in user's choice is saved on their account."""
-    response = django_set_language(request)
-    language = request.POST.get("language")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        services.user_set_preferred_language(user=request.user, language=language)
+    """The language switch. A POST (the form signed-in people get) is Django's set_language and
+    saves the choice on the account, the language of the person's e-mails. A GET (the link on
+    the pages kept in the public cache, which can carry no per-visitor CSRF token) only sets the
+    language cookie of this browser: nothing else a forged link could change."""
+    if request.method == "POST":
+        response = django_set_language(request)
+        language = request.POST.get("language")
+        if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+            services.user_set_preferred_language(user=request.user, language=language)
+        return response
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.GET.get("language")
+    if language and check_for_language(language) and language in dict(settings.LANGUAGES):
+        _set_language_cookie(response, language)
     return response
 
 

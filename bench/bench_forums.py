@@ -15,7 +15,7 @@ from accounts.roles import Role
 from accounts.services import user_assign_roles
 from bench.common import machine, measure, write
 from forums.models import Comment, Topic
-from rakumpit_asn import scale
+from rakumpit_asn.management import scale
 
 TOPICS = 20_000
 COMMENTS = 200_000

@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_assign_roles
 from bench.common import machine, measure, write
-from rakumpit_asn import scale
+from rakumpit_asn.management import scale
 from workforce.models import Employee, Position, Unit
 
 UNITS = 500

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.common import machine, measure, write
-from rakumpit_asn import scale
+from rakumpit_asn.management import scale
 from recruitment.models import Application, ExamResult, Formation, SelectionPeriod
 from recruitment.services.ranking import rank_period
 

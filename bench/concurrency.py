@@ -199,7 +199,7 @@ def main() -> int:
     from django.db import connection
 
     from bench.common import RESULTS, machine
-    from rakumpit_asn import scale
+    from rakumpit_asn.management import scale
     from recruitment.models import Application, ApplicationEvent
     from recruitment.selectors.eligibility import check_eligibility
 

@@ -60,7 +60,7 @@ LATER_VIEW_KB = 30  # a later view: the HTML only (static files are cached under
 def _session_cookie(user) -> str:
     from django.conf import settings
 
-    from rakumpit_asn import scale
+    from rakumpit_asn.management import scale
 
     return f"{settings.SESSION_COOKIE_NAME}={scale.session_key_for(user)}"
 
@@ -73,7 +73,7 @@ def _endpoints() -> list[dict]:
     from accounts.roles import Role
     from accounts.services import user_assign_roles
     from forums.models import Topic
-    from rakumpit_asn import scale
+    from rakumpit_asn.management import scale
     from rakumpit_asn.management.commands.seed_scale import SCALE_PERIOD
     from recruitment.models import Application, Formation, SelectionPeriod
     from workforce.models import Sector

@@ -7,7 +7,29 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Community forums")
 
     def ready(self):
+        from accounts import navigation
+        from accounts.roles import Role
+        from core import pagecache
+        from forums import personal_data
         from forums.integration import unit_expectation_notes
         from workforce.extensions import register_unit_notes
 
         register_unit_notes(unit_expectation_notes)
+        # Follows, e-mail records, reports and session registrations show on no public page.
+        pagecache.register(
+            "forums",
+            private_models=(
+                "Follow",
+                "Notification",
+                "DigestDelivery",
+                "Report",
+                "SessionRegistration",
+            ),
+        )
+        personal_data.register()
+        Item = navigation.NavItem
+        navigation.register(
+            Item(_("Residents' forum"), "forums:topic_list", order=190),
+            Item(_("Rate a service"), "forums:ikm_survey", roles=(Role.RESIDENT,), order=200),
+            Item(_("Moderation"), "forums:moderation_queue", roles=(Role.MODERATOR,), order=210),
+        )

@@ -1,10 +1,8 @@
 """The IKM chart: a pygal SVG served as an image, with the numbers in a table on the page."""
 
-import re
-
 import pygal
 
-from workforce.charts import PORTAL_STYLE
+from core.charts import PORTAL_STYLE, svg
 
 
 def ikm_bar_chart(*, title: str, labels: list[str], values: list[float]) -> str:
@@ -23,4 +21,4 @@ def ikm_bar_chart(*, title: str, labels: list[str], values: list[float]) -> str:
     )
     chart.x_labels = labels
     chart.add("IKM", values)
-    return re.sub(r"<script.*?</script>", "", chart.render(is_unicode=True), flags=re.DOTALL)
+    return svg(chart)

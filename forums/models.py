@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workforce.models import BilingualNameMixin, Kelurahan, Sector, Unit
+from core.models import BilingualNameMixin, TrackedModel
+from workforce.models import Kelurahan, Sector, Unit
 
 
-class ForumSettings(models.Model):
+class ForumSettings(TrackedModel):
     """The forum's rule values as data (one row, pk 1, created by a migration), so moderators
     change them in the admin without a deploy."""
 
@@ -71,7 +72,7 @@ def topic_photo_upload_to(instance, filename):
     return f"forums/topics/{secrets.token_hex(16)}.jpg"
 
 
-class Topic(models.Model):
+class Topic(TrackedModel):
     """A resident's expectation of a public service."""
 
     class Status(models.TextChoices):
@@ -170,7 +171,7 @@ class Topic(models.Model):
         return self.visibility == Visibility.PUBLIC
 
 
-class Comment(models.Model):
+class Comment(TrackedModel):
     """A reply on a topic. An official answer is a comment by staff, marked as the institution's."""
 
     topic = models.ForeignKey(
@@ -214,7 +215,7 @@ class Comment(models.Model):
         return f"{self.topic.get_absolute_url()}#comment-{self.pk}"
 
 
-class Support(models.Model):
+class Support(TrackedModel):
     """A resident's "me too" on a topic: one per user, enforced by the database."""
 
     topic = models.ForeignKey(
@@ -239,7 +240,7 @@ class Support(models.Model):
         return f"{self.user} + {self.topic}"
 
 
-class Follow(models.Model):
+class Follow(TrackedModel):
     topic = models.ForeignKey(
         Topic, on_delete=models.CASCADE, related_name="follows", verbose_name=_("topic")
     )
@@ -262,7 +263,7 @@ class Follow(models.Model):
         return f"{self.user} → {self.topic}"
 
 
-class StatusChange(models.Model):
+class StatusChange(TrackedModel):
     """One step of a topic's history, with what was done when it was acted upon."""
 
     class ActionKind(models.TextChoices):
@@ -320,7 +321,7 @@ class StatusChange(models.Model):
             )
 
 
-class Report(models.Model):
+class Report(TrackedModel):
     """A user's report of a topic or a comment, for the moderators."""
 
     class Reason(models.TextChoices):
@@ -382,7 +383,7 @@ class Report(models.Model):
         return f"{self.get_reason_display()} · {self.comment or self.topic}"
 
 
-class ModerationAction(models.Model):
+class ModerationAction(TrackedModel):
     """The moderation log: every decision, by whom, why. Automatic hiding is logged too."""
 
     class Kind(models.TextChoices):
@@ -443,7 +444,7 @@ class ModerationAction(models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-class Suspension(models.Model):
+class Suspension(TrackedModel):
     """A user may not post, comment, support or report until `until` (empty: until lifted)."""
 
     user = models.ForeignKey(
@@ -475,7 +476,7 @@ class Suspension(models.Model):
 # --- discussion sessions -------------------------------------------------------------------
 
 
-class DiscussionSession(models.Model):
+class DiscussionSession(TrackedModel):
     """A forum diskusi: a meeting with residents, per sector or kelurahan."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -525,7 +526,7 @@ class DiscussionSession(models.Model):
         return reverse("forums:session_detail", args=[self.pk])
 
 
-class SessionRegistration(models.Model):
+class SessionRegistration(TrackedModel):
     session = models.ForeignKey(
         DiscussionSession,
         on_delete=models.CASCADE,
@@ -551,7 +552,7 @@ class SessionRegistration(models.Model):
         return f"{self.user} · {self.session}"
 
 
-class SessionOutcome(models.Model):
+class SessionOutcome(TrackedModel):
     """What a session decided. Linked to topics and units here; recruitment links its formations
     to outcomes on its own side (forums never imports recruitment)."""
 
@@ -626,7 +627,7 @@ class IkmGradeBand(BilingualNameMixin):
         ]
 
 
-class IkmPeriod(models.Model):
+class IkmPeriod(TrackedModel):
     """A survey round, e.g. "Semester I 2026"."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
@@ -655,7 +656,7 @@ SCORE_FIELDS = tuple(f"u{n}" for n in range(1, 10))
 _score = [MinValueValidator(1), MaxValueValidator(4)]
 
 
-class IkmResponse(models.Model):
+class IkmResponse(TrackedModel):
     """One resident's answers for one unit in one period (u1..u9 = elements 1..9, 1–4)."""
 
     unit = models.ForeignKey(
@@ -706,7 +707,7 @@ class IkmResponse(models.Model):
 # --- notifications -------------------------------------------------------------------------
 
 
-class Notification(models.Model):
+class Notification(TrackedModel):
     """One e-mail about one event to one follower. The unique triple is the claim: a retried or
     duplicated task finds the row and sends nothing."""
 
@@ -738,7 +739,7 @@ class Notification(models.Model):
         return f"{self.user} {self.event} {self.object_id}"
 
 
-class DigestDelivery(models.Model):
+class DigestDelivery(TrackedModel):
     """The weekly digest sent to one user for the week starting `week` (a Monday)."""
 
     user = models.ForeignKey(

@@ -3,7 +3,6 @@ a Notification row is the claim), and the optional weekly digest (once per user 
 
 import logging
 from datetime import timedelta
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
@@ -13,21 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts import dataprotection
+from core.tasks import mail_task_options
 from forums.models import Comment, DigestDelivery, Follow, Notification, StatusChange, Topic
 
 logger = logging.getLogger(__name__)
 
-SMTP_ERRORS = (SMTPException, ConnectionError, TimeoutError)
-TASK_OPTIONS = {
-    "acks_late": True,
-    "serializer": "json",
-    "autoretry_for": SMTP_ERRORS,
-    "max_retries": 3,
-    "retry_backoff": 60,
-    "retry_jitter": True,
-    "soft_time_limit": 120,
-    "time_limit": 180,
-}
+TASK_OPTIONS = mail_task_options(soft_time_limit=120, time_limit=180)
 
 
 def absolute_url(path: str) -> str:

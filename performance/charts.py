@@ -1,11 +1,9 @@
 """The predikat distribution as a server-side SVG (pygal), served as an image; the page shows
 the same numbers in a table."""
 
-import re
-
 import pygal
 
-from workforce.charts import PORTAL_STYLE
+from core.charts import PORTAL_STYLE, svg
 
 
 def distribution_chart(
@@ -33,4 +31,4 @@ def distribution_chart(
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)
-    return re.sub(r"<script.*?</script>", "", chart.render(is_unicode=True), flags=re.DOTALL)
+    return svg(chart)

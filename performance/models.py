@@ -12,7 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from workforce.models import BilingualNameMixin, Employee
+from core.models import BilingualNameMixin, TrackedModel
+from workforce.models import Employee
 
 
 def parse_day_list(value: str) -> list[int]:
@@ -52,7 +53,7 @@ class Predikat(models.TextChoices):
 COACHING_PREDIKAT = (Predikat.BUTUH_PERBAIKAN, Predikat.KURANG, Predikat.SANGAT_KURANG)
 
 
-class Cycle(models.Model):
+class Cycle(TrackedModel):
     """One performance year and its rule values, set by HR."""
 
     class Frequency(models.TextChoices):
@@ -109,7 +110,7 @@ class Cycle(models.Model):
         return parse_day_list(self.reminder_offsets)
 
 
-class Checkpoint(models.Model):
+class Checkpoint(TrackedModel):
     """A periodic checkpoint (month, quarter or semester) or the annual evaluation."""
 
     class Kind(models.TextChoices):
@@ -145,7 +146,7 @@ class Checkpoint(models.Model):
         return _("Period %(number)s, %(year)s") % {"number": self.number, "year": self.cycle.year}
 
 
-class PredikatRule(models.Model):
+class PredikatRule(TrackedModel):
     """One cell of the predikat matrix (DOMAIN.md 4): work results x work behaviour."""
 
     hasil_kerja = models.CharField(_("work results"), max_length=5, choices=Rating.choices)
@@ -178,7 +179,7 @@ class BehaviourValue(BilingualNameMixin):
         ordering = ["order"]
 
 
-class DistributionGuidance(models.Model):
+class DistributionGuidance(TrackedModel):
     """Guidance on the share of staff per predikat, by organisational predikat (DOMAIN.md 4)."""
 
     organisation_predikat = models.CharField(_("organisation predikat"), max_length=40)
@@ -201,7 +202,7 @@ class DistributionGuidance(models.Model):
         return f"{self.organisation_predikat}: {self.get_staff_predikat_display()}"
 
 
-class Skp(models.Model):
+class Skp(TrackedModel):
     """The performance plan (Sasaran Kinerja Pegawai) of one employee for one year."""
 
     class Status(models.TextChoices):
@@ -239,7 +240,7 @@ class Skp(models.Model):
         return reverse("performance:skp_detail", args=[self.pk])
 
 
-class Indicator(models.Model):
+class Indicator(TrackedModel):
     """A work-result indicator (indikator kinerja) with its target."""
 
     skp = models.ForeignKey(
@@ -258,7 +259,7 @@ class Indicator(models.Model):
         return self.description
 
 
-class Review(models.Model):
+class Review(TrackedModel):
     """The supervisor's evaluation of one SKP at one checkpoint."""
 
     class Status(models.TextChoices):
@@ -322,7 +323,7 @@ class Review(models.Model):
         return self.status != self.Status.DRAFT
 
 
-class IndicatorRating(models.Model):
+class IndicatorRating(TrackedModel):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="indicator_ratings")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     rating = models.CharField(_("rating"), max_length=5, choices=Rating.choices)
@@ -339,7 +340,7 @@ class IndicatorRating(models.Model):
         return f"{self.indicator}: {self.get_rating_display()}"
 
 
-class BehaviourRating(models.Model):
+class BehaviourRating(TrackedModel):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="behaviour_ratings")
     value = models.ForeignKey(BehaviourValue, on_delete=models.PROTECT, related_name="+")
     rating = models.CharField(_("rating"), max_length=5, choices=Rating.choices)
@@ -357,7 +358,7 @@ class BehaviourRating(models.Model):
         return f"{self.value}: {self.get_rating_display()}"
 
 
-class ReviewEvent(models.Model):
+class ReviewEvent(TrackedModel):
     """The audit log of a review: who did what, when."""
 
     class Action(models.TextChoices):
@@ -387,7 +388,7 @@ class ReviewEvent(models.Model):
         return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
 
 
-class Objection(models.Model):
+class Objection(TrackedModel):
     """The employee's objection (keberatan). One per review: the database refuses a second."""
 
     class Outcome(models.TextChoices):
@@ -422,7 +423,7 @@ class Objection(models.Model):
         return reverse("performance:review_detail", args=[self.review_id])
 
 
-class Correction(models.Model):
+class Correction(TrackedModel):
     """The only way a finalised review changes: who, when, before, after and why."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="corrections")
@@ -443,7 +444,7 @@ class Correction(models.Model):
         return f"{self.review} · {self.at:%Y-%m-%d %H:%M}"
 
 
-class CoachingPlan(models.Model):
+class CoachingPlan(TrackedModel):
     """Pembinaan, opened by the service when a review lands on a low predikat."""
 
     class Status(models.TextChoices):
@@ -481,7 +482,7 @@ class CoachingPlan(models.Model):
         return reverse("performance:coaching_detail", args=[self.pk])
 
 
-class CoachingFollowUp(models.Model):
+class CoachingFollowUp(TrackedModel):
     plan = models.ForeignKey(CoachingPlan, on_delete=models.CASCADE, related_name="follow_ups")
     due_date = models.DateField(_("due date"), db_index=True)
     note = models.TextField(_("note"), blank=True)
@@ -496,7 +497,7 @@ class CoachingFollowUp(models.Model):
         return f"{self.plan} · {self.due_date:%Y-%m-%d}"
 
 
-class ReminderDelivery(models.Model):
+class ReminderDelivery(TrackedModel):
     """One reminder e-mail, claimed by inserting this row. The unique constraint is what makes
     a delivery happen once whatever runs the job twice (see performance.services.reminders)."""
 

@@ -23,3 +23,14 @@ class PrivacyConfig(AppConfig):
         # consented, and announce a consent with its signal; this app answers and records.
         dataprotection.install(Answers())
         dataprotection.consent_given.connect(consent_record_given, dispatch_uid="privacy.consent")
+
+        from accounts import navigation
+        from accounts.roles import Role
+        from privacy import personal_data
+
+        personal_data.register()
+        navigation.register(
+            navigation.NavItem(
+                _("Data requests"), "privacy:request_list", roles=(Role.HR,), order=180
+            )
+        )

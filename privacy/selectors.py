@@ -5,6 +5,7 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.personaldata import summary_rows
 from privacy.models import Consent, DataRequest, Restriction
 
 
@@ -86,50 +87,6 @@ def requests_for_hr(*, status: str = "", overdue: bool = False, now=None):
 
 
 def my_data_summary(user) -> list[dict]:
-    """What the portal holds about the user, by category: a label and a count."""
-    from django.utils.translation import gettext as _
-
-    from forums.models import Comment, IkmResponse, Topic
-    from recruitment.models import ApplicantProfile, Application, Document
-    from workforce.models import Employee
-
-    employee = Employee.objects.filter(user=user).first()
-    rows = [
-        {"label": _("Account (e-mail, name, phone, language, roles)"), "count": 1},
-        {"label": _("Consents"), "count": Consent.objects.filter(user=user).count()},
-        {"label": _("Personal-data requests"), "count": requests_for_user(user).count()},
-        {
-            "label": _("Applicant profile (NIK, KK, address, education)"),
-            "count": ApplicantProfile.objects.filter(user=user).count(),
-        },
-        {
-            "label": _("Job applications"),
-            "count": Application.objects.filter(applicant=user).count(),
-        },
-        {
-            "label": _("Uploaded application documents (all versions)"),
-            "count": Document.objects.filter(application__applicant=user).count(),
-        },
-        {"label": _("Forum topics"), "count": Topic.objects.filter(author=user).count()},
-        {"label": _("Forum comments"), "count": Comment.objects.filter(author=user).count()},
-        {
-            "label": _("Satisfaction-survey (IKM) answers"),
-            "count": IkmResponse.objects.filter(respondent=user).count(),
-        },
-    ]
-    if employee is not None:
-        from performance.models import Skp
-        from training.models import Enrolment
-
-        rows += [
-            {"label": _("Employee record"), "count": 1},
-            {
-                "label": _("Training enrolments"),
-                "count": Enrolment.objects.filter(employee=employee).count(),
-            },
-            {
-                "label": _("Performance plans (SKP)"),
-                "count": Skp.objects.filter(employee=employee).count(),
-            },
-        ]
-    return rows
+    """What the portal holds about the user, by category: a label and a count (each app says
+    its own, core.personaldata.register_summary)."""
+    return summary_rows(user)

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core.audit import audit_forget
+from core.personaldata import ErasureReport, restrictable_records
 from privacy.models import Consent, DataRequest, Purpose, Restriction
-from privacy.retention import ErasureReport, erasure_apply
-from rakumpit_asn.audit import audit_forget
+from privacy.retention import erasure_apply
 
 logger = logging.getLogger(__name__)
 
@@ -201,24 +202,13 @@ def _restrict(user, category, object_id, reason, data_request) -> None:
 
 
 def _restrict_everything(user, data_request) -> list:
-    """Flag what a restriction request covers; the apps consult the flags through
+    """Flag what a restriction request covers (each app says what that is in its own records,
+    core.personaldata.register_restrictable); the apps consult the flags through
     accounts.dataprotection (see restriction_outcome for what each one stops)."""
-    from recruitment.models import ApplicantProfile
-
-    Category = Restriction.Category
     flagged = []
-    for application_id in user.applications.values_list("pk", flat=True):
-        _restrict(user, Category.APPLICATION, application_id, "request", data_request)
-        flagged.append(Category.APPLICATION)
-    for profile_id in ApplicantProfile.objects.filter(user=user).values_list("pk", flat=True):
-        _restrict(user, Category.APPLICANT_PROFILE, profile_id, "request", data_request)
-        flagged.append(Category.APPLICANT_PROFILE)
-    if Category.APPLICATION not in flagged:
-        # Nothing yet: the restriction still covers applications the person might start.
-        _restrict(user, Category.APPLICATION, None, "request", data_request)
-        flagged.append(Category.APPLICATION)
-    _restrict(user, Category.FORUMS, None, "request", data_request)
-    flagged.append(Category.FORUMS)
+    for category, object_id in restrictable_records(user):
+        _restrict(user, category, object_id, "request", data_request)
+        flagged.append(category)
     return list(dict.fromkeys(flagged))
 
 

@@ -11,14 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.ratelimit import over_limit
 from accounts.roles import Role, role_required
+from core.audit import log_access
+from core.paging import querystring_without
+from core.ratelimit import over_limit
 from privacy import selectors, services
 from privacy.export import export_zip
 from privacy.forms import DataRequestAnswerForm, DataRequestForm
 from privacy.models import DataRequest
-from rakumpit_asn.audit import log_access
-from rakumpit_asn.paging import querystring_without
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 # Times are Asia/Jakarta (WIB), as CELERY_TIMEZONE says.
 app.conf.beat_schedule = {
     "clear-expired-sessions": {
-        "task": "rakumpit_asn.tasks.clear_expired_sessions",
+        "task": "core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
     "training-jp-reminders": {
@@ -34,7 +34,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
     "prune-login-attempt-logs": {
-        "task": "rakumpit_asn.tasks.prune_access_logs",
+        "task": "accounts.tasks.prune_access_logs",
         "schedule": crontab(hour=2, minute=30),
     },
     # The deadline holds without it (every check compares times); this marks periods closed.

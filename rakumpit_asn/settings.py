@@ -72,8 +72,8 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "auditlog",
-    # ours, in dependency order
-    "rakumpit_asn",
+    # ours, in dependency order: the kernel, the apps, the wiring (its management commands)
+    "core",
     "accounts",
     "workforce",
     "recruitment",
@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "performance",
     "forums",
     "privacy",
+    "rakumpit_asn",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The audit trail's actor and address (auditlog's middleware, see rakumpit_asn/audit.py).
-    "rakumpit_asn.audit.AuditMiddleware",
+    "core.audit.AuditMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -119,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "rakumpit_asn.navigation.navigation",
+                "accounts.navigation.navigation",
             ],
         },
     },
@@ -147,7 +148,7 @@ REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "rakumpit_asn.cache.RedisCache",
+            "BACKEND": "core.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rakumpit",
             "TIMEOUT": 300,
@@ -260,7 +261,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
-AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_RESET_ON_SUCCESS = True
@@ -353,67 +354,19 @@ HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", 3, minimum=1)
 # consents given to an older text no longer count as current.
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION") or "2026-11"
 # Days after a selection period's final announcement before the documents and identity data of
-# applicants who were not hired are deleted (privacy/retention.py).
+# applicants who were not hired are deleted (recruitment/personal_data.py).
 RETENTION_APPLICANT_DAYS = env_int("RETENTION_APPLICANT_DAYS", 730, minimum=1)
 # Hours HR has to answer a data-subject request (UU PDP: 3 x 24 hours).
 RETENTION_REQUEST_DEADLINE_HOURS = env_int("RETENTION_REQUEST_DEADLINE_HOURS", 72, minimum=1)
 
 # Audit trail (django-auditlog): every create, update and delete of personal and decision data,
-# with who, when and what changed; downloads of personal files add an "access" entry
-# (rakumpit_asn/audit.py). This list is the one place that says what is audited; each model also
-# needs its data-subject path in rakumpit_asn.audit.SUBJECT_PATHS (for manage.py breach_report).
-# NIK, KK and NIP are masked in the log (last 4 digits kept). QuerySet.update() and bulk_create()
-# bypass the trail; the bulk recruitment stage changes are in recruitment.Decision.
-# Names, addresses, phones and birth data are masked whole (rakumpit_asn.audit.mask_personal):
-# the entry shows that they changed, not what they were. The account's full name stays readable:
-# it names the person in a breach report. A document's original file name is left out (it often
-# carries the person's name). Any 15+ digit number in any logged text is masked as well, and
-# deletion requests and the retention job blank the earlier entries of what they delete
-# (rakumpit_asn.audit.audit_forget).
-_MASK_IDS = {"mask_callable": "rakumpit_asn.audit.mask_identifier"}
-_MASK_PERSONAL = {"mask_callable": "rakumpit_asn.audit.mask_personal"}
-AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    {
-        "model": "accounts.User",
-        "exclude_fields": ["password", "last_login"],
-        "mask_fields": ["phone"],
-        "m2m_fields": ["groups"],
-        **_MASK_PERSONAL,
-    },
-    {
-        "model": "recruitment.ApplicantProfile",
-        "mask_fields": [
-            "nik",
-            "kk_number",
-            "name_on_ktp",
-            "address",
-            "phone",
-            "birth_date",
-            "birth_place",
-        ],
-        **_MASK_PERSONAL,
-    },
-    {"model": "recruitment.Application", "mask_fields": ["applicant_nik"], **_MASK_IDS},
-    {"model": "recruitment.Document", "exclude_fields": ["original_name"]},
-    "recruitment.DocumentCheck",
-    "recruitment.Appeal",
-    "recruitment.ExamResult",
-    "recruitment.Announcement",
-    "recruitment.PeriodAssignment",
-    "recruitment.OptimisationOffer",
-    {"model": "workforce.Employee", "mask_fields": ["nip"], **_MASK_IDS},
-    "performance.Skp",
-    "performance.Review",
-    "performance.Objection",
-    "performance.CoachingPlan",
-    "training.Enrolment",
-    "training.Certificate",
-    "forums.Topic",
-    "forums.Comment",
-    "forums.IkmResponse",
-    "privacy.Consent",
-    "privacy.DataRequest",
-)
+# with who, when and what changed; downloads of personal files add an "access" entry. Each app
+# registers its audited models, their masks and their data-subject paths in its own ready()
+# (core.audit.register). NIK, KK and NIP are masked in the log (last 4 digits kept); names,
+# addresses, phones and birth data are masked whole; any 15+ digit number in any logged text is
+# masked as well, and deletion requests and the retention job blank the earlier entries of what
+# they delete (core.audit.audit_forget). QuerySet.update() and bulk_create() bypass the trail; the
+# bulk recruitment stage changes are in recruitment.Decision.
 # Entries keep the changed fields only: no model sets "serialize_data", because a serialised
 # copy of the whole record would hold the full NIK. Related records are logged by id (not by
 # their names), and the client address is kept as evidence for an incident.

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from rakumpit_asn import views
+from core import views
 
 admin.site.site_header = "Portal ASN Rakumpit"
 admin.site.site_title = "Portal ASN Rakumpit"

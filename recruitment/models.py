@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import BilingualNameMixin, TrackedModel
 from recruitment.validators import validate_kk, validate_nik
-from workforce.models import AsnType, BilingualNameMixin, EducationLevel, Position
+from workforce.models import AsnType, EducationLevel, Position
 
 MIN_REGISTRATION_DAYS = 15  # PP 11/2017 Pasal 22(2): at least 15 calendar days
 
@@ -32,7 +33,7 @@ class FormationCategory(models.TextChoices):
     TIGA_T = "3t", _("Sons and daughters of 3T regions")
 
 
-class SelectionPeriod(models.Model):
+class SelectionPeriod(TrackedModel):
     name = models.CharField(_("name"), max_length=200)
     year = models.PositiveSmallIntegerField(
         _("budget year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -199,7 +200,7 @@ class DocumentRequirement(BilingualNameMixin):
         return self.max_kb * 1024
 
 
-class Formation(models.Model):
+class Formation(TrackedModel):
     """A vacancy (formasi): a position to fill in a period."""
 
     period = models.ForeignKey(
@@ -295,7 +296,7 @@ class Formation(models.Model):
         return [line.strip() for line in self.accepted_programmes.splitlines() if line.strip()]
 
 
-class ApplicantProfile(models.Model):
+class ApplicantProfile(TrackedModel):
     """The applicant's identity and education. NIK and KK are high-sensitivity personal data."""
 
     class Gender(models.TextChoices):
@@ -370,7 +371,7 @@ class AdminResult(models.TextChoices):
     TMS = "TMS", _("Does not meet the requirements")
 
 
-class Application(models.Model):
+class Application(TrackedModel):
     """One application per applicant per budget year (DOMAIN.md 1.2: one procurement type, one
     instansi, one position in the same year; so also one per selection period), held by a
     database constraint so that it holds when two requests race."""
@@ -520,7 +521,7 @@ class Milestone(models.TextChoices):
     CORRECTION = "correction", _("Decision corrected")
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(TrackedModel):
     """The application's timeline: every change, dated, with who did it and why."""
 
     application = models.ForeignKey(
@@ -555,7 +556,7 @@ def document_upload_to(instance, filename):
     return f"applications/{instance.application_id}/{instance.token}.{instance.extension}"
 
 
-class Document(models.Model):
+class Document(TrackedModel):
     """One uploaded version of a document slot. Every version is kept; the latest is used."""
 
     application = models.ForeignKey(
@@ -603,7 +604,7 @@ class Document(models.Model):
         return reverse("recruitment:document_download", args=[self.pk])
 
 
-class StatusNotification(models.Model):
+class StatusNotification(TrackedModel):
     """One status e-mail sent to an applicant. The unique pair is the claim: a retried or
     duplicated task finds the row and sends nothing."""
 
@@ -634,7 +635,7 @@ class StatusNotification(models.Model):
 # (DOMAIN.md 1.4-1.10). Every decision that affects an applicant is written to Decision.
 
 
-class PassingGrade(models.Model):
+class PassingGrade(TrackedModel):
     """The SKD passing grade (NAB) of a period for one formation category (DOMAIN.md 1.7). An
     empty minimum is not checked: the general category checks each part, the special ones the
     total and TIU."""
@@ -671,7 +672,7 @@ class PassingGrade(models.Model):
         return f"{self.period} · {self.get_category_display()}"
 
 
-class PeriodAssignment(models.Model):
+class PeriodAssignment(TrackedModel):
     """Who works on a period's screening: verifiers screen; confirmers do the second check.
     Verifiers see only the periods they are assigned to."""
 
@@ -721,7 +722,7 @@ class RejectionReason(BilingualNameMixin):
         ordering = ["order", "name"]
 
 
-class DocumentCheck(models.Model):
+class DocumentCheck(TrackedModel):
     """The verifier's MS/TMS on one required document of an application. The announced_* fields
     are a copy taken when an announcement is published: the applicant sees those."""
 
@@ -794,7 +795,7 @@ class DocumentCheck(models.Model):
         return f"{self.application} · {self.requirement} · {self.result}"
 
 
-class Decision(models.Model):
+class Decision(TrackedModel):
     """The decision log: every screening result, second check, appeal answer, re-check, score,
     ranking outcome and correction, with who, when, before and after. Append-only."""
 
@@ -839,7 +840,7 @@ class Decision(models.Model):
         return f"{self.application} · {self.get_kind_display()} · {self.before} -> {self.after}"
 
 
-class Appeal(models.Model):
+class Appeal(TrackedModel):
     """A sanggah against a TMS result: once, inside the window, about documents already uploaded
     (DOMAIN.md 1.5)."""
 
@@ -880,7 +881,7 @@ class Appeal(models.Model):
         return f"{self.application} · {self.get_status_display()}"
 
 
-class Announcement(models.Model):
+class Announcement(TrackedModel):
     """A published result of a period's stage. Publishing copies the results the applicants and
     the public see; the public list shows registration numbers and results, no personal data."""
 
@@ -920,7 +921,7 @@ class Announcement(models.Model):
         return f"{self.period} · {self.get_kind_display()}"
 
 
-class ExamSession(models.Model):
+class ExamSession(TrackedModel):
     """An exam session of a period: where and when. Participants are assigned to one."""
 
     period = models.ForeignKey(
@@ -980,7 +981,7 @@ class FinalCode(models.TextChoices):
     DIS = "DIS", _("Disqualified")
 
 
-class ExamResult(models.Model):
+class ExamResult(TrackedModel):
     """Scores of one application and the outcome the ranking gave it. Scores come from an import
     or from HR's hand; rank, codes and the final score are written only by the ranking."""
 
@@ -1055,7 +1056,7 @@ class ExamResult(models.Model):
         return f"{self.application} · {self.skd_code or '-'} · {self.final_code or '-'}"
 
 
-class ScoreImport(models.Model):
+class ScoreImport(TrackedModel):
     """An uploaded score file: checked into a row-level report first, applied all-or-nothing."""
 
     class Kind(models.TextChoices):
@@ -1092,7 +1093,7 @@ class ScoreImport(models.Model):
         return f"{self.period} · {self.kind} · {self.file_name}"
 
 
-class OptimisationOffer(models.Model):
+class OptimisationOffer(TrackedModel):
     """A proposal to fill an unfilled formation with the next-best applicant who passed, for the
     same position and education (DOMAIN.md 1.10). HR confirms or declines it."""
 

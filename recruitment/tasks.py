@@ -2,7 +2,6 @@
 registration at the deadline."""
 
 import logging
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import dataprotection
-from rakumpit_asn.pagecache import invalidate_on_commit
+from core.tasks import mail_task_options
 from recruitment.models import Application, SelectionPeriod, StatusNotification
 
 logger = logging.getLogger(__name__)
@@ -33,21 +32,8 @@ NEXT_STEPS = {
     ),
 }
 
-# A refused or unreachable mail server is worth retrying; a bad address or template is not.
-SMTP_ERRORS = (SMTPException, ConnectionError, TimeoutError)
 
-
-@shared_task(
-    acks_late=True,
-    serializer="json",
-    autoretry_for=SMTP_ERRORS,
-    max_retries=3,
-    retry_backoff=60,
-    retry_backoff_max=15 * 60,
-    retry_jitter=True,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(**mail_task_options(soft_time_limit=60, time_limit=90))
 def send_status_email(application_id: int) -> bool:
     """Tell the applicant, in their language, the application's current status. Sent once per
     (application, status): returns False when there was nothing (more) to send."""
@@ -114,7 +100,6 @@ def close_registrations() -> int:
         registration_closed=False, registration_closes_at__lte=timezone.now()
     ).update(registration_closed=True)
     if closed:
-        invalidate_on_commit("recruitment")  # the vacancy pages say "closed" now
         logger.info("Registration closed for %s selection period(s).", closed)
     return closed
 
@@ -158,17 +143,7 @@ def send_announcement_emails(announcement_id: int) -> int:
     return chunks
 
 
-@shared_task(
-    acks_late=True,
-    serializer="json",
-    autoretry_for=SMTP_ERRORS,
-    max_retries=3,
-    retry_backoff=60,
-    retry_backoff_max=15 * 60,
-    retry_jitter=True,
-    soft_time_limit=300,
-    time_limit=360,
-)
+@shared_task(**mail_task_options(soft_time_limit=300, time_limit=360))
 def send_milestone_emails(application_ids: list[int], milestone: str) -> int:
     """E-mail each application's applicant about one milestone, once per (application,
     milestone): a retry after a refused mail server skips those already sent. Returns how many
@@ -289,17 +264,7 @@ SESSION_CHANGED = "changed:"
 EVENT_CLAIM_SECONDS = 14 * 24 * 60 * 60
 
 
-@shared_task(
-    acks_late=True,
-    serializer="json",
-    autoretry_for=SMTP_ERRORS,
-    max_retries=3,
-    retry_backoff=60,
-    retry_backoff_max=15 * 60,
-    retry_jitter=True,
-    soft_time_limit=300,
-    time_limit=360,
-)
+@shared_task(**mail_task_options(soft_time_limit=300, time_limit=360))
 def send_event_emails(event_ids: list[int]) -> int:
     """E-mail the applicant about each of these timeline events: a correction, a changed exam
     session. Unlike a milestone they can happen several times to one application, so the

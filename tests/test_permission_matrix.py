@@ -109,7 +109,7 @@ EXPECT = {
     # rakumpit_asn/urls.py
     "home": everyone(200),
     "healthz": everyone("json"),
-    "set_language": everyone(405),  # require_POST, no login needed
+    "set_language": everyone(302),  # a GET link sets the cookie and goes back; no login needed
     # accounts/urls.py
     "accounts:profile": signed_in(200),
     # workforce/urls.py
@@ -485,7 +485,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def _seed() -> SimpleNamespace:
-    from rakumpit_asn import demo as demo_data
+    from rakumpit_asn.management import demo as demo_data
     from recruitment.models import Application
     from workforce.models import PlanningYear
     from workforce.services.proposals import proposal_create

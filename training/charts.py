@@ -1,12 +1,12 @@
 """The HR dashboard's chart: PNS staff complete and short of the yearly JP minimum. Drawn with
-workforce's pygal helper, so every chart of the portal looks the same; the page shows the same
+the portal's pygal helper, so every chart of the portal looks the same; the page shows the same
 numbers in a table."""
 
-from workforce.charts import gap_bar_chart
+from core.charts import horizontal_bar_chart
 
 
 def shortfall_chart(*, title: str, rows, complete_label: str, short_label: str) -> str:
-    return gap_bar_chart(
+    return horizontal_bar_chart(
         title=title,
         labels=[row.label for row in rows],
         series=[

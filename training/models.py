@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TrackedModel
 from workforce.models import Employee, Position, Sector
 
 # DOMAIN.md 3: PNS at least 20 JP a year (PP 11/2017 Pasal 203(4)); PPPK at most 24 JP a contract
@@ -23,7 +24,7 @@ DEFAULT_PPPK_MAX_JP = 24
 DEFAULT_REMINDER_DAYS = 60
 
 
-class TrainingYearRule(models.Model):
+class TrainingYearRule(TrackedModel):
     """The JP rule values of one year, editable in the admin so a new regulation needs no
     deploy. A year without a row uses the defaults above (see selectors.rules.rule_for_year)."""
 
@@ -65,7 +66,7 @@ class TrainingYearRule(models.Model):
         return str(self.year)
 
 
-class Programme(models.Model):
+class Programme(TrackedModel):
     class Kind(models.TextChoices):
         LATSAR = "latsar", _("Latsar CPNS (basic training)")
         PPPK_ORIENTATION = "pppk_orientation", _("PPPK orientation")
@@ -158,7 +159,7 @@ def material_upload_to(instance, filename):
     return f"training/materials/{instance.programme_id}/{filename}"
 
 
-class Material(models.Model):
+class Material(TrackedModel):
     """A file or a link a programme's participants read."""
 
     programme = models.ForeignKey(
@@ -184,7 +185,7 @@ class Material(models.Model):
         return self.title
 
 
-class Session(models.Model):
+class Session(TrackedModel):
     """One run of a programme: dates, place or link, trainer, seats and enrolment window."""
 
     programme = models.ForeignKey(
@@ -246,7 +247,7 @@ class Session(models.Model):
         return self.enrolment_opens_on <= today <= self.enrolment_closes_on
 
 
-class SessionGuest(models.Model):
+class SessionGuest(TrackedModel):
     """A resident invited to a session (community involvement), as a speaker or an observer."""
 
     class Role(models.TextChoices):
@@ -281,7 +282,7 @@ class SessionGuest(models.Model):
             raise ValidationError({"user": _("Only residents can be invited to a session.")})
 
 
-class Meeting(models.Model):
+class Meeting(TrackedModel):
     """One meeting (day or part) of a session; attendance is taken per meeting."""
 
     session = models.ForeignKey(
@@ -303,7 +304,7 @@ class Meeting(models.Model):
         return f"{self.session} #{self.number}"
 
 
-class Enrolment(models.Model):
+class Enrolment(TrackedModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested, awaiting the supervisor")
         ENROLLED = "enrolled", _("Enrolled")
@@ -395,7 +396,7 @@ class Enrolment(models.Model):
         return self.status in self.ACTIVE
 
 
-class Attendance(models.Model):
+class Attendance(TrackedModel):
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("enrolment")
     )
@@ -423,7 +424,7 @@ class Attendance(models.Model):
         return f"{self.enrolment} #{self.meeting.number}: {self.present}"
 
 
-class Certificate(models.Model):
+class Certificate(TrackedModel):
     enrolment = models.OneToOneField(
         Enrolment, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("enrolment")
     )
@@ -443,7 +444,7 @@ class Certificate(models.Model):
         return reverse("training:certificate_pdf", args=[self.enrolment_id])
 
 
-class Feedback(models.Model):
+class Feedback(TrackedModel):
     """What an attendee thought of a session, on 1-5 scales."""
 
     SCALE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -474,7 +475,7 @@ class Feedback(models.Model):
         return f"{self.enrolment}: {self.relevance}/{self.trainer}/{self.materials}"
 
 
-class JpReminder(models.Model):
+class JpReminder(TrackedModel):
     """One JP reminder e-mail. The unique row is the claim: a second run of the task (or a
     second worker) finds it and sends nothing."""
 

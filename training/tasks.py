@@ -5,7 +5,6 @@ reminder at most once a year: the JpReminder row (unique recipient, year, kind) 
 import logging
 from collections import defaultdict
 from datetime import date
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
@@ -15,27 +14,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.tasks import mail_task_options
 from training.models import JpReminder
 from training.selectors.ledger import rule_for_year, short_of_jp
 
 logger = logging.getLogger(__name__)
 
-# A refused or unreachable mail server is worth retrying; a bad address or template is not.
-SMTP_ERRORS = (SMTPException, ConnectionError, TimeoutError)
 Kind = JpReminder.Kind
 
 
-@shared_task(
-    acks_late=True,
-    serializer="json",
-    autoretry_for=SMTP_ERRORS,
-    max_retries=3,
-    retry_backoff=60,
-    retry_backoff_max=15 * 60,
-    retry_jitter=True,
-    soft_time_limit=5 * 60,
-    time_limit=6 * 60,
-)
+@shared_task(**mail_task_options(soft_time_limit=5 * 60, time_limit=6 * 60))
 def send_jp_reminders() -> int:
     """Daily. Within the year's reminder window (TrainingYearRule.reminder_days before
     31 December), e-mail every active PNS employee below the minimum and each of their

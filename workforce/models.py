@@ -6,30 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.models import BilingualNameMixin, TrackedModel
 from workforce.validators import parse_nip, validate_nip
-
-
-class BilingualNameMixin(models.Model):
-    """Reference data edited by HR carries its name in Bahasa Indonesia and in English; pages show
-    the one that matches the active language (Indonesian when the English one is empty)."""
-
-    name = models.CharField(_("name (Bahasa Indonesia)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def label(self) -> str:
-        if (get_language() or "id").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
 
 
 class AsnType(models.TextChoices):
@@ -59,7 +39,7 @@ class Sector(BilingualNameMixin):
         ordering = ["order", "name"]
 
 
-class Kelurahan(models.Model):
+class Kelurahan(TrackedModel):
     """One of the kelurahan (urban villages) of Kecamatan Rakumpit."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
@@ -80,7 +60,7 @@ class Kelurahan(models.Model):
         return self.name
 
 
-class PlanningYear(models.Model):
+class PlanningYear(TrackedModel):
     """The rule values of one planning year (DOMAIN.md 2): effective working time (WKE) and the
     rounding rule of the ABK. Editable by HR, so a new regulation needs no deploy."""
 
@@ -131,7 +111,7 @@ class PlanningYear(models.Model):
         return Decimal(self.effective_minutes) / 60
 
 
-class Unit(models.Model):
+class Unit(TrackedModel):
     """A service unit: the puskesmas, a pustu, a school, the camat's or a kelurahan office."""
 
     class Kind(models.TextChoices):
@@ -169,7 +149,7 @@ class Unit(models.Model):
         return reverse("workforce:unit_detail", args=[self.pk])
 
 
-class Position(models.Model):
+class Position(TrackedModel):
     """A position (jabatan) in a unit: what the unit needs people for."""
 
     class Kind(models.TextChoices):
@@ -220,7 +200,7 @@ class Position(models.Model):
         return reverse("workforce:unit_detail", args=[self.unit_id]) + f"#position-{self.pk}"
 
 
-class Employee(models.Model):
+class Employee(TrackedModel):
     """The current ASN register. Personal data: only HR sees it."""
 
     class Gender(models.TextChoices):
@@ -334,7 +314,7 @@ class Employee(models.Model):
         return date(year, month, 1)
 
 
-class AbkSheet(models.Model):
+class AbkSheet(TrackedModel):
     """The workload analysis (ABK) of one position for one year. Each year keeps its own sheet.
 
     `version` is bumped on every save, so two HR users editing the same sheet cannot silently
@@ -383,7 +363,7 @@ MAX_YEARLY_VOLUME = 10_000_000
 MAX_STANDARD_MINUTES = Decimal("100000")
 
 
-class AbkTask(models.Model):
+class AbkTask(TrackedModel):
     sheet = models.ForeignKey(
         AbkSheet, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("ABK sheet")
     )
@@ -421,7 +401,7 @@ class AbkTask(models.Model):
         return self.yearly_volume * self.standard_minutes
 
 
-class ServiceNorm(models.Model):
+class ServiceNorm(TrackedModel):
     """A second view of need: a minimum staffing norm for a type of unit (e.g. a non-inpatient
     rural puskesmas needs one dentist) or a ratio (one teacher per 20 students)."""
 
@@ -465,7 +445,7 @@ class ServiceNorm(models.Model):
         return -(-unit.students // self.value)  # ceiling division
 
 
-class FormationProposal(models.Model):
+class FormationProposal(TrackedModel):
     """A formation proposal (usulan formasi): the positions HR asks to fill, with reasons."""
 
     class Status(models.TextChoices):
@@ -524,7 +504,7 @@ class FormationProposal(models.Model):
         return reverse("workforce:proposal_detail", args=[self.pk])
 
 
-class ProposalItem(models.Model):
+class ProposalItem(TrackedModel):
     proposal = models.ForeignKey(
         FormationProposal,
         on_delete=models.CASCADE,

@@ -18,7 +18,6 @@ from forums.models import (
 )
 from forums.services import ForumError
 from forums.services.topics import ensure_may_take_part, forum_settings
-from rakumpit_asn.pagecache import invalidate_on_commit
 from workforce.models import Kelurahan, Sector, Unit
 
 Kind = ModerationAction.Kind
@@ -55,7 +54,6 @@ def report_create(
     hidden = model.objects.filter(
         pk=target.pk, visibility=Visibility.PUBLIC, open_report_count__gte=threshold
     ).update(visibility=Visibility.HIDDEN, moderation_reason=_auto_hide_reason())
-    invalidate_on_commit("forums")
     if hidden:
         ModerationAction.objects.create(
             kind=Kind.AUTO_HIDE,
@@ -97,7 +95,6 @@ def topic_moderate(*, topic: Topic, moderator, kind: str, reason: str) -> Modera
     if kind not in changes:
         raise ForumError(_("Unknown moderation action."))
     Topic.objects.filter(pk=topic.pk).update(**changes[kind])
-    invalidate_on_commit("forums")
     if kind in {Kind.HIDE, Kind.GRIEVANCE}:
         _close_reports(topic=topic, comment=None, status=Report.Status.UPHELD)
     elif kind in {Kind.UNHIDE, Kind.DISMISS}:
@@ -120,7 +117,6 @@ def comment_moderate(*, comment: Comment, moderator, kind: str, reason: str) -> 
     else:
         raise ForumError(_("Unknown moderation action."))
     Comment.objects.filter(pk=comment.pk).update(**values)
-    invalidate_on_commit("forums")
     _close_reports(topic=comment.topic, comment=comment, status=closing)
     return ModerationAction.objects.create(
         kind=kind,
@@ -141,7 +137,6 @@ def topic_retag(
     if unit is not None and unit.sector_id != sector.pk:
         raise ForumError(_("The unit %(unit)s is not in this sector.") % {"unit": unit})
     Topic.objects.filter(pk=topic.pk).update(sector=sector, kelurahan=kelurahan, unit=unit)
-    invalidate_on_commit("forums")
     return ModerationAction.objects.create(
         kind=Kind.RETAG,
         topic=topic,

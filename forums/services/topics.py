@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import dataprotection
-from forums import ratelimit
+from core.ratelimit import RateLimited
+from core.uploads import UploadRejected, kb, sanitise_jpeg
 from forums.access import active_suspension, has_verified_email
+from forums.limits import check_rate
 from forums.models import (
     Comment,
     Follow,
@@ -27,7 +29,6 @@ from forums.models import (
     Visibility,
 )
 from forums.services import ForumError
-from rakumpit_asn.uploads import UploadRejected, kb, sanitise_jpeg
 from workforce.models import Kelurahan, Sector, Unit
 
 Status = Topic.Status
@@ -92,8 +93,8 @@ def ensure_may_take_part(user, *, action: str, address: str, consent_given: bool
             % {"reason": suspension.reason}
         )
     try:
-        ratelimit.check(action, user_id=user.pk, address=address)
-    except ratelimit.RateLimited as exc:
+        check_rate(action, user_id=user.pk, address=address)
+    except RateLimited as exc:
         minutes = max(1, -(-exc.retry_after // 60))
         raise ForumError(
             _("You are doing this too often. Please try again in %(minutes)s minutes.")
@@ -128,7 +129,7 @@ class PhotoRejected(ForumError):
 
 
 def check_photo(uploaded_file, settings: ForumSettings) -> bytes:
-    """The photo's bytes checked and re-encoded (rakumpit_asn.uploads), or PhotoRejected.
+    """The photo's bytes checked and re-encoded (core.uploads), or PhotoRejected.
 
     Runs before any write, so a refused photo leaves nothing behind."""
     declared = getattr(uploaded_file, "size", None)

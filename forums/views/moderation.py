@@ -6,12 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role, role_required
+from core.paging import page_of, querystring_without
 from forums.forms_moderation import ModerateForm, RetagForm, SuspendForm
 from forums.models import Comment, Suspension, Topic
 from forums.selectors import moderation as selectors
 from forums.services import ForumError
 from forums.services import moderation as services
-from rakumpit_asn.paging import page_of, querystring_without
 
 QUEUE_PAGE_SIZE = 25
 

@@ -7,18 +7,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role, role_required
+from core.pagecache import public_page
+from core.paging import querystring_without
+from core.ratelimit import client_address
 from forums import access
 from forums.forms_moderation import ModerateForm, ReportForm, RetagForm
 from forums.forms_topics import AnswerForm, CommentForm, StatusForm, TopicFilterForm, TopicForm
 from forums.models import Comment, Topic
-from forums.ratelimit import client_address
 from forums.selectors import accountability as accountability_selectors
 from forums.selectors import topics as selectors
 from forums.services import ForumError
 from forums.services import topics as services
 from forums.services.moderation import report_create
-from rakumpit_asn.pagecache import public_page
-from rakumpit_asn.paging import querystring_without
 
 
 @require_GET

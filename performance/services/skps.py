@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from performance.models import Cycle, Indicator, Skp
-from rakumpit_asn.pagecache import invalidate_on_commit
 from workforce.models import Employee
 
 
@@ -56,6 +55,5 @@ def skp_agree(*, skp: Skp, user) -> Skp:
     )
     if not updated:
         raise SkpError(_("This SKP has already been agreed."))
-    invalidate_on_commit("performance")  # HR's dashboard counts agreed SKPs
     skp.status, skp.agreed_at = Skp.Status.AGREED, now
     return skp

@@ -11,12 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, role_required
+from core.pagecache import remember, rendered_part
+from core.paging import page_of, querystring_without
 from performance import charts, exports
 from performance.forms import CheckpointForm
 from performance.models import Checkpoint, Predikat
 from performance.selectors import dashboard as selectors
-from rakumpit_asn.pagecache import remember, rendered_part
-from rakumpit_asn.paging import page_of, querystring_without
 
 # Names of late staff shown per unit on the page (the export has them all).
 LATE_NAMES_SHOWN = 5

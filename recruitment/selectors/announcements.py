@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rakumpit_asn.pagecache import APPLICATIONS, remember
+from core.pagecache import remember
+from recruitment.cache import APPLICATIONS
 from recruitment.models import (
     AdminResult,
     Announcement,

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from rakumpit_asn.pagecache import APPLICATIONS, remember
+from core.pagecache import remember
+from recruitment.cache import APPLICATIONS
 from recruitment.models import Application, Document, DocumentRequirement, Formation
 
 ACCEPT = {

@@ -8,7 +8,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from rakumpit_asn.db import count_of
+from core.db import count_of
 from recruitment.models import Application, Formation, SelectionPeriod
 from workforce.models import FormationProposal
 

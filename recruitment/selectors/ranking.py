@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rakumpit_asn.db import count_of
+from core.db import count_of
 from recruitment.models import (
     AdminResult,
     Announcement,

@@ -1,10 +1,14 @@
 """The public side: published formations of published periods, with their live counts."""
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
 
+from core.db import count_of
+from core.home import Figure
 from forums.models import Topic, Visibility
-from rakumpit_asn.db import count_of
 from recruitment.models import Application, Formation
 
 
@@ -87,3 +91,18 @@ def applications_of(user) -> QuerySet[Application]:
         .select_related("period", "formation", "formation__position", "formation__position__unit")
         .order_by("-created_at")
     )
+
+
+def home_figures() -> list:
+    """The home page's count of open vacancies and their places (core.home)."""
+    now = timezone.now()
+    vacancies = Formation.objects.filter(
+        Q(is_published=True, period__is_published=True, period__registration_closed=False),
+        period__registration_opens_at__lte=now,
+        period__registration_closes_at__gt=now,
+    ).aggregate(formations=Count("pk"), places=Sum("quota"))
+    places = vacancies["places"] or 0
+    text = ngettext("open vacancy with %(n)s place", "open vacancies with %(n)s places", places) % {
+        "n": places
+    }
+    return [Figure(vacancies["formations"], text, reverse("recruitment:vacancy_list"), order=10)]

@@ -9,7 +9,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import (
     Announcement,
     Application,
@@ -88,7 +87,6 @@ def announcement_publish(
             ApplicationEvent.objects.bulk_create(batch)
             batch = []
     ApplicationEvent.objects.bulk_create(batch)
-    invalidate_on_commit("recruitment")  # the bulk writes above send no model signal
     if notify:
         transaction.on_commit(lambda: _notify(announcement.pk))
     return announcement

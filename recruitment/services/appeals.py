@@ -5,7 +5,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -182,7 +181,6 @@ def appeal_answer(
             DocumentCheck.objects.filter(pk=check.pk).update(
                 result=AdminResult.MS, reason=None, checked_by=actor, checked_at=now
             )
-            invalidate_on_commit("recruitment:all", application=application.pk)
             decision_log(
                 application=application,
                 kind=Decision.Kind.APPEAL_ANSWER,

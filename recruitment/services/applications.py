@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from accounts import dataprotection
 from accounts.roles import STAFF_ROLES, has_role
-from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import (
     ApplicantProfile,
     Application,
@@ -178,8 +177,6 @@ def application_withdraw(*, application: Application, user, reason: str) -> Appl
     ).update(status=Application.Status.WITHDRAWN, withdrawn_at=timezone.now())
     if claimed != 1:
         raise ApplicationError(_("This application has already been withdrawn."))
-    # The public pages count finalised applications; of the application pages, only this one.
-    invalidate_on_commit("recruitment", application=application.pk)
     application.refresh_from_db()
     _event(application, actor=user, note=reason)
     transaction.on_commit(lambda: _notify(application.pk))

@@ -4,7 +4,6 @@ document checks into the application's administrative result (DOMAIN.md 1.4)."""
 from django.db import transaction
 from django.utils import timezone
 
-from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import AdminResult, Application, Decision, DocumentCheck
 
 
@@ -54,6 +53,5 @@ def application_recompute_admin_result(*, application: Application) -> str:
     result = admin_result_from_checks(required, checks)
     if application.admin_result != result:
         Application.objects.filter(pk=application.pk).update(admin_result=result)
-        invalidate_on_commit("recruitment:all", application=application.pk)
         application.admin_result = result
     return result

@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
-from rakumpit_asn import uploads
+from core import uploads
 from recruitment.models import Application, Document, DocumentRequirement
 from recruitment.services.applications import ApplicationError, _ensure_open
 
@@ -154,7 +154,7 @@ def _looks_like_html(data: bytes) -> bool:
 
 
 def _check_jpeg(data: bytes, requirement: DocumentRequirement) -> CheckedFile:
-    """The shared check and re-encoding (rakumpit_asn.uploads), within the slot's limit."""
+    """The shared check and re-encoding (core.uploads), within the slot's limit."""
     try:
         clean = uploads.sanitise_jpeg(data, max_bytes=requirement.max_bytes)
     except uploads.UploadRejected as refusal:

@@ -8,7 +8,6 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -171,7 +170,6 @@ def exam_sessions_assign(*, period: SelectionPeriod, actor, now=None, notify: bo
         )
         start += len(chunk)
     ApplicationEvent.objects.bulk_create(events, batch_size=1000)
-    invalidate_on_commit("recruitment")  # the bulk writes above send no model signal
     if notify:  # False only for the demo data of past stages
         from recruitment.tasks import milestone_notify
 

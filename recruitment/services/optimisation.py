@@ -10,7 +10,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import (
     AdminResult,
     Application,
@@ -126,7 +125,6 @@ def optimisation_propose(*, period: SelectionPeriod) -> list[OptimisationOffer]:
             )
             busy.add(row["application_id"])
             need -= 1
-    invalidate_on_commit("recruitment")  # bulk_create sends no model signal
     return OptimisationOffer.objects.bulk_create(proposals)
 
 

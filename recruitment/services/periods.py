@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.defaults import AGE_LIMITS, DOCUMENTS, PASSING_GRADES, REJECTION_REASONS
 from recruitment.models import (
     Application,
@@ -243,7 +242,6 @@ def period_set_published(*, period: SelectionPeriod, published: bool) -> Selecti
         # Applicants must keep seeing the selection they are in (and be able to withdraw).
         raise PeriodError(_("People have applied in this period, so it stays published."))
     SelectionPeriod.objects.filter(pk=period.pk).update(is_published=published)
-    invalidate_on_commit("recruitment")
     period.is_published = published
     return period
 
@@ -390,7 +388,6 @@ def formation_set_published(*, formation: Formation, published: bool) -> Formati
     if not published and formation.applications.exists():
         raise PeriodError(_("People have applied to this formation, so it stays published."))
     Formation.objects.filter(pk=formation.pk).update(is_published=published)
-    invalidate_on_commit("recruitment")
     formation.is_published = published
     return formation
 

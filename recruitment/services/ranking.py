@@ -34,7 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rakumpit_asn.pagecache import invalidate_on_commit
+from core.db import execute_write
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -294,8 +294,9 @@ def _write_postgresql(rows: list[dict], now) -> None:
         f'UPDATE "{table}" AS r SET {sets}, ranked_at = %s, updated_at = %s '  # noqa: S608
         f"FROM unnest({arrays}) AS v({', '.join(names)}) WHERE r.id = v.id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, now, *(values for _kind, values in columns.values())])
+    execute_write(
+        sql, [now, now, *(values for _kind, values in columns.values())], model=ExamResult
+    )
 
 
 def _write_portable(rows: list[dict], now) -> None:
@@ -355,8 +356,7 @@ def _insert_decisions(decisions: list[dict], actor, now) -> None:
     params = [actor.pk if actor else None, now, [d["application_id"] for d in decisions]]
     for name in ("kind", "subject", "before", "after", "reason"):
         params.append([str(d[name]) for d in decisions])
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    execute_write(sql, params, model=Decision)
 
 
 def _correction_events(rows: list[dict], corrected: set[int], reason: str, actor, now) -> None:
@@ -458,5 +458,4 @@ def rank_period(
             summary.final[row["final_code"]] = summary.final.get(row["final_code"], 0) + 1
         if not row["skd_code"] and not row["final_code"]:
             summary.unscored += 1
-    invalidate_on_commit("recruitment")  # the bulk writes above send no model signal
     return summary

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -274,7 +273,6 @@ def score_import_apply(*, score_import: ScoreImport, user) -> int:
     ExamResult.objects.bulk_create(to_create, batch_size=5000)
     ExamResult.objects.bulk_update(to_update, [*fields, "ranked_at", "updated_at"], batch_size=2000)
     Decision.objects.bulk_create(decisions, batch_size=5000)
-    invalidate_on_commit("recruitment")  # the bulk writes above send no model signal
     score_import.applied_at = now
     return len(rows)
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from rakumpit_asn.pagecache import invalidate_on_commit
 from recruitment import rules
 from recruitment.models import (
     AdminResult,
@@ -171,7 +170,6 @@ def _after_change(application: Application, *, actor) -> None:
     now = timezone.now()
     fields = {"screened_by": actor, "screened_at": now, "confirmed_by": None, "confirmed_at": None}
     Application.objects.filter(pk=application.pk).update(**fields)
-    invalidate_on_commit("recruitment:all", application=application.pk)
     for name, value in fields.items():
         setattr(application, name, value)
 
@@ -300,7 +298,6 @@ def second_check_confirm(*, application: Application, actor, note: str = "") -> 
         raise ScreeningError(_("This result is already confirmed."))
     now = timezone.now()
     Application.objects.filter(pk=application.pk).update(confirmed_by=actor, confirmed_at=now)
-    invalidate_on_commit("recruitment:all", application=application.pk)
     application.confirmed_by, application.confirmed_at = actor, now
     decision_log(
         application=application,
@@ -323,7 +320,6 @@ def second_check_return(*, application: Application, actor, note: str) -> None:
     Application.objects.filter(pk=application.pk).update(
         screened_by=None, screened_at=None, confirmed_by=None, confirmed_at=None
     )
-    invalidate_on_commit("recruitment:all", application=application.pk)
     application.screened_by = application.confirmed_by = None
     application.screened_at = application.confirmed_at = None
     decision_log(
@@ -525,6 +521,5 @@ def _publish_correction(application: Application, *, actor, reason: str, now) ->
         )
     if fields:
         Application.objects.filter(pk=application.pk).update(**fields)
-        invalidate_on_commit("recruitment:all", application=application.pk)
         for name, value in fields.items():
             setattr(application, name, value)

@@ -9,8 +9,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.ratelimit import over_limit
 from accounts.roles import Role, role_required
+from core.ratelimit import over_limit
 from recruitment.forms_announcements import AnnouncementSearchForm, PublishAnnouncementForm
 from recruitment.models import Announcement
 from recruitment.pdf import announcement_pdf_cached

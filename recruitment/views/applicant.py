@@ -5,8 +5,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rakumpit_asn.pagecache import APPLICATIONS, application_label, pinned, rendered_part
+from core.pagecache import pinned, rendered_part
 from recruitment import access
+from recruitment.cache import APPLICATIONS, application_label
 from recruitment.forms_applicant import ApplicantProfileForm, ApplyForm, FinaliseForm, WithdrawForm
 from recruitment.models import ApplicantProfile
 from recruitment.selectors import vacancies as selectors

@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from accounts.ratelimit import over_limit
+from core.ratelimit import over_limit
 from recruitment.access import application_for_owner_or_hr
 from recruitment.models import Application
 from recruitment.pdf import registration_card_pdf

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from rakumpit_asn.audit import log_access
+from core.audit import log_access
 from recruitment.access import document_for_user, own_application
 from recruitment.models import DocumentRequirement
 from recruitment.selectors.documents import document_slot

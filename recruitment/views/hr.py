@@ -17,8 +17,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from accounts.roles import Role, role_required
-from rakumpit_asn.pagecache import rendered_part
-from rakumpit_asn.paging import querystring_without
+from core.pagecache import rendered_part
+from core.paging import querystring_without
 from recruitment.forms_hr import (
     ApplicationFilterForm,
     FormationForm,

@@ -1,8 +1,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from rakumpit_asn.pagecache import public_page
-from rakumpit_asn.paging import querystring_without
+from core.pagecache import public_page
+from core.paging import querystring_without
 from recruitment.forms_applicant import ApplyForm, VacancyFilterForm
 from recruitment.models import ApplicantProfile, Application
 from recruitment.selectors import vacancies as selectors

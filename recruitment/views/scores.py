@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from accounts.roles import Role, role_required
-from rakumpit_asn.paging import querystring_without
+from core.paging import querystring_without
 from recruitment.forms_scores import (
     ExamResultForm,
     MeritFilterForm,

@@ -3,7 +3,7 @@ finalised applications. Counts only, never personal data."""
 
 from django.shortcuts import render
 
-from rakumpit_asn.pagecache import public_page
+from core.pagecache import public_page
 from recruitment.selectors import hr as selectors
 
 

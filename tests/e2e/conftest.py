@@ -66,7 +66,7 @@ def demo_template(django_db_setup, django_db_blocker):
     if connection.vendor != "postgresql":
         yield None
         return
-    from rakumpit_asn import demo
+    from rakumpit_asn.management import demo
 
     name = connection.settings_dict["NAME"]
     template, clean = f"{name}_demo", f"{name}_clean"
@@ -121,7 +121,7 @@ def demo(transactional_db, demo_template):
     their writes are committed; the teardown flushes them as for any transactional test."""
     from accounts.demo import DEMO_ACCOUNTS, demo_email
     from accounts.models import User
-    from rakumpit_asn import demo
+    from rakumpit_asn.management import demo
 
     if demo_template is None:
         return demo.seed()

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from forums.limits import RATES
 from forums.models import ForumSettings, ModerationAction, Report, Topic, Visibility
-from forums.ratelimit import RATES
 from forums.services import ForumError
 from forums.services.moderation import report_create
 from tests.factories import UserFactory

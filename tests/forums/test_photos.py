@@ -1,5 +1,5 @@
 """The optional photo on a forum topic: checked and re-encoded like recruitment's uploads
-(rakumpit_asn.uploads), stored under a server-generated name in private storage, and served
+(core.uploads), stored under a server-generated name in private storage, and served
 under the topic's own visibility rule."""
 
 import io

@@ -12,7 +12,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 
-from rakumpit_asn.audit import breach_report, log_access
+from core.audit import breach_report, log_access
 from tests.factories import ApplicantProfileFactory, ApplicationFactory, EmployeeFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

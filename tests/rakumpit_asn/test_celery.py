@@ -8,7 +8,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
 
-from rakumpit_asn import tasks
+from accounts.tasks import prune_access_logs
+from core.tasks import clear_expired_sessions
 from rakumpit_asn.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_it_clears_expired_sessions_only():
     Session.objects.filter(session_key=expired.session_key).update(
         expire_date=timezone.now() - timedelta(days=1)
     )
-    tasks.clear_expired_sessions()
+    clear_expired_sessions()
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
 
 
@@ -55,5 +56,5 @@ def test_it_prunes_old_login_logs():
     old = AccessLog.objects.create(ip_address="127.0.0.1", username="a", user_agent="t")
     AccessLog.objects.filter(pk=old.pk).update(attempt_time=timezone.now() - timedelta(days=91))
     recent = AccessLog.objects.create(ip_address="127.0.0.1", username="b", user_agent="t")
-    tasks.prune_access_logs()
+    prune_access_logs()
     assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -1,4 +1,4 @@
-"""The application status page is kept in the cache (rakumpit_asn.pagecache.rendered_part) under
+"""The application status page is kept in the cache (core.pagecache.rendered_part) under
 its own application's generation and the one every application page shares. Whatever changes
 the page, through a model save, a bulk write or only the clock, its next view must be what a
 fresh render shows; and another applicant's write must leave it cached (at the registration
@@ -295,7 +295,8 @@ def test_a_change_committed_while_the_page_is_rendered_shows_next_time(
 ):
     """The generations are read before the rows: a page rendered from rows read just before a
     change committed is kept under the generation it was read with, never the new one."""
-    from rakumpit_asn.pagecache import application_label, invalidate
+    from core.pagecache import invalidate
+    from recruitment.cache import application_label
     from recruitment.views import applicant as views
 
     application = ApplicationFactory()
@@ -322,7 +323,8 @@ def test_a_change_committed_while_the_page_is_rendered_shows_next_time(
 def test_an_unknown_application_makes_no_generation(client_as, applicant):
     from django.core.cache import cache
 
-    from rakumpit_asn.pagecache import _generation_key, application_label
+    from core.pagecache.generations import generation_key as _generation_key
+    from recruitment.cache import application_label
 
     assert client_as(applicant).get("/recruitment/applications/987654/").status_code == 404
     assert cache.get(_generation_key(application_label(987654))) is None

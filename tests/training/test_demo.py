@@ -4,7 +4,7 @@ below the minimum, the demo employee's certificate and pending request; safe to 
 import pytest
 from django.utils import timezone
 
-from rakumpit_asn import demo
+from rakumpit_asn.management import demo
 from training import demo as training_demo
 from training.models import Certificate, Enrolment, Programme, Session
 from training.selectors.ledger import shortfall_summary

@@ -7,7 +7,7 @@ from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from rakumpit_asn.pagecache import remember
+from core.pagecache import remember
 from training.models import (
     DEFAULT_PNS_MIN_JP,
     DEFAULT_PPPK_MAX_JP,

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from rakumpit_asn.pagecache import invalidate_on_commit
 from training.models import Attendance, Certificate, Enrolment, Feedback, Meeting, Session
 from training.services.enrolments import TrainingError
 
@@ -56,7 +55,6 @@ def attendance_record(*, meeting: Meeting, present: Iterable[int], user) -> int:
         unique_fields=["enrolment", "meeting"],
         update_fields=["present", "recorded_by", "recorded_at"],
     )
-    invalidate_on_commit("training")  # bulk_create sends no model signal
     return len(present)
 
 

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rakumpit_asn.pagecache import invalidate_on_commit
 from training.models import Enrolment, Session
 from workforce.models import Employee
 
@@ -164,7 +163,6 @@ def enrolment_decide(*, enrolment: Enrolment, user, approve: bool) -> Enrolment:
     claimed = Enrolment.objects.filter(pk=enrolment.pk, status=Status.REQUESTED).update(
         status=status, decided_by=user, decided_at=timezone.now()
     )
-    invalidate_on_commit("training")  # an UPDATE sends no model signal
     enrolment.refresh_from_db()
     if claimed != 1:
         raise TrainingError(
@@ -191,7 +189,6 @@ def enrolment_cancel(*, enrolment: Enrolment, user) -> Enrolment | None:
     Enrolment.objects.filter(pk=enrolment.pk).update(
         status=Status.CANCELLED, decided_by=user, decided_at=timezone.now()
     )
-    invalidate_on_commit("training")  # an UPDATE sends no model signal
     if not freed or seats_taken(session) >= session.capacity:
         return None
     first = (

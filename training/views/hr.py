@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, role_required
-from rakumpit_asn.pagecache import rendered_part
-from rakumpit_asn.paging import page_of, querystring_without
+from core.pagecache import rendered_part
+from core.paging import page_of, querystring_without
 from training import charts
 from training.forms import DashboardFilterForm
 from training.selectors import catalogue as catalogue_selectors

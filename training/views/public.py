@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.ratelimit import over_limit
+from core.ratelimit import over_limit
 from training.models import Certificate
 
 # As recruitment's card check: 12 characters from 32 letters; the limit makes guessing cost.

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
-from rakumpit_asn.audit import log_access
+from core.audit import log_access
 from training import access
 from training.access import TRAINING_ROLES
 from training.forms import FeedbackForm

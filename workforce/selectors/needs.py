@@ -26,8 +26,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from rakumpit_asn.db import count_of
+from core.db import count_of
+from core.home import Figure
 from workforce.models import (
     AbkSheet,
     AbkTask,
@@ -312,3 +314,11 @@ def published_planning_year(up_to_year: int) -> PlanningYear | None:
         .order_by("-year")
         .first()
     )
+
+
+def home_figures() -> list:
+    """The home page's counts of kelurahan and sectors served (core.home)."""
+    return [
+        Figure(Kelurahan.objects.count(), gettext("Kelurahan served"), order=20),
+        Figure(Sector.objects.count(), gettext("Public-service sectors"), order=30),
+    ]

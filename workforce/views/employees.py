@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from import_export.formats.base_formats import XLSX
 
 from accounts.roles import Role, role_required
-from rakumpit_asn.paging import querystring_without
+from core.paging import querystring_without
 from workforce.forms_employees import EmployeeFilterForm
 from workforce.models import Employee
 from workforce.resources import EmployeeResource

@@ -12,9 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
-from rakumpit_asn.pagecache import public_page, remember, rendered_part
-from rakumpit_asn.paging import querystring_without
-from workforce import charts, exports, extensions
+from core import charts
+from core.pagecache import public_page, remember, rendered_part
+from core.paging import querystring_without
+from workforce import exports, extensions
 from workforce.forms_needs import (
     AbkTaskFormSet,
     AbkVersionForm,
@@ -131,7 +132,7 @@ def needs_chart(request, dimension):
     _form, _year, positions = _filtered_needs(request)
     _rows, summary = _needs_rows(positions)
     rows = summary.by_sector if dimension == "sector" else summary.by_kelurahan
-    svg = charts.gap_bar_chart(
+    svg = charts.horizontal_bar_chart(
         title=_("Staff by sector") if dimension == "sector" else _("Staff by kelurahan"),
         labels=[str(item) for item, _totals in rows],
         series=[

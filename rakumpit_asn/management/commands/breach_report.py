@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from rakumpit_asn import audit
+from core import audit
 
 WARNING = (
     "WARNING: this report is personal data (the identities of data subjects). Use it only for "

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.migrations.loader import MigrationLoader
 
+from core.pagecache import cached_apps, invalidate
 from rakumpit_asn.management.commands import _backup as b
-from rakumpit_asn.pagecache import CACHED_APPS, invalidate
 
 # A failed verification exits with 2, a refusal or an error with 1: a script can tell them apart.
 VERIFICATION_FAILED = 2
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         if not verify_only:
             self._restore(backup, manifest, config, root, verbosity)
             # The restored rows sent no model signal: no page kept from before may be served.
-            invalidate(*CACHED_APPS)
+            invalidate(*cached_apps())
 
         result = b.verify(manifest, config=config, root=root, write=self.stdout.write)
         self.stdout.write("Verification report:")

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_ACCOUNTS, demo_email
-from rakumpit_asn import demo
+from rakumpit_asn.management import demo
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from rakumpit_asn import scale
-from rakumpit_asn.pagecache import CACHED_APPS, invalidate
+from core.pagecache import cached_apps, invalidate
+from rakumpit_asn.management import scale
 
 SCALE_PERIOD = "Skala: seleksi CPNS terbuka"
 
@@ -104,4 +104,4 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
             self.stdout.write("Planner statistics refreshed (ANALYZE).")
             # Bulk inserts send no model signal: move every cached page on ourselves.
-            invalidate(*CACHED_APPS)
+            invalidate(*cached_apps())

@@ -1,7 +1,8 @@
 """The audit trail of personal and decision data: the project's one place for audit helpers.
 
-What is audited, and which fields are masked or left out, is configured once, in settings
-(`AUDITLOG_INCLUDE_TRACKING_MODELS`, read by django-auditlog at start-up). This module adds:
+What is audited, and which fields are masked or left out, each app registers for its own models
+in its AppConfig.ready() (`register`, which hands them to django-auditlog), with the path from a
+record to its data subject. This module adds:
 
 - `mask_identifier`: the mask for NIK, KK and NIP in log entries (only the last 4 digits stay);
 - `mask_personal`: the mask for names, addresses, phones and birth data (replaced whole);
@@ -12,8 +13,9 @@ What is audited, and which fields are masked or left out, is configured once, in
 - `AuditMiddleware`: auditlog's middleware, with the client address taken the way the rest of the
   portal takes it (the proxy's last X-Forwarded-For entry, not the client-supplied first one);
 - `log_access(instance, request)`: an ACCESS entry for a download of personal files;
-- `SUBJECT_PATHS` and `breach_report()`: whose data a time window of the trail touched, for the
-  breach runbook (docs/operations/breach-runbook.md) and `manage.py breach_report`.
+- `breach_report()`: whose data a time window of the trail touched (through each audited model's
+  subject path), for the breach runbook (docs/operations/breach-runbook.md) and
+  `manage.py breach_report`.
 
 Not in the trail: `QuerySet.update()` and `bulk_create()` send no model signals, so auditlog does
 not see them. The recruitment stage changes made in bulk are recorded by their own decision log
@@ -40,42 +42,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
-from accounts.security import client_ip
+from core.http import client_ip
+from core.personaldata import declaration_for
 
 LogEntry = get_logentry_model()
 
 # Reports name their zone: the office, the data subjects and the authority read WIB.
 REPORT_TIME_ZONE = ZoneInfo("Asia/Jakarta")
 REPORT_TIME_ZONE_LABEL = "WIB (Asia/Jakarta)"
-
-# For each audited model, the path from a record to its data subject's user id ("" when the
-# record is the user). None: the record concerns no single person (an announcement is about a
-# whole period; its results live in the audited checks and exam results). Every model in
-# settings.AUDITLOG_INCLUDE_TRACKING_MODELS has an entry here (a test holds them together).
-SUBJECT_PATHS: dict[str, str | None] = {
-    "accounts.User": "",
-    "recruitment.ApplicantProfile": "user",
-    "recruitment.Application": "applicant",
-    "recruitment.Document": "application__applicant",
-    "recruitment.DocumentCheck": "application__applicant",
-    "recruitment.Appeal": "application__applicant",
-    "recruitment.ExamResult": "application__applicant",
-    "recruitment.Announcement": None,
-    "recruitment.PeriodAssignment": "user",
-    "recruitment.OptimisationOffer": "application__applicant",
-    "workforce.Employee": "user",
-    "performance.Skp": "employee__user",
-    "performance.Review": "skp__employee__user",
-    "performance.Objection": "review__skp__employee__user",
-    "performance.CoachingPlan": "employee__user",
-    "training.Enrolment": "employee__user",
-    "training.Certificate": "enrolment__employee__user",
-    "forums.Topic": "author",
-    "forums.Comment": "author",
-    "forums.IkmResponse": "respondent",
-    "privacy.Consent": "user",
-    "privacy.DataRequest": "user",
-}
 
 ACTION_NAMES = {
     LogEntry.Action.CREATE: "create",
@@ -131,7 +105,7 @@ def _scrub(value):
     return value
 
 
-@receiver(pre_save, sender=LogEntry, dispatch_uid="rakumpit_asn.audit.scrub_object_repr")
+@receiver(pre_save, sender=LogEntry, dispatch_uid="core.audit.scrub_object_repr")
 def _scrub_identifiers_in_entry(sender, instance, **kwargs):
     """Field masks cover the identifier fields; a NIK typed into free text (a forum post, an
     appeal, an outcome) would still reach the log whole. The object representation is the
@@ -209,7 +183,8 @@ def log_access(instance, request=None):
     model = instance.__class__  # not type(): request.user is a lazy wrapper around the User
     if not auditlog.contains(model):
         raise ImproperlyConfigured(
-            f"{model._meta.label} is not audited: add it to AUDITLOG_INCLUDE_TRACKING_MODELS."
+            f"{model._meta.label} is not audited: register it (core.audit.register) in its "
+            "app's ready()."
         )
     extra = {}
     user = getattr(request, "user", None)
@@ -228,13 +203,54 @@ def log_access(instance, request=None):
 
 # --- audited models ------------------------------------------------------------------------------
 
+# "app.Model" -> the path from a record to its data subject's user id ("" when the record is the
+# user; None when it concerns no single person: an announcement is about a whole period).
+_subjects: dict[str, str | None] = {}
+DECLARED = object()  # the subject path of the model's personal-data declaration (core.personaldata)
+MASK_IDENTIFIER = "core.audit.mask_identifier"
+MASK_PERSONAL = "core.audit.mask_personal"
+
+
+def register(
+    model,
+    *,
+    subject=DECLARED,
+    mask_fields: Iterable[str] = (),
+    mask: str = MASK_IDENTIFIER,
+    exclude_fields: Iterable[str] = (),
+    m2m_fields: Iterable[str] = (),
+) -> None:
+    """Audit every create, update and delete of `model` (called from its app's ready()).
+    `mask_fields` are masked with `mask` (MASK_IDENTIFIER keeps the last 4 digits of a NIK, KK
+    or NIP; MASK_PERSONAL replaces names, addresses, phones and birth data whole); `subject`:
+    the path to the record's data subject, by default the one its personal-data declaration
+    gives. No model sets "serialize_data": a serialised copy of the whole record would hold the
+    full NIK."""
+    if subject is DECLARED:
+        declaration = declaration_for(model)
+        if declaration is None:
+            raise ImproperlyConfigured(
+                f"{model._meta.label}: declare its personal data (core.personaldata.declare) "
+                "before auditing it, or give the audit its subject path."
+            )
+        subject = declaration.subject
+    auditlog.register(
+        model,
+        exclude_fields=list(exclude_fields),
+        mask_fields=list(mask_fields),
+        mask_callable=mask if mask_fields else None,
+        m2m_fields=set(m2m_fields),
+    )
+    _subjects[model._meta.label] = subject
+
+
+def subject_path(label: str) -> str | None:
+    return _subjects[label]
+
 
 def audited_model_labels() -> list[str]:
-    """The "app.Model" labels in settings.AUDITLOG_INCLUDE_TRACKING_MODELS, in their order."""
-    labels = []
-    for item in settings.AUDITLOG_INCLUDE_TRACKING_MODELS:
-        labels.append(item["model"] if isinstance(item, dict) else item)
-    return labels
+    """The "app.Model" labels of the audited models, in the order they registered."""
+    return list(_subjects)
 
 
 def resolve_model_labels(labels: Iterable[str] | None) -> list[str]:
@@ -316,7 +332,7 @@ def breach_report(*, since: datetime, until: datetime, models: Iterable[str] | N
         pks_by_label[label_of[ct_id]].add(object_pk)
     owner = {}  # (label, object_pk) -> user id or None
     for label, pks in pks_by_label.items():
-        path = SUBJECT_PATHS[label]
+        path = _subjects[label]
         found = {} if path is None else _subjects_of(apps.get_model(label), path, pks)
         owner.update({(label, pk): found.get(pk) for pk in pks})
     subjects: dict[int, Subject] = {}

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from rakumpit_asn.scale._base import Built, _bulk
+from rakumpit_asn.management.scale._base import Built, _bulk
 from workforce.models import (
     AbkSheet,
     AbkTask,

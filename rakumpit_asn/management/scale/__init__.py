@@ -11,12 +11,16 @@ The volumes are arguments; the defaults are the scale issue's ("Scale and speed"
 formations, 50,000 applicants, 20,000 employees, 20,000 topics with 200,000 comments.
 """
 
-from rakumpit_asn.scale._base import Built
-from rakumpit_asn.scale.forums import FORUM_PREFIX, forums
-from rakumpit_asn.scale.performance import cycle_checkpoint, reviews
-from rakumpit_asn.scale.recruitment import APPLICANT_EMAIL, applicants, recruitment_period
-from rakumpit_asn.scale.sessions import session_key_for
-from rakumpit_asn.scale.workforce import NEEDS_PREFIX, needs_map
+from rakumpit_asn.management.scale._base import Built
+from rakumpit_asn.management.scale.forums import FORUM_PREFIX, forums
+from rakumpit_asn.management.scale.performance import cycle_checkpoint, reviews
+from rakumpit_asn.management.scale.recruitment import (
+    APPLICANT_EMAIL,
+    applicants,
+    recruitment_period,
+)
+from rakumpit_asn.management.scale.sessions import session_key_for
+from rakumpit_asn.management.scale.workforce import NEEDS_PREFIX, needs_map
 
 __all__ = [
     "APPLICANT_EMAIL",

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rakumpit_asn.pagecache import HEADER, invalidate
+from core.pagecache import HEADER
 from tests.factories import FormationFactory
 from tests.forums.factories import TopicFactory
 
@@ -74,16 +74,44 @@ def test_an_uncommitted_change_moves_nothing_on(client):
     assert get(client, url)[0][HEADER] == "hit"
 
 
-def test_bulk_writes_invalidate_by_hand(client):
+def test_bulk_writes_move_the_pages_on_by_themselves(client, django_capture_on_commit_callbacks):
+    """update(), bulk_create() and bulk_update() send no model signal; the tracked QuerySet of
+    every model of a cached app reports them: no code has to remember to invalidate."""
+    from workforce.models import Kelurahan
+
     formation = FormationFactory(quota=3)
     url = reverse("recruitment:vacancy_detail", args=[formation.pk])
     get(client, url)
-    type(formation).objects.filter(pk=formation.pk).update(quota=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        type(formation).objects.filter(pk=formation.pk).update(quota=7)
     client.cookies.clear()
-    assert get(client, url)[0][HEADER] == "hit"  # update() sends no signal...
-    invalidate("recruitment")  # ...so the code that uses it says so
+    response, _queries = get(client, url)
+    assert response[HEADER] == "miss"
+    client.cookies.clear()
+    assert get(client, url)[0][HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        Kelurahan.objects.bulk_create([Kelurahan(name="Kelurahan Baru", slug="kelurahan-baru")])
+    client.cookies.clear()
+    assert get(client, url)[0][HEADER] == "miss"  # the vacancy page shows workforce's names too
+    kelurahan = formation.position.unit.kelurahan
+    kelurahan.name = "Diubah Massal"
+    client.cookies.clear()
+    get(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Kelurahan.objects.bulk_update([kelurahan], ["name"])
     client.cookies.clear()
     assert get(client, url)[0][HEADER] == "miss"
+
+
+def test_an_update_that_changes_nothing_moves_nothing(client, django_capture_on_commit_callbacks):
+    formation = FormationFactory(quota=3)
+    url = reverse("recruitment:vacancy_detail", args=[formation.pk])
+    get(client, url)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        type(formation).objects.filter(pk=-1).update(quota=7)
+    assert not callbacks
+    client.cookies.clear()
+    assert get(client, url)[0][HEADER] == "hit"
 
 
 def test_each_language_has_its_own_page(client):
@@ -104,22 +132,53 @@ def test_signed_in_people_always_get_their_own_page(client, applicant):
     assert queries > 0
 
 
-def test_each_visitor_gets_a_csrf_token_that_works(client):
-    """The cached page's language switch must work for the next visitor, with their own token."""
-    from django.test import Client
-
-    url = reverse("home")
+def test_public_pages_carry_no_token_and_switch_language_with_a_link(client):
+    """Kept pages are the same for every visitor: the language switch of a visitor who is not
+    signed in is a link (a GET that sets this browser's cookie), so no page holds a token."""
+    url = reverse("recruitment:vacancy_list")
     get(client, url)
-    visitor = Client(enforce_csrf_checks=True)
-    response, _q = get(visitor, url)
+    client.cookies.clear()
+    response, _q = get(client, url)
     assert response[HEADER] == "hit"
-    token = TOKEN.search(response.text).group(1)
-    assert "\x00" not in response.text
-    assert visitor.cookies.get("csrftoken")  # the visitor received their own cookie
-    switched = visitor.post(
-        reverse("set_language"), {"language": "en", "next": "/", "csrfmiddlewaretoken": token}
+    assert "csrfmiddlewaretoken" not in response.text
+    assert "csrftoken" not in response.cookies  # nothing per visitor is made for a kept page
+    link = reverse("set_language") + f"?language=en&amp;next={url.replace('/', '%2F')}"
+    assert link in response.text
+    switched = client.get(reverse("set_language"), {"language": "en", "next": url})
+    assert switched.status_code == 302 and switched["Location"] == url
+    assert client.cookies["django_language"].value == "en"
+    assert '<html lang="en"' in client.get(url).text
+
+
+def test_the_language_link_goes_nowhere_else(client):
+    response = client.get(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
     )
-    assert switched.status_code == 302
+    assert response["Location"] == "/"
+    response = client.get(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert "django_language" not in response.cookies
+
+
+def test_a_public_page_with_a_form_that_posts_is_never_kept(rf, settings):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from core.pagecache import public_page
+
+    calls = []
+
+    @public_page("workforce")
+    def view(request):
+        calls.append(1)
+        token = 'name="csrfmiddlewaretoken" value="secret"'
+        return HttpResponse(f"<form method=post><input {token}></form>")
+
+    for _ in range(2):
+        request = rf.get("/with-a-form/")
+        request.user = AnonymousUser()
+        response = view(request)
+        assert HEADER not in response
+    assert len(calls) == 2
 
 
 def test_it_never_stores_a_page_with_a_message(client):
@@ -133,7 +192,7 @@ def test_it_never_stores_a_page_with_a_message(client):
 def test_a_computed_value_is_kept_until_its_apps_change(
     settings, django_capture_on_commit_callbacks
 ):
-    from rakumpit_asn.pagecache import remember
+    from core.pagecache import remember
     from tests.factories import UnitFactory
 
     settings.COMPUTED_CACHE_SECONDS = 300
@@ -234,7 +293,7 @@ def test_a_kept_part_with_a_form_carries_each_visitors_own_token(rf, hr, setting
     gets a token of its own (the same secret, masked afresh), never another visitor's."""
     from django.middleware.csrf import _unmask_cipher_token
 
-    from rakumpit_asn.pagecache import rendered_part
+    from core.pagecache import rendered_part
 
     settings.COMPUTED_CACHE_SECONDS = 300
     tokens, contexts = [], []
@@ -290,7 +349,7 @@ def test_hrs_application_list_shows_drafts_and_profile_changes_at_once(
 def test_one_request_computes_while_the_others_get_the_previous_value(settings, monkeypatch):
     """Past its time, a value is computed again by one request; another request meanwhile is
     answered with the previous value instead of computing it too (no pile-up under load)."""
-    from rakumpit_asn import pagecache
+    from core.pagecache import store as pagecache
 
     settings.COMPUTED_CACHE_SECONDS = 300
     clock = [1_000_000.0]
@@ -318,7 +377,7 @@ def test_one_request_computes_while_the_others_get_the_previous_value(settings, 
 def test_a_missing_value_is_awaited_from_the_request_computing_it(settings, monkeypatch):
     from django.core.cache import cache
 
-    from rakumpit_asn import pagecache
+    from core.pagecache import store as pagecache
 
     settings.COMPUTED_CACHE_SECONDS = 300
     monkeypatch.setattr(pagecache, "COMPUTING_WAIT_SECONDS", 1)
@@ -343,7 +402,7 @@ def test_a_waiter_computes_at_once_when_the_holder_gave_up(settings, monkeypatch
     takes the lock and computes instead of waiting out COMPUTING_WAIT_SECONDS."""
     from django.core.cache import cache
 
-    from rakumpit_asn import pagecache
+    from core.pagecache import store as pagecache
 
     settings.COMPUTED_CACHE_SECONDS = 300
     lock = pagecache._value_key("given-up", ("workforce",)) + ":computing"
@@ -379,9 +438,11 @@ def test_a_migrate_moves_every_generation_on():
     """Rows a data migration writes send no model signal: no page kept from before is served."""
     from django.core.management import call_command
 
-    from rakumpit_asn.pagecache import CACHED_APPS, _generations
+    from core.pagecache import cached_apps
+    from core.pagecache.generations import current
 
-    before = _generations(CACHED_APPS)
+    labels = [label for app in cached_apps() for label in (app, f"{app}:all")]
+    before = current(labels)
     call_command("migrate", verbosity=0)
-    after = _generations(CACHED_APPS)
+    after = current(labels)
     assert all(old != new for old, new in zip(before, after, strict=True))

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from rakumpit_asn.scale._base import Built, _bulk
+from rakumpit_asn.management.scale._base import Built, _bulk
 from recruitment.models import (
     ApplicantProfile,
     Application,

@@ -1,23 +1,15 @@
-"""Housekeeping tasks for the whole portal."""
+"""Background work of the accounts app."""
 
 from datetime import timedelta
-from importlib import import_module
 
 from axes.models import AccessLog
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
 ACCESS_LOG_RETENTION_DAYS = 90
 
 
-@shared_task
-def clear_expired_sessions() -> None:
-    engine = import_module(settings.SESSION_ENGINE)
-    engine.SessionStore.clear_expired()
-
-
-@shared_task
+@shared_task(acks_late=True, soft_time_limit=10 * 60, time_limit=11 * 60)
 def prune_access_logs() -> int:
     """Login access logs are personal data (IP, user agent): keep them only as long as needed."""
     cutoff = timezone.now() - timedelta(days=ACCESS_LOG_RETENTION_DAYS)

@@ -3,13 +3,17 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from rakumpit_asn import health, selectors
-from rakumpit_asn.pagecache import public_page
+from core import health
+from core import home as home_page
+from core.pagecache import public_page_response
 
 
-@public_page("recruitment", "workforce")
 def home(request):
-    return render(request, "home.html", {"stats": selectors.home_stats()})
+    return public_page_response(
+        request,
+        home_page.labels(),
+        lambda: render(request, "home.html", {"figures": home_page.figures()}),
+    )
 
 
 @never_cache

@@ -1,5 +1,7 @@
-"""Server-side SVG charts (pygal). Served as images, so they read without JavaScript; every chart
-has the same numbers as an accessible table beside it on the page."""
+"""Server-side SVG charts (pygal), drawn in one style for the whole portal. Served as images, so
+they read without JavaScript; every chart has the same numbers as an accessible table beside it
+on the page. The apps draw their own charts with `PORTAL_STYLE` and `svg()`, or use the
+horizontal bar chart here."""
 
 import re
 
@@ -21,7 +23,16 @@ PORTAL_STYLE = Style(
 )
 
 
-def gap_bar_chart(*, title: str, labels: list[str], series: list[tuple[str, list[int]]]) -> str:
+def svg(chart) -> str:
+    """The chart's SVG without the small config <script> pygal always adds: the chart is an
+    image, so the script would only trip the Content-Security-Policy when the SVG is opened on
+    its own."""
+    return re.sub(r"<script.*?</script>", "", chart.render(is_unicode=True), flags=re.DOTALL)
+
+
+def horizontal_bar_chart(
+    *, title: str, labels: list[str], series: list[tuple[str, list[int]]]
+) -> str:
     chart = pygal.HorizontalBar(
         style=PORTAL_STYLE,
         js=[],  # no external script; the image never runs scripts anyway
@@ -40,6 +51,4 @@ def gap_bar_chart(*, title: str, labels: list[str], series: list[tuple[str, list
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)
-    # pygal always adds a small config <script>; the chart is an image, so drop it (it would
-    # only trip the Content-Security-Policy when the SVG is opened on its own).
-    return re.sub(r"<script.*?</script>", "", chart.render(is_unicode=True), flags=re.DOTALL)
+    return svg(chart)

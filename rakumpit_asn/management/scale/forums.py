@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from forums.models import Comment, Topic
-from rakumpit_asn.scale._base import Built, _bulk
+from rakumpit_asn.management.scale._base import Built, _bulk
 from workforce.models import (
     Kelurahan,
     Sector,

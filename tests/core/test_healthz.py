@@ -1,6 +1,6 @@
 import pytest
 
-from rakumpit_asn import health
+from core import health
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from performance.defaults import rules_ensure
 from performance.models import Checkpoint, Indicator, PredikatRule, Rating, Review, Skp
 from performance.services.cycles import cycle_ensure
-from rakumpit_asn.scale._base import Built, _bulk
-from rakumpit_asn.scale.workforce import NEEDS_PREFIX
+from rakumpit_asn.management.scale._base import Built, _bulk
+from rakumpit_asn.management.scale.workforce import NEEDS_PREFIX
 from workforce.models import (
     Employee,
 )

@@ -1,0 +1,58 @@
+import logging
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+
+class CoreConfig(AppConfig):
+    """The kernel every app may use (page cache, paging, database helpers, upload checks, audit and
+    personal-data registries, rate limiting, charts, task options). It imports no domain app:
+    the apps register themselves with it in their own ready()."""
+
+    name = "core"
+    verbose_name = _("Portal kernel")
+
+    def ready(self):
+        from core import audit  # noqa: F401 - connects the audit trail's masking hook
+
+        # Rows a data migration writes send no model signal: after a migrate no page kept from
+        # before is served. Once per `migrate` (this app is always installed).
+        post_migrate.connect(_migrated, sender=self, dispatch_uid="core.pagecache.migrate")
+        checks.register(_personal_data_declared, checks.Tags.models)
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            logger.info("CELERY_BROKER_URL is not set: background tasks run in-process.")
+
+
+def _migrated(sender, **kwargs):
+    from core.pagecache import cached_apps, invalidate
+
+    try:
+        apps = cached_apps()
+        if apps:
+            invalidate(*apps)
+    except Exception:  # a cache that is down must not fail a deployment's migrate
+        logger.warning(
+            "Could not move the page cache's generations on after migrate: pages kept before "
+            "may be served for up to twice COMPUTED_CACHE_SECONDS.",
+            exc_info=True,
+        )
+
+
+def _personal_data_declared(app_configs=None, **kwargs):
+    """A model of the portal that holds personal fields must say whose data it is and what a
+    deletion request does to it (core.personaldata.declare), or the start fails."""
+    from core.personaldata import undeclared_models
+
+    return [
+        checks.Error(
+            f"{label} holds personal data but its app does not declare it.",
+            hint="Call core.personaldata.declare() for it in the app's personal_data.register().",
+            id="core.E001",
+        )
+        for label in undeclared_models()
+    ]

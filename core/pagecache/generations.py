@@ -1,0 +1,84 @@
+"""The generations: one number per label in the shared cache, moved on (to the clock) by every
+committed change the label covers. Pages and values are stored under the generations they were
+made from, so a moved generation is never served again."""
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+from core.pagecache import policy
+
+# A generation of one scoped object (an application) is kept this long after its last change: a
+# page stored under an evicted generation is never served again (the new one starts from the
+# clock).
+SCOPED_GENERATION_SECONDS = 30 * 24 * 3600
+
+
+def generation_key(label: str) -> str:
+    return f"pagecache:generation:{label}"
+
+
+def _timeout(label: str) -> int | None:
+    return SCOPED_GENERATION_SECONDS if policy.scope_of(label) else None
+
+
+def check_labels(labels) -> None:
+    unknown = [label for label in labels if not policy.known_label(label)]
+    if not labels or unknown:
+        raise ValueError(f"Not a generation of a cached app: {unknown or labels}")
+
+
+def current(labels) -> list:
+    """The labels' generations now; a missing one is started."""
+    keys = {label: generation_key(label) for label in labels}
+    found = cache.get_many(list(keys.values()))
+    missing = [label for label, key in keys.items() if key not in found]
+    for label in missing:
+        # A new (or evicted) generation starts from the clock, never from a number an earlier
+        # generation already used: a page stored under the old one can never come back.
+        cache.add(keys[label], time.time_ns(), timeout=_timeout(label))
+    if missing:
+        found.update(cache.get_many([keys[label] for label in missing]))
+    return [found.get(keys[label]) for label in labels]
+
+
+def pinned(labels) -> tuple:
+    """The labels' generations now, for a view that reads rows before it asks `remember` or
+    `rendered_part` (pass them as `generations=`): read first, they can only be older than the
+    rows, so a change committed in between stores its newer rows under the older generation,
+    never older rows under the newer one. A generation that does not exist yet is not made here
+    (the view may still answer 404): it is None, and that request's value is not stored."""
+    check_labels(labels)
+    keys = [generation_key(label) for label in labels]
+    found = cache.get_many(keys)
+    return tuple(found.get(key) for key in keys)
+
+
+def move(labels) -> None:
+    now = time.time_ns()
+    for label in set(labels):
+        cache.set(generation_key(label), now, timeout=_timeout(label))
+
+
+def move_on_commit(labels) -> None:
+    """Move exactly these generations on once the current transaction commits: a page rendered
+    meanwhile from the old rows is stored under the old generation and never served again."""
+    labels = list(dict.fromkeys(labels))
+    if labels:
+        transaction.on_commit(lambda: move(labels))
+
+
+def invalidate(*labels: str) -> None:
+    """Move these generations on now: an app's label moves its whole app (its "<app>:all" and
+    every scope's shared generation), "<app>:all" the private pages and the scopes' shared
+    ones, a scoped object's label that object's pages alone."""
+    check_labels(labels)
+    move(policy.expand(labels))
+
+
+def invalidate_on_commit(*labels: str) -> None:
+    """`invalidate` once the current transaction commits. Only for writes the tracked models do
+    not see: raw SQL (core.db.execute_write) and data the page shows from outside the database."""
+    check_labels(labels)
+    move_on_commit(policy.expand(labels))
