@@ -23,10 +23,12 @@ def pytest_configure(config):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _isolate_worker(settings)
-    # Tests change rows directly, bypassing the signals that refresh the public page cache;
-    # tests/rakumpit_asn/test_pagecache.py turns it on.
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    settings.COMPUTED_CACHE_SECONDS = 0
+    # The page cache is on, as in production: every write moves it on by itself (tracked
+    # models), so a test that reads a page after a change sees the change, and a forgotten
+    # invalidation fails the test that makes it. (Redis in CI; the per-process memory cache
+    # without services, which is enough for one test process.)
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    settings.COMPUTED_CACHE_SECONDS = 300
     # Tests call tasks in-process even when CI configures a broker; the one test that drives a
     # real worker turns this off for its own duration.
     from rakumpit_asn.celery import app
@@ -80,6 +82,65 @@ def _services_for_markers(request):
         _missing("this test needs PostgreSQL (set DATABASE_URL)")
     if request.node.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         _missing("this test needs Redis (set REDIS_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_sees_the_tests_commits(request, monkeypatch):
+    """A test runs inside one transaction that is never committed, so the page cache's
+    generations, moved "once the transaction commits", would never move, and a page read after
+    a write would be served from the cache. Here a write counts as committed when the app's own
+    transaction ends (its outermost atomic block, or at once outside any): exactly when it would
+    commit in production, the test's enclosing transaction aside; a rolled-back block moves
+    nothing. So every test runs with the page cache on, and a write the page cache does not see
+    fails the test that reads the page after it. `@pytest.mark.pagecache_on_commit` keeps the
+    production behaviour (tests of the on-commit mechanism itself)."""
+    if request.node.get_closest_marker("pagecache_on_commit"):
+        yield
+        return
+    from django.db import transaction
+
+    from core.pagecache import generations
+
+    def app_committed(connection) -> bool:
+        return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+    def move_on_commit(labels):
+        labels = list(dict.fromkeys(labels))
+        if not labels:
+            return
+        if app_committed(transaction.get_connection()):
+            generations.move(labels)
+            return
+
+        def move():
+            generations.move(labels)
+
+        move.pagecache = True
+        transaction.on_commit(move)
+
+    original_exit = transaction.Atomic.__exit__
+
+    def exit_atomic(self, exc_type, exc_value, traceback):
+        result = original_exit(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        if connection.in_atomic_block and app_committed(connection):
+            pending = connection.run_on_commit
+            moves = [entry for entry in pending if getattr(entry[1], "pagecache", False)]
+            connection.run_on_commit = [entry for entry in pending if entry not in moves]
+            for _savepoints, move, _robust in moves:
+                move()
+        return result
+
+    monkeypatch.setattr(generations, "move_on_commit", move_on_commit)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_atomic)
+    yield
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """For query budgets: they count what rendering a page costs, not a cache hit."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.COMPUTED_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.models.sql.where import AND
 
 from core.pagecache import policy as policy_module
-from core.pagecache.generations import move_on_commit
+from core.pagecache import generations
 from core.pagecache.policy import AppPolicy, Scope, Watch, policy_for
 
 # bulk_update() runs update() for each batch: the batch's rows are reported once, from the objects.
@@ -48,7 +48,7 @@ def rows_changed(model, *, scope_pks=None, fields=None, instance=None) -> None:
         fields=_field_names(model, fields),
         instance=instance,
     )
-    move_on_commit(labels)
+    generations.move_on_commit(labels)
 
 
 def _scope_pks_of_objects(model, objects) -> dict:
@@ -166,7 +166,7 @@ def _m2m_changed(sender, instance, action, **kwargs):
         if model._meta.app_label == (sender._meta.app_label)
         else {}
     )
-    move_on_commit(policy.labels(model.__name__, scope_pks=scope_pks))
+    generations.move_on_commit(policy.labels(model.__name__, scope_pks=scope_pks))
 
 
 _connected: set = set()
@@ -189,7 +189,7 @@ def _connect_watch(watch: Watch) -> None:
     def watched(sender, instance, update_fields=None, raw=False, **kwargs):
         if raw or (update_fields and set(update_fields) <= watch.ignore_fields):
             return
-        move_on_commit(watch.labels)
+        generations.move_on_commit(watch.labels)
 
     uid = f"pagecache:watch:{watch.model}:{','.join(watch.labels)}"
     post_save.connect(watched, sender=model, dispatch_uid=f"{uid}:save", weak=False)

@@ -40,6 +40,7 @@ def test_it_serves_the_second_visit_from_the_cache_without_the_database(client):
     assert TOKEN.sub("", first.text) == TOKEN.sub("", second.text)
 
 
+@pytest.mark.pagecache_on_commit
 def test_a_saved_change_shows_at_once(client, django_capture_on_commit_callbacks):
     formation = FormationFactory()
     url = reverse("recruitment:vacancy_detail", args=[formation.pk])
@@ -64,6 +65,7 @@ def test_a_new_forum_topic_shows_at_once_in_the_list(client, django_capture_on_c
     assert "Topik kedua yang baru" in get(client, url)[0].text
 
 
+@pytest.mark.pagecache_on_commit
 def test_an_uncommitted_change_moves_nothing_on(client):
     formation = FormationFactory()
     url = reverse("recruitment:vacancy_detail", args=[formation.pk])

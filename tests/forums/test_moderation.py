@@ -162,7 +162,7 @@ def test_it_lists_the_log_for_moderators(client_as, topic, moderator):
     assert response.status_code == 200 and topic.title in response.content.decode()
 
 
-def test_the_queue_is_paged_per_list_with_constant_queries(client_as, moderator):
+def test_the_queue_is_paged_per_list_with_constant_queries(page_cache_off, client_as, moderator):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -34,7 +34,9 @@ def test_it_counts_per_unit_and_names_the_first_late_ones(supervisor):
     assert export.late == late and export.late_more == 0
 
 
-def test_it_asks_the_database_a_fixed_number_of_times(supervisor, django_assert_num_queries):
+def test_it_asks_the_database_a_fixed_number_of_times(
+    page_cache_off, supervisor, django_assert_num_queries
+):
     the_cycle = cycle(2026)
     q1 = checkpoint(the_cycle)
     team(supervisor, 3)

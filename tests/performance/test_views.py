@@ -194,7 +194,7 @@ def _grow(world, supervisor, hr, size):
     ],
 )
 def test_it_keeps_list_pages_within_a_query_budget_at_two_sizes(
-    client_as, world, supervisor, hr, persona, name, budget
+    page_cache_off, client_as, world, supervisor, hr, persona, name, budget
 ):
     users = {
         "supervisor": supervisor,

@@ -82,7 +82,7 @@ def test_it_highlights_and_filters_overdue_requests(client_as, hr, applicant, ot
 
 
 def test_it_lists_requests_in_constant_queries(
-    client_as, hr, django_assert_max_num_queries, django_assert_num_queries
+    page_cache_off, client_as, hr, django_assert_max_num_queries, django_assert_num_queries
 ):
     from tests.factories import UserFactory
 

@@ -151,7 +151,7 @@ def test_it_refuses_skd_and_final_until_every_result_is_ranked(ms_app, hr):
 
 
 def test_it_copies_results_and_checks_in_bulk_and_writes_one_event_each(
-    formation, ms_app, tms_app, hr, django_assert_num_queries
+    page_cache_off, formation, ms_app, tms_app, hr, django_assert_num_queries
 ):
     for _ in range(5):  # the count below does not grow with the applications
         screened_application(formation)
@@ -284,7 +284,7 @@ def _queries(client, url):
     return len(context.captured_queries)
 
 
-def test_it_keeps_the_public_page_queries_constant(client, formation, hr):
+def test_it_keeps_the_public_page_queries_constant(page_cache_off, client, formation, hr):
     for _ in range(2):
         screened_application(formation)
     announcement = publish(formation.period, Kind.ADMIN, hr)

@@ -347,7 +347,7 @@ def test_it_lists_only_published_vacancies_with_filters(client):
     assert client.get(shown.get_absolute_url()).status_code == 200
 
 
-def test_it_keeps_the_vacancy_list_query_count_constant(client):
+def test_it_keeps_the_vacancy_list_query_count_constant(page_cache_off, client):
     period = SelectionPeriodFactory()
     FormationFactory.create_batch(2, period=period)
     with CaptureQueriesContext(connection) as small:

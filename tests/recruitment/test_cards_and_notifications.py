@@ -206,7 +206,7 @@ def test_it_limits_lookups_per_address(client, submitted):
     assert client.get(url, REMOTE_ADDR="198.51.100.9").status_code == 200
 
 
-def test_it_reads_one_row_per_lookup(client, submitted, django_assert_num_queries):
+def test_it_reads_one_row_per_lookup(page_cache_off, client, submitted, django_assert_num_queries):
     with django_assert_num_queries(1):  # the application with its formation, unit and period
         client.get(verify_url(submitted.verification_code))
 

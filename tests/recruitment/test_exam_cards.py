@@ -214,7 +214,7 @@ def test_it_keeps_session_pages_from_other_roles(request, client_as, period, per
 
 
 def test_it_lists_sessions_with_constant_queries(
-    client_as, period, hr, django_assert_max_num_queries
+    page_cache_off, client_as, period, hr, django_assert_max_num_queries
 ):
     client = client_as(hr)
     url = reverse("recruitment:hr_exam_session_list", args=[period.pk])

@@ -619,7 +619,7 @@ def _queries(client, url) -> int:
     return len(context)
 
 
-def test_it_lists_applications_with_the_same_queries_at_2_and_20(client_as, hr):
+def test_it_lists_applications_with_the_same_queries_at_2_and_20(page_cache_off, client_as, hr):
     formation = FormationFactory()
     client = client_as(hr)
     url = reverse("recruitment:hr_application_list", args=[formation.pk])
@@ -634,7 +634,9 @@ def test_it_lists_applications_with_the_same_queries_at_2_and_20(client_as, hr):
     assert small <= 7
 
 
-def test_it_shows_periods_and_formations_with_the_same_queries_at_2_and_10(client_as, hr):
+def test_it_shows_periods_and_formations_with_the_same_queries_at_2_and_10(
+    page_cache_off, client_as, hr
+):
     period = SelectionPeriodFactory()
     client = client_as(hr)
     list_url = reverse("recruitment:hr_period_list")
@@ -709,7 +711,9 @@ def test_it_shows_quota_and_finalised_applicants_without_personal_data(client):
         assert personal not in page
 
 
-def test_it_shows_the_statistics_with_the_same_queries_at_2_and_10_formations(client):
+def test_it_shows_the_statistics_with_the_same_queries_at_2_and_10_formations(
+    page_cache_off, client
+):
     period = SelectionPeriodFactory()
     url = reverse("recruitment:statistics")
     for _ in range(2):

@@ -284,7 +284,7 @@ def _fill(period, formations, per_formation):
             scored(f, 60 + i, 80 + i, 160 + i, skb=300 + i if i % 2 else None)
 
 
-def test_it_ranks_with_the_same_number_of_queries_at_two_sizes():
+def test_it_ranks_with_the_same_number_of_queries_at_two_sizes(page_cache_off):
     small, large = scored_period(), scored_period()
     _fill(small, [formation(small, quota=1)], 2)
     _fill(large, [formation(large, quota=2) for _ in range(4)], 8)
@@ -502,7 +502,7 @@ def test_it_uses_the_singular_for_one_passer():
 
 
 def test_it_renders_the_result_panel_in_three_queries_at_most(
-    django_assert_num_queries, django_assert_max_num_queries
+    page_cache_off, django_assert_num_queries, django_assert_max_num_queries
 ):
     period = scored_period()
     app = scored(formation(period, quota=1), 100, 100, 200, skb=400)
@@ -543,7 +543,7 @@ def _merit_queries(client, period):
 
 
 def test_it_lists_the_merit_list_with_constant_queries(
-    client_as, hr, django_assert_max_num_queries
+    page_cache_off, client_as, hr, django_assert_max_num_queries
 ):
     small, large = scored_period(), scored_period()
     _fill(small, [formation(small, quota=1)], 1)

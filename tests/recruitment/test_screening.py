@@ -623,7 +623,7 @@ BUDGETS = {"list": 5, "period": 8, "queue": 8}
 
 @pytest.mark.parametrize("view", ["list", "period", "queue"])
 def test_it_lists_with_a_constant_number_of_queries(
-    client_as, verifier, formation, view, django_assert_max_num_queries
+    page_cache_off, client_as, verifier, formation, view, django_assert_max_num_queries
 ):
     assign(formation.period, verifier)
     first = submitted_application(formation)

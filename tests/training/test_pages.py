@@ -313,7 +313,7 @@ LISTS = {
 
 @pytest.mark.parametrize("name", sorted(LISTS))
 def test_it_keeps_list_pages_within_a_constant_query_budget(
-    client, world, request, hr, name, django_assert_max_num_queries
+    page_cache_off, client, world, request, hr, name, django_assert_max_num_queries
 ):
     persona, args = LISTS[name]
     two_factor_login(client, request.getfixturevalue(persona))

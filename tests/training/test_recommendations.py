@@ -93,7 +93,9 @@ def test_it_recommends_pppk_orientation_to_new_pppk_only(hr):
     assert recommended_programmes(EmployeeFactory()) == []
 
 
-def test_it_answers_in_a_constant_number_of_queries(nurse, django_assert_max_num_queries):
+def test_it_answers_in_a_constant_number_of_queries(
+    page_cache_off, nurse, django_assert_max_num_queries
+):
     for i in range(5):
         programme = ProgrammeFactory(competencies="komunikasi")
         programme.target_sectors.add(Sector.objects.get(slug="kesehatan"))

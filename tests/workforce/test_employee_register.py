@@ -211,7 +211,7 @@ def _list_queries(client):
 
 
 def test_it_reads_the_list_in_the_same_number_of_queries_for_3_or_30_employees(
-    client_as, hr, django_assert_max_num_queries
+    page_cache_off, client_as, hr, django_assert_max_num_queries
 ):
     # session, user, user's roles; page count, sectors, units, kelurahan (the filter's
     # choices); the page of employees with position, unit, sector and kelurahan joined.

@@ -164,7 +164,7 @@ def _needs_map_queries(client, hr):
     return len(ctx.captured_queries)
 
 
-def test_it_keeps_the_needs_map_query_count_constant(client, hr):
+def test_it_keeps_the_needs_map_query_count_constant(page_cache_off, client, hr):
     year = PlanningYearFactory(year=2026)
     for _ in range(2):
         position = PositionFactory()
@@ -178,7 +178,7 @@ def test_it_keeps_the_needs_map_query_count_constant(client, hr):
     assert _needs_map_queries(client, hr) == small
 
 
-def test_it_keeps_the_unit_page_query_count_constant(client, hr):
+def test_it_keeps_the_unit_page_query_count_constant(page_cache_off, client, hr):
     year = PlanningYearFactory(year=2026)
     unit = UnitFactory()
     position = PositionFactory(unit=unit)
