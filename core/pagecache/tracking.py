@@ -21,8 +21,8 @@ from django.db.models.expressions import Col
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.models.sql.where import AND
 
-from core.pagecache import policy as policy_module
 from core.pagecache import generations
+from core.pagecache import policy as policy_module
 from core.pagecache.policy import AppPolicy, Scope, Watch, policy_for
 
 # bulk_update() runs update() for each batch: the batch's rows are reported once, from the objects.
