@@ -3,6 +3,7 @@ from auditlog.admin import LogEntryAdmin as AuditlogLogEntryAdmin
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -99,7 +100,6 @@ class AuditedModelFilter(admin.SimpleListFilter):
     parameter_name = "content_type"
 
     def lookups(self, request, model_admin):
-        from django.contrib.contenttypes.models import ContentType
 
         choices = []
         for label in audited_model_labels():

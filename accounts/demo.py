@@ -8,7 +8,12 @@ code. DEMO data only: seed_demo refuses to run with DEBUG off unless forced.
 
 import time
 
+from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -53,10 +58,6 @@ def is_demo_staff(key: str) -> bool:
 def demo_totp_setup(user: User) -> None:
     """Give the account the documented TOTP secret and recovery codes, through allauth's own
     API; safe to run again (a TOTP authenticator with another secret is replaced)."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP
-    from allauth.mfa.utils import decrypt
 
     current = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if current and decrypt(current.data["secret"]) == DEMO_TOTP_SECRET:
@@ -72,8 +73,6 @@ def demo_totp_code(user: User, *, at: float | None = None) -> str | None:
     """The current 6-digit code of a demo account's authenticator, computed by allauth's TOTP
     functions; None unless the account's authenticator uses the documented demo secret (someone
     who set up their own app keeps it to themselves)."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.utils import decrypt
 
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if authenticator is None or decrypt(authenticator.data["secret"]) != DEMO_TOTP_SECRET:
@@ -82,7 +81,6 @@ def demo_totp_code(user: User, *, at: float | None = None) -> str | None:
 
 
 def totp_code(secret: str, *, at: float | None = None) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     counter = int(time.time() if at is None else at) // app_settings.TOTP_PERIOD
     return format_hotp_value(hotp_value(secret, counter))
@@ -90,7 +88,6 @@ def totp_code(secret: str, *, at: float | None = None) -> str:
 
 @transaction.atomic
 def seed() -> dict[str, User]:
-    from allauth.account.models import EmailAddress
 
     users = {}
     # Hashing is deliberately slow (half a second each): the accounts share one hash of the

@@ -1,3 +1,7 @@
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -81,7 +85,6 @@ def requires_two_factor(user) -> bool:
 
 
 def has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
 
@@ -89,7 +92,6 @@ def has_totp(user) -> bool:
 def signed_in_with_second_factor(request, user) -> bool:
     """allauth records every authentication step of this session; "mfa" is a TOTP or a recovery
     code, at sign-in or at a later confirmation."""
-    from allauth.account.authentication import get_authentication_records
 
     return any(
         record.get("method") == "mfa" for record in get_authentication_records(request, user)
@@ -152,8 +154,6 @@ class StaffTwoFactorMiddleware:
 def _record_activation(sender, request=None, user=None, authenticator=None, **kwargs):
     """Activating TOTP means typing a valid code from the new authenticator: the session counts
     as signed in with it, so the staff member goes straight on to the recovery codes."""
-    from allauth.account.internal.flows.login import record_authentication
-    from allauth.mfa.models import Authenticator
 
     if request is None or authenticator is None or authenticator.type != Authenticator.Type.TOTP:
         return
@@ -163,7 +163,6 @@ def _record_activation(sender, request=None, user=None, authenticator=None, **kw
 
 
 def _connect_signals():
-    from allauth.mfa.signals import authenticator_added
 
     receiver(authenticator_added, dispatch_uid="accounts.two_factor.activation")(_record_activation)
 

@@ -4,9 +4,9 @@ their names and answers "may this user do that?" for views and templates.
 Anonymous users are sent to the login page; signed-in users without the role get 403.
 """
 
-from collections.abc import Iterable
 from functools import wraps
 
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -68,19 +68,6 @@ def role_required(*roles: Role):
     return decorator
 
 
-class RoleRequiredMixin:
-    """The same rule for class-based views."""
-
-    required_roles: Iterable[Role] = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_role(request.user, *self.required_roles):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
 # Django-admin model permissions each back-office role gets, by app label. Kept in sync after
 # every migrate (see accounts.apps), so a new model's permissions reach the right roles.
 ROLE_ADMIN_APPS = {
@@ -96,7 +83,6 @@ VIEW_ONLY_MODELS = {
 
 
 def sync_role_permissions(**kwargs) -> None:
-    from django.contrib.auth.models import Group, Permission
 
     for role in Role:
         Group.objects.get_or_create(name=role.value)

@@ -2,6 +2,7 @@
 
 import uuid
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -24,9 +25,8 @@ def check_cache() -> None:
 
 
 def check_broker() -> None:
-    from rakumpit_asn.celery import app
-
-    with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
+    # The project's Celery app (rakumpit_asn.celery) is the current one once Django is set up.
+    with current_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=settings.HEALTHZ_TIMEOUT_SECONDS)
 
 

@@ -105,10 +105,6 @@ ACTED = {
 }
 
 
-def _get(model, **kwargs):
-    return model.objects.filter(**kwargs).first()
-
-
 @transaction.atomic
 def seed(users: dict) -> dict:
     ikm_reference_ensure()

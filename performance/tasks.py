@@ -1,5 +1,7 @@
 """Background work of the performance app: the daily reminder job (beat, 06:00 WIB)."""
 
+from datetime import date
+
 from celery import shared_task
 from django.db import OperationalError
 
@@ -22,7 +24,6 @@ RETRY_ON = (*TEMPORARY_MAIL_ERRORS, OperationalError)
 )
 def send_due_reminders(today: str | None = None) -> dict:
     """Send today's performance reminders. `today` (ISO date) is for tests and catching up."""
-    from datetime import date
 
     run = reminders_send(today=date.fromisoformat(today) if today else None)
     return {"found": run.found, "claimed": run.claimed, "emails": run.emails}

@@ -14,10 +14,12 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
+from pypdf import PdfWriter
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_assign_roles
+from forums.models import Topic
 from recruitment.models import (
     ApplicantProfile,
     Application,
@@ -54,7 +56,6 @@ def _tiny_jpeg() -> bytes:
 
 
 def _tiny_pdf() -> bytes:
-    from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -262,7 +263,6 @@ TOPIC_LINKS = {"Dokter Gigi": "dokter gigi", "Guru Mata Pelajaran": "Guru untuk 
 def link_topics() -> None:
     """Run after the forums' demo data: the dentist and teacher formations cite the residents'
     topics that asked for them (shown on the vacancy page)."""
-    from forums.models import Topic
 
     for position_name, words in TOPIC_LINKS.items():
         topics = list(Topic.objects.filter(title__icontains=words))

@@ -1,14 +1,81 @@
-"""Selection calendar rules that several stages share (DOMAIN.md 1.5): when the appeal window of
-a period opens and closes, and until when the committee answers. All days are calendar days in
-WIB (the portal's time zone, Asia/Jakarta), so a window ends at midnight WIB whatever the
-server's clock zone."""
+"""The selection rules that several stages, services and pages share, each in one place: whether
+registration is open and an application's documents can still change, which required documents
+are missing, the period's announcements and its appeal window (docs/domain.md 1.5), and what an
+answered appeal means for the applicant. Services enforce them, selectors show them, e-mails
+say them: all from here.
 
-from dataclasses import dataclass
+All days are calendar days in WIB (the portal's time zone, Asia/Jakarta), so a window ends at
+midnight WIB whatever the server's clock zone."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from recruitment.models import Announcement, SelectionPeriod
+from core.pagecache import remember
+from recruitment.cache import APPLICATIONS
+from recruitment.models import (
+    AdminResult,
+    Announcement,
+    Appeal,
+    Application,
+    DocumentCheck,
+    DocumentRequirement,
+    Formation,
+    SelectionPeriod,
+)
+
+# --- registration and documents ----------------------------------------------------------------
+
+
+def registration_refusal(formation: Formation, now=None, *, period=None) -> str | None:
+    """Why nothing can be changed in an application to `formation` now, or None while its
+    registration is open (the formation published, its period open: SelectionPeriod's rule).
+    `period`: the formation's, when the caller has it loaded already."""
+    period = period or formation.period
+    if not formation.is_published or not period.is_registration_open(now):
+        return _("Registration for this formation is closed; nothing can be changed any more.")
+    return None
+
+
+def document_refusal(application: Application, now=None) -> str | None:
+    """Why the application's documents cannot be changed now, or None when they can: a draft
+    while its formation's registration is open."""
+    if application.status == Application.Status.SUBMITTED:
+        return _("You have finalised this application; its documents can no longer be changed.")
+    if application.status != Application.Status.DRAFT:
+        return _("This application has been withdrawn; its documents can no longer be changed.")
+    return registration_refusal(application.formation, now, period=application.period)
+
+
+def missing_documents(
+    required: Iterable[DocumentRequirement], uploaded: Iterable[int]
+) -> list[DocumentRequirement]:
+    """The required documents with no current upload (`uploaded`: the requirement ids that have
+    one), in the order given: finalising needs none missing."""
+    uploaded = set(uploaded)
+    return [requirement for requirement in required if requirement.pk not in uploaded]
+
+
+# --- announcements and the appeal window -------------------------------------------------------
+
+
+def already_published_message() -> str:
+    return _("This announcement has already been published; it is published only once.")
+
+
+def period_announcements(period_id: int) -> dict:
+    """The period's published announcements by kind, for the application pages (every one of a
+    period asks): kept in the cache until the recruitment data change that every application
+    page shows (an announcement published moves them all on), so that a page rendered afresh
+    does not query them."""
+
+    def read():
+        return {a.kind: a for a in Announcement.objects.filter(period_id=period_id)}
+
+    return remember(f"announcements:{period_id}", (APPLICATIONS,), read)
 
 
 def _wib_midnight(day) -> datetime:
@@ -65,6 +132,12 @@ def appeal_window_from(period: SelectionPeriod, announced_at: datetime) -> Appea
     return AppealWindow(announced_at, opens, closes, _wib_midnight(_wib_date(answers_due)))
 
 
+def window_of(period: SelectionPeriod, announcements: dict) -> AppealWindow | None:
+    """The appeal window, from the period's announcements already read (`period_announcements`)."""
+    admin = announcements.get(Announcement.Kind.ADMIN)
+    return appeal_window_from(period, admin.published_at) if admin else None
+
+
 def appeal_window(period: SelectionPeriod) -> AppealWindow | None:
     """The period's appeal window, once the administrative result is announced."""
     announcement = (
@@ -75,3 +148,64 @@ def appeal_window(period: SelectionPeriod) -> AppealWindow | None:
     if announcement is None:
         return None
     return appeal_window_from(period, announcement.published_at)
+
+
+# --- what an answered appeal means ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeLine:
+    kind: str  # "outcome" (the answer), "still-tms" (another document), "reannounce"
+    text: str
+
+
+@dataclass(frozen=True)
+class AppealOutcome:
+    """What the answer means for the applicant, in words that match what really happens (the
+    status label alone says "changed to MS", which is not true when another document keeps the
+    result TMS). From announced copies only: nothing unannounced shows through. The status page
+    shows the lines, the e-mail says them in one paragraph."""
+
+    lines: list[OutcomeLine] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+
+def appeal_outcome(
+    appeal: Appeal, *, checks: list | None = None, post_appeal_announced: bool | None = None
+) -> AppealOutcome:
+    """`checks`: the application's announced document checks with their requirements, when the
+    caller has read them already; `post_appeal_announced`: whether the result after appeals is
+    announced (read when None)."""
+    if appeal.status != Appeal.Status.ACCEPTED:
+        return AppealOutcome([OutcomeLine("outcome", str(appeal.get_status_display()))])
+    if post_appeal_announced is None:
+        post_appeal_announced = Announcement.objects.filter(
+            period_id=appeal.application.period_id, kind=Announcement.Kind.POST_APPEAL
+        ).exists()
+    if checks is None:
+        checks = (
+            DocumentCheck.objects.filter(application_id=appeal.application_id)
+            .select_related("requirement")
+            .order_by("requirement__order", "requirement__name")
+        )
+    appealed = {document.pk for document in appeal.documents.all()}
+    lines = [OutcomeLine("outcome", _("Your appeal was accepted for the documents you named."))]
+    lines += [
+        OutcomeLine(
+            "still-tms",
+            _("Your result stays TMS because another document is TMS: %(document)s.")
+            % {"document": check.requirement},
+        )
+        for check in checks
+        if check.announced_result == AdminResult.TMS and check.requirement_id not in appealed
+    ]
+    if not post_appeal_announced:
+        lines.append(
+            OutcomeLine(
+                "reannounce",
+                _("Your administrative result will be announced again after the appeal period."),
+            )
+        )
+    return AppealOutcome(lines)

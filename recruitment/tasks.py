@@ -14,7 +14,20 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import dataprotection
 from core.tasks import mail_task_options
-from recruitment.models import Application, SelectionPeriod, StatusNotification
+from recruitment.models import (
+    AdminResult,
+    Announcement,
+    Appeal,
+    Application,
+    ApplicationEvent,
+    FinalCode,
+    Milestone,
+    SelectionPeriod,
+    SkdCode,
+    StatusNotification,
+)
+from recruitment.rules import appeal_outcome
+from recruitment.selectors.announcements import MILESTONE_OF, TMS_SENTENCE
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +127,6 @@ def send_announcement_emails(announcement_id: int) -> int:
     """Fan an announcement out: one task per chunk of applications, so that a period of tens of
     thousands of applicants is never one long task or one giant transaction. Returns the number
     of chunks enqueued."""
-    from recruitment.models import Announcement, ApplicationEvent
-    from recruitment.selectors.announcements import MILESTONE_OF
 
     announcement = Announcement.objects.filter(pk=announcement_id).first()
     if announcement is None:
@@ -187,7 +198,6 @@ def _send_milestone(application: Application, milestone: str, restricted: set[in
 
 def _milestone_message(application: Application, milestone: str, event=None) -> EmailMessage:
     """The e-mail about `event`, or about the latest event of the milestone."""
-    from recruitment.models import Milestone
 
     user = application.applicant
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
@@ -210,8 +220,6 @@ def _milestone_message(application: Application, milestone: str, event=None) -> 
 
 def _milestone_result(application: Application, milestone: str, event) -> dict:
     """The result in plain words and its official code, as the milestone announced it."""
-    from recruitment.models import AdminResult, Appeal, FinalCode, Milestone, SkdCode
-    from recruitment.selectors.announcements import TMS_SENTENCE
 
     code = event.note if event else ""
     if milestone in (Milestone.ADMIN_RESULT, Milestone.POST_APPEAL_RESULT):
@@ -226,12 +234,10 @@ def _milestone_result(application: Application, milestone: str, event) -> dict:
     if milestone == Milestone.FINAL_RESULT and code in FinalCode.values:
         return {"result": FinalCode(code).label, "official_code": code, "explanation": ""}
     if milestone == Milestone.APPEAL_ANSWERED:
-        from recruitment.services.appeals import appeal_outcome
-
         appeal = Appeal.objects.filter(application=application).first()
         if appeal is not None:
             return {
-                "result": appeal_outcome(appeal),
+                "result": str(appeal_outcome(appeal)),
                 "official_code": "",
                 "explanation": appeal.answer,
             }
@@ -273,7 +279,6 @@ def send_event_emails(event_ids: list[int]) -> int:
     (Redis): a duplicated or retried task skips the events already sent, and a refused send
     releases its claim. A durable per-event row would need a new field on StatusNotification;
     if the cache loses a claim, the worst case is one e-mail twice, never a lost one."""
-    from recruitment.models import ApplicationEvent
 
     events = ApplicationEvent.objects.select_related(
         "application__applicant",

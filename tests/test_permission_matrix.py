@@ -161,7 +161,7 @@ EXPECT = {
     "privacy:request_detail": owner_only(200),  # HR answers on its own page
     "privacy:request_list": hr_only(),
     "privacy:request_answer": hr_only(),
-    # recruitment/urls_screening.py (the demo verifier is assigned to the appeal-window period)
+    # recruitment/urls/screening.py (the demo verifier is assigned to the appeal-window period)
     "recruitment:screening_period_list": screeners(),
     "recruitment:screening_period": screeners(),
     "recruitment:screening_queue": screeners(),
@@ -172,7 +172,7 @@ EXPECT = {
     "recruitment:screening_return": screeners(405),
     "recruitment:screening_recheck": screeners(405),
     "recruitment:screening_correction": hr_only(405),
-    # recruitment/urls_announcements.py
+    # recruitment/urls/announcements.py
     "recruitment:announcement_index": everyone(200),
     "recruitment:announcement_list": everyone(200),
     "recruitment:announcement_detail": everyone(200),
@@ -190,7 +190,7 @@ EXPECT = {
     # last year's application of the demo applicant: MS, with an exam session. The verifier
     # screened that period but exam cards are the applicant's and HR's only.
     "recruitment:exam_card": owner_or_hr("pdf"),
-    # recruitment/urls_scores.py
+    # recruitment/urls/scores.py
     "recruitment:scores_home": hr_only(),
     "recruitment:scores_import": hr_only(405),
     "recruitment:ranking_compute": hr_only(405),
@@ -935,7 +935,7 @@ def test_it_refuses_a_post_without_a_csrf_token(demo, settings, name):
 
 
 def _profile_post(demo, persona, next_url):
-    from recruitment.forms_applicant import ApplicantProfileForm
+    from recruitment.forms.applicant import ApplicantProfileForm
 
     form = ApplicantProfileForm(instance=demo.users[persona].applicant_profile)
     data = {}

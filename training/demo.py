@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from forums.models import Topic
 from training.models import (
     Attendance,
     Enrolment,
@@ -200,7 +201,6 @@ def _completed(session: Session, employee: Employee, hr, *, score=None) -> Enrol
 def link_topics() -> None:
     """Run after the forums' demo data: the soft-skills programmes cite the health topics
     residents raised (shown on the programme page)."""
-    from forums.models import Topic
 
     topics = list(Topic.objects.filter(sector__slug="kesehatan", visibility="public")[:3])
     for programme in Programme.objects.filter(kind=Programme.Kind.SOCIO_CULTURAL)[:2]:

@@ -1,20 +1,19 @@
 """Excel exports of the needs map, in the shape an e-Formasi proposal asks for: per position the
 ABK need, the current staff (bezetting), the gap and the retirements in the next five years."""
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from core import exports
 
 
 def needs_workbook(planning_year, positions) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"ABK {planning_year.year}"
+    book = exports.workbook()
+    sheet = exports.sheet(
+        book,
+        f"ABK {planning_year.year}",
+        widths=(18, 16, 30, 30, 14, 8, 18, 14, 10, 10, 12, 8, 12),
+        freeze="A2",
+    )
     headers = [
         _("Sector"),
         _("Kelurahan"),
@@ -30,11 +29,10 @@ def needs_workbook(planning_year, positions) -> bytes:
         _("Gap"),
         _("Retiring within 5 years"),
     ]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    exports.append(sheet, [str(header) for header in headers], bold=True)
     for p in positions.iterator(chunk_size=2000):
-        sheet.append(
+        exports.append(
+            sheet,
             [
                 str(p.unit.sector),
                 p.unit.kelurahan.name,
@@ -49,15 +47,10 @@ def needs_workbook(planning_year, positions) -> bytes:
                 p.current,
                 p.gap,
                 p.retiring,
-            ]
+            ],
         )
-    for index, width in enumerate([18, 16, 30, 30, 14, 8, 18, 14, 10, 10, 12, 8, 12], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet(_("Rules"))
-    notes.append([_("Planning year"), planning_year.year])
-    notes.append([_("Effective working time (minutes)"), planning_year.effective_minutes])
-    notes.append([_("Rounding threshold"), float(planning_year.rounding_threshold)])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    notes = exports.sheet(book, _("Rules"))
+    exports.append(notes, [_("Planning year"), planning_year.year])
+    exports.append(notes, [_("Effective working time (minutes)"), planning_year.effective_minutes])
+    exports.append(notes, [_("Rounding threshold"), float(planning_year.rounding_threshold)])
+    return exports.to_bytes(book)

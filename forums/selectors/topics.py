@@ -106,10 +106,6 @@ def topics_for_ids(ids) -> QuerySet:
     )
 
 
-def topics_by_author(user) -> QuerySet:
-    return Topic.objects.filter(author=user).select_related("sector", "kelurahan", "unit")
-
-
 def public_topics(limit: int = 100) -> QuerySet:
     """The most supported public topics, for other apps to cite (e.g. a formation's criteria).
     A bounded, filterable queryset: the ids come from a subquery, not a slice."""

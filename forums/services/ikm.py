@@ -1,11 +1,14 @@
 """The satisfaction survey (IKM, PermenPANRB 14/2017): one response per resident, unit and
 period, held by a unique constraint."""
 
+from decimal import Decimal
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forums.models import SCORE_FIELDS, IkmPeriod, IkmResponse
+from forums.models import SCORE_FIELDS, IkmElement, IkmGradeBand, IkmPeriod, IkmResponse
+from forums.reference import BANDS, ELEMENTS
 from forums.services import ForumError
 from forums.services.topics import ensure_may_take_part
 from workforce.models import Unit
@@ -41,10 +44,6 @@ def ikm_response_create(
 def ikm_reference_ensure() -> None:
     """Create the IKM elements and grade bands when missing (they come with migration 0002; a
     flushed test database loses them). Existing rows, perhaps edited in the admin, are kept."""
-    from decimal import Decimal
-
-    from forums.models import IkmElement, IkmGradeBand
-    from forums.reference import BANDS, ELEMENTS
 
     for number, name, name_en, question, question_en in ELEMENTS:
         IkmElement.objects.get_or_create(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts import dataprotection
 from core.ratelimit import RateLimited
 from core.uploads import UploadRejected, kb, sanitise_jpeg
+from forums import tasks
 from forums.access import active_suspension, has_verified_email
 from forums.limits import check_rate
 from forums.models import (
@@ -187,7 +188,6 @@ def _save_with_photo(topic: Topic, *, new_photo: bool) -> None:
 
 
 def _on_commit_notify(event: str, object_id: int) -> None:
-    from forums import tasks
 
     transaction.on_commit(lambda: tasks.notify_followers.delay(event, object_id))
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.roles import Role, role_required
 from core.ratelimit import client_address
 from forums import charts
-from forums.forms_ikm import IkmForm
+from forums.forms.ikm import IkmForm
 from forums.selectors import ikm as selectors
 from forums.services import ForumError
 from forums.services.ikm import ikm_response_create

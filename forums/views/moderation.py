@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import Role, role_required
 from core.paging import page_of, querystring_without
-from forums.forms_moderation import ModerateForm, RetagForm, SuspendForm
+from forums.forms.moderation import ModerateForm, RetagForm, SuspendForm
 from forums.models import Comment, Suspension, Topic
 from forums.selectors import moderation as selectors
 from forums.services import ForumError

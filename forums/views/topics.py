@@ -11,8 +11,8 @@ from core.pagecache import public_page
 from core.paging import querystring_without
 from core.ratelimit import client_address
 from forums import access
-from forums.forms_moderation import ModerateForm, ReportForm, RetagForm
-from forums.forms_topics import AnswerForm, CommentForm, StatusForm, TopicFilterForm, TopicForm
+from forums.forms.moderation import ModerateForm, ReportForm, RetagForm
+from forums.forms.topics import AnswerForm, CommentForm, StatusForm, TopicFilterForm, TopicForm
 from forums.models import Comment, Topic
 from forums.selectors import accountability as accountability_selectors
 from forums.selectors import topics as selectors

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from performance.models import (
     Checkpoint,
@@ -303,7 +302,3 @@ def reminders_due(today: date, *, mode: str = "exact", user=None) -> list[Remind
 def reminders_pending_for(user, today: date) -> list[Reminder]:
     """The user's own pending reminders, for their page: soonest first."""
     return sorted(reminders_due(today, mode="window", user=user), key=lambda r: r.due_date)
-
-
-def reminder_kind_label(kind: str) -> str:
-    return str(Kind(kind).label) if kind in Kind.values else str(_("Reminder"))

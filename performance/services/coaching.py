@@ -80,11 +80,3 @@ def coaching_followup_record(*, follow_up: CoachingFollowUp, note: str, user) ->
     follow_up.done_at = timezone.now()
     follow_up.save(update_fields=["note", "done_at"])
     return follow_up
-
-
-@transaction.atomic
-def coaching_plan_update(*, plan: CoachingPlan, actions: str, recommended_training: str) -> None:
-    plan.actions = actions
-    plan.recommended_training = recommended_training
-    plan.full_clean()
-    plan.save(update_fields=["actions", "recommended_training"])

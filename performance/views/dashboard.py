@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, role_required
+from core import exports as xlsx
 from core.pagecache import remember, rendered_part
 from core.paging import page_of, querystring_without
 from performance import charts, exports
@@ -116,12 +117,6 @@ def dashboard_chart(request, dimension):
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @role_required(Role.HR)
 @require_GET
 def dashboard_export(request):
@@ -133,7 +128,7 @@ def dashboard_export(request):
         selectors.completion_by_unit(checkpoint, today),
         selectors.distribution(checkpoint),
     )
-    return _xlsx(
+    return xlsx.response(
         content, f"kinerja-{checkpoint.cycle.year}-{checkpoint.kind}-{checkpoint.number}.xlsx"
     )
 
@@ -145,6 +140,6 @@ def ekinerja_export(request):
     if checkpoint is None:
         raise Http404
     content = exports.ekinerja_workbook(checkpoint, selectors.ekinerja_rows(checkpoint))
-    return _xlsx(
+    return xlsx.response(
         content, f"e-kinerja-{checkpoint.cycle.year}-{checkpoint.kind}-{checkpoint.number}.xlsx"
     )

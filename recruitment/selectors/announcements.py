@@ -11,8 +11,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.pagecache import remember
-from recruitment.cache import APPLICATIONS
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -21,12 +19,20 @@ from recruitment.models import (
     ApplicationEvent,
     Document,
     DocumentCheck,
+    DocumentRequirement,
     ExamResult,
     ExamSession,
     Milestone,
     SelectionPeriod,
 )
-from recruitment.rules import AppealWindow, appeal_window_from
+from recruitment.rules import (
+    AppealOutcome,
+    AppealWindow,
+    already_published_message,
+    appeal_outcome,
+    period_announcements,
+    window_of,
+)
 from recruitment.selectors.ranking import ranking_problems
 from recruitment.selectors.screening import screening_complete
 
@@ -51,23 +57,6 @@ def public_period_get(pk: int) -> SelectionPeriod:
 # --- publication preconditions ------------------------------------------------------------
 
 
-def window_of(period: SelectionPeriod, announcements: dict) -> AppealWindow | None:
-    admin = announcements.get(Kind.ADMIN)
-    return appeal_window_from(period, admin.published_at) if admin else None
-
-
-def period_announcements(period_id: int) -> dict:
-    """The period's published announcements by kind, for the application pages (every one of a
-    period asks): kept in the cache until the recruitment data change that every application
-    page shows (an announcement published moves them all on), so that a page rendered afresh
-    does not query them."""
-
-    def read():
-        return {a.kind: a for a in Announcement.objects.filter(period_id=period_id)}
-
-    return remember(f"announcements:{period_id}", (APPLICATIONS,), read)
-
-
 def appeal_window_open(application: Application, *, announcements=None, now=None) -> bool:
     """Whether the appeal window of the application's period is open now: what its status page
     shows depends on it (the "send an appeal" button), so it is part of the page's cache key.
@@ -83,7 +72,7 @@ def publish_problems(period: SelectionPeriod, kind: str, *, now=None) -> list[st
     now = now or timezone.now()
     announcements = {a.kind: a for a in Announcement.objects.filter(period=period)}
     if kind in announcements:
-        return [_("This announcement has already been published; it is published only once.")]
+        return [already_published_message()]
     problems = []
     previous = PREVIOUS.get(kind)
     if previous and previous not in announcements:
@@ -257,6 +246,7 @@ class ApplicantSelection:
     checks: list
     window: AppealWindow | None
     appeal: Appeal | None
+    appeal_outcome: AppealOutcome | None
     appeal_open: bool
     can_appeal: bool
     exam_session: ExamSession | None
@@ -296,6 +286,15 @@ def applicant_selection(
         checks=checks,
         window=window,
         appeal=appeal,
+        appeal_outcome=(
+            appeal_outcome(
+                appeal,
+                checks=checks,
+                post_appeal_announced=Kind.POST_APPEAL in announcements,
+            )
+            if appeal
+            else None
+        ),
         appeal_open=appeal_open,
         can_appeal=appeal_open and appeal is None and result == AdminResult.TMS,
         exam_session=application.exam_session if application.exam_session_id else None,
@@ -306,7 +305,6 @@ def applicant_selection(
 def appealable_requirements(application: Application):
     """Documents announced TMS that have an uploaded current version (DOMAIN.md 1.5: an appeal
     relies only on documents already uploaded)."""
-    from recruitment.models import DocumentRequirement
 
     uploaded = Document.objects.filter(
         application=application, requirement=OuterRef("pk"), is_current=True

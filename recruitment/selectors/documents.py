@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from core.pagecache import remember
+from recruitment import rules
 from recruitment.cache import APPLICATIONS
 from recruitment.models import Application, Document, DocumentRequirement, Formation
 
@@ -30,12 +31,8 @@ class Slot:
 
 
 def documents_editable(application: Application) -> bool:
-    """The same rule as the upload service, for display: a draft while registration is open."""
-    return (
-        application.status == Application.Status.DRAFT
-        and application.formation.is_published
-        and application.period.is_registration_open()
-    )
+    """The upload service's rule (recruitment.rules.document_refusal), for display."""
+    return rules.document_refusal(application) is None
 
 
 def formation_slots(formation_id: int, period_id: int) -> list[tuple[DocumentRequirement, bool]]:
@@ -96,6 +93,9 @@ def document_slot(application: Application, requirement: DocumentRequirement) ->
 
 
 def missing_from(slots: list[Slot]) -> list[DocumentRequirement]:
-    """The required documents not uploaded yet, from slots already read (the same answer as
-    `services.applications.missing_documents`, without its two queries)."""
-    return [slot.requirement for slot in slots if slot.required and slot.current is None]
+    """The required documents not uploaded yet (recruitment.rules.missing_documents), from slots
+    already read: no query."""
+    return rules.missing_documents(
+        [slot.requirement for slot in slots if slot.required],
+        [slot.requirement.pk for slot in slots if slot.current is not None],
+    )

@@ -34,6 +34,7 @@ from recruitment.models import (
     SelectionPeriod,
     SkdCode,
 )
+from recruitment.rules import period_announcements
 
 # --- HR -----------------------------------------------------------------------------------------
 
@@ -317,8 +318,6 @@ def applicant_result(application: Application, *, announcements=None) -> Applica
     the caller loaded: the result with its application, period, formation and placement, the
     announcements and the formation's counts as subqueries; and the category's passing grade,
     only when there is an SKD total to compare with it."""
-    from recruitment.selectors.announcements import period_announcements
-
     if announcements is None:
         announcements = period_announcements(application.period_id)
     announced = announcements.keys() & {

@@ -3,7 +3,6 @@
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.db import count_of
@@ -95,12 +94,9 @@ def applications_of(user) -> QuerySet[Application]:
 
 def home_figures() -> list:
     """The home page's count of open vacancies and their places (core.home)."""
-    now = timezone.now()
-    vacancies = Formation.objects.filter(
-        Q(is_published=True, period__is_published=True, period__registration_closed=False),
-        period__registration_opens_at__lte=now,
-        period__registration_closes_at__gt=now,
-    ).aggregate(formations=Count("pk"), places=Sum("quota"))
+    vacancies = Formation.objects.open_for_registration().aggregate(
+        formations=Count("pk"), places=Sum("quota")
+    )
     places = vacancies["places"] or 0
     text = ngettext("open vacancy with %(n)s place", "open vacancies with %(n)s places", places) % {
         "n": places

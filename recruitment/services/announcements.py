@@ -7,7 +7,6 @@ go out after the commit, in chunks, each claimed once per application and milest
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from recruitment.models import (
     Announcement,
@@ -17,14 +16,12 @@ from recruitment.models import (
     ExamResult,
     SelectionPeriod,
 )
+from recruitment.rules import already_published_message
 from recruitment.selectors.announcements import MILESTONE_OF, publish_problems
+from recruitment.tasks import send_announcement_emails
 
 Kind = Announcement.Kind
 EVENT_BATCH = 1000
-
-
-def already_published():
-    return _("This announcement has already been published; it is published only once.")
 
 
 class AnnouncementError(Exception):
@@ -55,7 +52,7 @@ def announcement_publish(
         with transaction.atomic():
             announcement.save()
     except IntegrityError:
-        raise AnnouncementError([already_published()]) from None
+        raise AnnouncementError([already_published_message()]) from None
 
     milestone = MILESTONE_OF[kind]
     if kind in (Kind.ADMIN, Kind.POST_APPEAL):
@@ -93,6 +90,5 @@ def announcement_publish(
 
 
 def _notify(announcement_id: int) -> None:
-    from recruitment.tasks import send_announcement_emails
 
     send_announcement_emails.delay(announcement_id)

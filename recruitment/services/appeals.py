@@ -19,42 +19,11 @@ from recruitment.rules import appeal_window
 from recruitment.selectors.announcements import appealable_requirements
 from recruitment.services.decisions import application_recompute_admin_result, decision_log
 from recruitment.services.screening import lock_for_result_change
+from recruitment.tasks import milestone_notify
 
 
 class AppealError(Exception):
     pass
-
-
-def appeal_outcome(appeal: Appeal, *, post_appeal_announced: bool | None = None) -> str:
-    """What the answer means for the applicant, in words that match what really happens (the
-    status label alone says "changed to MS", which is not true when another document keeps the
-    result TMS). Reads only announced copies, so nothing unannounced shows through.
-    `templates/recruitment/announcements/_appeal_outcome.html` says the same on the page."""
-    if appeal.status != Appeal.Status.ACCEPTED:
-        return str(appeal.get_status_display())
-    if post_appeal_announced is None:
-        post_appeal_announced = Announcement.objects.filter(
-            period_id=appeal.application.period_id, kind=Announcement.Kind.POST_APPEAL
-        ).exists()
-    sentences = [_("Your appeal was accepted for the documents you named.")]
-    others = (
-        DocumentCheck.objects.filter(
-            application_id=appeal.application_id, announced_result=AdminResult.TMS
-        )
-        .exclude(requirement__in=appeal.documents.all())
-        .select_related("requirement")
-        .order_by("requirement__order", "requirement__name")
-    )
-    sentences += [
-        _("Your result stays TMS because another document is TMS: %(document)s.")
-        % {"document": check.requirement}
-        for check in others
-    ]
-    if not post_appeal_announced:
-        sentences.append(
-            _("Your administrative result will be announced again after the appeal period.")
-        )
-    return " ".join(str(sentence) for sentence in sentences)
 
 
 def _date(moment) -> str:
@@ -224,7 +193,5 @@ def appeal_answer(
         at=now,
     )
     if notify:  # False only for the demo data of past stages
-        from recruitment.tasks import milestone_notify
-
         milestone_notify([application.pk], Milestone.APPEAL_ANSWERED)
     return appeal

@@ -1,4 +1,4 @@
-"""The applicant's side of an application: start, change formation, finalise, withdraw."""
+"""The applicant's side of an application: start, finalise, withdraw."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts import dataprotection
 from accounts.roles import STAFF_ROLES, has_role
+from recruitment import rules
 from recruitment.models import (
     ApplicantProfile,
     Application,
@@ -15,6 +16,7 @@ from recruitment.models import (
     Formation,
 )
 from recruitment.selectors.eligibility import check_eligibility
+from recruitment.tasks import send_status_email
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -24,10 +26,9 @@ class ApplicationError(Exception):
 
 
 def _ensure_open(formation: Formation) -> None:
-    if not formation.is_published or not formation.period.is_registration_open():
-        raise ApplicationError(
-            _("Registration for this formation is closed; nothing can be changed any more.")
-        )
+    refusal = rules.registration_refusal(formation)
+    if refusal:
+        raise ApplicationError(refusal)
 
 
 def _event(application: Application, *, actor, note: str = "") -> None:
@@ -84,33 +85,11 @@ def application_start(*, user, formation: Formation, consent_given: bool = False
     return application
 
 
-@transaction.atomic
-def application_change_formation(*, application: Application, formation: Formation) -> Application:
-    """A draft may move to another formation of the same period; its documents stay."""
-    if application.status != Application.Status.DRAFT:
-        raise ApplicationError(_("Only a draft application can change its formation."))
-    if formation.period_id != application.period_id:
-        raise ApplicationError(_("The new formation belongs to another selection period."))
-    _ensure_open(formation)
-    eligibility = check_eligibility(
-        ApplicantProfile.objects.filter(user=application.applicant).first(), formation
-    )
-    if not eligibility.eligible:
-        raise ApplicationError(" ".join(eligibility.reasons))
-    application.formation = formation
-    application.save(update_fields=["formation"])
-    _event(application, actor=application.applicant, note=str(formation))
-    return application
-
-
 def missing_documents(application: Application) -> list:
-    required = list(application.formation.required_documents.all())
-    have = set(
-        Document.objects.filter(application=application, is_current=True).values_list(
-            "requirement_id", flat=True
-        )
+    uploaded = Document.objects.filter(application=application, is_current=True).values_list(
+        "requirement_id", flat=True
     )
-    return [req for req in required if req.pk not in have]
+    return rules.missing_documents(application.formation.required_documents.all(), uploaded)
 
 
 @transaction.atomic
@@ -184,6 +163,5 @@ def application_withdraw(*, application: Application, user, reason: str) -> Appl
 
 
 def _notify(application_id: int) -> None:
-    from recruitment.tasks import send_status_email
 
     send_status_email.delay(application_id)

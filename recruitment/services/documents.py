@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from core import uploads
+from recruitment import rules
 from recruitment.models import Application, Document, DocumentRequirement
-from recruitment.services.applications import ApplicationError, _ensure_open
+from recruitment.services.applications import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -246,15 +247,9 @@ def _pdf_has_script(reader: PdfReader) -> bool:
 
 
 def _ensure_editable(application: Application) -> None:
-    if application.status == Application.Status.SUBMITTED:
-        raise ApplicationError(
-            _("You have finalised this application; its documents can no longer be changed.")
-        )
-    if application.status != Application.Status.DRAFT:
-        raise ApplicationError(
-            _("This application has been withdrawn; its documents can no longer be changed.")
-        )
-    _ensure_open(application.formation)
+    refusal = rules.document_refusal(application)
+    if refusal:
+        raise ApplicationError(refusal)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from recruitment.models import (
     Milestone,
     SelectionPeriod,
 )
+from recruitment.tasks import SESSION_CHANGED, event_notify, milestone_notify
 
 SESSION_FIELDS = ("name", "location", "address", "date", "starts_at", "ends_at", "capacity")
 # What a participant must be told about when it changes.
@@ -66,8 +67,6 @@ def exam_session_update(*, session: ExamSession, actor=None, now=None, **fields)
         if _shown(old[key]) != _shown(getattr(session, key))
     ]
     if participants and changes:
-        from recruitment.tasks import SESSION_CHANGED, event_notify
-
         note = f"{SESSION_CHANGED} {'; '.join(changes)}"
         events = ApplicationEvent.objects.bulk_create(
             [
@@ -171,7 +170,5 @@ def exam_sessions_assign(*, period: SelectionPeriod, actor, now=None, notify: bo
         start += len(chunk)
     ApplicationEvent.objects.bulk_create(events, batch_size=1000)
     if notify:  # False only for the demo data of past stages
-        from recruitment.tasks import milestone_notify
-
         milestone_notify(waiting, Milestone.EXAM_SCHEDULED)
     return len(waiting)

@@ -36,6 +36,7 @@ from recruitment.services.decisions import (
     application_recompute_admin_result,
     decision_log,
 )
+from recruitment.tasks import event_notify
 
 logger = logging.getLogger(__name__)
 
@@ -485,7 +486,6 @@ def correction_apply(
         actor=actor,
         at=now,
     )
-    from recruitment.tasks import event_notify
 
     event_notify([event.pk])
 

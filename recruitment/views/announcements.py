@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
 from core.ratelimit import over_limit
-from recruitment.forms_announcements import AnnouncementSearchForm, PublishAnnouncementForm
+from recruitment.forms.announcements import AnnouncementSearchForm, PublishAnnouncementForm
 from recruitment.models import Announcement
 from recruitment.pdf import announcement_pdf_cached
 from recruitment.selectors import announcements as selectors

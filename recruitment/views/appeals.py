@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, role_required
 from recruitment import access
-from recruitment.forms_announcements import AppealAnswerForm, AppealForm
+from recruitment.forms.announcements import AppealAnswerForm, AppealForm
 from recruitment.rules import appeal_window
 from recruitment.selectors import announcements as selectors
 from recruitment.selectors.hr import period_get

@@ -8,14 +8,11 @@ from django.views.decorators.http import require_POST
 from core.pagecache import pinned, rendered_part
 from recruitment import access
 from recruitment.cache import APPLICATIONS, application_label
-from recruitment.forms_applicant import ApplicantProfileForm, ApplyForm, FinaliseForm, WithdrawForm
+from recruitment.forms.applicant import ApplicantProfileForm, ApplyForm, FinaliseForm, WithdrawForm
 from recruitment.models import ApplicantProfile
+from recruitment.rules import period_announcements
 from recruitment.selectors import vacancies as selectors
-from recruitment.selectors.announcements import (
-    appeal_window_open,
-    applicant_selection,
-    period_announcements,
-)
+from recruitment.selectors.announcements import appeal_window_open, applicant_selection
 from recruitment.selectors.documents import document_slots, missing_from
 from recruitment.services import applications as services
 from recruitment.services.profiles import applicant_profile_save, profile_is_locked

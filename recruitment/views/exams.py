@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
 from recruitment.access import application_for_owner_or_hr
-from recruitment.forms_announcements import ExamSessionForm
+from recruitment.forms.announcements import ExamSessionForm
 from recruitment.pdf import exam_card_pdf
 from recruitment.selectors import announcements as selectors
 from recruitment.selectors.hr import period_get

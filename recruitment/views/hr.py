@@ -1,25 +1,21 @@
 """HR's pages: selection periods, their formations (by hand or from an approved workforce
 proposal), publication, and each formation's applications with an Excel export."""
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from accounts.roles import Role, role_required
+from core import exports
 from core.pagecache import rendered_part
 from core.paging import querystring_without
-from recruitment.forms_hr import (
+from recruitment import exports as recruitment_exports
+from recruitment.forms.hr import (
     ApplicationFilterForm,
     FormationForm,
     FromProposalForm,
@@ -34,7 +30,6 @@ from recruitment.services import periods as services
 from workforce.models import FormationProposal
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- periods ------------------------------------------------------------------------------
@@ -230,10 +225,8 @@ def hr_application_export(request, pk):
     formation = selectors.formation_get(pk)
     form = ApplicationFilterForm(request.GET or None)
     applications = selectors.formation_applications(formation, **form.filters())
-    response = HttpResponse(_applications_workbook(formation, applications), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="pelamar-{formation.pk}.xlsx"'
-    response["Cache-Control"] = "private, no-store"  # personal data
-    return response
+    content = recruitment_exports.applications_workbook(formation, applications)
+    return exports.response(content, f"pelamar-{formation.pk}.xlsx")
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -255,62 +248,3 @@ def _from_proposal_message(created: int) -> str:
         "%(count)s formations have been created from the proposal. Review them and publish them.",
         created,
     ) % {"count": created}
-
-
-def _cell(value):
-    """Applicants type their own names: text that a spreadsheet would run as a formula is
-    written as plain text (OWASP CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _applications_workbook(formation, applications) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Applicants")[:31]
-    sheet.append([_cell(f"{formation.position.name} · {formation.position.unit.name}")])
-    sheet.append([_cell(str(formation.period))])
-    headers = [
-        _("Registration number"),
-        _("Name on KTP"),
-        _("NIK (masked)"),
-        _("Education level"),
-        _("Study programme"),
-        _("Institution"),
-        _("GPA"),
-        _("Status"),
-        _("Finalised at (WIB)"),
-    ]
-    sheet.append(headers)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    wib = timezone.get_default_timezone()
-    for application in applications.iterator(chunk_size=2000):
-        profile = getattr(application.applicant, "applicant_profile", None)
-        submitted = application.submitted_at
-        sheet.append(
-            [
-                _cell(application.registration_number or ""),
-                _cell(profile.name_on_ktp if profile else application.applicant.full_name),
-                profile.nik_masked if profile else "",
-                profile.get_education_level_display() if profile else "",
-                _cell(profile.programme) if profile else "",
-                _cell(profile.institution) if profile else "",
-                float(profile.gpa) if profile else None,
-                str(
-                    selectors.HR_STATUS_LABELS.get(
-                        application.status, application.get_status_display()
-                    )
-                ),
-                timezone.localtime(submitted, wib).replace(tzinfo=None) if submitted else None,
-            ]
-        )
-    for index, width in enumerate([22, 30, 20, 24, 28, 30, 8, 30, 18], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for cell in sheet["I"][3:]:
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    sheet.freeze_panes = "A4"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

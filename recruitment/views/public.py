@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from core.pagecache import public_page
 from core.paging import querystring_without
-from recruitment.forms_applicant import ApplyForm, VacancyFilterForm
+from recruitment.forms.applicant import ApplyForm, VacancyFilterForm
 from recruitment.models import ApplicantProfile, Application
 from recruitment.selectors import vacancies as selectors
 from recruitment.selectors.eligibility import check_eligibility

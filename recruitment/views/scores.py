@@ -1,22 +1,20 @@
 """HR's scores pages: the score file import with its report, one application's scores, the
 ranking, the merit list with its Excel export, and the optimisation of unfilled formations."""
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from accounts.roles import Role, role_required
+from core import exports
 from core.paging import querystring_without
-from recruitment.forms_scores import (
+from recruitment import exports as recruitment_exports
+from recruitment.forms.scores import (
     ExamResultForm,
     MeritFilterForm,
     OfferDecisionForm,
@@ -30,7 +28,6 @@ from recruitment.services import scores as services
 
 PAGE_SIZE = 50
 ERRORS_SHOWN = services.MAX_STORED_ERRORS + 1  # the stored errors and their summary line
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @role_required(Role.HR)
@@ -218,10 +215,8 @@ def merit_export(request, pk):
         return redirect(
             f"{reverse('recruitment:merit_list', args=[period.pk])}?{request.GET.urlencode()}"
         )
-    response = HttpResponse(_merit_workbook(period, results), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="peringkat-{period.pk}.xlsx"'
-    response["Cache-Control"] = "private, no-store"  # personal data
-    return response
+    content = recruitment_exports.merit_workbook(period, results)
+    return exports.response(content, f"peringkat-{period.pk}.xlsx")
 
 
 @role_required(Role.HR)
@@ -262,64 +257,3 @@ def optimisation_decide(request, pk):
     else:
         messages.success(request, _("Offer confirmed.") if confirm else _("Offer declined."))
     return redirect("recruitment:optimisation", offer.formation.period_id)
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(sheet, value):
-    """Text a spreadsheet would run as a formula (CSV/formula injection) is written as a text
-    cell with Excel's quote prefix: the value stays exactly what the applicant typed, and
-    Excel shows and edits it as text."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"  # openpyxl would store "=..." as a formula
-        cell.quotePrefix = True
-    return cell
-
-
-def _merit_workbook(period, results) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Merit list")[:31])
-    sheet.append([_cell(sheet, str(period))])
-    header = [
-        _("Formation"),
-        _("Rank"),
-        _("Registration number"),
-        _("Name"),
-        "TWK",
-        "TIU",
-        "TKP",
-        _("SKD total"),
-        _("SKD code"),
-        "SKB",
-        _("Final score"),
-        _("Final code"),
-    ]
-    sheet.append([_cell(sheet, str(title)) for title in header])
-    for result in results.iterator(chunk_size=2000):
-        application = result.application
-        profile = getattr(application.applicant, "applicant_profile", None)
-        formation = application.formation
-        sheet.append(
-            [
-                _cell(sheet, f"{formation.position.name} · {formation.position.unit.name}"),
-                result.final_rank or result.skd_rank,
-                _cell(sheet, application.registration_number or ""),
-                _cell(sheet, profile.name_on_ktp if profile else application.applicant.full_name),
-                result.twk,
-                result.tiu,
-                result.tkp,
-                result.skd_total,
-                result.skd_code,
-                float(result.skb) if result.skb is not None else None,
-                float(result.final_score) if result.final_score is not None else None,
-                result.final_code,
-            ]
-        )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

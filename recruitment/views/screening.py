@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import Role, role_required
 from recruitment import access, rules
-from recruitment.forms_screening import (
+from recruitment.forms.screening import (
     AssignmentForm,
     CorrectionForm,
     QueueFilterForm,

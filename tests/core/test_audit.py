@@ -21,7 +21,7 @@ from core.audit import (
     mask_identifier,
     scrub_identifiers,
 )
-from recruitment.forms_applicant import ApplicantProfileForm
+from recruitment.forms.applicant import ApplicantProfileForm
 from recruitment.models import ApplicantProfile
 from recruitment.services.documents import document_upload
 from recruitment.validators import build_nik

@@ -513,9 +513,8 @@ def test_it_returns_404_when_the_stored_file_is_gone(client_as, applicant, store
 
 
 def test_it_lists_the_slots_in_one_query_once_the_formations_slots_are_kept(
-    page_cache_off, django_assert_num_queries, application, photo, ijazah, settings
+    django_assert_num_queries, application, photo, ijazah, settings
 ):
-    settings.COMPUTED_CACHE_SECONDS = 300
     upload(application, ijazah, "ijazah.pdf", pdf_bytes())
     upload(application, ijazah, "ijazah.pdf", pdf_bytes())
     application = Application.objects.select_related("formation", "period").get(pk=application.pk)

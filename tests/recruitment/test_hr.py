@@ -610,7 +610,8 @@ def test_it_writes_formula_like_names_as_text(client_as, hr):
     sheet = load_workbook(BytesIO(client_as(hr).get(url).content)).active
     cell = sheet.cell(row=4, column=2)
     assert cell.data_type == "s"
-    assert cell.value == "'=HYPERLINK(1)"
+    assert cell.value == "=HYPERLINK(1)"  # as typed, kept as text by Excel's quote prefix
+    assert cell.quotePrefix
 
 
 def _queries(client, url) -> int:

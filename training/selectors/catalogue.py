@@ -4,7 +4,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from forums.models import Topic, Visibility
-from training.models import Attendance, Enrolment, Feedback, Meeting, Programme, Session
+from training.models import Attendance, Enrolment, Meeting, Programme, Session
 from workforce.models import Employee
 
 Status = Enrolment.Status
@@ -174,7 +174,3 @@ def feedback_summary() -> dict:
         .order_by("name")
     )
     return {"sessions": sessions, "programmes": by_programme}
-
-
-def session_comments(session: Session) -> QuerySet[Feedback]:
-    return Feedback.objects.filter(enrolment__session=session).exclude(comments="")

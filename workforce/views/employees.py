@@ -12,7 +12,7 @@ from import_export.formats.base_formats import XLSX
 
 from accounts.roles import Role, role_required
 from core.paging import querystring_without
-from workforce.forms_employees import EmployeeFilterForm
+from workforce.forms.employees import EmployeeFilterForm
 from workforce.models import Employee
 from workforce.resources import EmployeeResource
 from workforce.selectors import employees as selectors

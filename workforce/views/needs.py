@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
 from core import charts
+from core import exports as xlsx
 from core.pagecache import public_page, remember, rendered_part
 from core.paging import querystring_without
 from workforce import exports, extensions
-from workforce.forms_needs import (
+from workforce.forms.needs import (
     AbkTaskFormSet,
     AbkVersionForm,
     NeedsFilterForm,
@@ -117,10 +118,7 @@ def needs_map(request):
 def needs_export(request):
     _form, planning_year, positions = _filtered_needs(request)
     content = exports.needs_workbook(planning_year, positions)
-    response = HttpResponse(content, content_type=exports.XLSX)
-    name = f"kebutuhan-pegawai-{planning_year.year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx.response(content, f"kebutuhan-pegawai-{planning_year.year}.xlsx")
 
 
 @role_required(Role.HR)

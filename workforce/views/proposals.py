@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role, role_required
-from workforce.forms_proposals import PlanningYearForm, ProposalDecisionForm, ProposalForm
+from workforce.forms.proposals import PlanningYearForm, ProposalDecisionForm, ProposalForm
 from workforce.models import FormationProposal, PlanningYear
 from workforce.selectors import proposals as selectors
 from workforce.services import proposals as services

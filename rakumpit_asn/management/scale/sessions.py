@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.test import RequestFactory
+
+from accounts.middleware import requires_two_factor
 from accounts.models import User
 
 
@@ -10,16 +20,6 @@ def session_key_for(user: User) -> str:
     authentication records: the password, and for staff (who must use two-factor sign-in,
     accounts.middleware.StaffTwoFactorMiddleware) a TOTP step with an authenticator made here if
     they have none. Send it as the session cookie (settings.SESSION_COOKIE_NAME)."""
-    from importlib import import_module
-
-    from allauth.account.internal.flows.login import record_authentication
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.test import RequestFactory
-
-    from accounts.middleware import requires_two_factor
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)

@@ -64,7 +64,7 @@ urlpatterns = [
     # public statistics: quota and finalised applicants per formation (recruitment/views/stats.py)
     path("statistics/", stats.public_statistics, name="statistics"),
     # Recruitment II, one module per stage (no app_name: the names live in this namespace)
-    path("", include("recruitment.urls_screening")),  # screening, second check, corrections
-    path("", include("recruitment.urls_announcements")),  # announcements, appeals, exam cards
-    path("", include("recruitment.urls_scores")),  # scores, ranking, merit list, optimisation
+    path("", include("recruitment.urls.screening")),  # screening, second check, corrections
+    path("", include("recruitment.urls.announcements")),  # announcements, appeals, exam cards
+    path("", include("recruitment.urls.scores")),  # scores, ranking, merit list, optimisation
 ]

@@ -3,7 +3,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from forums.forms_topics import HoneypotMixin, _honeypot
+from forums.forms.topics import HoneypotMixin, _honeypot
 from forums.models import SCORE_FIELDS, IkmPeriod
 from workforce.models import Unit
 

@@ -1,0 +1,1 @@
+"""The recruitment app's forms, one module per part of the app."""

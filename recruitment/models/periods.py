@@ -1,0 +1,402 @@
+"""Selection periods, their formations (vacancies) and document slots, passing grades and the
+verifiers assigned to them (docs/domain.md 1). Every rule number is a field with the documented
+default, editable per period by HR."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BilingualNameMixin, TrackedModel
+from core.pagecache import TrackedQuerySet
+from workforce.models import AsnType, EducationLevel, Position
+
+MIN_REGISTRATION_DAYS = 15  # PP 11/2017 Pasal 22(2): at least 15 calendar days
+
+
+class ProcurementType(models.TextChoices):
+    CPNS = "CPNS", _("CPNS (civil servant candidates)")
+    PPPK = "PPPK", _("PPPK (contract civil servants)")
+
+
+class FormationCategory(models.TextChoices):
+    UMUM = "umum", _("General")
+    DISABILITAS = "disabilitas", _("Persons with disabilities")
+    CUMLAUDE = "cumlaude", _("Cum laude graduates")
+    DIASPORA = "diaspora", _("Diaspora")
+    KALIMANTAN = "kalimantan", _("Sons and daughters of Kalimantan")
+    PAPUA = "papua", _("Sons and daughters of Papua")
+    TIGA_T = "3t", _("Sons and daughters of 3T regions")
+
+
+def registration_open_q(now=None, prefix: str = "") -> Q:
+    """Registration is open: the period is published, not marked closed, and now is inside its
+    dates [opens, closes). The one definition of the rule, as a filter (`prefix` reaches the
+    period from another model: "period__"); SelectionPeriod.is_registration_open says the same of
+    one loaded period, and a test holds the two together at the boundaries."""
+    now = now or timezone.now()
+    return Q(
+        **{
+            f"{prefix}is_published": True,
+            f"{prefix}registration_closed": False,
+            f"{prefix}registration_opens_at__lte": now,
+            f"{prefix}registration_closes_at__gt": now,
+        }
+    )
+
+
+class SelectionPeriodQuerySet(TrackedQuerySet):
+    def registration_open(self, now=None):
+        return self.filter(registration_open_q(now))
+
+
+class FormationQuerySet(TrackedQuerySet):
+    def open_for_registration(self, now=None):
+        """Published formations whose period's registration is open now."""
+        return self.filter(registration_open_q(now, "period__"), is_published=True)
+
+
+class SelectionPeriod(TrackedModel):
+    objects = SelectionPeriodQuerySet.as_manager()
+
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("budget year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    procurement_type = models.CharField(
+        _("procurement type"), max_length=4, choices=ProcurementType.choices
+    )
+    description = models.TextField(_("description"), blank=True)
+    registration_opens_at = models.DateTimeField(_("registration opens"))
+    registration_closes_at = models.DateTimeField(_("registration closes"))
+    registration_closed = models.BooleanField(
+        _("registration closed"),
+        default=False,
+        editable=False,
+        help_text=_("Set by the scheduled job at the deadline; the deadline applies regardless."),
+    )
+    admin_announcement_at = models.DateTimeField(
+        _("administrative result announced"), null=True, blank=True
+    )
+    appeal_days = models.PositiveSmallIntegerField(
+        _("appeal window (calendar days)"), default=3, validators=[MinValueValidator(1)]
+    )
+    appeal_answer_days = models.PositiveSmallIntegerField(
+        _("days to answer appeals"), default=7, validators=[MinValueValidator(1)]
+    )
+    exam_starts_on = models.DateField(_("exams start"), null=True, blank=True)
+    exam_ends_on = models.DateField(_("exams end"), null=True, blank=True)
+    final_announcement_at = models.DateTimeField(_("final announcement"), null=True, blank=True)
+    age_min = models.PositiveSmallIntegerField(
+        _("minimum age"), default=18, validators=[MinValueValidator(15), MaxValueValidator(60)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("maximum age"),
+        default=35,
+        validators=[MinValueValidator(18), MaxValueValidator(65)],
+        help_text=_(
+            "CPNS: 35 (PP 11/2017); PPPK: one year before the position's retirement age. "
+            "A formation may raise it (e.g. 40 for doctors)."
+        ),
+    )
+    age_reference_date = models.DateField(
+        _("age reference date"),
+        help_text=_(
+            "The day on which applicants' age is computed. Unconfirmed by the regulation: check "
+            "the announcement (DOMAIN.md 1.11)."
+        ),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    # Recruitment II: screening, scores and ranking rules of this period (DOMAIN.md 1.4-1.8).
+    second_check_required = models.BooleanField(
+        _("second check of screening"),
+        default=False,
+        help_text=_("A supervisor confirms each verifier's result before it can be announced."),
+    )
+    skb_multiplier = models.PositiveSmallIntegerField(
+        _("applicants to SKB per formation place"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("DOMAIN.md 1.7: the best 3 x quota who pass the SKD go to the SKB."),
+    )
+    skd_weight = models.PositiveSmallIntegerField(
+        _("SKD weight (%)"), default=40, validators=[MaxValueValidator(100)]
+    )
+    skb_weight = models.PositiveSmallIntegerField(
+        _("SKB weight (%)"), default=60, validators=[MaxValueValidator(100)]
+    )
+    skb_max = models.PositiveSmallIntegerField(
+        _("SKB maximum score"),
+        default=500,
+        validators=[MinValueValidator(1)],
+        help_text=_("The SKB is normalised as (score / maximum) x 100, like the SKD (out of 550)."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("selection period")
+        verbose_name_plural = _("selection periods")
+        ordering = ["-registration_opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_max__gte=models.F("age_min")), name="period_age_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="period_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(skd_weight__lte=100) & Q(skb_weight__lte=100),
+                name="period_weights_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("recruitment:vacancy_list") + f"?period={self.pk}"
+
+    def clean(self):
+        if (
+            self.skd_weight is not None
+            and self.skb_weight is not None
+            and self.skd_weight + self.skb_weight != 100
+        ):
+            raise ValidationError({"skb_weight": _("The SKD and SKB weights must add up to 100.")})
+        if self.registration_opens_at and self.registration_closes_at:
+            # Calendar days in WIB, both ends counted: 1 to 15 September is 15 days.
+            opens = timezone.localdate(self.registration_opens_at)
+            closes = timezone.localdate(self.registration_closes_at)
+            if (closes - opens).days + 1 < MIN_REGISTRATION_DAYS:
+                raise ValidationError(
+                    {
+                        "registration_closes_at": _(
+                            "Registration must stay open at least %(days)s calendar days "
+                            "(PP 11/2017 Pasal 22)."
+                        )
+                        % {"days": MIN_REGISTRATION_DAYS}
+                    }
+                )
+
+    def registration_window_open(self, now=None) -> bool:
+        """Inside the registration dates (published or not)."""
+        now = now or timezone.now()
+        return (
+            not self.registration_closed
+            and self.registration_opens_at <= now < self.registration_closes_at
+        )
+
+    def is_registration_open(self, now=None) -> bool:
+        """registration_open_q, for a period already loaded."""
+        return self.is_published and self.registration_window_open(now)
+
+
+class DocumentRequirement(BilingualNameMixin):
+    """A document slot of a period, with its format and size limit (DOMAIN.md 1.3 defaults)."""
+
+    class Format(models.TextChoices):
+        JPEG = "jpeg", "JPG/JPEG"
+        PDF = "pdf", "PDF"
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.CASCADE,
+        related_name="document_requirements",
+        verbose_name=_("selection period"),
+    )
+    slug = models.SlugField(_("code"), max_length=40)
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    max_kb = models.PositiveIntegerField(
+        _("maximum size (KB)"), validators=[MinValueValidator(10), MaxValueValidator(10_240)]
+    )
+    help_text = models.CharField(_("instructions"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("document requirement")
+        verbose_name_plural = _("document requirements")
+        ordering = ["period", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "slug"], name="document_slot_unique"),
+        ]
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_kb * 1024
+
+
+class Formation(TrackedModel):
+    """A vacancy (formasi): a position to fill in a period."""
+
+    objects = FormationQuerySet.as_manager()
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.PROTECT,
+        related_name="formations",
+        verbose_name=_("selection period"),
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="formations", verbose_name=_("position")
+    )
+    asn_type = models.CharField(_("ASN type"), max_length=4, choices=AsnType.choices)
+    category = models.CharField(
+        _("category"),
+        max_length=12,
+        choices=FormationCategory.choices,
+        default=FormationCategory.UMUM,
+    )
+    quota = models.PositiveSmallIntegerField(_("quota"), validators=[MinValueValidator(1)])
+    education_level = models.CharField(
+        _("required education level"), max_length=10, choices=EducationLevel.choices
+    )
+    accepted_programmes = models.TextField(
+        _("accepted study programmes"),
+        blank=True,
+        help_text=_("One per line. Empty: any programme at the required level."),
+    )
+    age_max_override = models.PositiveSmallIntegerField(
+        _("maximum age for this formation"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(18), MaxValueValidator(65)],
+        help_text=_("Leave empty to use the period's; e.g. 40 for doctors (PP 11/2017 Pasal 23)."),
+    )
+    required_documents = models.ManyToManyField(
+        DocumentRequirement,
+        related_name="formations",
+        verbose_name=_("required documents"),
+    )
+    extra_criteria = models.TextField(_("extra criteria"), blank=True)
+    informing_topics = models.ManyToManyField(
+        "forums.Topic",
+        blank=True,
+        related_name="+",
+        verbose_name=_("residents' topics that informed the criteria"),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    source_proposal_item = models.ForeignKey(
+        "workforce.ProposalItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="formations",
+        verbose_name=_("from proposal item"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("formation")
+        verbose_name_plural = _("formations")
+        ordering = ["period", "position__unit__name", "position__name"]
+        indexes = [
+            models.Index(fields=["period", "is_published"]),
+            models.Index(fields=["category"]),
+            models.Index(fields=["asn_type"]),
+            models.Index(fields=["education_level"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(quota__gt=0), name="formation_quota_positive"),
+            models.UniqueConstraint(
+                fields=["period", "position", "asn_type", "category"],
+                name="formation_unique_in_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position.name} · {self.position.unit.name} ({self.get_category_display()})"
+
+    def get_absolute_url(self):
+        return reverse("recruitment:vacancy_detail", args=[self.pk])
+
+    @property
+    def age_max(self) -> int:
+        """The oldest age accepted, as shown and as applied."""
+        if self.age_max_override:
+            return self.age_max_override
+        if self.period.procurement_type == ProcurementType.PPPK:
+            # PP 49/2018: at most one year before the position's retirement age.
+            return min(self.period.age_max, self.position.retirement_age - 1)
+        return self.period.age_max
+
+    def programme_list(self) -> list[str]:
+        return [line.strip() for line in self.accepted_programmes.splitlines() if line.strip()]
+
+
+class PassingGrade(TrackedModel):
+    """The SKD passing grade (NAB) of a period for one formation category (DOMAIN.md 1.7). An
+    empty minimum is not checked: the general category checks each part, the special ones the
+    total and TIU."""
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.CASCADE,
+        related_name="passing_grades",
+        verbose_name=_("selection period"),
+    )
+    category = models.CharField(_("category"), max_length=12, choices=FormationCategory.choices)
+    twk_min = models.PositiveSmallIntegerField(
+        _("TWK minimum"), null=True, blank=True, validators=[MaxValueValidator(150)]
+    )
+    tiu_min = models.PositiveSmallIntegerField(
+        _("TIU minimum"), null=True, blank=True, validators=[MaxValueValidator(175)]
+    )
+    tkp_min = models.PositiveSmallIntegerField(
+        _("TKP minimum"), null=True, blank=True, validators=[MaxValueValidator(225)]
+    )
+    total_min = models.PositiveSmallIntegerField(
+        _("SKD total minimum"), null=True, blank=True, validators=[MaxValueValidator(550)]
+    )
+
+    class Meta:
+        verbose_name = _("passing grade")
+        verbose_name_plural = _("passing grades")
+        ordering = ["period", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "category"], name="passing_grade_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.get_category_display()}"
+
+
+class PeriodAssignment(TrackedModel):
+    """Who works on a period's screening: verifiers screen; confirmers do the second check.
+    Verifiers see only the periods they are assigned to."""
+
+    class Duty(models.TextChoices):
+        VERIFIER = "verifier", _("Verifier")
+        CONFIRMER = "confirmer", _("Second checker")
+
+    period = models.ForeignKey(
+        SelectionPeriod,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("selection period"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="period_assignments",
+        verbose_name=_("user"),
+    )
+    duty = models.CharField(_("duty"), max_length=10, choices=Duty.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("screening assignment")
+        verbose_name_plural = _("screening assignments")
+        ordering = ["period", "duty", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "user", "duty"], name="period_assignment_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_duty_display()} · {self.period}"

@@ -1,0 +1,1 @@
+"""The workforce app's forms, one module per part of the app."""
