@@ -58,9 +58,10 @@ run: deps compilemessages migrate static seed ## Serve the portal with demo data
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-lint: deps ## ruff check and ruff format --check
+lint: deps ## ruff check, ruff format --check and the import graph (import-linter, Python 3.11+)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@if [ -x $(BIN)/lint-imports ]; then set -o pipefail; $(BIN)/lint-imports --no-cache | tail -n 8; fi
 
 format: deps ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .
