@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        # Imported here: models and the registries they fill exist only once Django is ready.
         from accounts import navigation, personal_data
         from accounts.roles import Role, sync_role_permissions, user_roles
         from core import pagecache

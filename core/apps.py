@@ -6,6 +6,9 @@ from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from core.pagecache import cached_apps, invalidate
+from core.personaldata import undeclared_models
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,7 +21,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal kernel")
 
     def ready(self):
-        from core import audit  # noqa: F401 - connects the audit trail's masking hook
+        # Imported here: it reads auditlog's models, which exist only once Django is ready. It
+        # connects the audit trail's masking hook.
+        from core import audit  # noqa: F401
 
         # Rows a data migration writes send no model signal: after a migrate no page kept from
         # before is served. Once per `migrate` (this app is always installed).
@@ -29,8 +34,6 @@ class CoreConfig(AppConfig):
 
 
 def _migrated(sender, **kwargs):
-    from core.pagecache import cached_apps, invalidate
-
     try:
         apps = cached_apps()
         if apps:
@@ -46,8 +49,6 @@ def _migrated(sender, **kwargs):
 def _personal_data_declared(app_configs=None, **kwargs):
     """A model of the portal that holds personal fields must say whose data it is and what a
     deletion request does to it (core.personaldata.declare), or the start fails."""
-    from core.personaldata import undeclared_models
-
     return [
         checks.Error(
             f"{label} holds personal data but its app does not declare it.",

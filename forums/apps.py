@@ -7,6 +7,7 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Community forums")
 
     def ready(self):
+        # Imported here: models and the registries they fill exist only once Django is ready.
         from accounts import navigation
         from accounts.roles import Role
         from core import pagecache

@@ -1,4 +1,4 @@
-"""Demo data of the forums (DOMAIN.md 5 and 6): residents' expectations of Rakumpit's services
+"""Demo data of the forums (docs/domain.md 5 and 6): residents' expectations of Rakumpit's services
 (no ambulance at the puskesmas, no dentist, teachers for the remote schools, the river clinic's
 schedule along the Rungan), official answers, a discussion session with outcomes, and IKM
 responses for several units. Written straight to the models (no e-mails, no rate limits),

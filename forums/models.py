@@ -1,5 +1,5 @@
-"""Community forums (DOMAIN.md 5): residents' expectations of public services, official answers,
-discussion sessions, the satisfaction survey (IKM) and moderation.
+"""Community forums (docs/domain.md 5): residents' expectations of public services, official
+answers, discussion sessions, the satisfaction survey (IKM) and moderation.
 
 Depends on workforce only (topics are tagged with its sectors, kelurahan and units). Recruitment
 reads topics through `forums.selectors`; forums never imports recruitment, so the link from a
@@ -595,7 +595,7 @@ class SessionOutcome(TrackedModel):
 
 
 class IkmElement(BilingualNameMixin):
-    """One of the nine survey elements (DOMAIN.md 5), seeded by a migration."""
+    """One of the nine survey elements (docs/domain.md 5), seeded by a migration."""
 
     number = models.PositiveSmallIntegerField(
         _("number"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(9)]
@@ -610,7 +610,7 @@ class IkmElement(BilingualNameMixin):
 
 
 class IkmGradeBand(BilingualNameMixin):
-    """A grade band on the converted scale (25–100), seeded from DOMAIN.md 5."""
+    """A grade band on the converted scale (25–100), seeded from docs/domain.md 5."""
 
     grade = models.CharField(_("grade"), max_length=1, unique=True)
     lower = models.DecimalField(_("from (converted)"), max_digits=5, decimal_places=2)

@@ -1,4 +1,4 @@
-"""Rule data from DOMAIN.md 5 that every installation starts with: the nine IKM elements of
+"""Rule data from docs/domain.md 5 that every installation starts with: the nine IKM elements of
 PermenPANRB 14/2017 and the grade bands. Plain constants, read by the data migration and by
 `ikm_reference_ensure` (the demo seeder, and tests that flush the database), so both agree."""
 

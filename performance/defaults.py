@@ -1,11 +1,11 @@
-"""The rule data of DOMAIN.md 4, in one place: the predikat matrix (nine cells), the seven
+"""The rule data of docs/domain.md 4, in one place: the predikat matrix (nine cells), the seven
 BerAKHLAK values and the distribution guidance. Seeded by migration 0002 and by
 `rules_ensure()` (the demo and tests call it after a database flush). Rows already present are
 left as HR edited them."""
 
 from django.apps import apps as django_apps
 
-# (hasil kerja, perilaku) -> predikat, read row by row from the table in DOMAIN.md 4.
+# (hasil kerja, perilaku) -> predikat, read row by row from the table in docs/domain.md 4.
 MATRIX = {
     ("above", "below"): "kurang",
     ("above", "meets"): "baik",

@@ -1,5 +1,5 @@
-"""Performance management (DOMAIN.md 4, PermenPANRB 6/2022): yearly cycles with checkpoints, SKP
-plans, reviews rated on work results and the seven BerAKHLAK values, the predikat read from a
+"""Performance management (docs/domain.md 4, PermenPANRB 6/2022): yearly cycles with checkpoints,
+SKP plans, reviews rated on work results and the seven BerAKHLAK values, the predikat read from a
 3 x 3 matrix held as data, objections, corrections, coaching and the reminder delivery log.
 
 Rule numbers (checkpoint frequency, windows, reminder offsets, the matrix, the values, the
@@ -147,7 +147,7 @@ class Checkpoint(TrackedModel):
 
 
 class PredikatRule(TrackedModel):
-    """One cell of the predikat matrix (DOMAIN.md 4): work results x work behaviour."""
+    """One cell of the predikat matrix (docs/domain.md 4): work results x work behaviour."""
 
     hasil_kerja = models.CharField(_("work results"), max_length=5, choices=Rating.choices)
     perilaku = models.CharField(_("work behaviour"), max_length=5, choices=Rating.choices)
@@ -180,7 +180,8 @@ class BehaviourValue(BilingualNameMixin):
 
 
 class DistributionGuidance(TrackedModel):
-    """Guidance on the share of staff per predikat, by organisational predikat (DOMAIN.md 4)."""
+    """Guidance on the share of staff per predikat, by the organisation's predikat
+    (docs/domain.md 4)."""
 
     organisation_predikat = models.CharField(_("organisation predikat"), max_length=40)
     staff_predikat = models.CharField(_("staff predikat"), max_length=20, choices=Predikat.choices)

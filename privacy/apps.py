@@ -7,27 +7,22 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data (UU PDP)")
 
     def ready(self):
+        # Imported here: models and the registries they fill exist only once Django is ready.
         from allauth.account.signals import user_signed_up
 
-        from privacy.services import consent_record_at_signup
+        from accounts import dataprotection, navigation
+        from accounts.roles import Role
+        from privacy import personal_data
+        from privacy.selectors import Answers
+        from privacy.services import consent_record_at_signup, consent_record_given
 
         # accounts must not import privacy (dependencies point one way): the sign-up consent is
         # recorded by listening to allauth's signal instead.
         user_signed_up.connect(consent_record_at_signup, dispatch_uid="privacy.signup_consent")
-
-        from accounts import dataprotection
-        from privacy.selectors import Answers
-        from privacy.services import consent_record_given
-
         # The apps below privacy ask accounts.dataprotection whether someone is restricted or has
         # consented, and announce a consent with its signal; this app answers and records.
         dataprotection.install(Answers())
         dataprotection.consent_given.connect(consent_record_given, dispatch_uid="privacy.consent")
-
-        from accounts import navigation
-        from accounts.roles import Role
-        from privacy import personal_data
-
         personal_data.register()
         navigation.register(
             navigation.NavItem(

@@ -8,6 +8,7 @@ class RecruitmentConfig(AppConfig):
     verbose_name = _("Recruitment")
 
     def ready(self):
+        # Imported here: models and the registries they fill exist only once Django is ready.
         from accounts import navigation
         from accounts.roles import Role
         from core import home, pagecache

@@ -1,10 +1,10 @@
-"""DOMAIN.md defaults that a new selection period starts with; HR edits them per period."""
+"""docs/domain.md defaults that a new selection period starts with; HR edits them per period."""
 
 from recruitment.models import DocumentRequirement
 
 JPEG, PDF = DocumentRequirement.Format.JPEG, DocumentRequirement.Format.PDF
 
-# slug, Bahasa Indonesia, English, format, max KB, required by default (DOMAIN.md 1.3)
+# slug, Bahasa Indonesia, English, format, max KB, required by default (docs/domain.md 1.3)
 DOCUMENTS = [
     ("pas-foto", "Pas foto (latar merah)", "Passport photo (red background)", JPEG, 200, True),
     ("swafoto", "Swafoto", "Selfie", JPEG, 200, True),
@@ -22,7 +22,7 @@ DOCUMENTS = [
 AGE_LIMITS = {"CPNS": (18, 35), "PPPK": (20, 59)}
 
 # SKD passing grades (NAB) by formation category: TWK, TIU, TKP, total; None = not checked.
-# KepmenPANRB 651/2023 and 321/2024, identical in both years (DOMAIN.md 1.7).
+# KepmenPANRB 651/2023 and 321/2024, identical in both years (docs/domain.md 1.7).
 PASSING_GRADES = {
     "umum": (65, 80, 166, None),
     "kalimantan": (65, 80, 166, None),
@@ -33,7 +33,7 @@ PASSING_GRADES = {
     "3t": (None, 60, None, 286),
 }
 
-# The common TMS reasons (DOMAIN.md 1.4, tirto 2024): code, Bahasa Indonesia, English.
+# The common TMS reasons (docs/domain.md 1.4, tirto 2024): code, Bahasa Indonesia, English.
 REJECTION_REASONS = [
     ("usia", "Usia di luar batas yang ditentukan", "Age outside the limit"),
     ("tidak-terbaca", "Hasil pindai tidak terbaca", "Scan cannot be read"),

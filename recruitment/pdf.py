@@ -1,8 +1,8 @@
 """The registration card (Kartu Pendaftaran) as a PDF, drawn by WeasyPrint on white A4.
 
 The template carries its CSS inline and links to nothing: the card never reads a file or the
-network, so it prints the same whatever is down (DOMAIN.md 1.14: a link outage once blocked card
-printing nationwide)."""
+network, so it prints the same whatever is down (docs/domain.md 1.14: a link outage once blocked
+card printing nationwide)."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,7 +44,7 @@ def registration_card_pdf(application: Application) -> bytes:
 
 
 def exam_card_pdf(application: Application) -> bytes:
-    """The exam participant card (Kartu Peserta Ujian, DOMAIN.md 1.6): identity with the NIK
+    """The exam participant card (Kartu Peserta Ujian, docs/domain.md 1.6): identity with the NIK
     masked, formation, and the session's place, date and times in WIB."""
     profile = ApplicantProfile.objects.filter(user_id=application.applicant_id).first()
     html = render_to_string(
@@ -71,7 +71,7 @@ def announcement_pdf(announcement, rows) -> bytes:
 
 
 # A published list changes after its publication only through a logged decision of these kinds
-# (DOMAIN.md 1.4-1.10): HR's corrections, and for the exam lists new scores and rankings.
+# (docs/domain.md 1.4-1.10): HR's corrections, and for the exam lists new scores and rankings.
 LIST_CHANGING_KINDS = {
     Announcement.Kind.ADMIN: [Decision.Kind.CORRECTION],
     Announcement.Kind.POST_APPEAL: [Decision.Kind.CORRECTION],

@@ -54,9 +54,7 @@ from recruitment.models import (
 
 HIRED_CODES = (FinalCode.L, FinalCode.L1, FinalCode.L2)
 BATCH_SIZE = 200
-STAFF_RECORD = _(
-    "a record of a public body's work (who decided what, when): kept with the selection"
-)
+STAFF_RECORD = "A record of a public body's work (who decided what, when): kept with the selection."
 
 
 def register() -> None:

@@ -121,7 +121,7 @@ def appeal_window_from(period: SelectionPeriod, announced_at: datetime) -> Appea
     """The window starts on the calendar day (WIB) after the announcement is published and lasts
     `appeal_days` days; the answers are due `appeal_answer_days` days after it closes.
 
-    DOMAIN.md 1.5's 2023 example shows the announcement for several days (13-16 October) and
+    docs/domain.md 1.5's 2023 example shows the announcement for several days (13-16 October) and
     the sanggah from the day after it ends (17-19 October). The portal publishes an
     announcement at one moment and counts from that day: published on 16 October, appeals run
     17 to 19 October with 3 days (published on 13 October, they would run 14 to 16 October)."""

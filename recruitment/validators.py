@@ -5,7 +5,7 @@ NIK layout: PP KK CC  DD MM YY  SSSS
     DD day of birth, plus 40 for women; MM month; YY year (two digits);
     SSSS a sequence number from 0001.
 The portal checks the structure and that it agrees with the stated birth date and gender; it never
-calls Dukcapil (DOMAIN.md: no live dependency).
+calls Dukcapil (docs/domain.md: no live dependency).
 """
 
 import re

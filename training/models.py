@@ -1,4 +1,4 @@
-"""Training and competence development (DOMAIN.md 3): programmes, their sessions and meetings,
+"""Training and competence development (docs/domain.md 3): programmes, their sessions and meetings,
 enrolments with attendance and results, certificates, feedback, the yearly JP rule values and the
 reminder claims.
 
@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from core.models import TrackedModel
 from workforce.models import Employee, Position, Sector
 
-# DOMAIN.md 3: PNS at least 20 JP a year (PP 11/2017 Pasal 203(4)); PPPK at most 24 JP a contract
-# year (PP 49/2018 Pasal 40(1)). Defaults of a new TrainingYearRule; HR edits them per year.
+# docs/domain.md 3: PNS at least 20 JP a year (PP 11/2017 Pasal 203(4)); PPPK at most 24 JP a
+# contract year (PP 49/2018 Pasal 40(1)). Defaults of a new TrainingYearRule; HR edits them per
+# year.
 DEFAULT_PNS_MIN_JP = 20
 DEFAULT_PPPK_MAX_JP = 24
 DEFAULT_REMINDER_DAYS = 60

@@ -7,6 +7,7 @@ class WorkforceConfig(AppConfig):
     verbose_name = _("Workforce planning")
 
     def ready(self):
+        # Imported here: models and the registries they fill exist only once Django is ready.
         from accounts import navigation
         from accounts.roles import Role
         from core import home, pagecache

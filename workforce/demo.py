@@ -1,4 +1,4 @@
-"""A realistic Rakumpit for `seed_demo` (DOMAIN.md 2 and 6): the puskesmas and its seven pustu,
+"""A realistic Rakumpit for `seed_demo` (docs/domain.md 2 and 6): the puskesmas and its seven pustu,
 the schools, the infrastructure unit, the camat's and kelurahan offices, about 150 employees and
 ABK sheets for this year and last year that produce the real gaps (no dentist, too few nurses,
 teachers missing in the remote schools). Deterministic and safe to run again."""

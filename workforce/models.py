@@ -61,7 +61,7 @@ class Kelurahan(TrackedModel):
 
 
 class PlanningYear(TrackedModel):
-    """The rule values of one planning year (DOMAIN.md 2): effective working time (WKE) and the
+    """The rule values of one planning year (docs/domain.md 2): effective working time (WKE) and the
     rounding rule of the ABK. Editable by HR, so a new regulation needs no deploy."""
 
     year = models.PositiveSmallIntegerField(
@@ -422,7 +422,9 @@ class ServiceNorm(TrackedModel):
     confirmed = models.BooleanField(
         _("confirmed"),
         default=False,
-        help_text=_("Unticked: a default from DOMAIN.md that HR should confirm."),
+        help_text=_(
+            "Unticked: a default value that HR should confirm against the current regulation."
+        ),
     )
 
     class Meta:

@@ -1,5 +1,5 @@
-"""Reference data that every installation starts with (DOMAIN.md 6). Plain constants, read by the
-data migration and by the demo seeder, so both agree."""
+"""Reference data that every installation starts with (docs/domain.md 6). Plain constants, read by
+the data migration and by the demo seeder, so both agree."""
 
 SECTORS = [
     # slug, Bahasa Indonesia, English

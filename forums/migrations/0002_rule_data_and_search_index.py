@@ -1,4 +1,4 @@
-"""Rule data from DOMAIN.md 5 (the nine IKM elements, the grade bands) and the forum settings
+"""Rule data from docs/domain.md 5 (the nine IKM elements, the grade bands) and the forum settings
 row; and, on PostgreSQL only, the GIN index behind the topic search (SQLite has no full-text
 search here: its search is a plain contains-match)."""
 

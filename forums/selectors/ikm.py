@@ -1,4 +1,4 @@
-"""IKM results per unit and period (PermenPANRB 14/2017, DOMAIN.md 5):
+"""IKM results per unit and period (PermenPANRB 14/2017, docs/domain.md 5):
 
     NRR per element = total score / number of responses
     IKM             = Σ NRR × 1/(number of elements)      (1–4)

@@ -1,4 +1,4 @@
-"""Rule data from DOMAIN.md 4: the predikat matrix (nine cells), the seven BerAKHLAK values and
+"""Rule data from docs/domain.md 4: the predikat matrix (nine cells), the seven BerAKHLAK values and
 the distribution guidance. Editable afterwards by HR in the admin; re-running changes nothing."""
 
 from django.db import migrations

@@ -20,7 +20,7 @@ class MatrixError(Exception):
 
 
 def predikat_for(*, hasil_kerja: str, perilaku: str) -> str:
-    """The predikat of the matrix cell (DOMAIN.md 4), read from the PredikatRule rows."""
+    """The predikat of the matrix cell (docs/domain.md 4), read from the PredikatRule rows."""
     if hasil_kerja not in Rating.values or perilaku not in Rating.values:
         raise MatrixError(_("A rating must be above, meets or below expectation."))
     rule = PredikatRule.objects.filter(hasil_kerja=hasil_kerja, perilaku=perilaku).first()

@@ -84,14 +84,14 @@ class ApplicantProfile(TrackedModel):
 
 
 class AdminResult(models.TextChoices):
-    """The administrative screening result (DOMAIN.md 1.4)."""
+    """The administrative screening result (docs/domain.md 1.4)."""
 
     MS = "MS", _("Meets the requirements")
     TMS = "TMS", _("Does not meet the requirements")
 
 
 class Application(TrackedModel):
-    """One application per applicant per budget year (DOMAIN.md 1.2: one procurement type, one
+    """One application per applicant per budget year (docs/domain.md 1.2: one procurement type, one
     instansi, one position in the same year; so also one per selection period), held by a
     database constraint so that it holds when two requests race."""
 
@@ -100,7 +100,7 @@ class Application(TrackedModel):
         SUBMITTED = "submitted", _("Registration complete: waiting for screening")
         WITHDRAWN = "withdrawn", _("Withdrawn by you")
 
-    # Official codes shown beside the plain-language status (DOMAIN.md 1.9).
+    # Official codes shown beside the plain-language status (docs/domain.md 1.9).
     OFFICIAL_CODES = {Status.WITHDRAWN: "APS"}
 
     applicant = models.ForeignKey(
@@ -145,8 +145,8 @@ class Application(TrackedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    # Administrative screening (DOMAIN.md 1.4). `admin_result` is the committee's working result,
-    # derived from the document checks; `announced_result` is what the last published
+    # Administrative screening (docs/domain.md 1.4). `admin_result` is the committee's working
+    # result, derived from the document checks; `announced_result` is what the last published
     # announcement said, and the only one the applicant sees.
     admin_result = models.CharField(
         _("administrative result"), max_length=3, choices=AdminResult.choices, blank=True

@@ -50,7 +50,7 @@ class Presence(models.TextChoices):
 
 
 class SkdCode(models.TextChoices):
-    """SKD result codes (DOMAIN.md 1.7)."""
+    """SKD result codes (docs/domain.md 1.7)."""
 
     PL = "P/L", _("Passed the passing grade and ranked in for the SKB")
     P = "P", _("Passed the passing grade, not ranked in for the SKB")
@@ -60,7 +60,7 @@ class SkdCode(models.TextChoices):
 
 
 class FinalCode(models.TextChoices):
-    """Final announcement codes (DOMAIN.md 1.9)."""
+    """Final announcement codes (docs/domain.md 1.9)."""
 
     L = "L", _("Passed")
     L1 = "L-1", _("Passed after moving to another formation type, same position and education")
@@ -186,7 +186,7 @@ class ScoreImport(TrackedModel):
 
 class OptimisationOffer(TrackedModel):
     """A proposal to fill an unfilled formation with the next-best applicant who passed, for the
-    same position and education (DOMAIN.md 1.10). HR confirms or declines it."""
+    same position and education (docs/domain.md 1.10). HR confirms or declines it."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")

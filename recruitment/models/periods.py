@@ -107,11 +107,11 @@ class SelectionPeriod(TrackedModel):
         _("age reference date"),
         help_text=_(
             "The day on which applicants' age is computed. Unconfirmed by the regulation: check "
-            "the announcement (DOMAIN.md 1.11)."
+            "the announcement (PP 11/2017 Pasal 23)."
         ),
     )
     is_published = models.BooleanField(_("published"), default=False)
-    # Recruitment II: screening, scores and ranking rules of this period (DOMAIN.md 1.4-1.8).
+    # Recruitment II: screening, scores and ranking rules of this period (docs/domain.md 1.4-1.8).
     second_check_required = models.BooleanField(
         _("second check of screening"),
         default=False,
@@ -121,7 +121,9 @@ class SelectionPeriod(TrackedModel):
         _("applicants to SKB per formation place"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text=_("DOMAIN.md 1.7: the best 3 x quota who pass the SKD go to the SKB."),
+        help_text=_(
+            "PermenPANRB 27/2021 Pasal 40: the best 3 x quota who pass the SKD go to the SKB."
+        ),
     )
     skd_weight = models.PositiveSmallIntegerField(
         _("SKD weight (%)"), default=40, validators=[MaxValueValidator(100)]
@@ -197,7 +199,7 @@ class SelectionPeriod(TrackedModel):
 
 
 class DocumentRequirement(BilingualNameMixin):
-    """A document slot of a period, with its format and size limit (DOMAIN.md 1.3 defaults)."""
+    """A document slot of a period, with its format and size limit (docs/domain.md 1.3 defaults)."""
 
     class Format(models.TextChoices):
         JPEG = "jpeg", "JPG/JPEG"
@@ -329,7 +331,7 @@ class Formation(TrackedModel):
 
 
 class PassingGrade(TrackedModel):
-    """The SKD passing grade (NAB) of a period for one formation category (DOMAIN.md 1.7). An
+    """The SKD passing grade (NAB) of a period for one formation category (docs/domain.md 1.7). An
     empty minimum is not checked: the general category checks each part, the special ones the
     total and TIU."""
 

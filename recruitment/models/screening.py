@@ -13,7 +13,7 @@ from recruitment.models.periods import DocumentRequirement, SelectionPeriod
 
 
 class RejectionReason(BilingualNameMixin):
-    """A reason a verifier picks for TMS; the list is editable (seeded from DOMAIN.md 1.4)."""
+    """A reason a verifier picks for TMS; the list is editable (seeded from docs/domain.md 1.4)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -145,7 +145,7 @@ class Decision(TrackedModel):
 
 class Appeal(TrackedModel):
     """A sanggah against a TMS result: once, inside the window, about documents already uploaded
-    (DOMAIN.md 1.5)."""
+    (docs/domain.md 1.5)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the committee's answer")

@@ -1,4 +1,4 @@
-"""Reads for announcements, appeals (sanggah) and exam cards (DOMAIN.md 1.4-1.6, 1.9).
+"""Reads for announcements, appeals (sanggah) and exam cards (docs/domain.md 1.4-1.6, 1.9).
 
 What the applicant and the public see comes only from announced copies: the applications'
 `announced_result`, the checks' `announced_*` fields, and the milestone events written when an
@@ -303,7 +303,7 @@ def applicant_selection(
 
 
 def appealable_requirements(application: Application):
-    """Documents announced TMS that have an uploaded current version (DOMAIN.md 1.5: an appeal
+    """Documents announced TMS that have an uploaded current version (docs/domain.md 1.5: an appeal
     relies only on documents already uploaded)."""
 
     uploaded = Document.objects.filter(
@@ -320,7 +320,7 @@ def appealable_requirements(application: Application):
 
 
 def exam_card_problem(application: Application, *, announcements=None) -> str:
-    """Why the exam card cannot be printed yet; "" when it can (DOMAIN.md 1.6)."""
+    """Why the exam card cannot be printed yet; "" when it can (docs/domain.md 1.6)."""
     if announcements is None:
         has_post_appeal = Announcement.objects.filter(
             period_id=application.period_id, kind=Kind.POST_APPEAL

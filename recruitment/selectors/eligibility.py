@@ -1,5 +1,5 @@
 """Who may apply to a formation: age on the period's reference date, education level and
-programme (DOMAIN.md 1.11). Each failed rule gives a plain, translated reason."""
+programme (docs/domain.md 1.11). Each failed rule gives a plain, translated reason."""
 
 from dataclasses import dataclass, field
 from datetime import date

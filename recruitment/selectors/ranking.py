@@ -79,7 +79,7 @@ def boundary_ties(period: SelectionPeriod) -> dict[int, tuple[int, int]]:
     """Formations where applicants identical on every tie-break rule (final score, SKD total,
     TKP, TIU, TWK, GPA, birth date) straddle the quota: formation id -> the first and last final
     rank of the tied group. Only the registration number orders them, which is no rule: HR
-    decides (DOMAIN.md 1.8). One grouped query."""
+    decides (docs/domain.md 1.8). One grouped query."""
     profile = "application__applicant__applicant_profile__"
     quota = F("application__formation__quota")
     groups = (

@@ -1,4 +1,4 @@
-"""Reads of the administrative screening (DOMAIN.md 1.4): which periods a user screens, the
+"""Reads of the administrative screening (docs/domain.md 1.4): which periods a user screens, the
 progress per formation, the queue, one application's documents and checks, and the two helpers
 the announcement stage calls (`screening_summary`, `screening_complete`). Lists make the same
 number of queries whatever the number of rows."""

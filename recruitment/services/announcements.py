@@ -1,4 +1,4 @@
-"""Publishing a stage's announcement (DOMAIN.md 1.4-1.6, 1.9).
+"""Publishing a stage's announcement (docs/domain.md 1.4-1.6, 1.9).
 
 Publishing is one transaction that copies the committee's working results into the announced
 copies the applicants see, in bulk, and writes one timeline event per application. The e-mails

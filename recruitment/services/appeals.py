@@ -1,5 +1,5 @@
 """Sanggah (appeal) against the announced administrative result, and the committee's answer
-(DOMAIN.md 1.5): once, inside the window, against TMS, about documents already uploaded."""
+(docs/domain.md 1.5): once, inside the window, against TMS, about documents already uploaded."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone

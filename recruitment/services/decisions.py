@@ -1,5 +1,5 @@
 """The two things every selection stage shares: the decision log and the rule that turns the
-document checks into the application's administrative result (DOMAIN.md 1.4)."""
+document checks into the application's administrative result (docs/domain.md 1.4)."""
 
 from django.db import transaction
 from django.utils import timezone

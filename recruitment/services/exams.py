@@ -1,5 +1,5 @@
-"""Exam sessions of a period and the assignment of participants to them (DOMAIN.md 1.6: the card
-appears only once the committee publishes the participant schedule)."""
+"""Exam sessions of a period and the assignment of participants to them (docs/domain.md 1.6: the
+card appears only once the committee publishes the participant schedule)."""
 
 from datetime import date, time
 

@@ -1,4 +1,4 @@
-"""The optimisation of unfilled formations (DOMAIN.md 1.10): proposals of the next-best
+"""The optimisation of unfilled formations (docs/domain.md 1.10): proposals of the next-best
 applicants who passed the passing grade, and HR's confirmation or refusal of each.
 
 A confirmation is checked again when it is made, under locks (the formation row, then the

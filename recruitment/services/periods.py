@@ -28,7 +28,7 @@ from workforce.models import AsnType, FormationProposal, Position, ProposalItem
 
 logger = logging.getLogger(__name__)
 
-# A CPNS selection recruits PNS candidates and a PPPK selection PPPK ones (DOMAIN.md 1.2).
+# A CPNS selection recruits PNS candidates and a PPPK selection PPPK ones (docs/domain.md 1.2).
 ASN_TYPE_FOR_PROCUREMENT = {ProcurementType.CPNS: AsnType.PNS, ProcurementType.PPPK: AsnType.PPPK}
 
 # Fields of a period that HR sets through period_create / period_update.
@@ -76,7 +76,7 @@ class PeriodError(Exception):
 
 @transaction.atomic
 def period_add_default_documents(*, period: SelectionPeriod) -> list[DocumentRequirement]:
-    """The DOMAIN.md 1.3 document slots, created when missing (HR's edits are kept)."""
+    """The docs/domain.md 1.3 document slots, created when missing (HR's edits are kept)."""
     created = []
     for order, (slug, name, name_en, file_format, max_kb, _required) in enumerate(DOCUMENTS):
         requirement, _ = DocumentRequirement.objects.get_or_create(
@@ -96,7 +96,7 @@ def period_add_default_documents(*, period: SelectionPeriod) -> list[DocumentReq
 
 @transaction.atomic
 def period_add_default_passing_grades(*, period: SelectionPeriod) -> None:
-    """The DOMAIN.md 1.7 passing grades per category, created when missing (edits are kept)."""
+    """The docs/domain.md 1.7 passing grades per category, created when missing (edits are kept)."""
     for category, (twk, tiu, tkp, total) in PASSING_GRADES.items():
         PassingGrade.objects.get_or_create(
             period=period,
@@ -106,7 +106,7 @@ def period_add_default_passing_grades(*, period: SelectionPeriod) -> None:
 
 
 def rejection_reasons_ensure() -> None:
-    """The DOMAIN.md 1.4 TMS reasons, created when missing (the migration seeds them; a flushed
+    """The docs/domain.md 1.4 TMS reasons, created when missing (the migration seeds them; a flushed
     test database or a fresh demo needs them again). HR's edits are kept."""
     for order, (code, name, name_en) in enumerate(REJECTION_REASONS):
         RejectionReason.objects.get_or_create(
@@ -163,7 +163,7 @@ def period_create(
     final_announcement_at: datetime | None = None,
     is_published: bool = False,
 ) -> SelectionPeriod:
-    """A new period with the DOMAIN.md defaults: age limits by procurement type, the age
+    """A new period with the docs/domain.md defaults: age limits by procurement type, the age
     reference date on the closing day (WIB), and the standard document slots. Registration must
     stay open at least 15 calendar days (SelectionPeriod.clean)."""
     period = SelectionPeriod(

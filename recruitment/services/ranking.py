@@ -1,5 +1,5 @@
-"""The ranking of a CPNS period (DOMAIN.md 1.7-1.9) and the optimisation of unfilled formations
-(DOMAIN.md 1.10).
+"""The ranking of a CPNS period (docs/domain.md 1.7-1.9) and the optimisation of unfilled formations
+(docs/domain.md 1.10).
 
 `rank_period` reads every result of the period in one query, ranks in memory and writes every
 row back in one statement (PostgreSQL: an UPDATE joined to `unnest` of arrays; elsewhere
@@ -162,7 +162,7 @@ def _skd_sort_key(row):
 
 
 def _final_rule_key(row):
-    """Every rule of DOMAIN.md 1.8, and nothing else."""
+    """Every rule of docs/domain.md 1.8, and nothing else."""
     gpa = row["application__applicant__applicant_profile__gpa"]
     born = row["application__applicant__applicant_profile__birth_date"] or date.max
     return (

@@ -1,8 +1,8 @@
-"""What a score must be (DOMAIN.md 1.7-1.8), and the refusals shared by the score import, HR's
+"""What a score must be (docs/domain.md 1.7-1.8), and the refusals shared by the score import, HR's
 entry of scores, the ranking and the optimisation.
 
-Only CPNS periods: PPPK competency scoring (DOMAIN.md 1.12) has other parts and no passing grade,
-and is refused with a clear message until it is built."""
+Only CPNS periods: PPPK competency scoring (docs/domain.md 1.12) has other parts and no passing
+grade, and is refused with a clear message until it is built."""
 
 from decimal import Decimal, InvalidOperation
 

@@ -1,5 +1,5 @@
 """Scores: the SKD and SKB score import (checked into a row-level report first, applied
-all-or-nothing) and HR's entry or correction of one application's scores (DOMAIN.md 1.7-1.8).
+all-or-nothing) and HR's entry or correction of one application's scores (docs/domain.md 1.7-1.8).
 
 Every score written here marks the result as not ranked (`ranked_at = NULL`): the SKD and final
 announcements wait until the ranking has been computed again (selectors/ranking.py,

@@ -1,4 +1,4 @@
-"""The administrative screening (DOMAIN.md 1.4): who screens a period, the verifier's MS/TMS on
+"""The administrative screening (docs/domain.md 1.4): who screens a period, the verifier's MS/TMS on
 each required document, the second check, and what may still change once the result is
 announced (a re-check MS -> TMS while appeals are answered; HR's explicit correction). Every
 change is written to the decision log with before, after and who."""
@@ -374,7 +374,7 @@ def recheck_flip(
     note: str = "",
     now=None,
 ) -> None:
-    """While appeals are answered, an MS document may be found TMS after all (DOMAIN.md 1.4:
+    """While appeals are answered, an MS document may be found TMS after all (docs/domain.md 1.4:
     BKN lets verifiers re-check MS files during the sanggah period). Only MS -> TMS, and only
     until the post-appeal announcement: after it, a change is HR's correction."""
     _lock(application)

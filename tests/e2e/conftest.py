@@ -140,10 +140,12 @@ def page(request, browser, live_server):
         locale="id-ID",
     )
     page = context.new_page()
-    # Generous: CI runs the journeys beside the rest of the suite on two cores, and a publish
-    # that e-mails every applicant in-process (no broker in tests) takes seconds there.
-    page.set_default_timeout(20_000)
-    page.set_default_navigation_timeout(30_000)
+    # Generous: the journeys must not depend on the machine's speed. CI runs them beside the
+    # rest of the suite on two cores, and a publish that e-mails every applicant in-process (no
+    # broker in tests) takes seconds there; a busy machine without Redis took over 20 s. A wait
+    # ends as soon as the page is ready, so a long limit costs a passing journey nothing.
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(90_000)
     page.viewport_name = request.param
     problems = []
     page.on(

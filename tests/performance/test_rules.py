@@ -1,4 +1,4 @@
-"""The rule data: the predikat matrix (all nine cells, DOMAIN.md 4), BerAKHLAK, cycles."""
+"""The rule data: the predikat matrix (all nine cells, docs/domain.md 4), BerAKHLAK, cycles."""
 
 import datetime as dt
 

@@ -215,6 +215,9 @@ def test_the_appeal_button_follows_the_clock(
 ):
     formation = formation_in(closed_period())
     application = screened_application(formation, result=AdminResult.TMS, applicant=applicant)
+    # The clock jumps 10 days below: the sign-in must outlive it with any session engine (the
+    # database engine checks the expiry against the clock, the cache engine leaves it to Redis).
+    settings.SESSION_COOKIE_AGE = 30 * 24 * 3600
     client = client_as(applicant)
     client.cookies["django_language"] = "en"
     url = application.get_absolute_url()

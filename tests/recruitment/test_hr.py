@@ -845,4 +845,4 @@ def test_it_adds_the_default_document_slots_to_a_period_made_in_the_admin(client
     assert response.status_code == 302, response.content.decode()[:2000]
     period = SelectionPeriod.objects.get()
     assert DocumentRequirement.objects.filter(period=period).count() == 8
-    assert period.passing_grades.get(category="umum").tkp_min == 166  # DOMAIN.md 1.7 defaults
+    assert period.passing_grades.get(category="umum").tkp_min == 166  # docs/domain.md 1.7 defaults

@@ -1,4 +1,4 @@
-"""The ranking of a CPNS period (DOMAIN.md 1.7-1.9), optimisation (1.10), the applicant's
+"""The ranking of a CPNS period (docs/domain.md 1.7-1.9), optimisation (1.10), the applicant's
 explained result and the merit list."""
 
 from datetime import date
@@ -305,7 +305,7 @@ def test_it_proposes_and_confirms_an_optimisation(hr):
     period = scored_period()
     unit = UnitFactory()
     nurse = PositionFactory(unit=unit, name="Perawat")
-    # Same position and unit, another formation type (DOMAIN.md 1.9: L-1).
+    # Same position and unit, another formation type (docs/domain.md 1.9: L-1).
     empty = formation(period, quota=1, position=nurse, category="cumlaude")
     crowded = formation(period, quota=1, position=nurse)
     elsewhere = formation(period, quota=1, position=PositionFactory(name="Perawat"))

@@ -1,4 +1,4 @@
-"""Administrative screening (DOMAIN.md 1.4): assignments, the queue, MS/TMS per document with a
+"""Administrative screening (docs/domain.md 1.4): assignments, the queue, MS/TMS per document with a
 reason for TMS, the decision log, the second check, the lock after the announcement, the
 re-check during appeals and HR's corrections; who may see what."""
 

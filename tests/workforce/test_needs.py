@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
     ("minutes", "wke", "threshold", "exact", "rounded"),
     [
         (0, 75_000, "0.50", "0", 0),  # no workload, nobody needed
-        (54_300, 75_000, "0.50", "0.724", 1),  # DOMAIN.md's worked example
+        (54_300, 75_000, "0.50", "0.724", 1),  # docs/domain.md's worked example
         (10_000, 75_000, "0.50", "0.1333", 1),  # any workload needs one person
         (112_500, 75_000, "0.50", "1.5", 2),  # exactly on the threshold rounds up
         (112_499, 75_000, "0.50", "1.49998", 1),
@@ -69,7 +69,7 @@ def test_it_uses_the_wke_and_threshold_of_the_year():
     ("wke", "threshold", "workloads"),
     [
         (75_000, "0.50", ["1", "37499.99", "37500", "74999.99", "75000", "112500", "149999.99"]),
-        # DOMAIN.md's 1,234 h variant with a threshold where floats go wrong
+        # docs/domain.md's 1,234 h variant with a threshold where floats go wrong
         (74_040, "0.26", ["981770.40", "981770.39", "19250.40", "19250.39", "74040"]),
         (72_000, "0.99", ["143999.99", "143280", "143279.99"]),
     ],

@@ -19,7 +19,7 @@ from workforce.models import AsnType, Employee
 
 
 def rule_for_year(year: int) -> TrainingYearRule:
-    """The year's rule, or an unsaved one with the DOMAIN.md defaults (reads never write)."""
+    """The year's rule, or an unsaved one with the docs/domain.md defaults (reads never write)."""
     return TrainingYearRule.objects.filter(year=year).first() or default_rule(year)
 
 

@@ -1,4 +1,4 @@
-"""The yearly JP rule values (DOMAIN.md 3)."""
+"""The yearly JP rule values (docs/domain.md 3)."""
 
 from django.db import transaction
 
@@ -7,6 +7,7 @@ from training.models import TrainingYearRule
 
 @transaction.atomic
 def training_year_rule_ensure(*, year: int) -> TrainingYearRule:
-    """The year's rule row, created with the DOMAIN.md defaults when missing (never changed)."""
+    """The year's rule row, created with the defaults of docs/domain.md 3 when missing (never
+    changed)."""
     rule, _created = TrainingYearRule.objects.get_or_create(year=year)
     return rule

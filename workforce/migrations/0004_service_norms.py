@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# Defaults from DOMAIN.md 2. The puskesmas minimums come from the superseded Permenkes 75/2014
+# Defaults from docs/domain.md 2. The puskesmas minimums come from the superseded Permenkes 75/2014
 # table (perdesaan, non-inpatient), because the 43/2019 table could not be confirmed: HR should
 # confirm them (confirmed=False shows a note in admin).
 PUSKESMAS_SOURCE = "Permenkes 75/2014 table, perdesaan non-rawat inap (superseded; confirm)"
@@ -16,8 +16,8 @@ NORMS = [
     ("puskesmas", "farmasi", "Tenaga kefarmasian", "fixed", 1, PUSKESMAS_SOURCE),
     ("puskesmas", "administrasi", "Tenaga administrasi", "fixed", 2, PUSKESMAS_SOURCE),
     ("puskesmas", "pekarya", "Pekarya", "fixed", 1, PUSKESMAS_SOURCE),
-    ("pustu", "bidan", "Bidan", "fixed", 1, "Rakumpit practice: 1 bidan per pustu (DOMAIN.md 6)"),
-    ("pustu", "perawat", "Perawat", "fixed", 1, "Rakumpit practice: 1 perawat per pustu (DOMAIN.md 6)"),
+    ("pustu", "bidan", "Bidan", "fixed", 1, "Rakumpit practice: 1 bidan per pustu (docs/domain.md 6)"),
+    ("pustu", "perawat", "Perawat", "fixed", 1, "Rakumpit practice: 1 perawat per pustu (docs/domain.md 6)"),
     ("sd", "guru", "Guru", "per_students", 20, "PP 74/2008 Pasal 17: SD 20:1"),
     ("smp", "guru", "Guru", "per_students", 20, "PP 74/2008 Pasal 17: SMP 20:1"),
     ("sma", "guru", "Guru", "per_students", 20, "PP 74/2008 Pasal 17: SMA 20:1"),

@@ -17,6 +17,6 @@ def reference_data_ensure() -> None:
 
 
 def planning_year_ensure(*, year: int) -> PlanningYear:
-    """The planning year with its rule values; created with the DOMAIN.md defaults if new."""
+    """The planning year with its rule values; created with the docs/domain.md defaults if new."""
     planning_year, _ = PlanningYear.objects.get_or_create(year=year)
     return planning_year
