@@ -4,9 +4,11 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.db.models.signals import post_migrate
+from django.urls import URLResolver, get_resolver
 from django.utils.translation import gettext_lazy as _
 
 from core.pagecache import cached_apps, invalidate
+from core.pagecache.policy import known_label
 from core.personaldata import undeclared_models
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ class CoreConfig(AppConfig):
         # before is served. Once per `migrate` (this app is always installed).
         post_migrate.connect(_migrated, sender=self, dispatch_uid="core.pagecache.migrate")
         checks.register(_personal_data_declared, checks.Tags.models)
+        checks.register(_page_cache_labels_known, checks.Tags.urls)
         if settings.CELERY_TASK_ALWAYS_EAGER:
             logger.info("CELERY_BROKER_URL is not set: background tasks run in-process.")
 
@@ -57,3 +60,28 @@ def _personal_data_declared(app_configs=None, **kwargs):
         )
         for label in undeclared_models()
     ]
+
+
+def _views(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _views(pattern.url_patterns)
+        else:
+            yield pattern.callback
+
+
+def _page_cache_labels_known(app_configs=None, **kwargs):
+    """Every public page names generations some app registered: a typo fails the start, not an
+    anonymous visitor's request in production (the cache is off in development)."""
+    errors = []
+    for view in _views(get_resolver().url_patterns):
+        for label in getattr(view, "page_cache_labels", ()):
+            if not known_label(label):
+                errors.append(
+                    checks.Error(
+                        f"{view.__module__}.{view.__qualname__} is kept under {label!r}, which no "
+                        "app registers with the page cache.",
+                        id="core.E002",
+                    )
+                )
+    return errors

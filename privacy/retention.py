@@ -61,9 +61,11 @@ def _run(*, apply: bool, actor, triggered_by, log):
         )
     plans = [(rule, rule.plan(now)) for rule in retention_rules()]
     counts, details = {}, {}
-    for _rule, plan in plans:
-        counts.update(plan.counts())
-        details.update(plan.ids)
+    for rule, plan in plans:
+        for kind, ids in plan.ids.items():
+            key = kind if kind not in counts else f"{rule.name}.{kind}"  # two rules, one kind
+            counts[key] = len(ids)
+            details[key] = ids
     say("plan: " + ", ".join(f"{count} {kind}" for kind, count in counts.items()))
     try:
         if apply:

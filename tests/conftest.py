@@ -104,19 +104,21 @@ def _page_cache_sees_the_tests_commits(request, monkeypatch):
     def app_committed(connection) -> bool:
         return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
+    def flush(connection):
+        """Run the page cache's callbacks waiting for a commit the test will never make."""
+        pending = connection.run_on_commit
+        moves = [entry for entry in pending if getattr(entry[1], "pagecache", False)]
+        connection.run_on_commit = [entry for entry in pending if entry not in moves]
+        for _savepoints, move, _robust in moves:
+            move()
+
+    production = generations.move_on_commit
+
     def move_on_commit(labels):
-        labels = list(dict.fromkeys(labels))
-        if not labels:
-            return
-        if app_committed(transaction.get_connection()):
-            generations.move(labels)
-            return
-
-        def move():
-            generations.move(labels)
-
-        move.pagecache = True
-        transaction.on_commit(move)
+        production(labels)  # registered as in production, then flushed if the app committed
+        connection = transaction.get_connection()
+        if connection.in_atomic_block and app_committed(connection):
+            flush(connection)
 
     original_exit = transaction.Atomic.__exit__
 
@@ -124,11 +126,7 @@ def _page_cache_sees_the_tests_commits(request, monkeypatch):
         result = original_exit(self, exc_type, exc_value, traceback)
         connection = transaction.get_connection(self.using)
         if connection.in_atomic_block and app_committed(connection):
-            pending = connection.run_on_commit
-            moves = [entry for entry in pending if getattr(entry[1], "pagecache", False)]
-            connection.run_on_commit = [entry for entry in pending if entry not in moves]
-            for _savepoints, move, _robust in moves:
-                move()
+            flush(connection)
         return result
 
     monkeypatch.setattr(generations, "move_on_commit", move_on_commit)

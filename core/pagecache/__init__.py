@@ -19,7 +19,7 @@ Correctness first:
   private models and fields (HR's pages only), and its scopes (one generation per application).
 """
 
-from core.pagecache.generations import invalidate, invalidate_on_commit, pinned
+from core.pagecache.generations import invalidate, pinned
 from core.pagecache.policy import Scope, Watch, cached_apps
 from core.pagecache.store import (
     HEADER,
@@ -39,7 +39,6 @@ __all__ = [
     "Watch",
     "cached_apps",
     "invalidate",
-    "invalidate_on_commit",
     "pinned",
     "public_page",
     "public_page_response",

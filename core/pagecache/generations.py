@@ -2,12 +2,16 @@
 committed change the label covers. Pages and values are stored under the generations they were
 made from, so a moved generation is never served again."""
 
+import logging
 import time
+from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import transaction
 
 from core.pagecache import policy
+
+logger = logging.getLogger(__name__)
 
 # A generation of one scoped object (an application) is kept this long after its last change: a
 # page stored under an evicted generation is never served again (the new one starts from the
@@ -56,17 +60,53 @@ def pinned(labels) -> tuple:
 
 
 def move(labels) -> None:
+    """Move these generations on to the clock: one round trip per kind of label."""
     now = time.time_ns()
+    by_timeout = defaultdict(dict)
     for label in set(labels):
-        cache.set(generation_key(label), now, timeout=_timeout(label))
+        by_timeout[_timeout(label)][generation_key(label)] = now
+    for timeout, values in by_timeout.items():
+        cache.set_many(values, timeout=timeout)
+
+
+class _Pending:
+    """The generations the writes of one transaction (at one savepoint level) move on, moved
+    once it commits: one callback and one round trip per transaction, however many rows it
+    writes. Django drops the callback with the savepoint or transaction that rolls back."""
+
+    pagecache = True  # tests/conftest.py finds the page cache's callbacks by this mark
+
+    def __init__(self, savepoints: tuple, labels):
+        self.savepoints = savepoints
+        self.labels = set(labels)
+        self.__qualname__ = "page cache: move generations"  # Django logs a failure by this name
+
+    def __call__(self):
+        move(self.labels)
 
 
 def move_on_commit(labels) -> None:
-    """Move exactly these generations on once the current transaction commits: a page rendered
-    meanwhile from the old rows is stored under the old generation and never served again."""
-    labels = list(dict.fromkeys(labels))
-    if labels:
-        transaction.on_commit(lambda: move(labels))
+    """Move these generations on once the current transaction commits: a page rendered
+    meanwhile from the old rows is stored under the old generation and never served again.
+    Robust: the transaction is committed by then, and a cache that fails to answer must not
+    stop the callbacks after this one (a file deletion, an e-mail); the error is logged and the
+    pages it would have refreshed expire with their timeouts."""
+    if not labels:
+        return
+    connection = transaction.get_connection()
+    savepoints = tuple(connection.savepoint_ids)
+    pending = getattr(connection, "pagecache_pending", None)
+    if (
+        connection.in_atomic_block
+        and pending is not None
+        and pending.savepoints == savepoints
+        and any(entry[1] is pending for entry in reversed(connection.run_on_commit))
+    ):
+        pending.labels.update(labels)  # still waiting for this transaction's commit
+        return
+    pending = _Pending(savepoints, labels)
+    connection.pagecache_pending = pending
+    connection.on_commit(pending, robust=True)
 
 
 def invalidate(*labels: str) -> None:
@@ -75,10 +115,3 @@ def invalidate(*labels: str) -> None:
     ones, a scoped object's label that object's pages alone."""
     check_labels(labels)
     move(policy.expand(labels))
-
-
-def invalidate_on_commit(*labels: str) -> None:
-    """`invalidate` once the current transaction commits. Only for writes the tracked models do
-    not see: raw SQL (core.db.execute_write) and data the page shows from outside the database."""
-    check_labels(labels)
-    move_on_commit(policy.expand(labels))

@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -26,7 +27,9 @@ HEADER = "X-Page-Cache"
 
 
 def _viewer_default(user) -> str:
-    return ""
+    # Fail closed: without the accounts app's answer, a part kept for one role could be shown
+    # to another.
+    raise ImproperlyConfigured("No viewer key: the accounts app calls set_viewer_key() at start.")
 
 
 # What a signed-in part may differ by between visitors allowed to see it (their roles): set once
@@ -211,6 +214,7 @@ def public_page(*app_labels: str):
         def wrapper(request, *args, **kwargs):
             return public_page_response(request, app_labels, lambda: view(request, *args, **kwargs))
 
+        wrapper.page_cache_labels = app_labels  # checked at start-up (core.apps)
         return wrapper
 
     return decorator

@@ -29,11 +29,13 @@ from core.pagecache.policy import AppPolicy, Scope, Watch, policy_for
 _reporting_off: ContextVar[bool] = ContextVar("pagecache_reporting_off", default=False)
 
 
-def _field_names(model, names) -> list[str]:
-    """Field names for names or attnames ("screened_by_id" -> "screened_by")."""
+def _field_names(model, names) -> list[str] | None:
+    """Field names for names or attnames ("screened_by_id" -> "screened_by"; "pk")."""
     if names is None:
         return None
-    return [model._meta.get_field(name).name for name in names]
+    return [
+        model._meta.pk.name if name == "pk" else model._meta.get_field(name).name for name in names
+    ]
 
 
 def rows_changed(model, *, scope_pks=None, fields=None, instance=None) -> None:
@@ -49,6 +51,16 @@ def rows_changed(model, *, scope_pks=None, fields=None, instance=None) -> None:
         instance=instance,
     )
     generations.move_on_commit(labels)
+
+
+def _scope_attributes(model) -> dict:
+    """{scope name: the attribute holding the scoped object's pk} for `model`'s scopes."""
+    policy = policy_for(model._meta.app_label)
+    return {
+        scope.name: scope.models[model.__name__]
+        for scope in (policy.scopes if policy else ())
+        if model.__name__ in scope.models
+    }
 
 
 def _scope_pks_of_objects(model, objects) -> dict:
@@ -101,6 +113,10 @@ class TrackedQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         scope_pks = _scope_pks_of_filter(self)  # before: update() may change the filtered field
+        moved = set(_field_names(self.model, kwargs))
+        for scope_name, attribute in _scope_attributes(self.model).items():
+            if _field_names(self.model, [attribute])[0] in moved:
+                scope_pks[scope_name] = None  # rows move to another object: every page moves
         count = super().update(**kwargs)
         if count and not _reporting_off.get():
             rows_changed(self.model, scope_pks=scope_pks, fields=list(kwargs))
@@ -223,15 +239,18 @@ def register(
     """Put the app's pages under the page cache: called from its AppConfig.ready(). Every model
     of the app must derive from core.models.TrackedModel (checked here), so that its saves,
     deletes, update(), bulk_create() and bulk_update() move the generations on by themselves."""
+    app_config = apps.get_app_config(app_label)
     policy = AppPolicy(
         app_label=app_label,
         private_models=frozenset(private_models),
-        private_fields={m: frozenset(f) for m, f in (private_fields or {}).items()},
+        private_fields={
+            name: frozenset(_field_names(app_config.get_model(name), fields))
+            for name, fields in (private_fields or {}).items()
+        },
         private_rows=dict(private_rows or {}),
         scopes=tuple(scopes),
         watches=tuple(watches),
     )
-    app_config = apps.get_app_config(app_label)
     known = {model.__name__ for model in app_config.get_models()}
     named = set(policy.private_models) | set(policy.private_fields) | set(policy.private_rows)
     for scope in policy.scopes:

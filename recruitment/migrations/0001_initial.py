@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
                 ('final_announcement_at', models.DateTimeField(blank=True, null=True, verbose_name='final announcement')),
                 ('age_min', models.PositiveSmallIntegerField(default=18, validators=[django.core.validators.MinValueValidator(15), django.core.validators.MaxValueValidator(60)], verbose_name='minimum age')),
                 ('age_max', models.PositiveSmallIntegerField(default=35, help_text="CPNS: 35 (PP 11/2017); PPPK: one year before the position's retirement age. A formation may raise it (e.g. 40 for doctors).", validators=[django.core.validators.MinValueValidator(18), django.core.validators.MaxValueValidator(65)], verbose_name='maximum age')),
-                ('age_reference_date', models.DateField(help_text="The day on which applicants' age is computed. Unconfirmed by the regulation: check the announcement (PP 11/2017 Pasal 23).", verbose_name='age reference date')),
+                ('age_reference_date', models.DateField(help_text="The day on which applicants' age is computed. Unconfirmed by the regulation: check the announcement (DOMAIN.md 1.11).", verbose_name='age reference date')),
                 ('is_published', models.BooleanField(default=False, verbose_name='published')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
             ],

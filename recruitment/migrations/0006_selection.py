@@ -242,7 +242,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='selectionperiod',
             name='skb_multiplier',
-            field=models.PositiveSmallIntegerField(default=3, help_text='PermenPANRB 27/2021 Pasal 40: the best 3 x quota who pass the SKD go to the SKB.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='applicants to SKB per formation place'),
+            field=models.PositiveSmallIntegerField(default=3, help_text='DOMAIN.md 1.7: the best 3 x quota who pass the SKD go to the SKB.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='applicants to SKB per formation place'),
         ),
         migrations.AddField(
             model_name='selectionperiod',

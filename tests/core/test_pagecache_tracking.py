@@ -163,3 +163,72 @@ def test_every_raw_sql_write_goes_through_the_one_helper():
             ):
                 offenders.append(f"{relative}:{node.lineno}")
     assert offenders == []
+
+
+@pytest.mark.pagecache_on_commit
+def test_a_transaction_moves_its_generations_once(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from workforce.models import Kelurahan
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for n in range(5):
+            Kelurahan.objects.create(name=f"Kelurahan {n}", slug=f"kelurahan-{n}")
+        Kelurahan.objects.filter(slug="kelurahan-0").update(name="Diubah")
+    moves = [c for c in callbacks if getattr(c, "pagecache", False)]
+    assert len(moves) == 1
+    assert moves[0].labels == {"workforce", "workforce:all"}
+
+
+@pytest.mark.pagecache_on_commit
+@pytest.mark.django_db(transaction=True)
+def test_a_cache_that_fails_at_commit_stops_nothing_else(monkeypatch, caplog):
+    """The rows are committed when the generations move: a cache that does not answer is logged,
+    and the transaction's other callbacks (a file deletion, an e-mail) still run."""
+    from django.db import transaction
+
+    from core.pagecache import generations
+    from workforce.models import Kelurahan
+
+    def down(labels):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(generations, "move", down)
+    ran = []
+    with transaction.atomic():
+        Kelurahan.objects.create(name="Kelurahan Uji", slug="kelurahan-uji")
+        transaction.on_commit(lambda: ran.append("the next callback"))
+    assert ran == ["the next callback"]
+    assert Kelurahan.objects.filter(slug="kelurahan-uji").exists()
+    assert "redis is down" in caplog.text
+
+
+def test_a_public_page_under_a_generation_no_app_registers_fails_the_start(monkeypatch):
+    from types import SimpleNamespace
+
+    from core import apps as core_apps
+
+    def view(request):
+        return None
+
+    view.page_cache_labels = ("recruitment", "no-such-app")
+    resolver = SimpleNamespace(url_patterns=[SimpleNamespace(callback=view)])
+    monkeypatch.setattr(core_apps, "get_resolver", lambda: resolver)
+    errors = core_apps._page_cache_labels_known()
+    assert [error.id for error in errors] == ["core.E002"]
+    assert "no-such-app" in errors[0].msg
+
+
+def test_the_real_public_pages_name_registered_generations():
+    from core import apps as core_apps
+
+    assert core_apps._page_cache_labels_known() == []
+
+
+def test_a_kept_part_without_a_viewer_key_fails_closed():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.pagecache import store
+
+    with pytest.raises(ImproperlyConfigured):
+        store._viewer_default(object())

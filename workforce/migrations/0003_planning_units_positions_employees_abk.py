@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
                 ('basis', models.CharField(choices=[('fixed', 'Fixed minimum per unit'), ('per_students', 'One per N students')], max_length=20, verbose_name='basis')),
                 ('value', models.PositiveIntegerField(help_text='The minimum number of staff, or N students per staff member.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='value')),
                 ('source', models.CharField(max_length=200, verbose_name='source')),
-                ('confirmed', models.BooleanField(default=False, help_text='Unticked: a default value that HR should confirm against the current regulation.', verbose_name='confirmed')),
+                ('confirmed', models.BooleanField(default=False, help_text='Unticked: a default from DOMAIN.md that HR should confirm.', verbose_name='confirmed')),
             ],
             options={
                 'verbose_name': 'service norm',
