@@ -50,3 +50,19 @@ REJECTION_REASONS = [
     ("e-meterai", "E-meterai menimpa tanda tangan", "E-meterai overlaps the signature"),
     ("lainnya", "Alasan lain (lihat keterangan)", "Other reason (see the note)"),
 ]  # fmt: skip
+
+# The optimisation code (docs/domain.md 1.9) by (the kind of formation the applicant sat, the kind
+# they are placed in, the same location). The defaults follow 1.9's definitions: L-1 another
+# formation type at the same location (same position and education), L-2 another formation or
+# location. Where the U-1, U-3 and E-1..E-3 sub-codes apply is unconfirmed: HR sets them in the
+# admin when the announcement uses them, and confirms each row (OptimisationCode.confirmed).
+OPTIMISATION_CODES = [
+    ("umum", "umum", True, "L-2"),
+    ("umum", "umum", False, "L-2"),
+    ("umum", "khusus", True, "L-1"),
+    ("umum", "khusus", False, "L-2"),
+    ("khusus", "khusus", True, "L-2"),
+    ("khusus", "khusus", False, "L-2"),
+    ("khusus", "umum", True, "L-1"),
+    ("khusus", "umum", False, "L-2"),
+]

@@ -40,6 +40,7 @@ from recruitment.models import (
     ApplicantProfile,
     Application,
     ApplicationEvent,
+    Appointment,
     Decision,
     Document,
     DocumentCheck,
@@ -93,6 +94,13 @@ def register() -> None:
     declare(Document, subject=applicant, fields=("file",), erasure=Erasure.DELETED)
     declare(StatusNotification, subject=applicant, fields=(), erasure=Erasure.WITH_PARENT)
     declare(ExamResult, subject=applicant, fields=(), erasure=Erasure.KEPT, note=STAFF_RECORD)
+    declare(
+        Appointment,
+        subject=applicant,
+        fields=("nip", "employee", "decided_by"),
+        erasure=Erasure.KEPT,
+        note="The appointment: part of the employment file (legal obligation, PP 11/2017).",
+    )
     for model, field_name in (
         (PeriodAssignment, "user"),
         (ScoreImport, "uploaded_by"),
@@ -130,6 +138,7 @@ def register() -> None:
     audit.register(Announcement, subject=None)
     audit.register(PeriodAssignment)
     audit.register(OptimisationOffer)
+    audit.register(Appointment, mask_fields=("nip",))
 
     personaldata.register_export("recruitment", export, order=10)
     personaldata.register_summary(summary, order=10)

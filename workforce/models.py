@@ -212,8 +212,12 @@ class Employee(TrackedModel):
         ON_LEAVE = "on_leave", _("On leave")
         TRANSFERRED = "transferred", _("Transferred out")
         RETIRED = "retired", _("Retired")
+        CANCELLED = "cancelled", _("Appointment cancelled")
 
-    nip = models.CharField(_("NIP"), max_length=18, unique=True, validators=[validate_nip])
+    # NULL until BKN issues it (a new appointee): never two equal ones.
+    nip = models.CharField(
+        _("NIP"), max_length=18, unique=True, null=True, blank=True, validators=[validate_nip]
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
@@ -222,6 +226,9 @@ class Employee(TrackedModel):
         Position, on_delete=models.PROTECT, related_name="employees", verbose_name=_("position")
     )
     start_date = models.DateField(_("start date (TMT)"))
+    contract_ends_on = models.DateField(
+        _("contract ends"), null=True, blank=True, help_text=_("PPPK: the end of the contract.")
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
@@ -266,7 +273,7 @@ class Employee(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.full_name} ({self.nip})"
+        return f"{self.full_name} ({self.nip or _('NIP pending')})"
 
     def clean(self):
         """The NIP repeats the birth date, the gender, the appointment month (or, for PPPK, a
@@ -274,6 +281,10 @@ class Employee(TrackedModel):
         errors = {}
         if self.start_date and self.birth_date and self.start_date <= self.birth_date:
             errors["start_date"] = _("The start date must be after the birth date.")
+        if not self.nip:
+            if errors:
+                raise ValidationError(errors)
+            return  # a new appointee: BKN issues the NIP later
         try:
             parts = parse_nip(self.nip)
         except ValidationError:

@@ -7,7 +7,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.models import FinalCode, Formation, Presence, ScoreImport, SkdCode
-from recruitment.services.scores import MAX_FILE_BYTES, SKD_MAXIMA
+from recruitment.services.score_rules import PPPK_PARTS, SKD_PARTS, pppk_maxima, skd_maxima
+from recruitment.services.scores import MAX_FILE_BYTES
+
+PPPK_LABELS = {
+    "teknis": _("Technical"),
+    "manajerial": _("Managerial"),
+    "sosiokultural": _("Socio-cultural"),
+    "wawancara": _("Interview"),
+}
 
 PRESENCE_CHOICES = [("", _("Not recorded")), *Presence.choices]
 
@@ -18,7 +26,9 @@ class ScoreImportForm(forms.Form):
         label=_("File (CSV UTF-8 or Excel .xlsx)"),
         help_text=_(
             "SKD columns: registration_number, twk, tiu, tkp, presence. SKB columns: "
-            "registration_number, skb, presence. Presence: present, absent (TH) or "
+            "registration_number, skb (or one column per SKB part of the formations, e.g. cat, "
+            "wawancara), presence. PPPK competency test columns: registration_number, teknis, "
+            "manajerial, sosiokultural, wawancara, presence. Presence: present, absent (TH) or "
             "disqualified (DIS); absent and disqualified rows may leave the scores empty."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
@@ -38,20 +48,10 @@ class ScoreImportForm(forms.Form):
 
 
 class ExamResultForm(forms.Form):
-    """One application's scores, with the same bounds and rules as the import."""
+    """One application's scores, with the same bounds as the period's rules (the service checks
+    them all again, as it does a file's rows): the SKD and the SKB (one score, or one per SKB
+    part of the formation) for CPNS, the four parts of the competency test for PPPK."""
 
-    skd_presence = forms.ChoiceField(
-        label=_("SKD attendance"), choices=PRESENCE_CHOICES, required=False
-    )
-    twk = forms.IntegerField(label="TWK", min_value=0, max_value=SKD_MAXIMA["twk"], required=False)
-    tiu = forms.IntegerField(label="TIU", min_value=0, max_value=SKD_MAXIMA["tiu"], required=False)
-    tkp = forms.IntegerField(label="TKP", min_value=0, max_value=SKD_MAXIMA["tkp"], required=False)
-    skb_presence = forms.ChoiceField(
-        label=_("SKB attendance"), choices=PRESENCE_CHOICES, required=False
-    )
-    skb = forms.DecimalField(
-        label="SKB", min_value=0, max_digits=6, decimal_places=2, required=False
-    )
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -60,41 +60,93 @@ class ExamResultForm(forms.Form):
         help_text=_("Required once the results have been announced: it is shown in the log."),
     )
 
-    def __init__(self, *args, skb_max: int, reason_required: bool = False, **kwargs):
+    def __init__(self, *args, application, reason_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.skb_max = skb_max
-        self.fields["skb"].help_text = _("From 0 to %(max)s.") % {"max": skb_max}
+        period = application.period
+        self.parts = list(application.formation.skb_parts.order_by("order", "pk"))
         self.fields["reason"].required = reason_required
+        score = lambda label, maximum: forms.IntegerField(  # noqa: E731
+            label=label, min_value=0, max_value=maximum, required=False
+        )
+        if period.is_pppk:
+            self.presence_parts = {"pppk_presence": PPPK_PARTS}
+            self.fields["pppk_presence"] = forms.ChoiceField(
+                label=_("Attendance"), choices=PRESENCE_CHOICES, required=False
+            )
+            for part, maximum in pppk_maxima(period).items():
+                self.fields[part] = score(PPPK_LABELS[part], maximum)
+            layout = [
+                Fieldset(
+                    _("Competency test"),
+                    Row(
+                        Column("pppk_presence", css_class="col-12 col-md-4"),
+                        *[Column(part, css_class="col-6 col-md-2") for part in PPPK_PARTS],
+                    ),
+                )
+            ]
+        else:
+            skb_fields = [f"skb_part_{part.pk}" for part in self.parts] or ["skb"]
+            self.presence_parts = {"skd_presence": SKD_PARTS, "skb_presence": tuple(skb_fields)}
+            self.fields["skd_presence"] = forms.ChoiceField(
+                label=_("SKD attendance"), choices=PRESENCE_CHOICES, required=False
+            )
+            for part, maximum in skd_maxima(period).items():
+                self.fields[part] = score(part.upper(), maximum)
+            self.fields["skb_presence"] = forms.ChoiceField(
+                label=_("SKB attendance"), choices=PRESENCE_CHOICES, required=False
+            )
+            if self.parts:
+                for part in self.parts:
+                    name = f"skb_part_{part.pk}"
+                    if part.eliminates:
+                        self.fields[name] = forms.NullBooleanField(
+                            label=str(part),
+                            required=False,
+                            widget=forms.Select(
+                                choices=[("", "—"), ("true", _("Passed")), ("false", _("Failed"))]
+                            ),
+                        )
+                    else:
+                        self.fields[name] = forms.DecimalField(
+                            label=str(part),
+                            min_value=0,
+                            max_value=part.max_score,
+                            max_digits=6,
+                            decimal_places=2,
+                            required=False,
+                            help_text=_("From 0 to %(max)s.") % {"max": part.max_score},
+                        )
+            else:
+                self.fields["skb"] = forms.DecimalField(
+                    label="SKB",
+                    min_value=0,
+                    max_value=period.skb_max,
+                    max_digits=6,
+                    decimal_places=2,
+                    required=False,
+                    help_text=_("From 0 to %(max)s.") % {"max": period.skb_max},
+                )
+            layout = [
+                Fieldset(
+                    _("SKD"),
+                    Row(
+                        Column("skd_presence", css_class="col-12 col-md-3"),
+                        *[Column(part, css_class="col-4 col-md-3") for part in SKD_PARTS],
+                    ),
+                ),
+                Fieldset(
+                    _("SKB"),
+                    Row(
+                        Column("skb_presence", css_class="col-12 col-md-4"),
+                        *[Column(name, css_class="col-6 col-md-4") for name in skb_fields],
+                    ),
+                ),
+            ]
+        self.order_fields([*[name for name in self.fields if name != "reason"], "reason"])
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset(
-                _("SKD"),
-                Row(
-                    Column("skd_presence", css_class="col-12 col-md-3"),
-                    Column("twk", css_class="col-4 col-md-3"),
-                    Column("tiu", css_class="col-4 col-md-3"),
-                    Column("tkp", css_class="col-4 col-md-3"),
-                ),
-            ),
-            Fieldset(
-                _("SKB"),
-                Row(
-                    Column("skb_presence", css_class="col-12 col-md-6"),
-                    Column("skb", css_class="col-12 col-md-6"),
-                ),
-            ),
-            "reason",
-            Submit("save", _("Save scores"), css_class="btn-primary"),
+            *layout, "reason", Submit("save", _("Save scores"), css_class="btn-primary")
         )
-
-    def clean_skb(self):
-        skb = self.cleaned_data.get("skb")
-        if skb is not None and skb > self.skb_max:
-            raise forms.ValidationError(
-                _("%(value)s is above the maximum of %(max)s.")
-                % {"value": skb, "max": self.skb_max}
-            )
-        return skb
 
     def _check_part(self, presence_field, score_fields):
         data = self.cleaned_data
@@ -111,12 +163,21 @@ class ExamResultForm(forms.Form):
 
     def clean(self):
         super().clean()
-        self._check_part("skd_presence", ("twk", "tiu", "tkp"))
-        self._check_part("skb_presence", ("skb",))
+        for presence_field, score_fields in self.presence_parts.items():
+            self._check_part(presence_field, score_fields)
         return self.cleaned_data
 
     def service_kwargs(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.fields}
+        data = self.cleaned_data
+        kwargs = {
+            name: data.get(name)
+            for name in self.fields
+            if name != "reason" and not name.startswith("skb_part_")
+        }
+        kwargs["reason"] = data.get("reason", "")
+        if self.parts:
+            kwargs["skb_parts"] = {part.pk: data.get(f"skb_part_{part.pk}") for part in self.parts}
+        return kwargs
 
 
 class MeritFilterForm(forms.Form):

@@ -90,6 +90,15 @@ class AdminResult(models.TextChoices):
     TMS = "TMS", _("Does not meet the requirements")
 
 
+class PriorityGroup(models.TextChoices):
+    """Who passes first among the ranked PPPK applicants (KepmenPANRB 347/2024 diktum 30; the
+    full list is unconfirmed). Codes as in SelectionPeriod.pppk_priority_order."""
+
+    THK2 = "thk2", _("Former honorary staff, category II (eks THK-II)")
+    NON_ASN = "non_asn", _("Non-ASN staff working at the institution")
+    UMUM = "umum", _("General")
+
+
 class Application(TrackedModel):
     """One application per applicant per budget year (docs/domain.md 1.2: one procurement type, one
     instansi, one position in the same year; so also one per selection period), held by a
@@ -184,6 +193,16 @@ class Application(TrackedModel):
         related_name="participants",
         verbose_name=_("exam session"),
     )
+    # PPPK: the priority group the committee verified from the documents (docs/domain.md 1.12).
+    priority_group = models.CharField(
+        _("PPPK priority group"),
+        max_length=8,
+        choices=PriorityGroup.choices,
+        default=PriorityGroup.UMUM,
+    )
+    # CPNS: the applicant asks to carry the SKD result of the previous period (docs/domain.md
+    # 1.7, KepmenPANRB 344/2024), when the period allows it.
+    skd_reuse_requested = models.BooleanField(_("reuse my previous SKD result"), default=False)
 
     class Meta:
         verbose_name = _("application")

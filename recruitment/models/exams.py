@@ -60,16 +60,35 @@ class SkdCode(models.TextChoices):
 
 
 class FinalCode(models.TextChoices):
-    """Final announcement codes (docs/domain.md 1.9)."""
+    """Final announcement codes (docs/domain.md 1.9), the optimisation sub-codes included."""
 
     L = "L", _("Passed")
     L1 = "L-1", _("Passed after moving to another formation type, same position and education")
     L2 = "L-2", _("Passed after moving formation or location, same education")
+    U1 = "U-1", _("Passed by optimisation from a general into a special formation, same location")
+    U3 = "U-3", _("Passed by optimisation from a general into a special formation, elsewhere")
+    E1 = "E-1", _("Passed by optimisation between special formations, same location")
+    E2 = "E-2", _("Passed by optimisation between special formations, elsewhere")
+    E3 = "E-3", _("Passed by optimisation from a special into a general formation")
     TL = "TL", _("Not passed")
     TH = "TH", _("Absent")
     TMS = "TMS", _("Did not meet the administrative requirements")
+    TMS1 = "TMS-1", _("Eliminated by an elimination test of the SKB")
     APS = "APS", _("Withdrew")
     DIS = "DIS", _("Disqualified")
+
+
+# The codes of someone who passed, in their own formation or by optimisation.
+PASSED_CODES = (
+    FinalCode.L,
+    FinalCode.L1,
+    FinalCode.L2,
+    FinalCode.U1,
+    FinalCode.U3,
+    FinalCode.E1,
+    FinalCode.E2,
+    FinalCode.E3,
+)
 
 
 class ExamResult(TrackedModel):
@@ -85,14 +104,18 @@ class ExamResult(TrackedModel):
     skd_presence = models.CharField(
         _("SKD attendance"), max_length=12, choices=Presence.choices, blank=True
     )
-    twk = models.PositiveSmallIntegerField(
-        "TWK", null=True, blank=True, validators=[MaxValueValidator(150)]
-    )
-    tiu = models.PositiveSmallIntegerField(
-        "TIU", null=True, blank=True, validators=[MaxValueValidator(175)]
-    )
-    tkp = models.PositiveSmallIntegerField(
-        "TKP", null=True, blank=True, validators=[MaxValueValidator(225)]
+    # The period's SKD format sets the maxima (SelectionPeriod.skd_*_max): checked by the score
+    # services against it.
+    twk = models.PositiveSmallIntegerField("TWK", null=True, blank=True)
+    tiu = models.PositiveSmallIntegerField("TIU", null=True, blank=True)
+    tkp = models.PositiveSmallIntegerField("TKP", null=True, blank=True)
+    skd_reused_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reused_by",
+        verbose_name=_("SKD result reused from"),
     )
     skb_presence = models.CharField(
         _("SKB attendance"), max_length=12, choices=Presence.choices, blank=True
@@ -105,6 +128,14 @@ class ExamResult(TrackedModel):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    # PPPK competency test (docs/domain.md 1.12): maxima in the period's rule values.
+    pppk_presence = models.CharField(
+        _("competency test attendance"), max_length=12, choices=Presence.choices, blank=True
+    )
+    teknis = models.PositiveSmallIntegerField(_("technical"), null=True, blank=True)
+    manajerial = models.PositiveSmallIntegerField(_("managerial"), null=True, blank=True)
+    sosiokultural = models.PositiveSmallIntegerField(_("socio-cultural"), null=True, blank=True)
+    wawancara = models.PositiveSmallIntegerField(_("interview"), null=True, blank=True)
     # Written by the ranking.
     skd_total = models.PositiveSmallIntegerField(_("SKD total"), null=True, blank=True)
     skd_passed = models.BooleanField(_("passed the SKD passing grade"), null=True, blank=True)
@@ -115,7 +146,7 @@ class ExamResult(TrackedModel):
     )
     final_rank = models.PositiveIntegerField(_("final rank"), null=True, blank=True)
     final_code = models.CharField(
-        _("final code"), max_length=3, choices=FinalCode.choices, blank=True
+        _("final code"), max_length=5, choices=FinalCode.choices, blank=True
     )
     placed_formation = models.ForeignKey(
         Formation,
@@ -137,9 +168,6 @@ class ExamResult(TrackedModel):
             models.Index(fields=["final_code"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(twk__lte=150), name="exam_twk_max"),
-            models.CheckConstraint(condition=Q(tiu__lte=175), name="exam_tiu_max"),
-            models.CheckConstraint(condition=Q(tkp__lte=225), name="exam_tkp_max"),
             models.CheckConstraint(condition=Q(skb__gte=0), name="exam_skb_not_negative"),
         ]
 
@@ -153,6 +181,7 @@ class ScoreImport(TrackedModel):
     class Kind(models.TextChoices):
         SKD = "skd", "SKD"
         SKB = "skb", "SKB"
+        PPPK = "pppk", _("PPPK competency test")
 
     period = models.ForeignKey(
         SelectionPeriod,
@@ -160,7 +189,7 @@ class ScoreImport(TrackedModel):
         related_name="score_imports",
         verbose_name=_("selection period"),
     )
-    kind = models.CharField(_("scores"), max_length=3, choices=Kind.choices)
+    kind = models.CharField(_("scores"), max_length=4, choices=Kind.choices)
     file_name = models.CharField(_("file name"), max_length=200)
     rows = models.JSONField(_("checked rows"), default=list, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
@@ -205,7 +234,7 @@ class OptimisationOffer(TrackedModel):
         related_name="optimisation_offers",
         verbose_name=_("application"),
     )
-    code = models.CharField(_("code if confirmed"), max_length=3, choices=FinalCode.choices)
+    code = models.CharField(_("code if confirmed"), max_length=5, choices=FinalCode.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
@@ -232,3 +261,130 @@ class OptimisationOffer(TrackedModel):
 
     def __str__(self):
         return f"{self.formation} <- {self.application} ({self.get_status_display()})"
+
+
+class SkbPart(TrackedModel):
+    """One part of a formation's SKB (docs/domain.md 1.8): the CAT, or a test of the institution
+    (an interview, a practical test...) with its weight, stated on the vacancy page before
+    registration opens (PermenPANRB 6/2024 Pasal 22). An elimination part is passed or failed:
+    failing it gives TMS-1, whatever the scores. A formation without parts scores its SKB as one
+    value out of the period's SKB maximum."""
+
+    class Kind(models.TextChoices):
+        CAT = "cat", _("SKB CAT (BKN)")
+        INTERVIEW = "interview", _("Interview")
+        PRACTICAL = "practical", _("Practical test")
+        PSYCHOTEST = "psychotest", _("Psychological test")
+        PHYSICAL = "physical", _("Physical test")
+        OTHER = "other", _("Other test")
+
+    formation = models.ForeignKey(
+        Formation, on_delete=models.CASCADE, related_name="skb_parts", verbose_name=_("formation")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    code = models.SlugField(
+        _("column"),
+        max_length=20,
+        help_text=_("The column of this part in the SKB score file (e.g. cat, wawancara)."),
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("0 for an elimination part, which is passed or failed."),
+    )
+    max_score = models.PositiveSmallIntegerField(
+        _("maximum score"), default=100, validators=[MinValueValidator(1)]
+    )
+    eliminates = models.BooleanField(
+        _("elimination test"),
+        default=False,
+        help_text=_("Passed or failed; failing it gives TMS-1 (docs/domain.md 1.9)."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("SKB part")
+        verbose_name_plural = _("SKB parts")
+        ordering = ["formation", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["formation", "code"], name="skb_part_code_unique"),
+            models.CheckConstraint(
+                condition=Q(eliminates=False) | Q(weight=0), name="skb_part_elimination_no_weight"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.code})"
+
+
+class SkbScore(TrackedModel):
+    """An applicant's result in one part of the SKB: a score, or passed/failed for an
+    elimination part."""
+
+    result = models.ForeignKey(
+        ExamResult, on_delete=models.CASCADE, related_name="skb_scores", verbose_name=_("result")
+    )
+    part = models.ForeignKey(
+        SkbPart, on_delete=models.CASCADE, related_name="scores", verbose_name=_("SKB part")
+    )
+    score = models.DecimalField(
+        _("score"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SKB part score")
+        verbose_name_plural = _("SKB part scores")
+        ordering = ["result", "part__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "part"], name="skb_score_once"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.result_id} · {self.part} · {self.score if self.passed is None else self.passed}"
+        )
+
+
+class OptimisationCode(TrackedModel):
+    """Which code an optimisation placement gets (docs/domain.md 1.9), by the kind of formation
+    the applicant sat and the one they are placed in, and whether it is at the same location (the
+    same unit). Reference data HR confirms: the exact use of each sub-code is unconfirmed."""
+
+    class Kind(models.TextChoices):
+        UMUM = "umum", _("General formation")
+        KHUSUS = "khusus", _("Special formation")
+
+    from_kind = models.CharField(_("from"), max_length=6, choices=Kind.choices)
+    to_kind = models.CharField(_("into"), max_length=6, choices=Kind.choices)
+    same_location = models.BooleanField(_("same location"))
+    code = models.CharField(_("code"), max_length=5, choices=FinalCode.choices)
+    confirmed = models.BooleanField(
+        _("confirmed"),
+        default=False,
+        help_text=_(
+            "Unticked: a default value that HR should confirm against the current regulation."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("optimisation code")
+        verbose_name_plural = _("optimisation codes")
+        ordering = ["from_kind", "to_kind", "-same_location"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_kind", "to_kind", "same_location"], name="optimisation_code_once"
+            ),
+        ]
+
+    def __str__(self):
+        where = _("same location") if self.same_location else _("elsewhere")
+        return (
+            f"{self.get_from_kind_display()} → {self.get_to_kind_display()}, {where}: {self.code}"
+        )

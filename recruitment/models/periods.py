@@ -23,6 +23,12 @@ class ProcurementType(models.TextChoices):
     PPPK = "PPPK", _("PPPK (contract civil servants)")
 
 
+# The PPPK priority groups (KepmenPANRB 347/2024 diktum 30; the full list is unconfirmed) and the
+# keys a period's PPPK tie-break order may name.
+PRIORITY_GROUPS = ("thk2", "non_asn", "umum")
+PPPK_TIE_BREAK_KEYS = ("teknis", "manajerial_sosiokultural", "wawancara", "older", "gpa")
+
+
 class FormationCategory(models.TextChoices):
     UMUM = "umum", _("General")
     DISABILITAS = "disabilitas", _("Persons with disabilities")
@@ -135,7 +141,93 @@ class SelectionPeriod(TrackedModel):
         _("SKB maximum score"),
         default=500,
         validators=[MinValueValidator(1)],
-        help_text=_("The SKB is normalised as (score / maximum) x 100, like the SKD (out of 550)."),
+        help_text=_(
+            "For formations without SKB parts: the SKB is normalised as (score / maximum) x 100, "
+            "like the SKD (out of 550)."
+        ),
+    )
+    skb_cat_min_share = models.PositiveSmallIntegerField(
+        _("minimum CAT share of the SKB (%)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "A formation's SKB parts weigh the CAT at least this much (50% in the 2019 rules; "
+            "unconfirmed for PermenPANRB 6/2024)."
+        ),
+    )
+    # The SKD's format (docs/domain.md 1.7): TWK and TIU score points per correct answer (a
+    # multiple of them), TKP 1 to 5 per item; the maxima follow from the numbers of items.
+    skd_twk_max = models.PositiveSmallIntegerField(_("TWK maximum"), default=150)
+    skd_tiu_max = models.PositiveSmallIntegerField(_("TIU maximum"), default=175)
+    skd_tkp_max = models.PositiveSmallIntegerField(_("TKP maximum"), default=225)
+    skd_points_per_correct = models.PositiveSmallIntegerField(
+        _("TWK and TIU points per correct answer"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("TWK and TIU scores are multiples of it; a wrong or blank answer scores 0."),
+    )
+    skd_reuse_allowed = models.BooleanField(
+        _("an SKD result of the previous period may be reused"),
+        default=False,
+        help_text=_(
+            "KepmenPANRB 344/2024: an applicant with the same NIK and education level may carry "
+            "the SKD result of the previous period, once."
+        ),
+    )
+    # PPPK competency test (docs/domain.md 1.12; 2024 defaults, KepmenPANRB 347/2024).
+    pppk_teknis_max = models.PositiveSmallIntegerField(_("technical test maximum"), default=450)
+    pppk_teknis_points = models.PositiveSmallIntegerField(
+        _("technical points per correct answer"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("Technical scores are multiples of it."),
+    )
+    pppk_manajerial_max = models.PositiveSmallIntegerField(
+        _("managerial test maximum"), default=100, help_text=_("25 items scored 1 to 4.")
+    )
+    pppk_sosiokultural_max = models.PositiveSmallIntegerField(
+        _("socio-cultural test maximum"), default=80, help_text=_("20 items scored 1 to 4.")
+    )
+    pppk_wawancara_max = models.PositiveSmallIntegerField(
+        _("interview maximum"), default=40, help_text=_("10 items.")
+    )
+    pppk_passing_grade = models.BooleanField(
+        _("PPPK passing grades apply"),
+        default=False,
+        help_text=_(
+            "Off in 2024 (KepmenPANRB 347/2024: ranking only). On: an applicant must reach "
+            "each minimum below to be ranked."
+        ),
+    )
+    pppk_teknis_min = models.PositiveSmallIntegerField(
+        _("technical minimum"), null=True, blank=True
+    )
+    pppk_manajerial_sosiokultural_min = models.PositiveSmallIntegerField(
+        _("managerial and socio-cultural minimum"), null=True, blank=True
+    )
+    pppk_wawancara_min = models.PositiveSmallIntegerField(
+        _("interview minimum"), null=True, blank=True
+    )
+    pppk_priority_order = models.CharField(
+        _("PPPK priority order"),
+        max_length=100,
+        default="thk2,non_asn,umum",
+        help_text=_(
+            "Who passes first among the ranked (KepmenPANRB 347/2024 diktum 30), by priority "
+            "group codes separated by commas: thk2 (former honorary staff category II), non_asn "
+            "(non-ASN staff working at the institution), umum (everyone else)."
+        ),
+    )
+    pppk_tie_break = models.CharField(
+        _("PPPK tie-break order"),
+        max_length=100,
+        default="teknis,manajerial_sosiokultural,wawancara,older",
+        help_text=_(
+            "How equal totals are ordered, by key codes separated by commas: teknis, "
+            "manajerial_sosiokultural, wawancara (higher first), older (the older first), gpa "
+            "(higher first). PermenPANRB 6/2024 Pasal 47(3) sets it; its exact order is "
+            "unconfirmed: check the announcement."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -164,6 +256,19 @@ class SelectionPeriod(TrackedModel):
         return reverse("recruitment:vacancy_list") + f"?period={self.pk}"
 
     def clean(self):
+        errors = {}
+        for name, vocabulary in (
+            ("pppk_priority_order", PRIORITY_GROUPS),
+            ("pppk_tie_break", PPPK_TIE_BREAK_KEYS),
+        ):
+            codes = [code.strip() for code in (getattr(self, name) or "").split(",")]
+            unknown = [code for code in codes if code not in vocabulary]
+            if unknown or len(set(codes)) != len(codes):
+                errors[name] = _("Use each of these codes at most once: %(codes)s.") % {
+                    "codes": ", ".join(vocabulary)
+                }
+        if errors:
+            raise ValidationError(errors)
         if (
             self.skd_weight is not None
             and self.skb_weight is not None
@@ -184,6 +289,25 @@ class SelectionPeriod(TrackedModel):
                         % {"days": MIN_REGISTRATION_DAYS}
                     }
                 )
+
+    @property
+    def is_pppk(self) -> bool:
+        return self.procurement_type == ProcurementType.PPPK
+
+    @property
+    def pppk_max(self) -> int:
+        return (
+            self.pppk_teknis_max
+            + self.pppk_manajerial_max
+            + self.pppk_sosiokultural_max
+            + self.pppk_wawancara_max
+        )
+
+    def priority_order(self) -> list[str]:
+        return [code.strip() for code in self.pppk_priority_order.split(",") if code.strip()]
+
+    def tie_break_order(self) -> list[str]:
+        return [code.strip() for code in self.pppk_tie_break.split(",") if code.strip()]
 
     def registration_window_open(self, now=None) -> bool:
         """Inside the registration dates (published or not)."""

@@ -466,3 +466,16 @@ def _final_why(info: ApplicantResult, result: ExamResult, application: Applicati
     if code == FinalCode.TL:
         return _skd_why(info, result, application) or _("You did not pass.")
     return ""
+
+
+def score_initial(result: ExamResult | None) -> dict:
+    """The scores form's initial values: every score field and each SKB part's value."""
+    if result is None:
+        return {}
+    names = ("skd_presence", "twk", "tiu", "tkp", "skb_presence", "skb", "pppk_presence",
+             "teknis", "manajerial", "sosiokultural", "wawancara")  # fmt: skip
+    initial = {name: getattr(result, name) for name in names}
+    for score in result.skb_scores.all():
+        value = score.passed if score.passed is not None else score.score
+        initial[f"skb_part_{score.part_id}"] = value
+    return initial

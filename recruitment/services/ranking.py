@@ -1,5 +1,5 @@
-"""The ranking of a CPNS period (docs/domain.md 1.7-1.9) and the optimisation of unfilled formations
-(docs/domain.md 1.10).
+"""The ranking of a period (CPNS: docs/domain.md 1.7-1.9; PPPK: 1.12) and the optimisation of
+unfilled formations (docs/domain.md 1.10).
 
 `rank_period` reads every result of the period in one query, ranks in memory and writes every
 row back in one statement (PostgreSQL: an UPDATE joined to `unnest` of arrays; elsewhere
@@ -10,9 +10,15 @@ Orders, per formation:
   The SKD rank is a competition rank (1, 2, 2, 4): applicants identical on all four keys share a
   rank, so "rank <= multiplier x quota" lets everyone tied with the last one through
   (PermenPANRB 27/2021 Pasal 40(7)).
-- Final, among P/L who sat the SKB: final score, SKD total, TKP, TIU, TWK (descending), GPA
+- Final, among P/L who sat the SKB: the exact final score (a fraction: rounding first would make
+  false ties; the 3-decimal value is for display), SKD total, TKP, TIU, TWK (descending), GPA
   (higher first), birth date (older first), then the registration number (ascending) as the
-  last key, so that the order is always the same and every rank is unique. The rules end at the
+  last key, so that the order is always the same and every rank is unique. A formation's SKB
+  may have parts with weights (the CAT and the institution's tests); failing an elimination
+  part gives TMS-1.
+- PPPK, per formation, among those who sat the whole competency test (and reached the period's
+  passing grades, when it sets any): the priority group (the period's order), the total, then
+  the period's tie-break order; the best `quota` pass (L). The rules end at the
   birth date: when applicants identical on every rule straddle the quota, the registration
   number must not decide who passes, so the formation is reported (`boundary_ties`) and flagged
   on the merit list for HR to decide (optimisation or correction).
@@ -27,8 +33,7 @@ The optimisation lives in optimisation.py; its services stay importable from her
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -51,11 +56,29 @@ from recruitment.models import (
     SkdCode,
 )
 from recruitment.services.optimisation import optimisation_decide, optimisation_propose
+from recruitment.services.rank_rules import (
+    READ_FIELDS,
+    WRITTEN_FIELDS,
+    competition_ranks,
+    display_score,
+    final_rule_key,
+    final_score,
+    final_score_exact,
+    final_sort_key,
+    passes_grade,
+    pppk_passes,
+    pppk_rule_key,
+    rank_skd,
+    skb_outcome,
+    skb_parts_and_scores,
+    skd_sort_key,
+)
 from recruitment.services.score_rules import (
     FILLED_CODES,
     RankingError,
+    ScoreError,
     announced_kinds,
-    period_check_cpns,
+    scores_stage_check,
 )
 
 __all__ = [
@@ -70,57 +93,7 @@ __all__ = [
     "rank_period",
 ]
 
-SKD_MAX = 550
-THOUSANDTH = Decimal("0.001")
 RANKED_STATUSES = (Application.Status.SUBMITTED, Application.Status.WITHDRAWN)
-WRITTEN_FIELDS = (
-    "skd_total",
-    "skd_passed",
-    "skd_rank",
-    "skd_code",
-    "final_score",
-    "final_rank",
-    "final_code",
-)
-
-
-# --- the rules, as pure functions (tested directly) -------------------------------------------
-
-
-def passes_grade(grade, *, twk: int, tiu: int, tkp: int) -> bool:
-    """Every minimum the category sets, inclusive: exactly on the grade passes. A missing grade
-    row means no threshold can be checked, and nobody passes (the row is seeded per period)."""
-    if grade is None:
-        return False
-    total = twk + tiu + tkp
-    checks = (
-        (grade.twk_min, twk),
-        (grade.tiu_min, tiu),
-        (grade.tkp_min, tkp),
-        (grade.total_min, total),
-    )
-    return all(minimum is None or value >= minimum for minimum, value in checks)
-
-
-def final_score(
-    *, skd_total: int, skb: Decimal, skd_weight: int, skb_weight: int, skb_max: int
-) -> Decimal:
-    """weight% x (SKD / 550 x 100) + weight% x (SKB / max x 100), rounded half up to 3 places."""
-    skd_part = Decimal(skd_weight) * Decimal(skd_total) / Decimal(SKD_MAX)
-    skb_part = Decimal(skb_weight) * Decimal(skb) / Decimal(skb_max)
-    return (skd_part + skb_part).quantize(THOUSANDTH, rounding=ROUND_HALF_UP)
-
-
-def competition_ranks(keys: list[tuple]) -> list[int]:
-    """Ranks for keys already sorted best first: equal keys share a rank (1, 2, 2, 4)."""
-    ranks, previous = [], None
-    for position, key in enumerate(keys, start=1):
-        ranks.append(ranks[-1] if key == previous else position)
-        previous = key
-    return ranks
-
-
-# --- ranking ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -136,75 +109,13 @@ class RankingSummary:
     boundary_ties: list[int] = field(default_factory=list)
 
 
-_READ_FIELDS = (
-    "pk",
-    "application_id",
-    "skd_presence",
-    "twk",
-    "tiu",
-    "tkp",
-    "skb_presence",
-    "skb",
-    *WRITTEN_FIELDS,
-    "application__status",
-    "application__announced_result",
-    "application__registration_number",
-    "application__formation_id",
-    "application__formation__quota",
-    "application__formation__category",
-    "application__applicant__applicant_profile__gpa",
-    "application__applicant__applicant_profile__birth_date",
-)
-
-
-def _skd_sort_key(row):
-    return (-row["skd_total"], -row["tkp"], -row["tiu"], -row["twk"])
-
-
-def _final_rule_key(row):
-    """Every rule of docs/domain.md 1.8, and nothing else."""
-    gpa = row["application__applicant__applicant_profile__gpa"]
-    born = row["application__applicant__applicant_profile__birth_date"] or date.max
-    return (
-        -row["final_score"],
-        -row["skd_total"],
-        -row["tkp"],
-        -row["tiu"],
-        -row["twk"],
-        -(gpa if gpa is not None else Decimal(-1)),
-        born,
-    )
-
-
-def _final_sort_key(row):
-    # The registration number only makes the display order stable (see boundary ties).
-    return (*_final_rule_key(row), row["application__registration_number"] or "")
-
-
-def _rank_skd(row, grades) -> None:
-    row.update(skd_total=None, skd_passed=None, skd_rank=None, skd_code="")
-    presence = row["skd_presence"]
-    if presence == Presence.DISQUALIFIED:
-        row["skd_code"] = SkdCode.DIS
-    elif presence == Presence.ABSENT:
-        row["skd_code"] = SkdCode.TH
-    elif presence == Presence.PRESENT and None not in (row["twk"], row["tiu"], row["tkp"]):
-        row["skd_total"] = row["twk"] + row["tiu"] + row["tkp"]
-        grade = grades.get(row["application__formation__category"])
-        row["skd_passed"] = passes_grade(grade, twk=row["twk"], tiu=row["tiu"], tkp=row["tkp"])
-        row["skd_code"] = SkdCode.P if row["skd_passed"] else SkdCode.TL
-
-
-def _compute(
-    period: SelectionPeriod, rows: list[dict], grades: dict, placed: set[int]
-) -> list[int]:
-    """Fill in the codes, ranks and scores of every row; return the formations with a full tie
-    at the quota boundary."""
+def _prepare(rows: list[dict]) -> dict[int, list[dict]]:
+    """Withdrawn (APS) and TMS applications take their code; the others, by formation."""
     by_formation = defaultdict(list)
     for row in rows:
         row["_before"] = row["final_code"]
         row["_skd_before"] = row["skd_code"]
-        row.update(final_score=None, final_rank=None)
+        row.update(final_score=None, final_rank=None, _exact=None)
         status = row["application__status"]
         if status == Application.Status.WITHDRAWN:
             row.update(skd_total=None, skd_passed=None, skd_rank=None, skd_code="")
@@ -214,46 +125,115 @@ def _compute(
             row.update(skd_total=None, skd_passed=None, skd_rank=None, skd_code="")
             row["final_code"] = FinalCode.TMS
             continue
-        _rank_skd(row, grades)
         by_formation[row["application__formation_id"]].append(row)
+    return by_formation
+
+
+def _compute(
+    period: SelectionPeriod,
+    rows: list[dict],
+    grades: dict,
+    placed: set[int],
+    skb_parts: dict | None = None,
+    skb_scores: dict | None = None,
+) -> list[int]:
+    """Fill in the codes, ranks and scores of every row of a CPNS period; return the formations
+    with a full tie at the quota boundary."""
+    skb_parts = skb_parts or {}
+    skb_scores = skb_scores or {}
+    skd_max = period.skd_twk_max + period.skd_tiu_max + period.skd_tkp_max
+    by_formation = _prepare(rows)
+    for members in by_formation.values():
+        for row in members:
+            rank_skd(row, grades)
 
     boundary_ties = []
     for formation_id, members in by_formation.items():
         quota = members[0]["application__formation__quota"]
         cutoff = period.skb_multiplier * quota
-        passers = sorted((r for r in members if r["skd_passed"]), key=_skd_sort_key)
-        ranks = competition_ranks([_skd_sort_key(r) for r in passers])
+        passers = sorted((r for r in members if r["skd_passed"]), key=skd_sort_key)
+        ranks = competition_ranks([skd_sort_key(r) for r in passers])
         for row, rank in zip(passers, ranks, strict=True):
             row["skd_rank"] = rank
             row["skd_code"] = SkdCode.PL if rank <= cutoff else SkdCode.P
 
+        parts = skb_parts.get(formation_id, [])
         finalists = []
         for row in members:
             row["final_code"] = _provisional_final_code(row)
-            if (
-                row["skd_code"] == SkdCode.PL
-                and row["skb_presence"] == Presence.PRESENT
-                and row["skb"] is not None
-            ):
-                row["final_score"] = final_score(
-                    skd_total=row["skd_total"],
-                    skb=row["skb"],
-                    skd_weight=period.skd_weight,
-                    skb_weight=period.skb_weight,
-                    skb_max=period.skb_max,
-                )
-                finalists.append(row)
-        finalists.sort(key=_final_sort_key)
+            if row["skd_code"] != SkdCode.PL or row["skb_presence"] != Presence.PRESENT:
+                continue
+            row["_skb_max"] = period.skb_max
+            ratio, eliminated = skb_outcome(row, parts, skb_scores)
+            if ratio is None:
+                continue  # waiting for the SKB scores
+            if eliminated:
+                row["final_code"] = FinalCode.TMS1
+                continue
+            row["_exact"] = final_score_exact(
+                skd_total=row["skd_total"],
+                skd_max=skd_max,
+                ratio=ratio,
+                skd_weight=period.skd_weight,
+                skb_weight=period.skb_weight,
+            )
+            row["final_score"] = display_score(row["_exact"])
+            finalists.append(row)
+        finalists.sort(key=final_sort_key)
         for rank, row in enumerate(finalists, start=1):
             row["final_rank"] = rank
             row["final_code"] = FinalCode.L if rank <= quota else FinalCode.TL
-        if 0 < quota < len(finalists) and _final_rule_key(finalists[quota - 1]) == (
-            _final_rule_key(finalists[quota])
+        if 0 < quota < len(finalists) and final_rule_key(finalists[quota - 1]) == (
+            final_rule_key(finalists[quota])
         ):
             boundary_ties.append(formation_id)
 
     for row in rows:
         # A confirmed optimisation placement is HR's decision: a new ranking keeps it.
+        if row["application_id"] in placed:
+            row["final_code"] = row["_before"]
+    return sorted(boundary_ties)
+
+
+def _compute_pppk(period: SelectionPeriod, rows: list[dict], placed: set[int]) -> list[int]:
+    """A PPPK period's codes and ranks: one competency test, ranked per formation."""
+    priority = {group: index for index, group in enumerate(period.priority_order())}
+    by_formation = _prepare(rows)
+    boundary_ties = []
+    for formation_id, members in by_formation.items():
+        quota = members[0]["application__formation__quota"]
+        ranked = []
+        for row in members:
+            row.update(skd_total=None, skd_passed=None, skd_rank=None, skd_code="")
+            presence = row["pppk_presence"]
+            parts = (row["teknis"], row["manajerial"], row["sosiokultural"], row["wawancara"])
+            if presence == Presence.DISQUALIFIED:
+                row["final_code"] = FinalCode.DIS
+            elif presence == Presence.ABSENT:
+                row["final_code"] = FinalCode.TH
+            elif presence == Presence.PRESENT and None not in parts:
+                row["_total"] = sum(parts)
+                row["final_score"] = Decimal(row["_total"])
+                if pppk_passes(period, row):
+                    ranked.append(row)
+                else:
+                    row["final_code"] = FinalCode.TL
+            else:
+                row["final_code"] = ""  # not scored yet
+        ranked.sort(
+            key=lambda r: (
+                *pppk_rule_key(period, r, priority),
+                r["application__registration_number"] or "",
+            )
+        )
+        for rank, row in enumerate(ranked, start=1):
+            row["final_rank"] = rank
+            row["final_code"] = FinalCode.L if rank <= quota else FinalCode.TL
+        if 0 < quota < len(ranked) and pppk_rule_key(period, ranked[quota - 1], priority) == (
+            pppk_rule_key(period, ranked[quota], priority)
+        ):
+            boundary_ties.append(formation_id)
+    for row in rows:
         if row["application_id"] in placed:
             row["final_code"] = row["_before"]
     return sorted(boundary_ties)
@@ -394,15 +374,20 @@ def _correction_events(rows: list[dict], corrected: set[int], reason: str, actor
 def rank_period(
     *, period: SelectionPeriod, actor=None, correction_reason: str = ""
 ) -> RankingSummary:
-    """Compute the SKD and final codes of every finalised application of a CPNS period and log
-    each change of a code (a correction once its stage is announced). Safe to run again: it
-    gives the same result on the same scores, and two runs at once queue on the period row.
+    """Compute the codes of every finalised application of a period (CPNS: SKD and final; PPPK:
+    the competency test's final code) and log each change of a code (a correction once its
+    stage is announced). Safe to run again: it gives the same result on the same scores, and
+    two runs at once queue on the period row. Refused until the administrative result after
+    appeals is published.
 
     After the final announcement it runs only with `correction_reason` (exam_result_update
     gives the reason of a score correction): nothing changes an announced result silently."""
-    period_check_cpns(period)
     SelectionPeriod.objects.select_for_update().filter(pk=period.pk).first()
     announced = announced_kinds(period)
+    try:
+        scores_stage_check(period, announced)
+    except ScoreError as error:
+        raise RankingError(str(error)) from error
     reason = (correction_reason or "").strip()
     if Announcement.Kind.FINAL in announced and not reason:
         raise RankingError(
@@ -423,14 +408,18 @@ def rank_period(
     rows = list(
         ExamResult.objects.filter(
             application__period=period, application__status__in=RANKED_STATUSES
-        ).values(*_READ_FIELDS)
+        ).values(*READ_FIELDS)
     )
     placed = set(
         OptimisationOffer.objects.filter(
             formation__period=period, status=OptimisationOffer.Status.CONFIRMED
         ).values_list("application_id", flat=True)
     )
-    boundary_ties = _compute(period, rows, grades, placed)
+    if period.is_pppk:
+        boundary_ties = _compute_pppk(period, rows, placed)
+    else:
+        parts, scores = skb_parts_and_scores(period)
+        boundary_ties = _compute(period, rows, grades, placed, parts, scores)
     now = timezone.now()
     if rows:
         if connection.vendor == "postgresql":

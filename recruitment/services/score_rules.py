@@ -1,23 +1,41 @@
-"""What a score must be (docs/domain.md 1.7-1.8), and the refusals shared by the score import, HR's
-entry of scores, the ranking and the optimisation.
+"""What a score must be (docs/domain.md 1.7, 1.8 and 1.12), and the refusals shared by the score
+import, HR's entry of scores, the ranking and the optimisation.
 
-Only CPNS periods: PPPK competency scoring (docs/domain.md 1.12) has other parts and no passing
-grade, and is refused with a clear message until it is built."""
+Every number comes from the period's rule values: the SKD's maxima and points per correct answer
+(TWK and TIU are multiples of it, TKP a whole number), the PPPK competency test's maxima (its
+technical part a multiple of its points), a formation's SKB parts. CPNS periods take SKD and SKB
+scores; PPPK periods one competency test."""
 
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from recruitment.models import (
+    PASSED_CODES,
     Announcement,
-    FinalCode,
     Presence,
     ProcurementType,
     SelectionPeriod,
+    SkbPart,
 )
 
-SKD_MAXIMA = {"twk": 150, "tiu": 175, "tkp": 225}
-FILLED_CODES = (FinalCode.L, FinalCode.L1, FinalCode.L2)
+FILLED_CODES = PASSED_CODES
+SKD_PARTS = ("twk", "tiu", "tkp")
+PPPK_PARTS = ("teknis", "manajerial", "sosiokultural", "wawancara")
+# What people type for an elimination test of the SKB, in both languages.
+PASS_WORDS = {
+    "pass": True,
+    "passed": True,
+    "lulus": True,
+    "ms": True,
+    "1": True,
+    "fail": False,
+    "failed": False,
+    "tidak lulus": False,
+    "gagal": False,
+    "tms": False,
+    "0": False,
+}
 # What people type in the attendance column, in both languages and as the official codes.
 PRESENCE_WORDS = {
     "present": Presence.PRESENT,
@@ -40,19 +58,39 @@ class RankingError(ScoreError):
     pass
 
 
-def period_check_cpns(period: SelectionPeriod) -> None:
-    if period.procurement_type != ProcurementType.CPNS:
+def announced_kinds(period: SelectionPeriod) -> set[str]:
+    return set(Announcement.objects.filter(period=period).values_list("kind", flat=True))
+
+
+def period_check_kind(period: SelectionPeriod, kind: str) -> None:
+    """SKD and SKB scores belong to CPNS periods, the competency test to PPPK ones."""
+    pppk = period.procurement_type == ProcurementType.PPPK
+    if pppk and kind != "pppk":
         raise ScoreError(
             _(
-                "This is a PPPK period. PPPK competency scoring (technical, managerial, "
-                "socio-cultural and interview) is not supported yet: the SKD scores and the "
-                "ranking apply to CPNS periods only."
+                "This is a PPPK period: its applicants sit one competency test (technical, "
+                "managerial, socio-cultural and interview), not the SKD and SKB."
             )
+        )
+    if not pppk and kind == "pppk":
+        raise ScoreError(
+            _("This is a CPNS period: its applicants sit the SKD and the SKB, not the PPPK test.")
         )
 
 
-def announced_kinds(period: SelectionPeriod) -> set[str]:
-    return set(Announcement.objects.filter(period=period).values_list("kind", flat=True))
+def scores_stage_check(period: SelectionPeriod, announced: set[str] | None = None) -> None:
+    """Scores wait for the administrative result to be final (docs/domain.md 1.5-1.6): not
+    while the appeal window is open, and not before the result after appeals is published (an
+    accepted appeal makes the applicant MS, and only that announcement says so)."""
+    if announced is None:
+        announced = announced_kinds(period)
+    if Announcement.Kind.POST_APPEAL not in announced:
+        raise ScoreError(
+            _(
+                "The administrative result after appeals has not been published yet: scores can "
+                "be imported and ranked only once it is, when every applicant's result is final."
+            )
+        )
 
 
 # --- one value --------------------------------------------------------------------------------
@@ -123,24 +161,54 @@ def parse_skb(raw, *, maximum: int) -> tuple[Decimal | None, str | None]:
 # --- one row ----------------------------------------------------------------------------------
 
 
-def check_skd(raw: dict) -> tuple[dict, dict[str, str]]:
-    """Check TWK, TIU, TKP and attendance. Returns (values, errors by column)."""
+def skd_maxima(period: SelectionPeriod) -> dict[str, int]:
+    return {"twk": period.skd_twk_max, "tiu": period.skd_tiu_max, "tkp": period.skd_tkp_max}
+
+
+def pppk_maxima(period: SelectionPeriod) -> dict[str, int]:
+    return {
+        "teknis": period.pppk_teknis_max,
+        "manajerial": period.pppk_manajerial_max,
+        "sosiokultural": period.pppk_sosiokultural_max,
+        "wawancara": period.pppk_wawancara_max,
+    }
+
+
+def step_problem(value: int, step: int, label: str) -> str | None:
+    """A score made of correct answers worth `step` points each is a multiple of it."""
+    if step > 1 and value % step:
+        return _(
+            "%(value)s is not possible for %(label)s: each correct answer scores %(step)s, so the "
+            "score is a multiple of %(step)s."
+        ) % {"value": value, "label": label, "step": step}
+    return None
+
+
+def _check_parts(raw: dict, maxima: dict, steps: dict) -> tuple[dict, dict]:
     errors, values = {}, {}
-    for part, maximum in SKD_MAXIMA.items():
+    for part, maximum in maxima.items():
         values[part], problem = parse_int_score(raw.get(part), maximum=maximum)
+        if problem is None and values[part] is not None and part in steps:
+            problem = step_problem(values[part], steps[part], part.upper())
+            if problem:
+                values[part] = None
         if problem:
             errors[part] = problem
+    return values, errors
+
+
+def _check_attendance(raw: dict, values: dict, errors: dict, parts) -> tuple[dict, dict]:
     presence, problem = parse_presence(raw.get("presence"))
     if problem:
         errors["presence"] = problem
         return values, errors
-    has_all = all(values[part] is not None for part in SKD_MAXIMA)
-    has_any = any(values[part] is not None for part in SKD_MAXIMA)
+    has_all = all(values[part] is not None for part in parts)
+    has_any = any(values[part] is not None for part in parts)
     if not presence and (has_any or not errors):
         presence = Presence.PRESENT  # scores without an attendance mean the person sat the test
     values["presence"] = presence
     if presence == Presence.PRESENT and not has_all:
-        for part in SKD_MAXIMA:
+        for part in parts:
             if values[part] is None and part not in errors:
                 errors[part] = _("Enter the score: the applicant was present.")
     if presence == Presence.ABSENT and has_any:
@@ -148,20 +216,79 @@ def check_skd(raw: dict) -> tuple[dict, dict[str, str]]:
     return values, errors
 
 
-def check_skb(raw: dict, *, skb_max: int) -> tuple[dict, dict[str, str]]:
+def check_skd(raw: dict, period: SelectionPeriod) -> tuple[dict, dict[str, str]]:
+    """Check TWK, TIU, TKP and attendance against the period's SKD format: TWK and TIU are
+    multiples of the points per correct answer, TKP (1 to 5 per item, 0 for a blank) any whole
+    number up to its maximum. Returns (values, errors by column)."""
+    step = period.skd_points_per_correct
+    values, errors = _check_parts(raw, skd_maxima(period), {"twk": step, "tiu": step})
+    return _check_attendance(raw, values, errors, SKD_PARTS)
+
+
+def check_pppk(raw: dict, period: SelectionPeriod) -> tuple[dict, dict[str, str]]:
+    """Check the four parts of the PPPK competency test and attendance: the technical part is a
+    multiple of its points per correct answer, the others whole numbers up to their maxima."""
+    values, errors = _check_parts(raw, pppk_maxima(period), {"teknis": period.pppk_teknis_points})
+    return _check_attendance(raw, values, errors, PPPK_PARTS)
+
+
+def parse_pass(raw) -> tuple[bool | None, str | None]:
+    """An elimination test's outcome: (passed, error); empty is None."""
+    text = "" if raw is None else str(raw).strip().lower()
+    if not text:
+        return None, None
+    if text in PASS_WORDS:
+        return PASS_WORDS[text], None
+    return None, _("“%(value)s” is not a result: use pass (lulus) or fail (tidak lulus).") % {
+        "value": str(raw)[:40]
+    }
+
+
+def check_skb(
+    raw: dict, period: SelectionPeriod, parts: list[SkbPart] | None = None
+) -> tuple[dict, dict[str, str]]:
+    """Check an SKB row. A formation with SKB parts takes one column per part (its code): a
+    score up to the part's maximum, or pass/fail for an elimination part; a formation without
+    parts takes one SKB score out of the period's maximum. Returns (values, errors by column):
+    values["skb"] is the single score, values["parts"] {part id: score or passed}."""
     errors, values = {}, {}
-    values["skb"], problem = parse_skb(raw.get("skb"), maximum=skb_max)
-    if problem:
-        errors["skb"] = problem
+    if parts:
+        scored = {}
+        for part in parts:
+            if part.eliminates:
+                value, problem = parse_pass(raw.get(part.code))
+            else:
+                value, problem = parse_skb(raw.get(part.code), maximum=part.max_score)
+            if problem:
+                errors[part.code] = problem
+            scored[part.pk] = value
+        values["skb"] = None
+        values["parts"] = scored
+        given = [value is not None for value in scored.values()]
+        columns = {part.pk: part.code for part in parts}
+    else:
+        values["skb"], problem = parse_skb(raw.get("skb"), maximum=period.skb_max)
+        if problem:
+            errors["skb"] = problem
+        values["parts"] = {}
+        given = [values["skb"] is not None]
+        columns = {None: "skb"}
     presence, problem = parse_presence(raw.get("presence"))
     if problem:
         errors["presence"] = problem
         return values, errors
-    if not presence and (values["skb"] is not None or not errors):
+    if not presence and (any(given) or not errors):
         presence = Presence.PRESENT
     values["presence"] = presence
-    if presence == Presence.PRESENT and values["skb"] is None and "skb" not in errors:
-        errors["skb"] = _("Enter the score: the applicant was present.")
-    if presence == Presence.ABSENT and values["skb"] is not None:
+    if presence == Presence.PRESENT:
+        missing = (
+            [code for pk, code in columns.items() if values["parts"].get(pk) is None]
+            if parts
+            else (["skb"] if values["skb"] is None else [])
+        )
+        for code in missing:
+            if code not in errors:
+                errors[code] = _("Enter the score: the applicant was present.")
+    if presence == Presence.ABSENT and any(given):
         errors["presence"] = _("An absent applicant (TH) cannot have scores.")
     return values, errors

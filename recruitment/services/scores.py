@@ -1,5 +1,6 @@
-"""Scores: the SKD and SKB score import (checked into a row-level report first, applied
-all-or-nothing) and HR's entry or correction of one application's scores (docs/domain.md 1.7-1.8).
+"""Scores: the SKD, SKB and PPPK competency score import (checked into a row-level report first,
+applied all-or-nothing) and HR's entry or correction of one application's scores
+(docs/domain.md 1.7, 1.8 and 1.12).
 
 Every score written here marks the result as not ranked (`ranked_at = NULL`): the SKD and final
 announcements wait until the ranking has been computed again (selectors/ranking.py,
@@ -26,6 +27,8 @@ from recruitment.models import (
     Milestone,
     ScoreImport,
     SelectionPeriod,
+    SkbPart,
+    SkbScore,
     SkdCode,
 )
 from recruitment.services.decisions import decision_log
@@ -38,31 +41,33 @@ from recruitment.services.score_files import (
     read_table,
 )
 from recruitment.services.score_rules import (
-    SKD_MAXIMA,
+    PPPK_PARTS,
+    SKD_PARTS,
     ScoreError,
     announced_kinds,
+    check_pppk,
     check_skb,
     check_skd,
-    period_check_cpns,
+    period_check_kind,
+    scores_stage_check,
 )
 
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_STORED_ERRORS",
     "SCORE_FIELDS",
-    "SKD_MAXIMA",
     "ScoreError",
     "announced_kinds",
     "check_rows",
     "exam_result_update",
-    "period_check_cpns",
     "read_table",
     "score_import_apply",
     "score_import_create",
 ]
 
 SKD_COLUMNS = ("registration_number", "twk", "tiu", "tkp", "presence")
-SKB_COLUMNS = ("registration_number", "skb", "presence")
+PPPK_COLUMNS = ("registration_number", "teknis", "manajerial", "sosiokultural", "wawancara",
+                "presence")  # fmt: skip
 MAX_STORED_ERRORS = 500
 
 
@@ -81,7 +86,13 @@ def _eligible_applications(period: SelectionPeriod) -> dict[str, dict]:
     return {
         row["registration_number"]: row
         for row in _finalised(period).values(
-            "pk", "registration_number", "status", "announced_result", "exam_result__skd_code"
+            "pk",
+            "registration_number",
+            "status",
+            "announced_result",
+            "formation_id",
+            "exam_result__skd_code",
+            "exam_result__skd_reused_from",
         )
     }
 
@@ -97,12 +108,34 @@ def _number_problem(facts: dict | None, kind: str) -> str | None:
         return _("This applicant was not ranked in for the SKB (SKD code: %(code)s).") % {
             "code": facts["exam_result__skd_code"] or "—"
         }
+    if kind == ScoreImport.Kind.SKD and facts.get("exam_result__skd_reused_from"):
+        return _("This applicant reuses an SKD result of the previous period.")
     return None
+
+
+def _skb_parts(period: SelectionPeriod) -> dict[int, list[SkbPart]]:
+    """The SKB parts of each formation of the period that has any."""
+    parts: dict[int, list[SkbPart]] = {}
+    for part in SkbPart.objects.filter(formation__period=period).order_by("order", "pk"):
+        parts.setdefault(part.formation_id, []).append(part)
+    return parts
+
+
+def _expected_columns(period: SelectionPeriod, kind: str, parts: dict) -> tuple[str, ...]:
+    if kind == ScoreImport.Kind.SKD:
+        return SKD_COLUMNS
+    if kind == ScoreImport.Kind.PPPK:
+        return PPPK_COLUMNS
+    codes = list(dict.fromkeys(p.code for formation in parts.values() for p in formation))
+    if period.formations.exclude(pk__in=list(parts)).exists():
+        codes.insert(0, "skb")  # formations scored with one SKB value
+    return ("registration_number", *codes, "presence")
 
 
 def check_rows(*, period: SelectionPeriod, kind: str, table: FileTable):
     """(rows, errors): every row checked; errors as {row, column, message}."""
-    expected = SKD_COLUMNS if kind == ScoreImport.Kind.SKD else SKB_COLUMNS
+    parts = _skb_parts(period) if kind == ScoreImport.Kind.SKB else {}
+    expected = _expected_columns(period, kind, parts)
     problems = column_problems(table.header, expected)
     if problems:
         return [], [{"row": 1, "column": "", "message": problem} for problem in problems]
@@ -125,17 +158,33 @@ def check_rows(*, period: SelectionPeriod, kind: str, table: FileTable):
             problem = _number_problem(facts_by_number.get(reg), kind)
             if problem:
                 row_errors["registration_number"] = problem
+        facts = facts_by_number.get(reg) or {}
         if kind == ScoreImport.Kind.SKD:
-            values, score_errors = check_skd(raw)
+            values, score_errors = check_skd(raw, period)
+        elif kind == ScoreImport.Kind.PPPK:
+            values, score_errors = check_pppk(raw, period)
         else:
-            values, score_errors = check_skb(raw, skb_max=period.skb_max)
+            mine = parts.get(facts.get("formation_id"), [])
+            values, score_errors = check_skb(raw, period, mine)
+            values["parts"] = {str(pk): value for pk, value in values["parts"].items()}
+            own = {part.code for part in mine} or {"skb"}
+            for column in set(expected) - own - {"registration_number", "presence"}:
+                if str(raw.get(column) or "").strip():
+                    score_errors[column] = _(
+                        "This applicant's formation has no SKB part “%(code)s”: leave it empty."
+                    ) % {"code": column}
         row_errors.update(score_errors)
         for column, message in row_errors.items():
             errors.append({"row": number, "column": column, "message": str(message)})
         if not row_errors:
             facts = facts_by_number[reg]
-            if "skb" in values and values["skb"] is not None:
+            if values.get("skb") is not None:
                 values["skb"] = str(values["skb"])
+            if values.get("parts"):
+                values["parts"] = {
+                    pk: value if isinstance(value, bool) or value is None else str(value)
+                    for pk, value in values["parts"].items()
+                }
             rows.append({"row": number, "registration_number": reg, "application": facts["pk"]}
                         | values)  # fmt: skip
     return rows, errors
@@ -163,7 +212,8 @@ def score_import_create(
 ) -> ScoreImport:
     """Check the whole file and keep the report. Nothing is applied here. A file may not have
     more rows than the period has finalised applications, plus 100."""
-    period_check_cpns(period)
+    period_check_kind(period, kind)
+    scores_stage_check(period)
     _check_not_announced(period, kind)
     try:
         table = read_table(
@@ -198,23 +248,40 @@ def _check_not_announced(period: SelectionPeriod, kind: str) -> None:
 
 
 IMPORT_FIELDS = {
-    ScoreImport.Kind.SKD: ("skd_presence", "twk", "tiu", "tkp"),
+    ScoreImport.Kind.SKD: ("skd_presence", *SKD_PARTS),
     ScoreImport.Kind.SKB: ("skb_presence", "skb"),
+    ScoreImport.Kind.PPPK: ("pppk_presence", *PPPK_PARTS),
 }
 
 
 def _row_values(kind: str, row: dict) -> dict:
     if kind == ScoreImport.Kind.SKD:
-        return {
-            "skd_presence": row["presence"],
-            "twk": row["twk"],
-            "tiu": row["tiu"],
-            "tkp": row["tkp"],
-        }
+        return {"skd_presence": row["presence"], **{part: row[part] for part in SKD_PARTS}}
+    if kind == ScoreImport.Kind.PPPK:
+        return {"pppk_presence": row["presence"], **{part: row[part] for part in PPPK_PARTS}}
     return {
         "skb_presence": row["presence"],
         "skb": Decimal(row["skb"]) if row.get("skb") is not None else None,
     }
+
+
+def _part_scores(results_by_application: dict, rows: list[dict]) -> list[SkbScore]:
+    """The SKB part scores of an import's rows, as new rows (the old ones are replaced)."""
+    scores = []
+    for row in rows:
+        result = results_by_application[row["application"]]
+        for part_id, value in (row.get("parts") or {}).items():
+            if value is None:
+                continue
+            scores.append(
+                SkbScore(
+                    result=result,
+                    part_id=int(part_id),
+                    score=None if isinstance(value, bool) else Decimal(value),
+                    passed=value if isinstance(value, bool) else None,
+                )
+            )
+    return scores
 
 
 @transaction.atomic
@@ -225,7 +292,8 @@ def score_import_apply(*, score_import: ScoreImport, user) -> int:
     if score_import.errors:
         raise ScoreError(_("This file has errors: correct the file and upload it again."))
     period = score_import.period
-    period_check_cpns(period)
+    period_check_kind(period, score_import.kind)
+    scores_stage_check(period)
     _check_not_announced(period, score_import.kind)
     claimed = ScoreImport.objects.filter(pk=score_import.pk, applied_at__isnull=True).update(
         applied_at=timezone.now()
@@ -273,6 +341,10 @@ def score_import_apply(*, score_import: ScoreImport, user) -> int:
     ExamResult.objects.bulk_create(to_create, batch_size=5000)
     ExamResult.objects.bulk_update(to_update, [*fields, "ranked_at", "updated_at"], batch_size=2000)
     Decision.objects.bulk_create(decisions, batch_size=5000)
+    if kind == ScoreImport.Kind.SKB:
+        results = {**existing, **{result.application_id: result for result in to_create}}
+        SkbScore.objects.filter(result__application_id__in=ids).delete()
+        SkbScore.objects.bulk_create(_part_scores(results, rows), batch_size=5000)
     score_import.applied_at = now
     return len(rows)
 
@@ -286,7 +358,50 @@ def _summary(result: ExamResult | None, fields) -> str:
 
 # --- one application by hand ------------------------------------------------------------------
 
-SCORE_FIELDS = ("skd_presence", "twk", "tiu", "tkp", "skb_presence", "skb")
+SCORE_FIELDS = ("skd_presence", *SKD_PARTS, "skb_presence", "skb")
+PPPK_FIELDS = ("pppk_presence", *PPPK_PARTS)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _checked_by_hand(application: Application, fields: dict, skb_parts: dict | None) -> dict:
+    """The values HR typed, checked by the same rules as a file's rows; ScoreError with every
+    problem otherwise. Returns {field: value} and, for SKB parts, "parts": {part: value}."""
+    period = application.period
+    problems, new = {}, {}
+    if period.is_pppk:
+        raw = {part: _text(fields.get(part)) for part in PPPK_PARTS}
+        raw["presence"] = fields.get("pppk_presence") or ""
+        values, errors = check_pppk(raw, period) if any(raw.values()) else ({}, {})
+        problems.update(errors)
+        new["pppk_presence"] = values.get("presence", "") if any(raw.values()) else ""
+        new.update({part: values.get(part) for part in PPPK_PARTS})
+        return {"fields": new, "parts": None, "problems": problems}
+    raw = {part: _text(fields.get(part)) for part in SKD_PARTS}
+    raw["presence"] = fields.get("skd_presence") or ""
+    given = any(raw.values())
+    values, errors = check_skd(raw, period) if given else ({}, {})
+    problems.update(errors)
+    new["skd_presence"] = values.get("presence", "") if given else ""
+    new.update({part: values.get(part) for part in SKD_PARTS})
+    parts = list(application.formation.skb_parts.order_by("order", "pk"))
+    if parts:
+        raw = {part.code: _text((skb_parts or {}).get(part.pk)) for part in parts}
+    else:
+        raw = {"skb": _text(fields.get("skb"))}
+    raw["presence"] = fields.get("skb_presence") or ""
+    given = any(raw.values())
+    values, errors = check_skb(raw, period, parts) if given else ({}, {})
+    problems.update(errors)
+    new["skb_presence"] = values.get("presence", "") if given else ""
+    new["skb"] = values.get("skb")
+    return {
+        "fields": new,
+        "parts": values.get("parts", {}) if parts else None,
+        "problems": problems,
+    }
 
 
 @transaction.atomic
@@ -294,42 +409,39 @@ def exam_result_update(
     *,
     application: Application,
     actor,
-    skd_presence: str = "",
-    twk: int | None = None,
-    tiu: int | None = None,
-    tkp: int | None = None,
-    skb_presence: str = "",
-    skb: Decimal | None = None,
     reason: str = "",
+    skb_parts: dict | None = None,
+    **fields,
 ) -> ExamResult:
-    """HR's entry of one application's scores. Before any announcement each changed field is
-    logged as a score and the result waits for the next ranking. After the SKD or final
-    announcement it is a correction: it needs a reason, appears on the applicant's timeline,
-    and the period is ranked again at once with that reason, so that every code it changes is
-    logged as a correction too."""
+    """HR's entry of one application's scores (SKD and SKB, or the PPPK competency test), by the
+    same rules as the import. Before any announcement each changed value is logged as a score
+    and the result waits for the next ranking. After the SKD or final announcement it is a
+    correction: it needs a reason, appears on the applicant's timeline, and the period is ranked
+    again at once with that reason, so that every code it changes is logged as a correction
+    too. `skb_parts`: {SKB part id: score, or passed for an elimination part}."""
     period = application.period
-    period_check_cpns(period)
+    unknown = set(fields) - set(SCORE_FIELDS) - set(PPPK_FIELDS)
+    if unknown:
+        raise TypeError(f"exam_result_update() got unexpected fields: {sorted(unknown)}")
+    scores_stage_check(period)
     problem = _number_problem(
         {
             "status": application.status,
             "announced_result": application.announced_result,
             "exam_result__skd_code": SkdCode.PL,  # SKB scores by hand are HR's own call
         },
-        ScoreImport.Kind.SKD,
+        "",  # any stage: HR enters every part of the scores here
     )
     if problem:
         raise ScoreError(problem)
+    checked = _checked_by_hand(application, fields, skb_parts)
+    if checked["problems"]:
+        raise ScoreError(" ".join(str(message) for message in checked["problems"].values()))
+    new = checked["fields"]
     result, _created = ExamResult.objects.select_for_update().get_or_create(application=application)
-    new = {
-        "skd_presence": skd_presence or "",
-        "twk": twk,
-        "tiu": tiu,
-        "tkp": tkp,
-        "skb_presence": skb_presence or "",
-        "skb": skb,
-    }
     changed = {name: value for name, value in new.items() if getattr(result, name) != value}
-    if not changed:
+    part_changes = _part_changes(result, checked["parts"])
+    if not changed and not part_changes:
         return result
     announced = announced_kinds(period) & {Announcement.Kind.SKD, Announcement.Kind.FINAL}
     reason = (reason or "").strip()
@@ -340,8 +452,19 @@ def exam_result_update(
     for name, value in changed.items():
         setattr(result, name, value)
     result.ranked_at = None
-    result.full_clean(exclude=["application", "placed_formation"])
+    result.full_clean(exclude=["application", "placed_formation", "skd_reused_from"])
     result.save()
+    for part, (old, value) in part_changes.items():
+        SkbScore.objects.update_or_create(
+            result=result,
+            part=part,
+            defaults={
+                "score": None if isinstance(value, bool) else value,
+                "passed": value if isinstance(value, bool) else None,
+            },
+        )
+        changed[f"skb:{part.code}"] = value
+        before[f"skb:{part.code}"] = old
     for name, value in changed.items():
         decision_log(
             application=application,
@@ -362,3 +485,18 @@ def exam_result_update(
         rank_period(period=period, actor=actor, correction_reason=reason)
         result.refresh_from_db()
     return result
+
+
+def _part_changes(result: ExamResult, parts: dict | None) -> dict:
+    """{part: (old value, new value)} for the SKB parts whose value changes."""
+    if not parts:
+        return {}
+    existing = {score.part_id: score for score in result.skb_scores.all()} if result.pk else {}
+    by_id = SkbPart.objects.in_bulk(list(parts))
+    changes = {}
+    for part_id, value in parts.items():
+        score = existing.get(part_id)
+        old = None if score is None else (score.passed if score.passed is not None else score.score)
+        if old != value:
+            changes[by_id[part_id]] = (old, value)
+    return changes

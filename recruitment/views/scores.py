@@ -98,11 +98,10 @@ def scores_edit(request, pk):
         Announcement.Kind.SKD,
         Announcement.Kind.FINAL,
     }
-    initial = {name: getattr(result, name) for name in services.SCORE_FIELDS} if result else {}
     form = ExamResultForm(
         request.POST or None,
-        initial=initial,
-        skb_max=application.period.skb_max,
+        initial=selectors.score_initial(result),
+        application=application,
         reason_required=bool(announced),
     )
     if request.method == "POST" and form.is_valid():

@@ -23,9 +23,14 @@ from tests.factories import (
 _numbers = itertools.count(1)
 
 
-def scored_period(**kwargs):
+def scored_period(*, post_appeal=True, **kwargs):
+    """A period at the exam stage: the administrative result and the result after appeals are
+    published (scores wait for them: every applicant's MS or TMS is final)."""
     period = SelectionPeriodFactory(documents=False, **kwargs)
     period_add_default_passing_grades(period=period)
+    if post_appeal:
+        announce(period, Announcement.Kind.ADMIN)
+        announce(period, Announcement.Kind.POST_APPEAL)
     return period
 
 

@@ -380,14 +380,14 @@ def test_it_refuses_more_than_twenty_columns(period, apps):
         .startswith("The file has more than 20 columns")
     )
     # Trailing empty columns are no columns.
-    assert _import(period, SKD_HEADER.strip() + ",,,\nR-1,1,1,1,present,,\n").errors == []
+    assert _import(period, SKD_HEADER.strip() + ",,,\nR-1,5,5,1,present,,\n").errors == []
 
 
 def test_it_keeps_the_first_500_errors_and_the_total(period):
     f = formation(period, quota=1)
     for i in range(600):
         application(f, number=f"N-{i}")
-    rows = "".join(f"N-{i},151,1,1,present\n" for i in range(600))
+    rows = "".join(f"N-{i},151,5,1,present\n" for i in range(600))
     score_import = _import(period, SKD_HEADER + rows)
     assert len(score_import.errors) == 501
     assert score_import.errors[-1]["message"] == (
