@@ -4,10 +4,15 @@
     IKM             = Σ NRR × 1/(number of elements)      (1–4)
     IKM unit        = IKM × 25                            (25–100)
 
-and the grade from the bands in the database (IkmGradeBand, seeded by migration)."""
+and the grade from the bands in the database (IkmGradeBand, seeded by migration).
+
+Each value is computed as an exact fraction, Σ totals / (elements × respondents), and rounded
+once, half up, for display: step-by-step decimal division (1/9 is not exact) could round a value
+that is exactly x.xx5 down, and so show the grade below."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Count, Sum
 
@@ -16,8 +21,10 @@ from workforce.models import Unit
 
 MAX_SCORE = 4
 # The converted scale runs to 100: IKM (1–4) × 100/4 = × 25.
-CONVERSION = Decimal(100) / MAX_SCORE
-TWO_PLACES = Decimal("0.01")
+CONVERSION = Fraction(100, MAX_SCORE)
+NRR_PLACES = 2
+INDEX_PLACES = 4
+CONVERTED_PLACES = 2
 
 
 @dataclass
@@ -35,15 +42,28 @@ class IkmResult:
         return self.band.grade if self.band else "–"
 
 
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """An exact (non-negative) value rounded once, half up, to the given number of decimals,
+    in integers: no inexact division on the way."""
+    scaled = value * 10**places
+    whole, remainder = divmod(scaled.numerator, scaled.denominator)
+    if 2 * remainder >= scaled.denominator:
+        whole += 1
+    return Decimal(whole).scaleb(-places)
+
+
 def ikm_compute(totals: list[int], respondents: int) -> tuple[list[Decimal], Decimal, Decimal]:
-    """(NRR per element, IKM on 1–4, IKM × 25 on 25–100) from the per-element totals."""
+    """(NRR per element, IKM on 1–4, IKM × 25 on 25–100) from the per-element totals: the NRR
+    to two decimals, the IKM to four, the converted value to two, each rounded once, half up,
+    from the exact fraction."""
     if respondents <= 0:
         raise ValueError("no responses")
-    nrr = [Decimal(total) / respondents for total in totals]
-    weight = Decimal(1) / len(totals)
-    index = sum((value * weight for value in nrr), Decimal(0))
-    converted = (index * CONVERSION).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-    return nrr, index.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), converted
+    index = Fraction(sum(totals), len(totals) * respondents)  # Σ (total / n) × 1/elements
+    return (
+        [round_half_up(Fraction(total, respondents), NRR_PLACES) for total in totals],
+        round_half_up(index, INDEX_PLACES),
+        round_half_up(index * CONVERSION, CONVERTED_PLACES),
+    )
 
 
 def band_for(converted: Decimal, bands: list[IkmGradeBand]) -> IkmGradeBand | None:
@@ -77,7 +97,7 @@ def ikm_results(*, period: IkmPeriod | None = None, unit: Unit | None = None) ->
                 unit=units[row["unit"]],
                 period=periods[row["period"]],
                 respondents=row["n"],
-                nrr=[value.quantize(Decimal("0.01")) for value in nrr],
+                nrr=nrr,
                 index=index,
                 converted=converted,
                 band=band_for(converted, bands),

@@ -31,7 +31,7 @@ from recruitment.services.ranking import (
     optimisation_propose,
     rank_period,
 )
-from recruitment.services.scores import ScoreError, exam_result_update
+from recruitment.services.scores import exam_result_update
 from tests.factories import PositionFactory, UnitFactory
 from tests.recruitment.factories_scores import (
     announce,

@@ -23,20 +23,21 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("minutes", "wke", "threshold", "exact", "rounded"),
     [
-        (0, 75_000, "0.50", "0", 0),  # no workload, nobody needed
-        (54_300, 75_000, "0.50", "0.724", 1),  # docs/domain.md's worked example
-        (10_000, 75_000, "0.50", "0.1333", 1),  # any workload needs one person
-        (112_500, 75_000, "0.50", "1.5", 2),  # exactly on the threshold rounds up
-        (112_499, 75_000, "0.50", "1.49998", 1),
-        (112_500, 75_000, "0.60", "1.5", 1),  # a stricter threshold
-        (72_000 * 3, 72_000, "0.50", "3", 3),  # another WKE (Perka BKN 19/2011)
+        # the exact need is cut to the two decimals it is shown with
+        (0, 75_000, "0.50", "0.00", 0),  # no workload, nobody needed
+        (54_300, 75_000, "0.50", "0.72", 1),  # docs/domain.md's worked example: 0.724
+        (10_000, 75_000, "0.50", "0.13", 1),  # 0.1333…: any workload needs one person
+        (112_500, 75_000, "0.50", "1.50", 2),  # exactly on the threshold rounds up
+        (112_499, 75_000, "0.50", "1.49", 1),  # 1.4999866…
+        (112_500, 75_000, "0.60", "1.50", 1),  # a stricter threshold
+        (72_000 * 3, 72_000, "0.50", "3.00", 3),  # another WKE (Perka BKN 19/2011)
     ],
 )
 def test_it_computes_the_abk_need_with_the_rounding_rule(minutes, wke, threshold, exact, rounded):
     fraction, whole = abk_required_staff(
         workload_minutes=Decimal(minutes), effective_minutes=wke, threshold=Decimal(threshold)
     )
-    assert round(fraction, 4) == round(Decimal(exact), 4)
+    assert fraction == Decimal(exact)
     assert whole == rounded
 
 
@@ -49,7 +50,7 @@ def test_it_computes_required_current_and_gap_in_the_database():
     EmployeeFactory(position=position, status=Employee.Status.TRANSFERRED)
     row = needs_positions(year).get(pk=position.pk)
     assert row.workload_minutes == Decimal("150000")
-    assert row.required_exact == pytest.approx(2.0)
+    assert row.required_exact == Decimal("2.00")
     assert row.required == 2
     assert row.current == 2  # on leave still holds the post; transferred does not
     assert row.gap == 0

@@ -15,8 +15,8 @@ from django.db.models import (
     Case,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
-    FloatField,
     OuterRef,
     QuerySet,
     Subquery,
@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest, Round
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -41,7 +41,7 @@ from workforce.models import (
     ServiceNorm,
     Unit,
 )
-from workforce.services.abk import abk_required_staff
+from workforce.services.abk import HUNDREDTHS, abk_required_staff, abk_threshold_hundredths
 
 # Staff who hold a position today (bezetting): on leave still counts, transferred or retired not.
 CURRENT_STATUSES = (Employee.Status.ACTIVE, Employee.Status.ON_LEAVE)
@@ -52,6 +52,24 @@ SORTS = {
     "current": ("-current", "unit__name", "name"),
     "unit": ("unit__sector__order", "unit__name", "name"),
 }
+
+
+def task_hundredths():
+    """One task's workload (volume x standard minutes) in hundredths of a minute, as an integer
+    on every database. SQLite keeps decimal columns as floating point, so a sum of minutes is not
+    exact there (3 x 37,499.95 + 0.15 is not 112,500.00); minutes x 100, rounded, is, and so is
+    a sum of integers."""
+    return Cast(F("yearly_volume"), BigIntegerField()) * Cast(
+        Round(F("standard_minutes") * Value(HUNDREDTHS)), BigIntegerField()
+    )
+
+
+def _from_hundredths(expression, *, max_digits: int) -> ExpressionWrapper:
+    """A whole number of hundredths as a two-decimal value."""
+    return ExpressionWrapper(
+        expression * Value(Decimal("0.01")),
+        output_field=DecimalField(max_digits=max_digits, decimal_places=2),
+    )
 
 
 def needs_positions(
@@ -70,41 +88,57 @@ def needs_positions(
     workload = AbkTask.objects.filter(
         sheet__position=OuterRef("pk"), sheet__planning_year=planning_year
     ).order_by()
-    workload_sum = Coalesce(
-        Subquery(
-            workload.values("sheet__position")
-            .annotate(total=Sum(F("yearly_volume") * F("standard_minutes")))
-            .values("total")[:1],
-            output_field=DecimalField(max_digits=16, decimal_places=2),
-        ),
-        Value(0, output_field=DecimalField(max_digits=16, decimal_places=2)),
-    )
     holders = Employee.objects.filter(position=OuterRef("pk"), status__in=CURRENT_STATUSES)
-    wke_cents = planning_year.effective_minutes * 100
-    # threshold x WKE in hundredths of a minute: exact, since the threshold has two decimals.
-    threshold_cents = int(planning_year.rounding_threshold * wke_cents)
+    # The rounding rule in exact integers (hundredths of a minute), on every database, as
+    # services.abk.abk_required_staff computes it in Python: whole people, the remainder, and
+    # the exact need cut to two decimals (hundredths of a person).
+    wke = planning_year.effective_minutes * HUNDREDTHS
+    threshold_part = abk_threshold_hundredths(
+        effective_minutes=planning_year.effective_minutes,
+        threshold=planning_year.rounding_threshold,
+    )
     queryset = (
         Position.objects.select_related("unit", "unit__sector", "unit__kelurahan")
         .annotate(
-            workload_minutes=workload_sum,
+            workload_hundredths=Cast(
+                Coalesce(
+                    Subquery(
+                        workload.values("sheet__position")
+                        .annotate(total=Sum(task_hundredths()))
+                        .values("total")[:1],
+                        output_field=BigIntegerField(),
+                    ),
+                    Value(0, output_field=BigIntegerField()),
+                ),
+                BigIntegerField(),  # PostgreSQL sums bigints as numeric
+            ),
             has_sheet=Exists(
                 AbkSheet.objects.filter(position=OuterRef("pk"), planning_year=planning_year)
             ),
-            required_exact=Cast(F("workload_minutes"), FloatField())
-            / Value(float(planning_year.effective_minutes)),
-            # The rounding is done in exact integers (hundredths of a minute), so that the
-            # database and services.abk.abk_required_staff always agree.
-            workload_cents=Cast(F("workload_minutes") * Value(100), BigIntegerField()),
         )
         .annotate(
-            whole_people=Cast(F("workload_cents") / Value(wke_cents), BigIntegerField()),
+            workload_minutes=_from_hundredths(F("workload_hundredths"), max_digits=16),
+            # integer division on every database (the operands are integers)
+            whole_people=ExpressionWrapper(
+                F("workload_hundredths") / Value(wke), output_field=BigIntegerField()
+            ),
         )
-        .annotate(remainder_cents=F("workload_cents") - F("whole_people") * Value(wke_cents))
         .annotate(
+            remainder_hundredths=ExpressionWrapper(
+                F("workload_hundredths") - F("whole_people") * Value(wke),
+                output_field=BigIntegerField(),
+            )
+        )
+        .annotate(
+            required_exact=_from_hundredths(
+                F("whole_people") * Value(HUNDREDTHS)
+                + F("remainder_hundredths") * Value(HUNDREDTHS) / Value(wke),
+                max_digits=14,
+            ),
             required=Case(
-                When(workload_cents__lte=0, then=Value(0)),
+                When(workload_hundredths__lte=0, then=Value(0)),
                 When(
-                    remainder_cents__gte=Value(threshold_cents),
+                    remainder_hundredths__gte=Value(threshold_part),
                     then=Greatest(Value(1), F("whole_people") + Value(1)),
                 ),
                 default=Greatest(Value(1), F("whole_people")),
@@ -263,7 +297,7 @@ def unit_history(unit: Unit) -> list[dict]:
     workloads = (
         AbkTask.objects.filter(sheet__position__unit=unit)
         .values("sheet__planning_year_id", "sheet__position_id")
-        .annotate(total=Sum(F("yearly_volume") * F("standard_minutes")))
+        .annotate(total=Sum(task_hundredths()))
         .order_by()
     )
     years = {y.pk: y for y in PlanningYear.objects.all()}
@@ -272,7 +306,7 @@ def unit_history(unit: Unit) -> list[dict]:
     for row in workloads:
         year = years[row["sheet__planning_year_id"]]
         fraction, rounded = abk_required_staff(
-            workload_minutes=Decimal(row["total"]),
+            workload_minutes=_minutes(row["total"]),
             effective_minutes=year.effective_minutes,
             threshold=year.rounding_threshold,
         )
@@ -296,13 +330,18 @@ def abk_sheet_current(position: Position, planning_year: PlanningYear) -> AbkShe
 def abk_result(position: Position, planning_year: PlanningYear) -> dict:
     """The saved sheet's result: total workload, exact need, rounded need."""
     total = AbkTask.objects.filter(sheet__position=position, sheet__planning_year=planning_year)
-    workload = total.aggregate(s=Sum(F("yearly_volume") * F("standard_minutes")))["s"] or 0
+    workload = _minutes(total.aggregate(s=Sum(task_hundredths()))["s"])
     fraction, rounded = abk_required_staff(
-        workload_minutes=Decimal(workload),
+        workload_minutes=workload,
         effective_minutes=planning_year.effective_minutes,
         threshold=planning_year.rounding_threshold,
     )
-    return {"workload_minutes": Decimal(workload), "exact": fraction, "required": rounded}
+    return {"workload_minutes": workload, "exact": fraction, "required": rounded}
+
+
+def _minutes(hundredths: int | None) -> Decimal:
+    """A sum of task_hundredths() (None for no tasks) as exact minutes."""
+    return Decimal(int(hundredths or 0)).scaleb(-2)
 
 
 def published_planning_year(up_to_year: int) -> PlanningYear | None:

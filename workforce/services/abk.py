@@ -68,17 +68,43 @@ def abk_sheet_save(
     return sheet
 
 
+# Workloads are kept in hundredths of a minute (AbkTask.standard_minutes has two decimals, the
+# volume is whole) and the threshold has two decimals, so the rounding rule is exact in integers.
+HUNDREDTHS = 100
+
+
+def hundredths(minutes: Decimal) -> int:
+    """Minutes as a whole number of hundredths of a minute; ValueError if they are not."""
+    scaled = Decimal(minutes) * HUNDREDTHS
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{minutes} is not a whole number of hundredths of a minute")
+    return int(scaled)
+
+
+def abk_threshold_hundredths(*, effective_minutes: int, threshold: Decimal) -> int:
+    """threshold x WKE in hundredths of a minute (exact: the threshold has two decimals)."""
+    return hundredths(Decimal(threshold) * effective_minutes)
+
+
 def abk_required_staff(
     *, workload_minutes: Decimal, effective_minutes: int, threshold: Decimal
 ) -> tuple[Decimal, int]:
-    """The exact need (a fraction of people) and the rounded need, by the year's rule: a fraction
-    at or above the threshold rounds up, below it down, and any workload needs at least one."""
-    if workload_minutes <= 0:
-        return Decimal(0), 0
-    workload = Decimal(workload_minutes)
-    exact = workload / Decimal(effective_minutes)
-    # Compare the remainder exactly (no rounding of the fraction), as the database does.
-    whole = int(workload // effective_minutes)
-    remainder = workload - whole * effective_minutes
-    rounded = whole + (1 if remainder >= threshold * effective_minutes else 0)
-    return exact, max(1, rounded)
+    """The need as a fraction of people and the rounded need, by the year's rule: a remainder of
+    workload / WKE at or above threshold x WKE rounds up, below it down, and any workload needs at
+    least one person. Computed in integers (hundredths of a minute), exactly as the database does
+    in selectors.needs.needs_positions.
+
+    The fraction is cut (not rounded) to two decimals, the places it is shown with: the rule
+    applied to it then gives the rounded need beside it (1.4999… is 1.49, never 1.50 beside 1)."""
+    workload = hundredths(workload_minutes)
+    if workload <= 0:
+        return Decimal("0.00"), 0
+    wke = effective_minutes * HUNDREDTHS
+    whole, remainder = divmod(workload, wke)
+    threshold_part = abk_threshold_hundredths(
+        effective_minutes=effective_minutes, threshold=threshold
+    )
+    rounded = whole + (1 if remainder >= threshold_part else 0)
+    # whole people and the first two decimals of the remainder, in hundredths of a person
+    shown = whole * HUNDREDTHS + remainder * HUNDREDTHS // wke
+    return Decimal(shown).scaleb(-2), max(1, rounded)
