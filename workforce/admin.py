@@ -23,8 +23,23 @@ from workforce.resources import EmployeeResource
 from workforce.services.employees import employee_save, position_set_retirement_age
 
 
+class ReadOnlyMixin:
+    """Records written only by the portal's services (which check the rules and keep who and
+    when): visible to those with the view permission, never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
+    # A handful of rows, all on one page: nothing to filter (see tests/core/test_admin_complete.py).
     list_display = ("name", "name_en", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name", "name_en", "slug")
@@ -41,6 +56,7 @@ class KelurahanAdmin(admin.ModelAdmin):
 
 @admin.register(PlanningYear)
 class PlanningYearAdmin(admin.ModelAdmin):
+    # One row a year, all on one page: nothing to filter (see tests/core/test_admin_complete.py).
     list_display = ("year", "effective_minutes", "rounding_threshold")
     search_fields = ("year", "note")
 
@@ -149,6 +165,47 @@ class AbkSheetAdmin(admin.ModelAdmin):
     inlines = [AbkTaskInline]
 
 
+@admin.register(AbkTask)
+class AbkTaskAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Every sheet's tasks in one list, to find a task across positions and years. Read-only:
+    tasks are edited on the portal's ABK page, which detects concurrent edits of a sheet."""
+
+    list_display = (
+        "description",
+        "output_unit",
+        "yearly_volume",
+        "standard_minutes",
+        "position_name",
+        "unit_name",
+        "planning_year",
+    )
+    list_filter = (
+        "sheet__planning_year",
+        "sheet__position__kind",
+        "sheet__position__unit__sector",
+        "sheet__position__unit__kelurahan",
+    )
+    search_fields = (
+        "description",
+        "output_unit",
+        "sheet__position__name",
+        "sheet__position__unit__name",
+    )
+    list_select_related = ("sheet__position__unit", "sheet__planning_year")
+
+    @admin.display(description=_("position"), ordering="sheet__position__name")
+    def position_name(self, obj):
+        return obj.sheet.position.name
+
+    @admin.display(description=_("unit"), ordering="sheet__position__unit__name")
+    def unit_name(self, obj):
+        return obj.sheet.position.unit.name
+
+    @admin.display(description=_("planning year"), ordering="sheet__planning_year__year")
+    def planning_year(self, obj):
+        return obj.sheet.planning_year.year
+
+
 @admin.register(ServiceNorm)
 class ServiceNormAdmin(admin.ModelAdmin):
     list_display = ("label", "unit_kind", "norm_key", "basis", "value", "confirmed", "source")
@@ -187,3 +244,28 @@ class FormationProposalAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ProposalItem)
+class ProposalItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Every proposal's lines in one list (what was asked for a position, across proposals).
+    Read-only, like the proposals: they change only through the proposal workflow."""
+
+    list_display = ("position", "asn_type", "count", "proposal", "proposal_status", "planning_year")
+    list_filter = (
+        "asn_type",
+        "proposal__status",
+        "proposal__planning_year",
+        "position__unit__sector",
+        "position__unit__kelurahan",
+    )
+    search_fields = ("position__name", "position__unit__name", "proposal__title", "justification")
+    list_select_related = ("position__unit", "proposal__planning_year")
+
+    @admin.display(description=_("status"), ordering="proposal__status")
+    def proposal_status(self, obj):
+        return obj.proposal.get_status_display()
+
+    @admin.display(description=_("planning year"), ordering="proposal__planning_year__year")
+    def planning_year(self, obj):
+        return obj.proposal.planning_year.year
