@@ -108,7 +108,41 @@ class SelectionPeriodAdmin(admin.ModelAdmin):
                     "skb_multiplier",
                     ("skd_weight", "skb_weight"),
                     "skb_max",
+                    "skb_cat_min_share",
                 )
+            },
+        ),
+        (
+            _("SKD format (CPNS)"),
+            {
+                "fields": (
+                    ("skd_twk_max", "skd_tiu_max", "skd_tkp_max"),
+                    "skd_points_per_correct",
+                    "skd_reuse_allowed",
+                )
+            },
+        ),
+        (
+            _("Competency test and ranking (PPPK)"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    (
+                        "pppk_teknis_max",
+                        "pppk_manajerial_max",
+                        "pppk_sosiokultural_max",
+                        "pppk_wawancara_max",
+                    ),
+                    "pppk_teknis_points",
+                    "pppk_passing_grade",
+                    (
+                        "pppk_teknis_min",
+                        "pppk_manajerial_sosiokultural_min",
+                        "pppk_wawancara_min",
+                    ),
+                    "pppk_priority_order",
+                    "pppk_tie_break",
+                ),
             },
         ),
         (None, {"fields": ("created_at",)}),
@@ -500,9 +534,60 @@ class ExamResultAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "final_rank",
         "final_code",
     )
-    list_filter = ("skd_code", "final_code", "skd_presence", "application__period")
+    list_filter = (
+        "skd_code",
+        "final_code",
+        "skd_presence",
+        "pppk_presence",
+        "boundary_tie",
+        "application__period",
+    )
     search_fields = ("application__registration_number",)
     list_select_related = ("application",)
+
+
+@admin.register(models.SkbPart)
+class SkbPartAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Set by HR on the formation's SKB page (recruitment/services/skb.py checks the weights
+    and locks them once registration opens)."""
+
+    list_display = ("formation", "kind", "code", "weight", "max_score", "eliminates", "order")
+    list_filter = ("kind", "eliminates", "formation__period")
+    search_fields = ("code", "formation__position__name", "formation__period__name")
+    list_select_related = ("formation__position__unit", "formation__period")
+
+
+@admin.register(models.SkbScore)
+class SkbScoreAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("result", "part", "score", "passed")
+    list_filter = ("passed", "part__kind", "part__formation__period")
+    search_fields = ("result__application__registration_number", "part__code")
+    list_select_related = ("result__application", "part")
+
+
+@admin.register(models.OptimisationCode)
+class OptimisationCodeAdmin(admin.ModelAdmin):
+    """Reference data: which code an optimisation move gets (docs/domain.md 1.9, 1.10)."""
+
+    list_display = ("from_kind", "to_kind", "same_location", "code", "confirmed")
+    list_filter = ("from_kind", "to_kind", "same_location", "confirmed")
+    search_fields = ("code",)
+
+
+@admin.register(models.Appointment)
+class AppointmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Made on HR's appointment page (recruitment/services/appointments.py), which adds the
+    employee to the register and logs every step."""
+
+    list_display = ("application", "formation", "status", "tmt", "contract_years", "decided_at")
+    list_filter = ("status", "formation__period", "formation__asn_type")
+    search_fields = (
+        "application__registration_number",
+        "application__applicant__full_name",
+        "formation__position__name",
+    )
+    list_select_related = ("application", "formation__position__unit")
+    date_hierarchy = "decided_at"
 
 
 @admin.register(models.ScoreImport)

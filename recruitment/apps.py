@@ -32,6 +32,11 @@ class RecruitmentConfig(AppConfig):
             ],
         )
         home.register_figures(home_figures, labels=("recruitment",))
+        # The needs map shows the places still open in selections beside each position's gap.
+        from recruitment.selectors.appointments import open_places_by_position
+        from workforce.extensions import register_places_in_selection
+
+        register_places_in_selection(open_places_by_position, generations=("recruitment",))
         personal_data.register()
         Item = navigation.NavItem
         navigation.register(

@@ -61,7 +61,7 @@ OPTIMISATION_CODES = [
     ("umum", "umum", False, "L-2"),
     ("umum", "khusus", True, "L-1"),
     ("umum", "khusus", False, "L-2"),
-    ("khusus", "khusus", True, "L-2"),
+    ("khusus", "khusus", True, "L-1"),
     ("khusus", "khusus", False, "L-2"),
     ("khusus", "umum", True, "L-1"),
     ("khusus", "umum", False, "L-2"),

@@ -9,8 +9,12 @@ the portal computes.
   applicant3@ is TMS (name differs between KTP and diploma) and has not appealed yet.
 - Last year's period, complete: screened, announced, appeals answered, post-appeal result,
   exam sessions, SKD and SKB score files imported, ranking computed, SKD and final results
-  announced, and an optimisation proposal for a formation left unfilled. applicant@ took part:
-  passed the SKD passing grade and went to the SKB, then was not among the best (TL).
+  announced, and an optimisation proposal for a formation left unfilled; everyone who passed is
+  appointed (now on the employee register, due for Latsar) but one, whom HR still has to appoint.
+  applicant@ took part: passed the SKD passing grade and went to the SKB, then was not among the
+  best (TL).
+- Last year's PPPK period, at the end of the competency test: priority groups, scores imported
+  from a file, ranked, final result announced, nobody appointed yet; applicant2@ passed.
 
 Deterministic; running it again changes nothing once the periods exist."""
 
@@ -38,13 +42,16 @@ from recruitment.models import (
     Application,
     Formation,
     PeriodAssignment,
+    PriorityGroup,
     ProcurementType,
     RejectionReason,
     ScoreImport,
     SelectionPeriod,
 )
+from recruitment.selectors.appointments import appointment_rows
 from recruitment.services.announcements import announcement_publish
 from recruitment.services.appeals import appeal_answer, appeal_submit
+from recruitment.services.appointments import Appoint, appointments_confirm
 from recruitment.services.exams import exam_session_create, exam_sessions_assign
 from recruitment.services.periods import (
     default_required_slugs,
@@ -55,11 +62,13 @@ from recruitment.services.periods import (
 from recruitment.services.ranking import optimisation_propose, rank_period
 from recruitment.services.scores import score_import_apply, score_import_create
 from recruitment.services.screening import CheckInput, screening_save
-from workforce.models import PlanningYear
+from workforce.models import AsnType, PlanningYear
 from workforce.selectors.needs import needs_positions
+from workforce.validators import build_nip
 
 APPEAL_PERIOD = "Seleksi CPNS Kecamatan Rakumpit {year} Tahap I"
 DONE_PERIOD = "Seleksi CPNS Kecamatan Rakumpit {year}"
+PPPK_PERIOD = "Seleksi PPPK Kecamatan Rakumpit {year}"
 PER_FORMATION = 9  # applicants per formation in each demo period
 TMS_REASONS = ["tidak-terbaca", "kualifikasi", "salah-slot", "akreditasi", "nama-berbeda"]
 
@@ -69,15 +78,20 @@ def _wib(day: date, hour: int = 9) -> datetime:
 
 
 def _period(
-    name: str, year: int, opens: date, *, announce_on: date | None = None
+    name: str,
+    year: int,
+    opens: date,
+    *,
+    announce_on: date | None = None,
+    procurement: str = ProcurementType.CPNS,
 ) -> SelectionPeriod:
     closes = opens + timedelta(days=20)
     period, _ = SelectionPeriod.objects.get_or_create(
         name=name,
         defaults={
             "year": year,
-            "procurement_type": ProcurementType.CPNS,
-            "description": "Pengadaan CPNS Kecamatan Rakumpit, Kota Palangka Raya.",
+            "procurement_type": procurement,
+            "description": f"Pengadaan {procurement} Kecamatan Rakumpit, Kota Palangka Raya.",
             "registration_opens_at": _wib(opens, 8),
             "registration_closes_at": _wib(closes, 23).replace(minute=59),
             "registration_closed": True,
@@ -93,13 +107,15 @@ def _period(
     return period
 
 
-def _positions(year: int) -> list:
+def _positions(year: int, asn_type: str | None = None) -> list:
     """Five positions with a shortage, two of them with the same name in different units (so
     that an unfilled formation can be offered to the other's applicants: optimisation)."""
     planning_year = PlanningYear.objects.filter(year=year).first()
     if planning_year is None:
         return []
-    short = list(needs_positions(planning_year).filter(gap__gt=0).order_by("-gap", "pk"))
+    short = list(
+        needs_positions(planning_year, asn_type=asn_type).filter(gap__gt=0).order_by("-gap", "pk")
+    )
     by_name = {}
     for position in short:
         by_name.setdefault(position.name, []).append(position)
@@ -108,14 +124,14 @@ def _positions(year: int) -> list:
     return pair + others[: 5 - len(pair)]
 
 
-def _formations(period, positions) -> list[Formation]:
+def _formations(period, positions, asn_type="PNS") -> list[Formation]:
     required = list(period.document_requirements.filter(slug__in=default_required_slugs()))
     formations = []
     for index, position in enumerate(positions):
         formation, created = Formation.objects.get_or_create(
             period=period,
             position=position,
-            asn_type="PNS",
+            asn_type=asn_type,
             category="umum",
             defaults={
                 # The first of the pair asks for six: fewer pass, so the
@@ -220,8 +236,9 @@ def _scores(period, hr, rng, star) -> None:
         elif index % 11 == 5:
             skd.append([application.registration_number, "", "", "", "TH"])
         else:
-            skd.append([application.registration_number, rng.randint(55, 120),
-                        rng.randint(70, 150), rng.randint(150, 200), "present"])  # fmt: skip
+            # TWK and TIU are multiples of 5 (5 points per correct answer).
+            skd.append([application.registration_number, 5 * rng.randint(11, 24),
+                        5 * rng.randint(14, 30), rng.randint(150, 200), "present"])  # fmt: skip
     upload = score_import_create(
         period=period, kind=ScoreImport.Kind.SKD, file_name="hasil-skd.csv",
         data=_score_file(skd), user=hr,
@@ -351,9 +368,96 @@ def seed_done_period(users, rng, files, reasons, today) -> SelectionPeriod | Non
         now=announced + timedelta(days=30), notify=False,
     )  # fmt: skip
     optimisation_propose(period=period)
+    final = announced + timedelta(days=60)
+    announcement_publish(
+        period=period, kind=Announcement.Kind.FINAL, actor=hr, now=final, notify=False,
+    )  # fmt: skip
+    _appoint(period, hr, final.date())
+    return period
+
+
+def _appoint(period, hr, final_on: date) -> None:
+    """Appoint everyone who passed but one (HR has that appointment still to do), from the first
+    day of the second month after the final result; BKN has issued the NIP of every other one."""
+    waiting = [row for row in appointment_rows(period) if row.appointment is None]
+    month = final_on.replace(day=1) + timedelta(days=62)
+    tmt = month.replace(day=1)
+    rows = []
+    for index, result in enumerate(waiting[:-1]):
+        profile = result.application.applicant.applicant_profile
+        nip = ""
+        if index % 2 == 0:
+            nip = build_nip(
+                profile.birth_date, appointment=(tmt.year, tmt.month), gender=profile.gender,
+                sequence=900 + index, pppk=False,
+            )  # fmt: skip
+        rows.append(Appoint(result.application_id, tmt, nip=nip))
+    if rows:
+        appointments_confirm(period=period, rows=rows, actor=hr)
+
+
+def seed_pppk_period(users, rng, files, reasons, today) -> SelectionPeriod | None:
+    """Last year's PPPK selection at the end of its competency test: screened, announced,
+    competency scores imported from a file, ranked by priority group and total, the final
+    result announced; nobody appointed yet. applicant2@ (Siti Aminah, non-ASN staff at the
+    institution) passed."""
+    year = today.year - 1
+    period = _period(
+        PPPK_PERIOD.format(year=year), year, today - timedelta(days=380),
+        procurement=ProcurementType.PPPK,
+    )  # fmt: skip
+    if period.announcements.filter(kind=Announcement.Kind.FINAL).exists():
+        return period
+    formations = _formations(period, _positions(today.year, AsnType.PPPK)[:3], asn_type="PPPK")
+    if not formations:
+        return None
+    _assign(period, users)
+    hr, siti = users["hr"], users["applicant2"]
+    level = siti.applicant_profile.education_level
+    hers = next((f for f in formations if f.education_level == level), formations[0])
+    applications = _applications(period, formations, "pppk", rng, files, extra=[(siti, hers)])
+    groups = [PriorityGroup.THK2, PriorityGroup.NON_ASN, PriorityGroup.UMUM, PriorityGroup.UMUM]
+    for index, application in enumerate(applications):
+        group = PriorityGroup.NON_ASN if index == 0 else groups[index % 4]
+        application.priority_group = application.declared_priority_group = group
+    Application.objects.bulk_update(applications, ["priority_group", "declared_priority_group"])
+    _screen(applications[1:], users["verifier"], reasons, tms_every=7)
+    _screen(applications[:1], users["verifier"], reasons, tms_every=99)
+    announced = period.registration_closes_at + timedelta(days=10)
+    for kind, after in ((Announcement.Kind.ADMIN, 0), (Announcement.Kind.POST_APPEAL, 12)):
+        announcement_publish(period=period, kind=kind, actor=hr,
+                             now=announced + timedelta(days=after), notify=False)  # fmt: skip
+    exam_session_create(
+        period=period, name="Sesi CAT PPPK", location="UPT BKN Palangka Raya",
+        address="Jl. Tjilik Riwut Km 5, Palangka Raya",
+        date=(announced + timedelta(days=20)).date(), starts_at=time(8), ends_at=time(10),
+        capacity=60,
+    )  # fmt: skip
+    exam_sessions_assign(period=period, actor=hr, now=announced + timedelta(days=14), notify=False)
+    participants = Application.objects.filter(
+        period=period, announced_result=AdminResult.MS
+    ).order_by("registration_number")
+    rows = [["registration_number", "teknis", "manajerial", "sosiokultural", "wawancara",
+             "presence"]]  # fmt: skip
+    for index, application in enumerate(participants):
+        number = application.registration_number
+        if application.applicant_id == siti.pk:
+            rows.append([number, 385, 88, 71, 36, "present"])
+        elif index % 13 == 7:
+            rows.append([number, "", "", "", "", "TH"])
+        else:
+            rows.append([number, 5 * rng.randint(40, 84), rng.randint(45, 100),
+                         rng.randint(35, 80), rng.randint(15, 40), "present"])  # fmt: skip
+    upload = score_import_create(
+        period=period, kind=ScoreImport.Kind.PPPK, file_name="hasil-kompetensi-pppk.csv",
+        data=_score_file(rows), user=hr,
+    )  # fmt: skip
+    score_import_apply(score_import=upload, user=hr)
+    rank_period(period=period, actor=hr)
+    optimisation_propose(period=period)
     announcement_publish(
         period=period, kind=Announcement.Kind.FINAL, actor=hr,
-        now=announced + timedelta(days=60), notify=False,
+        now=announced + timedelta(days=45), notify=False,
     )  # fmt: skip
     return period
 
@@ -366,4 +470,5 @@ def seed(users: dict) -> None:
     reasons = {reason.code: reason for reason in RejectionReason.objects.all()}
     today = timezone.localdate()
     seed_done_period(users, rng, files, reasons, today)
+    seed_pppk_period(users, rng, files, reasons, today)
     seed_appeal_period(users, rng, files, reasons, today)

@@ -52,40 +52,47 @@ def merit_workbook(period, results) -> bytes:
     book = exports.workbook()
     sheet = exports.sheet(book, _("Merit list"))
     exports.append(sheet, [str(period)])
-    header = [
-        _("Formation"),
-        _("Rank"),
-        _("Registration number"),
-        _("Name"),
-        "TWK",
-        "TIU",
-        "TKP",
-        _("SKD total"),
-        _("SKD code"),
-        "SKB",
-        _("Final score"),
-        _("Final code"),
-    ]
+    if period.is_pppk:
+        header = [_("Formation"), _("Rank"), _("Registration number"), _("Name"),
+                  _("Priority"), _("Technical"), _("Managerial"), _("Socio-cultural"),
+                  _("Interview"), _("Total"), _("Final code")]  # fmt: skip
+    else:
+        header = [_("Formation"), _("Rank"), _("Registration number"), _("Name"), "TWK", "TIU",
+                  "TKP", _("SKD total"), _("SKD code"), "SKB", _("Final score"),
+                  _("Final code")]  # fmt: skip
     exports.append(sheet, [str(title) for title in header])
     for result in results.iterator(chunk_size=2000):
         application = result.application
         profile = getattr(application.applicant, "applicant_profile", None)
         formation = application.formation
-        exports.append(
-            sheet,
-            [
-                f"{formation.position.name} · {formation.position.unit.name}",
-                result.final_rank or result.skd_rank,
-                application.registration_number or "",
-                profile.name_on_ktp if profile else application.applicant.full_name,
+        name = profile.name_on_ktp if profile else application.applicant.full_name
+        first = [
+            f"{formation.position.name} · {formation.position.unit.name}",
+            result.final_rank or result.skd_rank,
+            application.registration_number or "",
+            name,
+        ]
+        if period.is_pppk:
+            rest = [
+                str(application.get_priority_group_display()),
+                result.teknis,
+                result.manajerial,
+                result.sosiokultural,
+                result.wawancara,
+                float(result.final_score) if result.final_score is not None else None,
+                result.final_code,
+            ]
+        else:
+            skb = result.skb_weighted if result.skb_weighted is not None else result.skb
+            rest = [
                 result.twk,
                 result.tiu,
                 result.tkp,
                 result.skd_total,
                 result.skd_code,
-                float(result.skb) if result.skb is not None else None,
+                float(skb) if skb is not None else None,
                 float(result.final_score) if result.final_score is not None else None,
                 result.final_code,
-            ],
-        )
+            ]
+        exports.append(sheet, [*first, *rest])
     return exports.to_bytes(book)

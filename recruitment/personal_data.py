@@ -35,6 +35,7 @@ from core.personaldata import (
     has_related,
 )
 from recruitment.models import (
+    PASSED_CODES,
     Announcement,
     Appeal,
     ApplicantProfile,
@@ -46,14 +47,16 @@ from recruitment.models import (
     DocumentCheck,
     ExamResult,
     ExamSession,
-    FinalCode,
     OptimisationOffer,
     PeriodAssignment,
     ScoreImport,
+    SkbPart,
     StatusNotification,
 )
 
-HIRED_CODES = (FinalCode.L, FinalCode.L1, FinalCode.L2)
+# Who passed (in their formation or by optimisation) may be appointed: their selection record
+# becomes part of the employment file.
+HIRED_CODES = PASSED_CODES
 BATCH_SIZE = 200
 STAFF_RECORD = "A record of a public body's work (who decided what, when): kept with the selection."
 
@@ -139,6 +142,8 @@ def register() -> None:
     audit.register(PeriodAssignment)
     audit.register(OptimisationOffer)
     audit.register(Appointment, mask_fields=("nip",))
+    # The SKB parts are rules stated to every applicant: who changed them, and when.
+    audit.register(SkbPart, subject=None)
 
     personaldata.register_export("recruitment", export, order=10)
     personaldata.register_summary(summary, order=10)

@@ -24,6 +24,7 @@ from recruitment.models import (
     DocumentCheck,
     DocumentRequirement,
     Formation,
+    PriorityGroup,
     SelectionPeriod,
 )
 
@@ -57,6 +58,37 @@ def missing_documents(
     one), in the order given: finalising needs none missing."""
     uploaded = set(uploaded)
     return [requirement for requirement in required if requirement.pk not in uploaded]
+
+
+# --- PPPK priority groups (docs/domain.md 1.12) -------------------------------------------------
+
+
+def priority_groups(period: SelectionPeriod) -> list[str]:
+    """The priority groups an application of `period` may be in, in the order of PriorityGroup:
+    for PPPK, those the period's priority order names and the general group (everyone may be
+    in it); for CPNS, the general group only. The applicant declares one of these and the
+    committee confirms one of these: a group the order does not name would rank after
+    everyone."""
+    if not period.is_pppk:
+        return [PriorityGroup.UMUM]
+    named = set(period.priority_order())
+    return [
+        group for group in PriorityGroup.values if group in named or group == PriorityGroup.UMUM
+    ]
+
+
+def priority_group_choices(period: SelectionPeriod) -> list[tuple[str, str]]:
+    """(code, label) of `priority_groups(period)`, for a form's choices."""
+    return [(group, PriorityGroup(group).label) for group in priority_groups(period)]
+
+
+def priority_group_refusal(period: SelectionPeriod, group: str) -> str | None:
+    """Why `group` is not a priority group of an application of `period`, or None."""
+    if group in priority_groups(period):
+        return None
+    if not period.is_pppk:
+        return _("Only PPPK applications have a priority group.")
+    return _("Choose one of the priority groups listed.")
 
 
 # --- announcements and the appeal window -------------------------------------------------------

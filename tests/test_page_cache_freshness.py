@@ -81,7 +81,7 @@ def test_every_kept_page_equals_a_fresh_render_after_every_write(demo, settings)
 
     assert settings.PUBLIC_PAGE_CACHE_SECONDS and settings.COMPUTED_CACHE_SECONDS
     users = demo
-    draft = Application.objects.get(applicant=users["applicant2"])
+    draft = Application.objects.get(applicant=users["applicant2"], status=Application.Status.DRAFT)
     formation = draft.formation
     submitted = Application.objects.filter(
         period=draft.period, status=Application.Status.SUBMITTED

@@ -202,6 +202,14 @@ EXPECT = {
     "recruitment:scores_import_apply": hr_only(405),
     "recruitment:scores_edit": hr_only(),
     "recruitment:optimisation_decide": hr_only(405),
+    "recruitment:skd_reuse_apply": hr_only(405),
+    "recruitment:hr_formation_skb": hr_only(),
+    "recruitment:application_skd_reuse": signed_in(405),
+    "recruitment:appointments": hr_only(),
+    "recruitment:appointment_decline": hr_only(405),
+    "recruitment:appointment_cancel": hr_only(405),
+    "recruitment:application_priority_group": owner_only(200),
+    "recruitment:screening_priority_group": screeners(405),
     # forums/urls.py
     "forums:topic_list": everyone(200),
     "forums:topic_create": roles(200, "resident"),
@@ -274,6 +282,7 @@ EXPECT = {
     "training:hr_dashboard": hr_only(),
     "training:hr_chart": hr_only("svg"),
     "training:feedback_summary": hr_only(),
+    "training:onboarding": hr_only(),
     "training:verify": everyone(200),
     "training:verify_code": everyone(200),
 }
@@ -342,6 +351,14 @@ KWARGS = {
     "recruitment:scores_import_apply": lambda d: {"pk": d.score_import.pk},
     "recruitment:scores_edit": lambda d: {"pk": d.past_application.pk},
     "recruitment:optimisation_decide": lambda d: {"pk": d.offer.pk},
+    "recruitment:skd_reuse_apply": lambda d: {"pk": d.done_period.pk},
+    "recruitment:hr_formation_skb": lambda d: {"pk": d.formation.pk},
+    "recruitment:application_skd_reuse": lambda d: {"pk": d.application.pk},
+    "recruitment:appointments": lambda d: {"pk": d.done_period.pk},
+    "recruitment:appointment_decline": lambda d: {"pk": d.past_application.pk},
+    "recruitment:appointment_cancel": lambda d: {"pk": d.appointment.pk},
+    "recruitment:application_priority_group": lambda d: {"pk": d.application.pk},
+    "recruitment:screening_priority_group": lambda d: {"pk": d.appeal_application.pk},
     "recruitment:hr_formation_publish": lambda d: {"pk": d.formation.pk},
     "recruitment:hr_application_list": lambda d: {"pk": d.formation.pk},
     "recruitment:hr_application_export": lambda d: {"pk": d.formation.pk},
@@ -495,7 +512,10 @@ def _seed() -> SimpleNamespace:
         applicant=users["applicant"], period__registration_closed=False
     )
     assert application.status == Application.Status.SUBMITTED
-    assert Application.objects.get(applicant=users["applicant2"]).status == "draft"
+    assert (
+        Application.objects.get(applicant=users["applicant2"], period=application.period).status
+        == "draft"
+    )
     formation = application.formation
     proposal = proposal_create(
         planning_year=PlanningYear.objects.get(year=application.period.year),
@@ -551,6 +571,7 @@ def _selection_data(users) -> dict:
         Announcement,
         Appeal,
         Application,
+        Appointment,
         ExamSession,
         OptimisationOffer,
         PeriodAssignment,
@@ -575,6 +596,9 @@ def _selection_data(users) -> dict:
         "exam_session": ExamSession.objects.filter(period=done_period).first(),
         "score_import": ScoreImport.objects.filter(period=done_period).first(),
         "offer": OptimisationOffer.objects.filter(formation__period=done_period).first(),
+        "appointment": Appointment.objects.filter(
+            formation__period=done_period, status=Appointment.Status.APPOINTED
+        ).first(),
     }
 
 

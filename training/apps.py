@@ -26,4 +26,5 @@ class TrainingConfig(AppConfig):
             Item(_("My training"), "training:my_training", roles=(Role.EMPLOYEE,), order=110),
             Item(_("Team training"), "training:team_requests", roles=(Role.SUPERVISOR,), order=120),
             Item(_("Study hours (JP)"), "training:hr_dashboard", roles=(Role.HR,), order=130),
+            Item(_("First training"), "training:onboarding", roles=(Role.HR,), order=135),
         )

@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from training.models import Feedback, Programme
+from training.models import Feedback, Programme, Session
+from training.selectors.onboarding import FIRST_TRAINING
 from workforce.models import Employee, Sector
 
 SCALE = [(i, str(i)) for i in range(1, 6)]
@@ -41,7 +42,9 @@ class EnrolForm(forms.Form):
     def __init__(self, *args, employees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employee"].queryset = employees
-        self.fields["employee"].label_from_instance = lambda e: f"{e.full_name} ({e.nip})"
+        self.fields["employee"].label_from_instance = lambda e: (
+            f"{e.full_name} ({e.nip or _('NIP pending')})"
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout("employee", Submit("enrol", _("Enrol")))
 
@@ -159,3 +162,34 @@ class DashboardFilterForm(forms.Form):
     def year_or_current(self) -> int:
         data = getattr(self, "cleaned_data", {})
         return data.get("year") or timezone.localdate().year
+
+
+class OnboardingEnrolForm(forms.Form):
+    """HR enrols a new employee in a session of the first training they still need (the
+    proposal of the onboarding page): the employee and the session must both be in it."""
+
+    employee = forms.ModelChoiceField(label=_("Employee"), queryset=Employee.objects.none())
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=Session.objects.none(),
+        error_messages={"required": _("Choose a session.")},
+    )
+
+    def __init__(self, *args, employees, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = employees
+        self.fields["session"].queryset = Session.objects.filter(
+            pk__in=[session.pk for group in sessions.values() for session in group]
+        ).select_related("programme")
+        self.sessions = sessions
+
+    def clean(self):
+        cleaned = super().clean()
+        employee, session = cleaned.get("employee"), cleaned.get("session")
+        if employee and session and session.programme.kind != FIRST_TRAINING.get(employee.asn_type):
+            self.add_error(
+                "session",
+                _("This session is not the first training %(name)s needs.")
+                % {"name": employee.full_name},
+            )
+        return cleaned

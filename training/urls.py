@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training.views import catalogue, delivery, enrolments, hr, public, records
+from training.views import catalogue, delivery, enrolments, hr, onboarding, public, records
 
 app_name = "training"
 urlpatterns = [
@@ -32,6 +32,7 @@ urlpatterns = [
     path("hr/", hr.hr_dashboard, name="hr_dashboard"),
     path("hr/chart/<str:dimension>.svg", hr.hr_chart, name="hr_chart"),
     path("hr/feedback/", hr.feedback_summary, name="feedback_summary"),
+    path("hr/onboarding/", onboarding.onboarding, name="onboarding"),
     # public certificate check (training/views/public.py)
     path("verify/", public.verify, name="verify"),
     path("verify/<str:code>/", public.verify_code, name="verify_code"),

@@ -34,3 +34,29 @@ def unit_notes(unit_ids: Iterable[int]) -> dict[int, list[UnitNote]]:
         for unit_id, note in provider(ids).items():
             notes.setdefault(unit_id, []).append(note)
     return notes
+
+
+# Places still open in running selections, per position (recruitment: formation quotas minus
+# the appointments made), with the page-cache generations that move them on.
+PlacesProvider = Callable[[Iterable[int]], dict[int, int]]
+_places: list[tuple[PlacesProvider, tuple[str, ...]]] = []
+
+
+def register_places_in_selection(provider: PlacesProvider, *, generations: tuple[str, ...]):
+    if all(provider is not known for known, _labels in _places):
+        _places.append((provider, tuple(generations)))
+
+
+def places_in_selection(position_ids: Iterable[int]) -> dict[int, int]:
+    """{position id: places open in selections}, summed over the providers; one call each."""
+    ids = list(position_ids)
+    places: dict[int, int] = {}
+    for provider, _labels in _places:
+        for position_id, count in provider(ids).items():
+            places[position_id] = places.get(position_id, 0) + count
+    return places
+
+
+def places_generations() -> tuple[str, ...]:
+    """The page-cache generations a page showing places_in_selection must also follow."""
+    return tuple(label for _provider, labels in _places for label in labels)

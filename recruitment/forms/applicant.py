@@ -3,7 +3,8 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from recruitment.models import ApplicantProfile, FormationCategory, SelectionPeriod
+from recruitment import rules
+from recruitment.models import ApplicantProfile, FormationCategory, PriorityGroup, SelectionPeriod
 from workforce.models import AsnType, EducationLevel, Kelurahan, Sector, Unit
 
 
@@ -117,8 +118,65 @@ class ApplicantProfileForm(forms.ModelForm):
         return self.cleaned_data["kk_number"].replace(" ", "")
 
 
-class ApplyForm(forms.Form):
-    """Starting an application: the privacy notice's consent, ticked (UU 27/2022)."""
+# One line each, in plain words, under the choice (docs/domain.md 1.12, KepmenPANRB 347/2024
+# diktum 30).
+PRIORITY_GROUP_EXPLANATIONS = {
+    PriorityGroup.THK2: _(
+        "You are a former category II honorary worker (eks tenaga honorer kategori II) listed "
+        "in BKN's database."
+    ),
+    PriorityGroup.NON_ASN: _(
+        "You work at this institution now, but not as a civil servant (neither PNS nor PPPK)."
+    ),
+    PriorityGroup.UMUM: _("Neither of the above: everyone else applies in this group."),
+}
+# Also in templates/recruitment/_application_priority_group.html (the same text: one msgid).
+PRIORITY_GROUP_VERIFIED = _(
+    "The selection committee checks a priority group against your documents (for example a "
+    "work certificate or the SK of your appointment) and changes it if they do not show it."
+)
+
+
+class PriorityGroupMixin:
+    """The PPPK priority group the applicant declares, as radio buttons with one line of
+    explanation each; the field exists only for a PPPK period (a CPNS application stays in the
+    general group)."""
+
+    def _add_priority_group(self, period: SelectionPeriod, initial: str | None = None) -> None:
+        if not period.is_pppk:
+            return
+        self.fields["priority_group"] = forms.ChoiceField(
+            label=_("Your priority group (PPPK)"),
+            choices=rules.priority_group_choices(period),
+            widget=forms.RadioSelect,
+            initial=initial,
+            help_text=PRIORITY_GROUP_VERIFIED,
+            error_messages={
+                "required": _("Choose your priority group."),
+                "invalid_choice": _("Choose one of the priority groups listed."),
+            },
+        )
+
+    @property
+    def asks_priority_group(self) -> bool:
+        return "priority_group" in self.fields
+
+    def priority_group_choices(self) -> list[tuple]:
+        """(radio, explanation) per choice, for the template."""
+        if not self.asks_priority_group:
+            return []
+        return [
+            (radio, PRIORITY_GROUP_EXPLANATIONS.get(radio.data["value"], ""))
+            for radio in self["priority_group"]
+        ]
+
+    def cleaned_priority_group(self) -> str:
+        return self.cleaned_data.get("priority_group") or PriorityGroup.UMUM
+
+
+class ApplyForm(PriorityGroupMixin, forms.Form):
+    """Starting an application: the privacy notice's consent, ticked (UU 27/2022), and for a
+    PPPK formation the priority group the applicant declares."""
 
     privacy_consent = forms.BooleanField(
         label=_("I have read the privacy notice and agree to the processing of my personal data."),
@@ -126,6 +184,19 @@ class ApplyForm(forms.Form):
             "required": _("Tick the box to confirm that you have read the privacy notice.")
         },
     )
+
+    def __init__(self, *args, period: SelectionPeriod | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if period is not None:
+            self._add_priority_group(period)
+
+
+class PriorityGroupForm(PriorityGroupMixin, forms.Form):
+    """A PPPK draft's priority group, changed by the applicant before finalising."""
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_priority_group(application.period, initial=application.declared_priority_group)
 
 
 class FinaliseForm(forms.Form):

@@ -18,6 +18,7 @@ from recruitment.models import (
     FormationCategory,
     ProcurementType,
     SelectionPeriod,
+    SkbPart,
 )
 from recruitment.selectors.hr import hr_status_choices
 from recruitment.services.periods import PeriodError, default_required_slugs
@@ -346,3 +347,20 @@ class PublishForm(forms.Form):
         choices=[("1", _("Publish")), ("0", _("Withdraw from publication"))],
         coerce=lambda value: value == "1",
     )
+
+
+class SkbPartForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SkbPart.Kind.choices)
+    code = forms.SlugField(
+        label=_("Column"),
+        max_length=20,
+        help_text=_("Its column in the SKB score file, e.g. cat, wawancara."),
+    )
+    weight = forms.IntegerField(label=_("Weight (%)"), min_value=0, max_value=100, initial=0)
+    max_score = forms.IntegerField(
+        label=_("Maximum score"), min_value=1, max_value=9999, initial=100
+    )
+    eliminates = forms.BooleanField(label=_("Elimination test (passed or failed)"), required=False)
+
+
+SkbPartFormSet = forms.formset_factory(SkbPartForm, extra=1, can_delete=True, max_num=10)

@@ -34,8 +34,11 @@ class ScoreImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, period, **kwargs):
         super().__init__(*args, **kwargs)
+        Kind = ScoreImport.Kind
+        kinds = (Kind.PPPK,) if period.is_pppk else (Kind.SKD, Kind.SKB)
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout("kind", "file")

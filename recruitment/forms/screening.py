@@ -6,6 +6,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from recruitment import rules
 from recruitment.models import AdminResult, PeriodAssignment
 from recruitment.selectors.screening import QueueState, active_reasons
 from recruitment.services.screening import CheckInput, ScreeningError
@@ -192,3 +193,26 @@ class CorrectionForm(ServiceErrorsMixin, _RequirementChoiceMixin, forms.Form):
         if cleaned.get("result") == AdminResult.TMS and not cleaned.get("reason"):
             self.add_error("reason", _("Choose the reason for TMS."))
         return cleaned
+
+
+class PriorityGroupVerifyForm(ServiceErrorsMixin, forms.Form):
+    """The committee's PPPK priority group: the one the applicant declared, confirmed, or the
+    one the documents show, with the reason."""
+
+    priority_group = forms.ChoiceField(
+        label=_("Priority group for the ranking"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the priority group."),
+            "invalid_choice": _("Choose one of the priority groups listed."),
+        },
+    )
+    note = _note_field(
+        label=_("Reason (for the decision log; needed when it differs from the declared group)")
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, prefix="priority", **kwargs)
+        field = self.fields["priority_group"]
+        field.choices = rules.priority_group_choices(application.period)
+        field.initial = application.priority_group

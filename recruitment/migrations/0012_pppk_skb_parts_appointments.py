@@ -189,7 +189,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='selectionperiod',
             name='skb_cat_min_share',
-            field=models.PositiveSmallIntegerField(default=50, help_text="A formation's SKB parts weigh the CAT at least this much (50% in the 2019 rules; unconfirmed for PermenPANRB 6/2024).", validators=[django.core.validators.MaxValueValidator(100)], verbose_name='minimum CAT share of the SKB (%)'),
+            field=models.PositiveSmallIntegerField(default=50, help_text="A formation's SKB parts weigh the CAT at least this much (half under the 2019 rules; unconfirmed for PermenPANRB 6/2024).", validators=[django.core.validators.MaxValueValidator(100)], verbose_name='minimum CAT share of the SKB (%)'),
         ),
         migrations.AddField(
             model_name='selectionperiod',

@@ -193,9 +193,18 @@ class Application(TrackedModel):
         related_name="participants",
         verbose_name=_("exam session"),
     )
-    # PPPK: the priority group the committee verified from the documents (docs/domain.md 1.12).
+    # PPPK: the priority group the committee verified from the documents (docs/domain.md 1.12),
+    # the one the ranking reads. It follows the applicant's declaration until the committee
+    # confirms or changes it during screening; it is fixed from the post-appeal announcement.
     priority_group = models.CharField(
         _("PPPK priority group"),
+        max_length=8,
+        choices=PriorityGroup.choices,
+        default=PriorityGroup.UMUM,
+    )
+    # What the applicant declared (draft only); kept beside the committee's group.
+    declared_priority_group = models.CharField(
+        _("PPPK priority group declared"),
         max_length=8,
         choices=PriorityGroup.choices,
         default=PriorityGroup.UMUM,
@@ -256,6 +265,8 @@ class Milestone(models.TextChoices):
     EXAM_SCHEDULED = "exam_scheduled", _("Exam schedule published")
     SKD_RESULT = "skd_result", _("SKD result announced")
     FINAL_RESULT = "final_result", _("Final result announced")
+    APPOINTED = "appointed", _("Appointed")
+    PLACE_DECLINED = "place_declined", _("Place declined")
     CORRECTION = "correction", _("Decision corrected")
 
 

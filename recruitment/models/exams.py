@@ -141,10 +141,17 @@ class ExamResult(TrackedModel):
     skd_passed = models.BooleanField(_("passed the SKD passing grade"), null=True, blank=True)
     skd_rank = models.PositiveIntegerField(_("SKD rank"), null=True, blank=True)
     skd_code = models.CharField(_("SKD code"), max_length=3, choices=SkdCode.choices, blank=True)
+    # The SKB out of 100 of a formation with SKB parts (weights applied), for display.
+    skb_weighted = models.DecimalField(
+        _("SKB (of 100, weighted parts)"), max_digits=6, decimal_places=3, null=True, blank=True
+    )
     final_score = models.DecimalField(
         _("final score"), max_digits=7, decimal_places=3, null=True, blank=True
     )
     final_rank = models.PositiveIntegerField(_("final rank"), null=True, blank=True)
+    # Identical to the last one within the quota on every rule of the ranking, across the
+    # quota boundary: only HR can decide between them (docs/domain.md 1.8).
+    boundary_tie = models.BooleanField(_("tied at the quota boundary"), default=False)
     final_code = models.CharField(
         _("final code"), max_length=5, choices=FinalCode.choices, blank=True
     )

@@ -151,7 +151,7 @@ class SelectionPeriod(TrackedModel):
         default=50,
         validators=[MaxValueValidator(100)],
         help_text=_(
-            "A formation's SKB parts weigh the CAT at least this much (50% in the 2019 rules; "
+            "A formation's SKB parts weigh the CAT at least this much (half under the 2019 rules; "
             "unconfirmed for PermenPANRB 6/2024)."
         ),
     )
@@ -308,6 +308,17 @@ class SelectionPeriod(TrackedModel):
 
     def tie_break_order(self) -> list[str]:
         return [code.strip() for code in self.pppk_tie_break.split(",") if code.strip()]
+
+    def tie_break_text(self) -> str:
+        """The PPPK tie-break order in words, for applicants and announcements."""
+        words = {
+            "teknis": _("the higher technical score"),
+            "manajerial_sosiokultural": _("the higher managerial and socio-cultural score"),
+            "wawancara": _("the higher interview score"),
+            "older": _("the older applicant"),
+            "gpa": _("the higher GPA"),
+        }
+        return ", ".join(str(words[key]) for key in self.tie_break_order() if key in words)
 
     def registration_window_open(self, now=None) -> bool:
         """Inside the registration dates (published or not)."""

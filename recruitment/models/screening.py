@@ -111,6 +111,9 @@ class Decision(TrackedModel):
         RANKING = "ranking", _("Ranking computed")
         OPTIMISATION = "optimisation", _("Optimisation placement")
         CORRECTION = "correction", _("Correction")
+        SKD_REUSE = "skd_reuse", _("SKD result reused")
+        APPOINTMENT = "appointment", _("Appointment")
+        PRIORITY_GROUP = "priority_group", _("PPPK priority group verified")
 
     application = models.ForeignKey(
         Application,

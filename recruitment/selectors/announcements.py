@@ -46,8 +46,22 @@ MILESTONE_OF = {
     Kind.SKD: Milestone.SKD_RESULT,
     Kind.FINAL: Milestone.FINAL_RESULT,
 }
-# The kind that must be published before each one.
-PREVIOUS = {Kind.POST_APPEAL: Kind.ADMIN, Kind.SKD: Kind.POST_APPEAL, Kind.FINAL: Kind.SKD}
+# The announcements of a period, in order: a PPPK period has no SKD (one competency test).
+CPNS_STAGES = (Kind.ADMIN, Kind.POST_APPEAL, Kind.SKD, Kind.FINAL)
+PPPK_STAGES = (Kind.ADMIN, Kind.POST_APPEAL, Kind.FINAL)
+
+
+def stage_kinds(period: SelectionPeriod) -> tuple[str, ...]:
+    return PPPK_STAGES if period.is_pppk else CPNS_STAGES
+
+
+def previous_kind(period: SelectionPeriod, kind: str) -> str | None:
+    """The announcement that must be published before `kind`."""
+    stages = stage_kinds(period)
+    if kind not in stages:
+        return None
+    index = stages.index(kind)
+    return stages[index - 1] if index else None
 
 
 def public_period_get(pk: int) -> SelectionPeriod:
@@ -73,8 +87,12 @@ def publish_problems(period: SelectionPeriod, kind: str, *, now=None) -> list[st
     announcements = {a.kind: a for a in Announcement.objects.filter(period=period)}
     if kind in announcements:
         return [already_published_message()]
+    if kind not in stage_kinds(period):
+        return [
+            _("A PPPK selection has no SKD announcement: its competency test is announced once.")
+        ]
     problems = []
-    previous = PREVIOUS.get(kind)
+    previous = previous_kind(period, kind)
     if previous and previous not in announcements:
         problems.append(
             _("Publish the “%(previous)s” announcement first.") % {"previous": Kind(previous).label}
@@ -132,15 +150,19 @@ STAGE_NEEDS = {
     ),
     Kind.FINAL: lambda: _("The SKD announcement and the ranking computed for every exam result."),
 }
+PPPK_FINAL_NEEDS = lambda: _(  # noqa: E731
+    "The post-appeal announcement and the ranking computed for every competency test result."
+)
 
 
 def announcement_stages(period: SelectionPeriod, *, now=None) -> list[Stage]:
     published = {a.kind: a for a in Announcement.objects.filter(period=period)}
     stages = []
-    for kind in Kind:
+    for kind in stage_kinds(period):
         announcement = published.get(kind)
         problems = [] if announcement else publish_problems(period, kind, now=now)
-        stages.append(Stage(kind, kind.label, STAGE_NEEDS[kind](), announcement, problems))
+        needs = PPPK_FINAL_NEEDS() if period.is_pppk and kind == Kind.FINAL else STAGE_NEEDS[kind]()
+        stages.append(Stage(kind, Kind(kind).label, needs, announcement, problems))
     return stages
 
 
@@ -207,6 +229,11 @@ def announcement_rows(announcement: Announcement, *, search: str = ""):
             "skd_total",
             "skd_code",
             "skb",
+            "skb_weighted",
+            "teknis",
+            "manajerial",
+            "sosiokultural",
+            "wawancara",
             "final_score",
             "final_rank",
             "final_code",

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from core.db import count_of
 from recruitment.models import (
+    PASSED_CODES,
     AdminResult,
     Announcement,
     Application,
@@ -30,6 +31,7 @@ from recruitment.models import (
     OptimisationOffer,
     PassingGrade,
     Presence,
+    PriorityGroup,
     ScoreImport,
     SelectionPeriod,
     SkdCode,
@@ -76,27 +78,14 @@ def merit_list(
 
 
 def boundary_ties(period: SelectionPeriod) -> dict[int, tuple[int, int]]:
-    """Formations where applicants identical on every tie-break rule (final score, SKD total,
-    TKP, TIU, TWK, GPA, birth date) straddle the quota: formation id -> the first and last final
+    """Formations where applicants identical on every rule of the ranking straddle the quota
+    (the ranking marks them, comparing exact scores): formation id -> the first and last final
     rank of the tied group. Only the registration number orders them, which is no rule: HR
     decides (docs/domain.md 1.8). One grouped query."""
-    profile = "application__applicant__applicant_profile__"
-    quota = F("application__formation__quota")
     groups = (
-        ExamResult.objects.filter(application__period=period, final_rank__isnull=False)
-        .values(
-            "application__formation_id",
-            "application__formation__quota",
-            "final_score",
-            "skd_total",
-            "tkp",
-            "tiu",
-            "twk",
-            f"{profile}gpa",
-            f"{profile}birth_date",
-        )
+        ExamResult.objects.filter(application__period=period, boundary_tie=True)
+        .values("application__formation_id")
         .annotate(first=Min("final_rank"), last=Max("final_rank"))
-        .filter(first__lte=quota, last__gt=quota)
         .order_by()
     )
     return {g["application__formation_id"]: (g["first"], g["last"]) for g in groups}
@@ -211,6 +200,12 @@ def ranking_problems(period: SelectionPeriod, kind: str) -> list[str]:
             "pk",
             filter=submitted & Q(exam_result__skd_code=SkdCode.PL, exam_result__skb_presence=""),
         ),
+        no_pppk=Count(
+            "pk",
+            filter=submitted
+            & Q(announced_result=AdminResult.MS)
+            & (no_result | Q(exam_result__pppk_presence="")),
+        ),
     )
     problems = []
     if not facts["total"]:
@@ -241,7 +236,20 @@ def ranking_problems(period: SelectionPeriod, kind: str) -> list[str]:
             )
             % {"count": count}
         )
-    if kind == Announcement.Kind.FINAL and facts["no_skb"]:
+    if kind == Announcement.Kind.FINAL and period.is_pppk and facts["no_pppk"]:
+        problems.append(
+            ngettext(
+                "%(count)s applicant who met the requirements after the appeals has no competency "
+                "test attendance recorded: import or enter their scores (present with scores, "
+                "absent or disqualified).",
+                "%(count)s applicants who met the requirements after the appeals have no "
+                "competency test attendance recorded: import or enter their scores (present with "
+                "scores, absent or disqualified).",
+                facts["no_pppk"],
+            )
+            % {"count": facts["no_pppk"]}
+        )
+    if kind == Announcement.Kind.FINAL and not period.is_pppk and facts["no_skb"]:
         problems.append(
             ngettext(
                 "%(count)s applicant ranked in for the SKB (P/L) has no SKB attendance recorded: "
@@ -264,6 +272,7 @@ class PartResult:
     score: object
     minimum: int | None
     passed: bool | None
+    maximum: int | None = None
 
 
 @dataclass
@@ -287,6 +296,8 @@ class ApplicantResult:
     code: str = ""
     code_label: str = ""
     why: str = ""
+    pppk: bool = False  # a PPPK competency test result (no SKD and SKB)
+    graded: bool = True  # minimums apply (a PPPK period may rank without passing grades)
 
 
 def _ordinal(number: int) -> str:
@@ -360,6 +371,8 @@ def applicant_result(application: Application, *, announcements=None) -> Applica
         quota=formation.quota,
         cutoff=period.skb_multiplier * formation.quota,
     )
+    if period.is_pppk:
+        return _pppk_result(info, result, application)
     if result.skd_total is not None:
         grade = PassingGrade.objects.filter(period=period, category=formation.category).first()
         minimums = [
@@ -385,6 +398,99 @@ def applicant_result(application: Application, *, announcements=None) -> Applica
         info.code_label = SkdCode(result.skd_code).label if result.skd_code else ""
         info.why = _skd_why(info, result, application)
     return info
+
+
+def _pppk_result(info: ApplicantResult, result: ExamResult, application: Application):
+    """A PPPK applicant's competency test result: the four parts (with the period's minimums
+    when it sets passing grades), the total, the rank and why."""
+    period = application.period
+    grade = period.pppk_passing_grade
+    info.pppk = True
+    info.stage = Announcement.Kind.FINAL
+    info.presence = result.pppk_presence
+    info.graded = grade
+    if result.teknis is not None:
+        if grade:
+            combined = (result.manajerial or 0) + (result.sosiokultural or 0)
+            rows = [
+                (_("Technical"), result.teknis, period.pppk_teknis_min, period.pppk_teknis_max),
+                (
+                    _("Managerial and socio-cultural"),
+                    combined,
+                    period.pppk_manajerial_sosiokultural_min,
+                    period.pppk_manajerial_max + period.pppk_sosiokultural_max,
+                ),
+                (
+                    _("Interview"),
+                    result.wawancara,
+                    period.pppk_wawancara_min,
+                    period.pppk_wawancara_max,
+                ),
+            ]
+        else:  # ranked without passing grades: each part out of its maximum
+            rows = [
+                (_("Technical"), result.teknis, None, period.pppk_teknis_max),
+                (_("Managerial"), result.manajerial, None, period.pppk_manajerial_max),
+                (_("Socio-cultural"), result.sosiokultural, None, period.pppk_sosiokultural_max),
+                (_("Interview"), result.wawancara, None, period.pppk_wawancara_max),
+            ]
+        info.parts = [
+            PartResult(
+                label, score, minimum, None if minimum is None else score >= minimum, maximum
+            )
+            for label, score, minimum, maximum in rows
+        ]
+    info.final_score = result.final_score
+    info.final_rank = result.final_rank
+    info.finalists = result.finalists
+    info.code = result.final_code
+    info.code_label = FinalCode(result.final_code).label if result.final_code else ""
+    code = result.final_code
+    if code == FinalCode.APS:
+        info.why = _("You withdrew your application.")
+    elif code == FinalCode.TMS:
+        info.why = _("You did not meet the administrative requirements after the appeals.")
+    elif code == FinalCode.DIS:
+        info.why = _("You were disqualified.")
+    elif code == FinalCode.TH:
+        info.why = _("You were recorded as absent from the competency test.")
+    elif code in PASSED_CODES and code != FinalCode.L:
+        info.why = _placed_why(result)
+    elif result.final_rank:
+        total = _(
+            "Total = technical + managerial + socio-cultural + interview = %(total)s of %(max)s."
+        ) % {"total": int(result.final_score), "max": period.pppk_max}
+        ranked = ngettext(
+            "You ranked %(rank)s of %(n)s ranked in your formation; the quota is %(quota)s place.",
+            "You ranked %(rank)s of %(n)s ranked in your formation; the quota is %(quota)s places.",
+            info.quota,
+        ) % {"rank": _ordinal(result.final_rank), "n": info.finalists, "quota": info.quota}
+        order = _(
+            "The order: priority group first (%(groups)s), then the total, then on equal totals "
+            "%(ties)s. Your group: %(group)s."
+        ) % {
+            "groups": ", ".join(
+                str(PriorityGroup(code).label)
+                for code in period.priority_order()
+                if code in PriorityGroup.values
+            ),
+            "ties": period.tie_break_text(),
+            "group": application.get_priority_group_display(),
+        }
+        info.why = f"{total} {ranked} {order}"
+    elif code == FinalCode.TL:
+        info.why = _(
+            "Your scores are below a passing grade of this selection: only applicants who reach "
+            "every one are ranked."
+        )
+    return info
+
+
+def _placed_why(result: ExamResult) -> str:
+    return _(
+        "Your formation was full, and you were placed by optimisation in another formation "
+        "with the same position and education level: %(formation)s."
+    ) % {"formation": result.placed_formation}
 
 
 def _skd_why(info: ApplicantResult, result: ExamResult, application: Application) -> str:
@@ -439,19 +545,36 @@ def _final_why(info: ApplicantResult, result: ExamResult, application: Applicati
     if code == FinalCode.TH:
         stage = "SKB" if result.skb_presence == Presence.ABSENT else "SKD"
         return _("You were recorded as absent from the %(stage)s.") % {"stage": stage}
-    if code in (FinalCode.L1, FinalCode.L2):
-        placed = result.placed_formation
-        return _(
-            "Your formation was full, and you were placed by optimisation in another formation "
-            "with the same position and education level: %(formation)s."
-        ) % {"formation": placed}
+    if code in PASSED_CODES and code != FinalCode.L:
+        return _placed_why(result)
+    if code == FinalCode.TMS1:
+        return _("You did not pass an elimination test of the SKB, so you were not ranked.")
+    if result.final_rank and result.skb_weighted is not None:
+        formula = _(
+            "Final score = %(skd_w)s%% × (SKD %(skd)s / %(skd_max)s × 100) + %(skb_w)s%% × "
+            "(SKB %(skb)s of 100, its parts weighted) = %(final)s."
+        ) % {
+            "skd_w": period.skd_weight,
+            "skd": result.skd_total,
+            "skd_max": period.skd_twk_max + period.skd_tiu_max + period.skd_tkp_max,
+            "skb_w": period.skb_weight,
+            "skb": result.skb_weighted,
+            "final": result.final_score,
+        }
+        ranked = ngettext(
+            "You ranked %(rank)s of %(n)s who sat the SKB; the quota is %(quota)s place.",
+            "You ranked %(rank)s of %(n)s who sat the SKB; the quota is %(quota)s places.",
+            info.quota,
+        ) % {"rank": _ordinal(result.final_rank), "n": info.finalists, "quota": info.quota}
+        return f"{formula} {ranked}"
     if result.final_rank:
         formula = _(
-            "Final score = %(skd_w)s%% × (SKD %(skd)s / 550 × 100) + %(skb_w)s%% × "
+            "Final score = %(skd_w)s%% × (SKD %(skd)s / %(skd_max)s × 100) + %(skb_w)s%% × "
             "(SKB %(skb)s / %(skb_max)s × 100) = %(final)s."
         ) % {
             "skd_w": period.skd_weight,
             "skd": result.skd_total,
+            "skd_max": period.skd_twk_max + period.skd_tiu_max + period.skd_tkp_max,
             "skb_w": period.skb_weight,
             "skb": result.skb,
             "skb_max": period.skb_max,
@@ -479,3 +602,21 @@ def score_initial(result: ExamResult | None) -> dict:
         value = score.passed if score.passed is not None else score.score
         initial[f"skb_part_{score.part_id}"] = value
     return initial
+
+
+def scores_open(period: SelectionPeriod) -> bool:
+    """Whether scores may be imported and ranked now (services.score_rules.scores_stage_check)."""
+    return Announcement.objects.filter(period=period, kind=Announcement.Kind.POST_APPEAL).exists()
+
+
+def skd_reuse_requests(period: SelectionPeriod) -> int:
+    """Applicants who asked to carry their previous SKD result and have none recorded yet."""
+    if period.is_pppk or not period.skd_reuse_allowed:
+        return 0
+    return (
+        Application.objects.filter(
+            period=period, status=Application.Status.SUBMITTED, skd_reuse_requested=True
+        )
+        .filter(Q(exam_result__isnull=True) | Q(exam_result__skd_reused_from__isnull=True))
+        .count()
+    )

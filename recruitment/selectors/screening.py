@@ -260,6 +260,17 @@ def decision_history(application: Application) -> QuerySet[Decision]:
     return application.decisions.select_related("actor").order_by("-at", "-pk")
 
 
+def priority_group_decision(application: Application) -> Decision | None:
+    """The committee's latest decision on a PPPK application's priority group (who confirmed
+    or changed it, and when), or None while nobody has verified it."""
+    return (
+        application.decisions.filter(kind=Decision.Kind.PRIORITY_GROUP)
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+
+
 def screening_version(application: Application) -> str:
     """A token that changes whenever someone saves a decision on the application: the form
     carries it so that a verifier's save over another's is refused instead of lost."""

@@ -71,6 +71,7 @@ def vacancy_get(pk: int) -> Formation:
         )
         .prefetch_related(
             "required_documents",
+            "skb_parts",
             Prefetch(
                 "informing_topics",
                 queryset=Topic.objects.filter(visibility=Visibility.PUBLIC)

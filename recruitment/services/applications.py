@@ -1,4 +1,5 @@
-"""The applicant's side of an application: start, finalise, withdraw."""
+"""The applicant's side of an application: start, declare the PPPK priority group, finalise,
+withdraw."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from recruitment.models import (
     ApplicationEvent,
     Document,
     Formation,
+    PriorityGroup,
 )
 from recruitment.selectors.eligibility import check_eligibility
 from recruitment.tasks import send_status_email
@@ -37,13 +39,27 @@ def _event(application: Application, *, actor, note: str = "") -> None:
     )
 
 
+def _ensure_priority_group(period, group: str) -> None:
+    refusal = rules.priority_group_refusal(period, group)
+    if refusal:
+        raise ApplicationError(refusal)
+
+
 @transaction.atomic
-def application_start(*, user, formation: Formation, consent_given: bool = False) -> Application:
+def application_start(
+    *,
+    user,
+    formation: Formation,
+    consent_given: bool = False,
+    priority_group: str = PriorityGroup.UMUM,
+) -> Application:
     """Open a draft application. One per applicant per period: a second one, even from a
     parallel request, is refused by the database constraint and explained here. With
     `consent_given` (the applicant ticked the privacy notice's box) the consent is recorded in
-    the same transaction as the application."""
+    the same transaction as the application. `priority_group`: the PPPK priority group the
+    applicant declares (a CPNS application stays in the general group)."""
     _ensure_open(formation)
+    _ensure_priority_group(formation.period, priority_group)
     restricted = dataprotection.Category.APPLICATION, dataprotection.Category.APPLICANT_PROFILE
     if any(dataprotection.is_restricted(user, category) for category in restricted):
         raise ApplicationError(dataprotection.restricted_message())
@@ -64,6 +80,9 @@ def application_start(*, user, formation: Formation, consent_given: bool = False
         period=formation.period,
         formation=formation,
         budget_year=formation.period.year,
+        # Until the committee verifies it (services.screening.priority_group_set).
+        priority_group=priority_group,
+        declared_priority_group=priority_group,
     )
     application.full_clean(validate_unique=False, validate_constraints=False)
     try:
@@ -82,6 +101,40 @@ def application_start(*, user, formation: Formation, consent_given: bool = False
             )
         ) from None
     _event(application, actor=user)
+    return application
+
+
+def priority_group_declare_refusal(application: Application, now=None) -> str | None:
+    """Why the applicant cannot change the application's priority group now, or None: only a
+    PPPK draft while its registration is open. The page asks this too, so that it offers the
+    form exactly when the service accepts it."""
+    if not application.period.is_pppk:
+        return _("Only PPPK applications have a priority group.")
+    if application.status == Application.Status.SUBMITTED:
+        return _("You have finalised this application; its priority group can no longer change.")
+    if application.status != Application.Status.DRAFT:
+        return _("This application has been withdrawn; its priority group can no longer change.")
+    return rules.registration_refusal(application.formation, now, period=application.period)
+
+
+@transaction.atomic
+def application_priority_group_declare(
+    *, application: Application, user, priority_group: str
+) -> Application:
+    """The applicant changes the PPPK priority group of their draft while registration is open.
+    The committee's group follows it until screening (docs/domain.md 1.12)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.applicant_id != user.pk:
+        raise ApplicationError(_("Only the applicant can declare their priority group."))
+    application.status = locked.status
+    refusal = priority_group_declare_refusal(application)
+    if refusal:
+        raise ApplicationError(refusal)
+    _ensure_priority_group(application.period, priority_group)
+    Application.objects.filter(pk=locked.pk).update(
+        priority_group=priority_group, declared_priority_group=priority_group
+    )
+    application.priority_group = application.declared_priority_group = priority_group
     return application
 
 

@@ -71,18 +71,24 @@ def optimisation_codes_ensure() -> dict[tuple[str, str, bool], str]:
     }
 
 
-def _filled(period: SelectionPeriod) -> dict[int, int]:
-    """Places taken per formation: who passed in it (L) or was placed in it by optimisation,
-    unless they declined or their appointment was cancelled (the place is free again)."""
+def _filled(period: SelectionPeriod | int, formation: Formation | None = None) -> dict[int, int]:
+    """Places taken per formation (or in one formation): who passed in it (L) or was placed in
+    it by optimisation, unless they declined or their appointment was cancelled (the place is
+    free again)."""
     given_back = (Appointment.Status.DECLINED, Appointment.Status.CANCELLED)
-    rows = (
-        ExamResult.objects.filter(
-            application__period=period,
-            application__status=Application.Status.SUBMITTED,
-            final_code__in=PASSED_CODES,
+    rows = ExamResult.objects.filter(
+        application__period=period,
+        application__status=Application.Status.SUBMITTED,
+        final_code__in=PASSED_CODES,
+    )
+    if formation is not None:
+        rows = rows.filter(
+            Q(application__formation=formation, placed_formation__isnull=True)
+            | Q(application__formation=formation, final_code=FinalCode.L)
+            | Q(placed_formation=formation)
         )
-        .exclude(application__appointment__status__in=given_back)
-        .values_list("application__formation_id", "placed_formation_id", "final_code")
+    rows = rows.exclude(application__appointment__status__in=given_back).values_list(
+        "application__formation_id", "placed_formation_id", "final_code"
     )
     filled: dict[int, int] = defaultdict(int)
     for own, placed, code in rows:
@@ -145,8 +151,9 @@ def _candidates(period: SelectionPeriod) -> list[dict]:
 @transaction.atomic
 def optimisation_propose(*, period: SelectionPeriod) -> list[OptimisationOffer]:
     """Propose, for each formation with fewer places taken than its quota, the next-best
-    applicants of other formations of the period with the same position name and education
-    level (docs/domain.md 1.10), in the order of the final ranking's rules. A special
+    applicants with the same position name and education level (docs/domain.md 1.10), in the
+    order of the final ranking's rules: first those of the formation itself (a place someone
+    declined or lost by a correction; they pass as L), then other formations. A special
     (khusus) formation is offered first to general applicants at the same location, then
     elsewhere, then to special applicants; a general one to applicants at the same location
     first. The code of each offer comes from the optimisation codes (U-1, U-3, E-1..., L-1,
@@ -195,17 +202,21 @@ def optimisation_propose(*, period: SelectionPeriod) -> list[OptimisationOffer]:
             if (
                 row["application_id"] in busy
                 or (formation.pk, row["application_id"]) in tried
-                or source == formation.pk
                 or row["application__formation__position__name"] != formation.position.name
                 or row["application__formation__education_level"] != formation.education_level
             ):
                 continue
+            if source == formation.pk:
+                # A place given back (declined, cancelled) goes first to the next-best of the
+                # formation itself, who then passes in it (L).
+                eligible.append(((0, False, False), row["_key"], row, FinalCode.L))
+                continue
             same = units[source] == formation.position.unit_id
             source_kind = _kind(categories[source])
             if target_kind == OptimisationCode.Kind.KHUSUS:
-                group = (source_kind != OptimisationCode.Kind.UMUM, not same)
+                group = (1, source_kind != OptimisationCode.Kind.UMUM, not same)
             else:
-                group = (False, not same)
+                group = (1, False, not same)
             eligible.append((group, row["_key"], row, codes[(source_kind, target_kind, same)]))
         eligible.sort(key=lambda item: (item[0], item[1]))
         last = None
@@ -255,8 +266,9 @@ def optimisation_decide(*, offer: OptimisationOffer, confirm: bool, actor) -> Op
         )
         _check_still_free(offer, formation, result)
         before = result.final_code
+        own = offer.formation_id == result.application.formation_id
         result.final_code = offer.code
-        result.placed_formation_id = offer.formation_id
+        result.placed_formation_id = None if own else offer.formation_id
         result.save(update_fields=["final_code", "placed_formation", "updated_at"])
         decision_log(
             application=result.application,
@@ -270,9 +282,13 @@ def optimisation_decide(*, offer: OptimisationOffer, confirm: bool, actor) -> Op
         ApplicationEvent.objects.create(
             application_id=offer.application_id,
             status=Milestone.FINAL_RESULT,
-            note=_(
-                "You passed by optimisation (%(code)s): you are placed in the formation "
-                "%(formation)s."
+            note=(
+                _("A place in your formation became free: you pass (%(code)s).")
+                if own
+                else _(
+                    "You passed by optimisation (%(code)s): you are placed in the formation "
+                    "%(formation)s."
+                )
             )
             % {"code": offer.code, "formation": formation},
             actor=actor,
@@ -297,14 +313,7 @@ def _check_still_free(offer: OptimisationOffer, formation: Formation, result: Ex
             _("This applicant has already passed (%(code)s): decline the offer.")
             % {"code": result.final_code}
         )
-    taken = ExamResult.objects.filter(
-        Q(
-            application__formation_id=formation.pk,
-            application__status=Application.Status.SUBMITTED,
-            final_code=FinalCode.L,
-        )
-        | Q(placed_formation_id=formation.pk, final_code__in=[FinalCode.L1, FinalCode.L2])
-    ).count()
+    taken = _filled(formation.period_id, formation=formation).get(formation.pk, 0)
     if taken >= formation.quota:
         raise RankingError(
             _(

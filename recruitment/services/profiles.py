@@ -1,21 +1,23 @@
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.services import user_assign_roles
-from recruitment.models import ApplicantProfile, Application
+from recruitment.models import Announcement, ApplicantProfile, Application
 from recruitment.services.applications import ApplicationError
 
 
 def profile_is_locked(user) -> bool:
     """After finalising, the committee screens what was sent: the profile no longer changes
-    until that selection is over (a withdrawal does not unlock it)."""
+    until that selection is over, when its final result is announced (or the planned date of
+    that announcement has passed). A withdrawal does not unlock it."""
     now = timezone.now()
-    running = Q(period__final_announcement_at__isnull=True) | Q(
-        period__final_announcement_at__gt=now
-    )
+    announced = Announcement.objects.filter(period=OuterRef("period"), kind=Announcement.Kind.FINAL)
+    running = (
+        Q(period__final_announcement_at__isnull=True) | Q(period__final_announcement_at__gt=now)
+    ) & ~Exists(announced)
     return Application.objects.filter(running, applicant=user, submitted_at__isnull=False).exists()
 
 

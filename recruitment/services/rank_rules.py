@@ -4,20 +4,21 @@ value, the orders of docs/domain.md 1.7-1.8 (CPNS) and 1.12 (PPPK)."""
 
 from collections import defaultdict
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from recruitment.models import Presence, SelectionPeriod, SkbPart, SkbScore, SkdCode
 
-THOUSANDTH = Decimal("0.001")
 WRITTEN_FIELDS = (
     "skd_total",
     "skd_passed",
     "skd_rank",
     "skd_code",
+    "skb_weighted",
     "final_score",
     "final_rank",
     "final_code",
+    "boundary_tie",
 )
 
 
@@ -61,10 +62,12 @@ def final_score_exact(
 
 
 def display_score(value: Fraction) -> Decimal:
-    """The score as shown and stored: rounded once, half up, to 3 decimals."""
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        THOUSANDTH, rounding=ROUND_HALF_UP
-    )
+    """The score as shown and stored: rounded once, half up, to 3 decimals. In whole numbers:
+    a Decimal division would round to the context's 28 digits first, and a value a hair below
+    a half (x.xxx4999...) would then round up twice."""
+    thousandths, remainder = divmod(abs(value) * 1000, 1)
+    thousandths += remainder >= Fraction(1, 2)
+    return Decimal(f"{'-' if value < 0 else ''}{thousandths}E-3")
 
 
 def final_score(
@@ -168,23 +171,23 @@ def rank_skd(row, grades) -> None:
 
 def skb_outcome(row, parts: list, scores: dict) -> tuple[Fraction | None, bool]:
     """(the SKB share of its maximum, or None while incomplete; whether an elimination part
-    was failed) for a finalist who sat the SKB."""
+    was failed) for a finalist who sat the SKB. A failed elimination part says True even while
+    other scores are missing (the ratio is then None)."""
     if not parts:
         if row["skb"] is None:
             return None, False
         return skb_ratio(skb=row["skb"], skb_max=row["_skb_max"]), False
     mine = scores.get(row["pk"], {})
-    weighed, eliminated = [], False
+    # A failed elimination test decides at once (TMS-1): whoever is eliminated may not sit the
+    # other tests, so their scores need not be waited for.
+    eliminated = any(part.eliminates and mine.get(part.pk) is False for part in parts)
+    weighed = []
     for part in parts:
         score = mine.get(part.pk)
-        if part.eliminates:
-            if score is None:
-                return None, False
-            eliminated = eliminated or score is False
-            continue
         if score is None:
-            return None, False
-        weighed.append((part.weight, score, part.max_score))
+            return None, eliminated
+        if not part.eliminates:
+            weighed.append((part.weight, score, part.max_score))
     return skb_ratio(parts=weighed), eliminated
 
 

@@ -115,7 +115,9 @@ def _prepare(rows: list[dict]) -> dict[int, list[dict]]:
     for row in rows:
         row["_before"] = row["final_code"]
         row["_skd_before"] = row["skd_code"]
-        row.update(final_score=None, final_rank=None, _exact=None)
+        row.update(
+            final_score=None, final_rank=None, skb_weighted=None, boundary_tie=False, _exact=None
+        )
         status = row["application__status"]
         if status == Application.Status.WITHDRAWN:
             row.update(skd_total=None, skd_passed=None, skd_rank=None, skd_code="")
@@ -127,6 +129,16 @@ def _prepare(rows: list[dict]) -> dict[int, list[dict]]:
             continue
         by_formation[row["application__formation_id"]].append(row)
     return by_formation
+
+
+def _mark_boundary_tie(ranked: list[dict], quota: int, rule_key) -> bool:
+    """Whether applicants identical on every rule straddle the quota; if so they are marked."""
+    if not 0 < quota < len(ranked) or rule_key(ranked[quota - 1]) != rule_key(ranked[quota]):
+        return False
+    tied = rule_key(ranked[quota - 1])
+    for row in ranked:
+        row["boundary_tie"] = rule_key(row) == tied
+    return True
 
 
 def _compute(
@@ -165,11 +177,13 @@ def _compute(
                 continue
             row["_skb_max"] = period.skb_max
             ratio, eliminated = skb_outcome(row, parts, skb_scores)
-            if ratio is None:
-                continue  # waiting for the SKB scores
+            if parts and ratio is not None:
+                row["skb_weighted"] = display_score(ratio * 100)
             if eliminated:
                 row["final_code"] = FinalCode.TMS1
                 continue
+            if ratio is None:
+                continue  # waiting for the SKB scores
             row["_exact"] = final_score_exact(
                 skd_total=row["skd_total"],
                 skd_max=skd_max,
@@ -183,9 +197,7 @@ def _compute(
         for rank, row in enumerate(finalists, start=1):
             row["final_rank"] = rank
             row["final_code"] = FinalCode.L if rank <= quota else FinalCode.TL
-        if 0 < quota < len(finalists) and final_rule_key(finalists[quota - 1]) == (
-            final_rule_key(finalists[quota])
-        ):
+        if _mark_boundary_tie(finalists, quota, final_rule_key):
             boundary_ties.append(formation_id)
 
     for row in rows:
@@ -229,9 +241,7 @@ def _compute_pppk(period: SelectionPeriod, rows: list[dict], placed: set[int]) -
         for rank, row in enumerate(ranked, start=1):
             row["final_rank"] = rank
             row["final_code"] = FinalCode.L if rank <= quota else FinalCode.TL
-        if 0 < quota < len(ranked) and pppk_rule_key(period, ranked[quota - 1], priority) == (
-            pppk_rule_key(period, ranked[quota], priority)
-        ):
+        if _mark_boundary_tie(ranked, quota, lambda row: pppk_rule_key(period, row, priority)):
             boundary_ties.append(formation_id)
     for row in rows:
         if row["application_id"] in placed:
@@ -262,9 +272,11 @@ def _write_postgresql(rows: list[dict], now) -> None:
         "skd_passed": ("boolean", [r["skd_passed"] for r in rows]),
         "skd_rank": ("integer", [r["skd_rank"] for r in rows]),
         "skd_code": ("text", [r["skd_code"] for r in rows]),
+        "skb_weighted": ("numeric", [r["skb_weighted"] for r in rows]),
         "final_score": ("numeric", [r["final_score"] for r in rows]),
         "final_rank": ("integer", [r["final_rank"] for r in rows]),
         "final_code": ("text", [r["final_code"] for r in rows]),
+        "boundary_tie": ("boolean", [r["boundary_tie"] for r in rows]),
     }
     table = ExamResult._meta.db_table
     names = list(columns)

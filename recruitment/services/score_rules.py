@@ -280,7 +280,12 @@ def check_skb(
     if not presence and (any(given) or not errors):
         presence = Presence.PRESENT
     values["presence"] = presence
-    if presence == Presence.PRESENT:
+    # Whoever fails an elimination test is out (TMS-1) and may not sit the others: their other
+    # scores may stay empty.
+    eliminated = any(
+        part.eliminates and values["parts"].get(part.pk) is False for part in parts or ()
+    )
+    if presence == Presence.PRESENT and not eliminated:
         missing = (
             [code for pk, code in columns.items() if values["parts"].get(pk) is None]
             if parts

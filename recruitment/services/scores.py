@@ -127,8 +127,13 @@ def _expected_columns(period: SelectionPeriod, kind: str, parts: dict) -> tuple[
     if kind == ScoreImport.Kind.PPPK:
         return PPPK_COLUMNS
     codes = list(dict.fromkeys(p.code for formation in parts.values() for p in formation))
-    if period.formations.exclude(pk__in=list(parts)).exists():
-        codes.insert(0, "skb")  # formations scored with one SKB value
+    # One SKB value per row when a formation without parts has applicants at the SKB stage (a
+    # formation nobody applied to does not force the column on HR).
+    unparted = period.formations.exclude(pk__in=list(parts)).filter(
+        applications__announced_result=AdminResult.MS
+    )
+    if unparted.exists():
+        codes.insert(0, "skb")
     return ("registration_number", *codes, "presence")
 
 
@@ -363,6 +368,8 @@ PPPK_FIELDS = ("pppk_presence", *PPPK_PARTS)
 
 
 def _text(value) -> str:
+    if isinstance(value, bool):  # an elimination part, as the form gives it: passed or failed
+        return "pass" if value else "fail"
     return "" if value is None else str(value)
 
 
@@ -399,7 +406,8 @@ def _checked_by_hand(application: Application, fields: dict, skb_parts: dict | N
     new["skb"] = values.get("skb")
     return {
         "fields": new,
-        "parts": values.get("parts", {}) if parts else None,
+        # Nothing given: the SKB is cleared, its parts too (not left behind, shown again).
+        "parts": values.get("parts", dict.fromkeys(part.pk for part in parts)) if parts else None,
         "problems": problems,
     }
 
@@ -423,6 +431,12 @@ def exam_result_update(
     unknown = set(fields) - set(SCORE_FIELDS) - set(PPPK_FIELDS)
     if unknown:
         raise TypeError(f"exam_result_update() got unexpected fields: {sorted(unknown)}")
+    # Scores of the other kind of test would be dropped without a word: refuse them.
+    other = SCORE_FIELDS if period.is_pppk else PPPK_FIELDS
+    if any(fields.get(name) not in (None, "") for name in other) or (
+        period.is_pppk and any(value is not None for value in (skb_parts or {}).values())
+    ):
+        period_check_kind(period, ScoreImport.Kind.SKD if period.is_pppk else ScoreImport.Kind.PPPK)
     scores_stage_check(period)
     problem = _number_problem(
         {
@@ -443,6 +457,15 @@ def exam_result_update(
     part_changes = _part_changes(result, checked["parts"])
     if not changed and not part_changes:
         return result
+    if result.skd_reused_from_id and set(changed) & {"skd_presence", *SKD_PARTS}:
+        # The SKD scores are the previous period's result, carried over: they change there.
+        raise ScoreError(
+            _(
+                "This SKD result was carried over from %(period)s: it cannot be changed here, "
+                "as in a score file."
+            )
+            % {"period": result.skd_reused_from.application.period}
+        )
     announced = announced_kinds(period) & {Announcement.Kind.SKD, Announcement.Kind.FINAL}
     reason = (reason or "").strip()
     if announced and not reason:
@@ -500,3 +523,111 @@ def _part_changes(result: ExamResult, parts: dict | None) -> dict:
         if old != value:
             changes[by_id[part_id]] = (old, value)
     return changes
+
+
+# --- SKD reuse (docs/domain.md 1.7, KepmenPANRB 344/2024) --------------------------------------
+
+
+def skd_reuse_source(application: Application) -> ExamResult | None:
+    """The SKD result an application may carry over: the applicant's (same NIK) result of the
+    previous CPNS period, sat in person at the same education level, not itself carried over
+    and not carried over already; None when there is none or the period does not allow it."""
+    period = application.period
+    if period.is_pppk or not period.skd_reuse_allowed:
+        return None
+    nik = application.applicant_nik or getattr(
+        getattr(application.applicant, "applicant_profile", None), "nik", None
+    )
+    if not nik:
+        return None
+    # The previous selection is the latest earlier one whose SKD result was announced (a draft
+    # or a period still running is no previous selection).
+    previous = (
+        SelectionPeriod.objects.filter(
+            procurement_type=period.procurement_type,
+            registration_opens_at__lt=period.registration_opens_at,
+            announcements__kind=Announcement.Kind.SKD,
+        )
+        .order_by("-registration_opens_at")
+        .first()
+    )
+    if previous is None:
+        return None
+    return (
+        ExamResult.objects.filter(
+            application__period=previous,
+            application__applicant_nik=nik,
+            application__formation__education_level=application.formation.education_level,
+            skd_presence="present",
+            skd_total__isnull=False,
+            skd_reused_from__isnull=True,
+        )
+        .exclude(reused_by__isnull=False)
+        .select_related("application__period")
+        .first()
+    )
+
+
+@transaction.atomic
+def skd_reuse_request(*, application: Application, user, reuse: bool) -> None:
+    """The applicant asks to carry their previous SKD result (or changes their mind), until
+    the SKD scores are recorded."""
+    if application.applicant_id != user.pk:
+        raise ScoreError(_("Only the applicant can ask for this."))
+    period = application.period
+    if reuse and (period.is_pppk or not period.skd_reuse_allowed):
+        raise ScoreError(
+            _("This selection does not allow reusing an SKD result of the previous period.")
+        )
+    if reuse and skd_reuse_source(application) is None:
+        raise ScoreError(_("You have no SKD result of the previous period that can be reused."))
+    if ExamResult.objects.filter(application=application, skd_presence__gt="").exists():
+        raise ScoreError(_("Your SKD result is recorded already: it can no longer change."))
+    Application.objects.filter(pk=application.pk).update(skd_reuse_requested=reuse)
+    application.skd_reuse_requested = reuse
+
+
+@transaction.atomic
+def skd_reuse_apply(*, period: SelectionPeriod, actor) -> tuple[int, list[str]]:
+    """Carry over the SKD result of every applicant who asked and may (one by one: few), log
+    each as a decision; returns (how many, the registration numbers refused: no usable
+    previous result, or an SKD result recorded already)."""
+    period_check_kind(period, ScoreImport.Kind.SKD)
+    scores_stage_check(period)
+    _check_not_announced(period, ScoreImport.Kind.SKD)
+    applied, refused = 0, []
+    requests = (
+        Application.objects.filter(
+            period=period,
+            status=Application.Status.SUBMITTED,
+            announced_result=AdminResult.MS,
+            skd_reuse_requested=True,
+        )
+        .select_related("period", "formation", "applicant__applicant_profile")
+        .order_by("registration_number")
+    )
+    for application in requests:
+        source = skd_reuse_source(application)
+        result, _created = ExamResult.objects.get_or_create(application=application)
+        if result.skd_reused_from_id:
+            continue  # carried over already
+        if source is None or result.skd_presence:
+            refused.append(application.registration_number)
+            continue
+        result.skd_presence = source.skd_presence
+        result.twk, result.tiu, result.tkp = source.twk, source.tiu, source.tkp
+        result.skd_reused_from = source
+        result.ranked_at = None
+        result.save()
+        decision_log(
+            application=application,
+            kind=Decision.Kind.SKD_REUSE,
+            actor=actor,
+            subject="skd",
+            before="",
+            after=f"twk={source.twk}, tiu={source.tiu}, tkp={source.tkp}",
+            reason=_("SKD result of %(period)s carried over (KepmenPANRB 344/2024).")
+            % {"period": source.application.period},
+        )
+        applied += 1
+    return applied, refused

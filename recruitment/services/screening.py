@@ -29,6 +29,7 @@ from recruitment.models import (
 from recruitment.selectors.screening import (
     admin_announced,
     post_appeal_announced,
+    priority_group_decision,
     screening_version,
 )
 from recruitment.services.decisions import (
@@ -156,6 +157,8 @@ def _lock(application: Application) -> Application:
         "screened_at",
         "confirmed_by_id",
         "confirmed_at",
+        "priority_group",
+        "declared_priority_group",
     ):
         setattr(application, name, getattr(locked, name))
     if application.status != Application.Status.SUBMITTED:
@@ -332,6 +335,63 @@ def second_check_return(*, application: Application, actor, note: str) -> None:
         after=_("sent back"),
         reason=note.strip(),
     )
+
+
+# --- PPPK priority group -----------------------------------------------------------------------
+
+
+def priority_group_refusal(period: SelectionPeriod) -> str:
+    """Why the committee cannot set an application's priority group now; "" when it can. The
+    screening page asks this too, so that it offers the form exactly when the service accepts
+    it."""
+    if not period.is_pppk:
+        return _("Only PPPK applications have a priority group.")
+    if post_appeal_announced(period):
+        return _(
+            "The result after appeals has been announced and the scores are open: the priority "
+            "group can no longer change."
+        )
+    return ""
+
+
+@transaction.atomic
+def priority_group_set(
+    *, application: Application, actor, priority_group: str, note: str = ""
+) -> bool:
+    """The committee confirms the PPPK priority group the applicant declared, or sets the one
+    the documents show (docs/domain.md 1.12): from the finalisation until the post-appeal
+    announcement, when the scores open and the ranking reads it. A group other than the
+    declared one needs a reason. Logged either way; the committee's group is the one the
+    ranking uses. Returns True when the group changed, False when it was confirmed."""
+    note = note.strip()
+    _lock(application)
+    refusal = priority_group_refusal(application.period)
+    if refusal:
+        raise ScreeningError(refusal)
+    problem = rules.priority_group_refusal(application.period, priority_group)
+    if problem:
+        raise ScreeningError(errors={"priority_group": [problem]})
+    if priority_group != application.declared_priority_group and not note:
+        raise ScreeningError(
+            errors={"note": [_("Say why the group differs from the one the applicant declared.")]}
+        )
+    before = application.priority_group
+    last = priority_group_decision(application)
+    if priority_group == before and last is not None and last.after == priority_group:
+        raise ScreeningError(_("This priority group is already verified: nothing to change."))
+    if priority_group != before:
+        Application.objects.filter(pk=application.pk).update(priority_group=priority_group)
+        application.priority_group = priority_group
+    decision_log(
+        application=application,
+        kind=Decision.Kind.PRIORITY_GROUP,
+        actor=actor,
+        subject="priority_group",
+        before=before,
+        after=priority_group,
+        reason=note,
+    )
+    return priority_group != before
 
 
 # --- after the announcement ------------------------------------------------------------------

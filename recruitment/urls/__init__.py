@@ -18,6 +18,16 @@ urlpatterns = [
         name="application_finalise",
     ),
     path(
+        "applications/<int:pk>/skd-reuse/",
+        applicant.application_skd_reuse,
+        name="application_skd_reuse",
+    ),
+    path(
+        "applications/<int:pk>/priority-group/",
+        applicant.application_priority_group,
+        name="application_priority_group",
+    ),
+    path(
         "applications/<int:pk>/withdraw/",
         applicant.application_withdraw,
         name="application_withdraw",
@@ -51,6 +61,7 @@ urlpatterns = [
     ),
     path("hr/formations/<int:pk>/edit/", hr.hr_formation_edit, name="hr_formation_edit"),
     path("hr/formations/<int:pk>/publish/", hr.hr_formation_publish, name="hr_formation_publish"),
+    path("hr/formations/<int:pk>/skb/", hr.hr_formation_skb, name="hr_formation_skb"),
     path(
         "hr/formations/<int:pk>/applications/",
         hr.hr_application_list,

@@ -39,6 +39,11 @@ urlpatterns = [
         name="screening_recheck",
     ),
     path(
+        "screening/applications/<int:pk>/priority-group/",
+        screening.screening_priority_group,
+        name="screening_priority_group",
+    ),
+    path(
         "screening/applications/<int:pk>/correction/",
         screening.screening_correction,
         name="screening_correction",

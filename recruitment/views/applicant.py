@@ -3,19 +3,28 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pagecache import pinned, rendered_part
 from recruitment import access
 from recruitment.cache import APPLICATIONS, application_label
-from recruitment.forms.applicant import ApplicantProfileForm, ApplyForm, FinaliseForm, WithdrawForm
-from recruitment.models import ApplicantProfile
+from recruitment.forms.applicant import (
+    PRIORITY_GROUP_VERIFIED,
+    ApplicantProfileForm,
+    ApplyForm,
+    FinaliseForm,
+    PriorityGroupForm,
+    WithdrawForm,
+)
+from recruitment.models import ApplicantProfile, PriorityGroup
 from recruitment.rules import period_announcements
 from recruitment.selectors import vacancies as selectors
 from recruitment.selectors.announcements import appeal_window_open, applicant_selection
 from recruitment.selectors.documents import document_slots, missing_from
 from recruitment.services import applications as services
+from recruitment.services import scores as score_services
 from recruitment.services.profiles import applicant_profile_save, profile_is_locked
+from recruitment.views import public
 
 
 @login_required
@@ -44,19 +53,54 @@ def profile(request):
 @require_POST
 def apply(request, pk):
     formation = selectors.vacancy_get(pk)
-    form = ApplyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.errors["privacy_consent"][0])
-        return redirect(formation.get_absolute_url())
-    try:
-        application = services.application_start(
-            user=request.user, formation=formation, consent_given=True
-        )
-    except services.ApplicationError as exc:
-        messages.error(request, str(exc))
-        return redirect(formation.get_absolute_url())
-    messages.success(request, _("Your draft application is open. Upload your documents next."))
-    return redirect(application.get_absolute_url())
+    form = ApplyForm(request.POST, period=formation.period)
+    if form.is_valid():
+        try:
+            application = services.application_start(
+                user=request.user,
+                formation=formation,
+                consent_given=True,
+                priority_group=form.cleaned_priority_group(),
+            )
+        except services.ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Your draft application is open. Upload your documents next.")
+            )
+            _say_priority_group_is_checked(request, application)
+            return redirect(application.get_absolute_url())
+    # The page again with the form as sent: the box ticked and the group chosen stay.
+    return public.render_vacancy(request, formation, form)
+
+
+def _say_priority_group_is_checked(request, application) -> None:
+    if application.declared_priority_group != PriorityGroup.UMUM:
+        messages.info(request, str(PRIORITY_GROUP_VERIFIED))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_priority_group(request, pk):
+    """A PPPK draft's priority group, declared again by its applicant before finalising."""
+    application = access.own_application(request.user, pk)
+    refusal = services.priority_group_declare_refusal(application)  # CPNS: none to declare
+    form = PriorityGroupForm(request.POST or None, application=application)
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.application_priority_group_declare(
+                application=application,
+                user=request.user,
+                priority_group=form.cleaned_data["priority_group"],
+            )
+        except services.ApplicationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your priority group has been saved."))
+            _say_priority_group_is_checked(request, application)
+            return redirect(application.get_absolute_url())
+    context = {"application": application, "form": form, "refusal": refusal}
+    return render(request, "recruitment/application_priority_group.html", context)
 
 
 @login_required
@@ -99,6 +143,8 @@ def application_detail(request, pk):
         }
         if submitted:
             context["selection"] = applicant_selection(application, announcements=announcements)
+            if is_owner and application.period.skd_reuse_allowed:
+                context["skd_reuse"] = score_services.skd_reuse_source(application)
         return context
 
     body = rendered_part(
@@ -118,6 +164,25 @@ def application_detail(request, pk):
     )
     context = {"application": application, "body": body}
     return render(request, "recruitment/application_detail.html", context)
+
+
+@login_required
+@require_POST
+def application_skd_reuse(request, pk):
+    application = access.own_application(request.user, pk)
+    reuse = request.POST.get("reuse") == "1"
+    try:
+        score_services.skd_reuse_request(application=application, user=request.user, reuse=reuse)
+    except score_services.ScoreError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Your previous SKD result will be used: you do not sit the SKD again.")
+            if reuse
+            else _("You will sit the SKD: your previous result will not be used."),
+        )
+    return redirect(application.get_absolute_url())
 
 
 @login_required

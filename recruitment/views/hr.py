@@ -21,12 +21,14 @@ from recruitment.forms.hr import (
     FromProposalForm,
     PeriodForm,
     PublishForm,
+    SkbPartFormSet,
 )
 from recruitment.models import Announcement
 from recruitment.selectors import hr as selectors
 from recruitment.selectors.announcements import published_announcements
 from recruitment.selectors.screening import screening_summary
 from recruitment.services import periods as services
+from recruitment.services import skb as skb_services
 from workforce.models import FormationProposal
 
 PAGE_SIZE = 50
@@ -143,6 +145,45 @@ def hr_formation_edit(request, pk):
             return redirect(_formation_anchor(formation))
     context = {"form": form, "period": formation.period, "formation": formation}
     return render(request, "recruitment/hr_formation_form.html", context)
+
+
+@role_required(Role.HR)
+def hr_formation_skb(request, pk):
+    """A CPNS formation's SKB parts: the CAT and the institution's tests, with weights."""
+    formation = selectors.formation_get(pk)
+    initial = [
+        {
+            "kind": part.kind,
+            "code": part.code,
+            "weight": part.weight,
+            "max_score": part.max_score,
+            "eliminates": part.eliminates,
+        }
+        for part in formation.skb_parts.all()
+    ]
+    formset = SkbPartFormSet(request.POST or None, initial=initial, prefix="parts")
+    problems = []
+    if request.method == "POST" and formset.is_valid():
+        parts = [
+            skb_services.PartInput(**{k: v for k, v in data.items() if k != "DELETE"})
+            for data in formset.cleaned_data
+            if data and not data.get("DELETE")
+        ]
+        try:
+            skb_services.skb_parts_set(formation=formation, parts=parts, actor=request.user)
+        except skb_services.SkbError as error:
+            problems = error.problems
+        else:
+            messages.success(request, _("The SKB parts have been saved."))
+            return redirect(_formation_anchor(formation))
+    context = {
+        "formation": formation,
+        "period": formation.period,
+        "formset": formset,
+        "problems": problems,
+        "locked": skb_services.skb_parts_problems(formation, [], now=None),
+    }
+    return render(request, "recruitment/hr_formation_skb.html", context)
 
 
 @role_required(Role.HR)

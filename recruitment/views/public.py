@@ -34,6 +34,12 @@ def vacancy_list(request):
 @public_page("recruitment", "workforce", "forums")  # it lists the residents' related topics
 def vacancy_detail(request, pk):
     formation = selectors.vacancy_get(pk)
+    return render_vacancy(request, formation, ApplyForm(period=formation.period))
+
+
+def render_vacancy(request, formation, apply_form):
+    """The vacancy page with its apply form: blank here, bound and with its errors when the
+    application is refused (recruitment/views/applicant.py: nothing typed is lost)."""
     eligibility = own = None
     if request.user.is_authenticated:
         profile = ApplicantProfile.objects.filter(user=request.user).first()
@@ -47,6 +53,6 @@ def vacancy_detail(request, pk):
         "eligibility": eligibility,
         "own_application": own,
         "registration_open": formation.period.is_registration_open(),
-        "apply_form": ApplyForm(),
+        "apply_form": apply_form,
     }
     return render(request, "recruitment/vacancy_detail.html", context)

@@ -35,18 +35,50 @@ def scores_home(request, pk, import_form=None):
     period = hr_selectors.period_get(pk)
     context = {
         "period": period,
-        "form": import_form or ScoreImportForm(),
+        "form": import_form or ScoreImportForm(period=period),
         "imports": selectors.score_imports(period)[:20],
         "counts": selectors.code_counts(period),
+        "scores_open": selectors.scores_open(period),
+        "reuse_requests": selectors.skd_reuse_requests(period),
     }
     return render(request, "recruitment/scores/home.html", context)
 
 
 @role_required(Role.HR)
 @require_POST
+def skd_reuse_apply(request, pk):
+    period = hr_selectors.period_get(pk)
+    try:
+        applied, refused = services.skd_reuse_apply(period=period, actor=request.user)
+    except services.ScoreError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s previous SKD result has been carried over.",
+                "%(count)s previous SKD results have been carried over.",
+                applied,
+            )
+            % {"count": applied},
+        )
+        if refused:
+            messages.warning(
+                request,
+                _(
+                    "Not carried over (no previous SKD result that can be reused, or an SKD "
+                    "result is recorded already): %(numbers)s"
+                )
+                % {"numbers": ", ".join(refused[:30])},
+            )
+    return redirect("recruitment:scores_home", period.pk)
+
+
+@role_required(Role.HR)
+@require_POST
 def scores_import(request, pk):
     period = hr_selectors.period_get(pk)
-    form = ScoreImportForm(request.POST, request.FILES)
+    form = ScoreImportForm(request.POST, request.FILES, period=period)
     if not form.is_valid():
         return scores_home(request, pk, import_form=form)
     upload = form.cleaned_data["file"]
@@ -193,8 +225,8 @@ def merit_list(request, pk):
     ties = selectors.boundary_ties(period)
     for result in page:
         tie = ties.get(result.application.formation_id)
-        result.boundary_tie = tie
-        result.in_tie = bool(tie and result.final_rank and tie[0] <= result.final_rank <= tie[1])
+        result.tie_ranks = tie
+        result.in_tie = result.boundary_tie
     context = {
         "period": period,
         "form": form,

@@ -17,6 +17,7 @@ from recruitment import access, rules
 from recruitment.forms.screening import (
     AssignmentForm,
     CorrectionForm,
+    PriorityGroupVerifyForm,
     QueueFilterForm,
     RecheckForm,
     ScreeningForm,
@@ -137,6 +138,12 @@ def _render_application(request, application, *, status=200, **forms):
         "recheck_form": forms.get("recheck_form") or RecheckForm(rows=rows),
         "correction_form": forms.get("correction_form") or CorrectionForm(rows=rows),
     }
+    if period.is_pppk:
+        context["priority_decision"] = selectors.priority_group_decision(application)
+        context["priority_refusal"] = services.priority_group_refusal(period)
+        context["priority_form"] = forms.get("priority_form") or PriorityGroupVerifyForm(
+            application=application
+        )
     return render(request, "recruitment/screening/application.html", context, status=status)
 
 
@@ -240,4 +247,31 @@ def screening_correction(request, pk):
     except services.ScreeningError as error:
         return _refused(request, application, "correction_form", form, error)
     messages.success(request, _("The correction has been saved and logged."))
+    return redirect("recruitment:screening_application", application.pk)
+
+
+@role_required(*SCREENERS)
+@require_POST
+def screening_priority_group(request, pk):
+    """A PPPK application's priority group: the declared one confirmed, or changed."""
+    application = access.screening_application_for_user(request.user, pk)
+    if not application.period.is_pppk:
+        raise Http404  # a CPNS application has no priority group
+    if not access.may_edit_screening(request.user, application.period_id):
+        raise PermissionDenied
+    form = PriorityGroupVerifyForm(request.POST, application=application)
+    if not form.is_valid():
+        return _render_application(request, application, status=200, priority_form=form)
+    try:
+        changed = services.priority_group_set(
+            application=application, actor=request.user, **form.cleaned_data
+        )
+    except services.ScreeningError as error:
+        return _refused(request, application, "priority_form", form, error)
+    messages.success(
+        request,
+        _("The priority group has been changed and logged.")
+        if changed
+        else _("The declared priority group is confirmed and logged."),
+    )
     return redirect("recruitment:screening_application", application.pk)

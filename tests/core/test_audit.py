@@ -47,7 +47,10 @@ def test_it_audits_each_listed_model_and_every_listed_model_exists():
     for label in labels:
         model = apps.get_model(label)  # LookupError: a listed model that does not exist
         assert auditlog.contains(model), label
-    assert len(labels) == len(set(labels)) == 22
+    assert len(labels) == len(set(labels)) == 24
+    # Recruitment III: the appointment (who becomes staff) and the SKB parts (the rules of a
+    # formation's test, fixed before registration opens).
+    assert {"recruitment.Appointment", "recruitment.SkbPart"} <= set(labels)
 
 
 def test_it_knows_the_data_subject_of_every_audited_model():

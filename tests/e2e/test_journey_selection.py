@@ -265,8 +265,9 @@ def test_it_takes_hr_from_score_files_to_the_published_ranking(page, live_server
     skd = [["registration_number", "twk", "tiu", "tkp", "presence"]]
     for index, application in enumerate(participants):
         best = application == mine
-        skd.append([application.registration_number, 120 if best else 70 + index % 40,
-                    150 if best else 85 + index % 50, 200 if best else 166 + index % 30,
+        # TWK and TIU are multiples of 5: 5 points per correct answer.
+        skd.append([application.registration_number, 120 if best else 70 + 5 * (index % 8),
+                    150 if best else 85 + 5 * (index % 10), 200 if best else 166 + index % 30,
                     "present"])  # fmt: skip
     good = tmp_path / "skd.csv"
     good.write_bytes(_csv(skd))

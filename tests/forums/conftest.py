@@ -10,6 +10,21 @@ def _no_rate_limit_leaks():
     cache.clear()
 
 
+@pytest.fixture
+def steady_clock(monkeypatch):
+    """The rate limiter's clock held in the middle of an hour: its windows are aligned on the
+    clock, so a test counting up to a limit must not straddle the top of the hour (it did, at
+    17:00, and every counter started again)."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from core import ratelimit
+
+    moment = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+    monkeypatch.setattr(ratelimit, "timezone", SimpleNamespace(now=lambda: moment))
+    return moment
+
+
 @pytest.fixture(autouse=True)
 def _forum_consent(request):
     """Taking part in the forums needs the person's consent to the current privacy notice.

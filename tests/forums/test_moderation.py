@@ -132,7 +132,7 @@ def test_it_suspends_a_user_who_then_cannot_post(client_as, resident, moderator)
     assert not Topic.objects.exists()
 
 
-def test_it_rate_limits_posting_per_user(client_as, resident):
+def test_it_rate_limits_posting_per_user(client_as, resident, steady_clock):
     client = client_as(resident)
     limit = RATES["topic"][0].count
     for i in range(limit + 1):
@@ -140,7 +140,7 @@ def test_it_rate_limits_posting_per_user(client_as, resident):
     assert Topic.objects.count() == limit
 
 
-def test_it_rate_limits_supports_per_address(topic):
+def test_it_rate_limits_supports_per_address(topic, steady_clock):
     from forums.services.topics import topic_support
     from tests.forums.factories import TopicFactory
 

@@ -52,6 +52,11 @@ def assign(period, user, duty=PeriodAssignment.Duty.VERIFIER) -> PeriodAssignmen
 
 
 def reason(code="tidak-terbaca") -> RejectionReason:
+    """A reference reason. Created by a data migration, but a transactional test earlier in the
+    same worker flushes the tables: ensure the rows as the service does."""
+    from recruitment.services.periods import rejection_reasons_ensure
+
+    rejection_reasons_ensure()
     return RejectionReason.objects.get(code=code)
 
 

@@ -498,6 +498,29 @@ def test_it_locks_the_profile_after_finalising_even_after_withdrawing(client_as)
     assert profile.nik not in response.content.decode()
 
 
+def test_the_profile_unlocks_once_the_selection_is_over():
+    """Locked from the final submit until the final result is announced, or until the planned
+    day of that announcement has passed."""
+    from recruitment.models import Announcement
+    from recruitment.services.profiles import profile_is_locked
+
+    application = ready_application()
+    services.application_finalise(application=application, user=application.applicant)
+    user, period = application.applicant, application.period
+    assert profile_is_locked(user)
+    period.final_announcement_at = timezone.now() + timedelta(minutes=1)
+    period.save(update_fields=["final_announcement_at"])
+    assert profile_is_locked(user)
+    period.final_announcement_at = timezone.now() - timedelta(seconds=1)
+    period.save(update_fields=["final_announcement_at"])
+    assert not profile_is_locked(user)
+    period.final_announcement_at = None
+    period.save(update_fields=["final_announcement_at"])
+    assert profile_is_locked(user)
+    Announcement.objects.create(period=period, kind=Announcement.Kind.FINAL)
+    assert not profile_is_locked(user)
+
+
 def test_it_closes_registration_exactly_at_the_deadline():
     period = SelectionPeriodFactory()
     deadline = period.registration_closes_at

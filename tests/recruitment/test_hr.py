@@ -833,6 +833,18 @@ def test_it_adds_the_default_document_slots_to_a_period_made_in_the_admin(client
         "skd_weight": "40",
         "skb_weight": "60",
         "skb_max": "500",
+        "skb_cat_min_share": "50",
+        "skd_twk_max": "150",
+        "skd_tiu_max": "175",
+        "skd_tkp_max": "225",
+        "skd_points_per_correct": "5",
+        "pppk_teknis_max": "450",
+        "pppk_teknis_points": "5",
+        "pppk_manajerial_max": "100",
+        "pppk_sosiokultural_max": "80",
+        "pppk_wawancara_max": "40",
+        "pppk_priority_order": "thk2,non_asn,umum",
+        "pppk_tie_break": "teknis,manajerial_sosiokultural,wawancara,older",
     }
     for prefix in ("passing_grades", "assignments"):
         data |= {

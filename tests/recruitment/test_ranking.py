@@ -524,6 +524,21 @@ def test_it_explains_the_final_result():
     info = applicant_result(Application.objects.get(pk=app.pk))
     assert (info.stage, info.code, info.final_rank) == ("final", "L", 1)
     assert "= 77.091." in info.why  # 40 x 400/550 + 60 x 400/500
+    assert "SKD 400 / 550 × 100" in info.why
+
+
+def test_it_explains_the_final_result_with_the_periods_own_skd_format():
+    """A period whose SKD maxima differ (TKP 200): the explanation divides by its own 525."""
+    period = scored_period(skd_tkp_max=200)
+    f = formation(period, quota=1)
+    app = scored(f, 100, 100, 200, skb=400)
+    rank_period(period=period)
+    announce(period, Announcement.Kind.SKD)
+    announce(period, Announcement.Kind.FINAL)
+    info = applicant_result(Application.objects.get(pk=app.pk))
+    assert "SKD 400 / 525 × 100" in info.why
+    # 40 x 400/525 + 60 x 400/500 = 30.476190... + 48 = 78.476190... -> 78.476
+    assert "= 78.476." in info.why
 
 
 # --- merit list --------------------------------------------------------------------------------

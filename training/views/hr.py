@@ -16,6 +16,7 @@ from training import charts
 from training.forms import DashboardFilterForm
 from training.selectors import catalogue as catalogue_selectors
 from training.selectors import ledger as selectors
+from training.selectors import onboarding
 
 PAGE_SIZE = 50
 UNITS_PER_PAGE = 25  # the by-unit table and its chart: one page of units (500 at scale)
@@ -59,7 +60,9 @@ def hr_dashboard(request):
         "training/_hr_dashboard_body.html",
         context,
     )
-    return render(request, "training/hr_dashboard.html", {"body": body})
+    # Outside the cached part: who is due changes with the date, not only with the data.
+    context = {"body": body, "onboarding_count": onboarding.onboarding_due().count()}
+    return render(request, "training/hr_dashboard.html", context)
 
 
 @role_required(Role.HR)

@@ -92,6 +92,9 @@ def needs_map(request):
         rows, summary = _needs_rows(positions)
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
         page.object_list = _positions_for(page.object_list)
+        places = extensions.places_in_selection([position.pk for position in page])
+        for position in page:
+            position.in_selection = places.get(position.pk, 0)
         return {
             "unit_notes": extensions.unit_notes({position.unit_id for position in page}),
             "form": form,
@@ -102,11 +105,12 @@ def needs_map(request):
             "paged_querystring": querystring_without(request, "page"),
         }
 
-    # The same for every HR officer: kept until the register, the ABK or the notes change.
+    # The same for every HR officer: kept until the register, the ABK, the notes or the places
+    # in selection change.
     body = rendered_part(
         request,
         "needs-map",
-        ("workforce", "forums"),
+        ("workforce", "forums", *extensions.places_generations()),
         "workforce/_needs_map_body.html",
         context,
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from rakumpit_asn.management.scale._base import Built, _bulk
 from recruitment.models import (
+    Announcement,
     ApplicantProfile,
     Application,
     ApplicationEvent,
@@ -41,6 +42,7 @@ from workforce.models import (
 RECRUITMENT_UNIT_PREFIX = "Bench recruitment unit "
 APPLICANT_EMAIL = "bench-applicant-{n:06d}@example.org"
 CATEGORIES = ["umum"] * 7 + ["cumlaude", "disabilitas", "kalimantan"]
+PRIORITY_GROUPS = ["thk2", "non_asn", "umum", "umum", "umum"]
 
 
 def applicants(*, count: int, quiet: bool = False) -> list[User]:
@@ -132,13 +134,17 @@ def recruitment_period(
     registration_open: bool = False,
     documents: bool = False,
     exam_results: bool = False,
+    procurement: str = "CPNS",
     quiet: bool = False,
 ) -> tuple[SelectionPeriod, Built]:
-    """A CPNS period named `name` with `formations` formations and one application per
-    applicant (see `applicants`). `registration_open`: published, open now, like a period near
-    its deadline; otherwise closed 30 days ago and unpublished. `documents`: one current
+    """A CPNS (or PPPK) period named `name` with `formations` formations and one application
+    per applicant (see `applicants`). `registration_open`: published, open now, like a period
+    near its deadline; otherwise closed 30 days ago and unpublished. `documents`: one current
     document record per required slot of each finalised application (rows only, no files).
-    `exam_results`: SKD scores (some absent or disqualified) and an SKB for about half."""
+    `exam_results`: the administrative result and the result after appeals announced, then
+    SKD scores (some absent or disqualified) and an SKB for about half; for PPPK the four parts
+    of the competency test, and priority groups (one in five eks THK-II, one in five non-ASN)."""
+    pppk = procurement == "PPPK"
     period = SelectionPeriod.objects.filter(name=name).first()
     if period is not None:
         counts = {
@@ -157,7 +163,7 @@ def recruitment_period(
     period = SelectionPeriod.objects.create(
         name=name,
         year=year,
-        procurement_type="CPNS",
+        procurement_type=procurement,
         registration_opens_at=opens,
         registration_closes_at=closes,
         age_reference_date=now.date(),
@@ -170,7 +176,7 @@ def recruitment_period(
         Formation(
             period=period,
             position=position,
-            asn_type=AsnType.PNS,
+            asn_type=AsnType.PPPK if pppk else AsnType.PNS,
             category=CATEGORIES[i % len(CATEGORIES)],
             quota=rng.randint(1, 5),
             education_level=EducationLevel.S1,
@@ -207,6 +213,7 @@ def recruitment_period(
             registration_number=f"{code}-{n:06d}",
             announced_result="" if registration_open else ("TMS" if n % 53 == 0 else "MS"),
             submitted_at=now - timedelta(minutes=n % 10_000),
+            priority_group=(PRIORITY_GROUPS[n % 5] if pppk else "umum"),
         )
 
     made = _bulk(
@@ -238,9 +245,13 @@ def recruitment_period(
             quiet=quiet,
         )
     if exam_results:
+        # Scores wait for every MS/TMS to be final (recruitment.services.score_rules).
+        for kind in (Announcement.Kind.ADMIN, Announcement.Kind.POST_APPEAL):
+            Announcement.objects.get_or_create(period=period, kind=kind)
+        make = _pppk_result if pppk else _exam_result
         _bulk(
             ExamResult,
-            (_exam_result(rng, a) for a in made),
+            (make(rng, a) for a in made),
             total=len(made),
             desc="exam results",
             quiet=quiet,
@@ -290,3 +301,19 @@ def _exam_result(rng: random.Random, application: Application) -> ExamResult:
     if presence == "present" and rng.random() < 0.5:
         skb = {"skb_presence": "present", "skb": Decimal(rng.randint(2000, 50000)) / 100}
     return ExamResult(application=application, skd_presence=presence, **scores, **skb)
+
+
+def _pppk_result(rng: random.Random, application: Application) -> ExamResult:
+    """The 2024 competency test: technical 90 items x 5, managerial 25 and socio-cultural 20
+    items scored 1-4, interview 10 items up to 40; many equal totals, as in real files."""
+    roll = rng.random()
+    presence = "absent" if roll < 0.04 else "disqualified" if roll < 0.05 else "present"
+    scores = {}
+    if presence == "present":
+        scores = {
+            "teknis": rng.randrange(150, 451, 5),
+            "manajerial": rng.randint(40, 100),
+            "sosiokultural": rng.randint(30, 80),
+            "wawancara": rng.randint(10, 40),
+        }
+    return ExamResult(application=application, pppk_presence=presence, **scores)
