@@ -194,7 +194,7 @@ class MeritFilterForm(forms.Form):
     skd_code = forms.ChoiceField(label=_("SKD code"), required=False)
     final_code = forms.ChoiceField(label=_("Final code"), required=False)
 
-    def __init__(self, *args, formations, **kwargs):
+    def __init__(self, *args, formations, pppk: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["formation"].queryset = formations
         self.fields["formation"].empty_label = _("All formations")
@@ -206,10 +206,12 @@ class MeritFilterForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
+        if pppk:  # one competency test: no SKD code
+            del self.fields["skd_code"]
         self.helper.layout = Layout(
             Row(
                 Column("formation", css_class="col-12 col-md-5"),
-                Column("skd_code", css_class="col-6 col-md-2"),
+                *([] if pppk else [Column("skd_code", css_class="col-6 col-md-2")]),
                 Column("final_code", css_class="col-6 col-md-3"),
                 Column(
                     Submit("", _("Show"), css_class="btn-primary"),

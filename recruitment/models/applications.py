@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
-from recruitment.models.periods import DocumentRequirement, Formation, SelectionPeriod
+from recruitment.models.periods import (
+    DocumentRequirement,
+    Formation,
+    PriorityGroup,
+    SelectionPeriod,
+)
 from recruitment.validators import nik_matches, validate_kk, validate_nik
 from workforce.models import EducationLevel
 
@@ -88,15 +93,6 @@ class AdminResult(models.TextChoices):
 
     MS = "MS", _("Meets the requirements")
     TMS = "TMS", _("Does not meet the requirements")
-
-
-class PriorityGroup(models.TextChoices):
-    """Who passes first among the ranked PPPK applicants (KepmenPANRB 347/2024 diktum 30; the
-    full list is unconfirmed). Codes as in SelectionPeriod.pppk_priority_order."""
-
-    THK2 = "thk2", _("Former honorary staff, category II (eks THK-II)")
-    NON_ASN = "non_asn", _("Non-ASN staff working at the institution")
-    UMUM = "umum", _("General")
 
 
 class Application(TrackedModel):

@@ -23,9 +23,18 @@ class ProcurementType(models.TextChoices):
     PPPK = "PPPK", _("PPPK (contract civil servants)")
 
 
+class PriorityGroup(models.TextChoices):
+    """Who passes first among the ranked PPPK applicants (KepmenPANRB 347/2024 diktum 30; the
+    full list is unconfirmed). Codes as in SelectionPeriod.pppk_priority_order."""
+
+    THK2 = "thk2", _("Former honorary staff, category II (eks THK-II)")
+    NON_ASN = "non_asn", _("Non-ASN staff working at the institution")
+    UMUM = "umum", _("General")
+
+
 # The PPPK priority groups (KepmenPANRB 347/2024 diktum 30; the full list is unconfirmed) and the
 # keys a period's PPPK tie-break order may name.
-PRIORITY_GROUPS = ("thk2", "non_asn", "umum")
+PRIORITY_GROUPS = tuple(PriorityGroup.values)
 PPPK_TIE_BREAK_KEYS = ("teknis", "manajerial_sosiokultural", "wawancara", "older", "gpa")
 
 
@@ -308,6 +317,14 @@ class SelectionPeriod(TrackedModel):
 
     def tie_break_order(self) -> list[str]:
         return [code.strip() for code in self.pppk_tie_break.split(",") if code.strip()]
+
+    def priority_text(self) -> str:
+        """The PPPK priority order in words."""
+        return ", ".join(
+            str(PriorityGroup(code).label)
+            for code in self.priority_order()
+            if code in PriorityGroup.values
+        )
 
     def tie_break_text(self) -> str:
         """The PPPK tie-break order in words, for applicants and announcements."""

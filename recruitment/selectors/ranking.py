@@ -31,7 +31,6 @@ from recruitment.models import (
     OptimisationOffer,
     PassingGrade,
     Presence,
-    PriorityGroup,
     ScoreImport,
     SelectionPeriod,
     SkdCode,
@@ -469,11 +468,7 @@ def _pppk_result(info: ApplicantResult, result: ExamResult, application: Applica
             "The order: priority group first (%(groups)s), then the total, then on equal totals "
             "%(ties)s. Your group: %(group)s."
         ) % {
-            "groups": ", ".join(
-                str(PriorityGroup(code).label)
-                for code in period.priority_order()
-                if code in PriorityGroup.values
-            ),
+            "groups": period.priority_text(),
             "ties": period.tie_break_text(),
             "group": application.get_priority_group_display(),
         }

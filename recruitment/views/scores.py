@@ -209,7 +209,11 @@ def ranking_compute(request, pk):
 def _merit(request, period):
     """The filter form and the results; no results when a filter is invalid (the form shows
     why), never the unfiltered list in its place."""
-    form = MeritFilterForm(request.GET or None, formations=selectors.period_formations(period))
+    form = MeritFilterForm(
+        request.GET or None,
+        formations=selectors.period_formations(period),
+        pppk=period.is_pppk,
+    )
     filters = form.filters()
     if filters is None:
         return form, ExamResult.objects.none()
@@ -233,6 +237,7 @@ def merit_list(request, pk):
         "page": page,
         "boundary_ties": len(ties),
         "querystring": querystring_without(request, "page"),
+        "priority_words": period.priority_text() if period.is_pppk else "",
     }
     return render(request, "recruitment/scores/merit_list.html", context)
 
