@@ -54,9 +54,14 @@ seed: migrate ## Create or refresh the demo data
 totp: deps ## Print a demo staff account's current sign-in code: make totp EMAIL=hr@demo.rakumpit.go.id
 	$(MANAGE) demo_totp $(EMAIL)
 
-run: deps compilemessages migrate static seed ## Serve the portal with demo data at http://127.0.0.1:8000
+# Links in e-mails, on cards and on certificates must point where this server answers: unless
+# SITE_URL is set (in the environment, on the command line or in .env), make run passes its own
+# address, so `make run PORT=8123` prints :8123 links.
+RUN_SITE_URL = $(or $(SITE_URL),$(shell grep -qsE '^[[:space:]]*(export[[:space:]]+)?SITE_URL=' .env || echo http://$(HOST):$(PORT)))
+
+run: deps compilemessages migrate static seed ## Serve the portal with demo data at http://127.0.0.1:8000 (HOST=, PORT=)
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(if $(RUN_SITE_URL),SITE_URL=$(RUN_SITE_URL) )$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: deps ## ruff check, ruff format --check and the import graph (import-linter, Python 3.11+)
 	$(BIN)/ruff check .
@@ -79,8 +84,8 @@ e2e: deps compilemessages ## Run only the browser journeys (tests/e2e)
 screenshots: deps compilemessages ## Run the browser journeys and save their screenshots in docs/screenshots
 	SAVE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e -m e2e
 
-worker: deps ## Start a Celery worker (needs CELERY_BROKER_URL)
-	$(BIN)/celery -A rakumpit_asn worker --loglevel=INFO --concurrency=2
+worker: deps ## Start a Celery worker (needs CELERY_BROKER_URL; the PORT of make run for its links)
+	$(if $(RUN_SITE_URL),SITE_URL=$(RUN_SITE_URL) )$(BIN)/celery -A rakumpit_asn worker --loglevel=INFO --concurrency=2
 
 beat: deps ## Start the one Celery beat (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A rakumpit_asn beat --loglevel=INFO

@@ -4,9 +4,9 @@ roles; it names no other app."""
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
-from accounts.roles import has_role
+from accounts.roles import has_role, user_roles
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,52 @@ def navigation(request):
     for item in _items:
         if item.visible_to(user):
             url = reverse(item.url_name)
-            active = current == url if url == "/" else current.startswith(url)
-            shown.append({"label": item.label, "url": url, "active": active})
+            matches = current == url if url == "/" else current.startswith(url)
+            shown.append({"label": item.label, "url": url, "active": matches})
+    # One current item: the most specific (/forums/mine/ is "My topics", not also the forum).
+    current_item = max((i for i in shown if i["active"]), key=lambda i: len(i["url"]), default=None)
+    for item in shown:
+        item["active"] = item is current_item
     return {"nav_items": shown}
+
+
+# --- where a person lands after signing in ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Landing:
+    """The page a role's holders land on after signing in (an applicant's own applications, a
+    resident's own topics), registered by the app that owns the page."""
+
+    role: str
+    url_name: str
+    order: int = 100
+
+
+_landings: list[Landing] = []
+
+
+def register_landing(role: str, url_name: str, *, order: int = 100) -> None:
+    landing = Landing(role, url_name, order)
+    if landing not in _landings:
+        _landings.append(landing)
+    _landings.sort(key=lambda item: item.order)
+
+
+def landing_url(user) -> str | None:
+    """Where `user` lands after signing in when no ?next= says otherwise: the page of the first
+    of their roles (in the registered order) that has one. None (the usual page) for anyone
+    holding a role without one (employees and staff keep landing where they did) and when the
+    page does not exist in this build."""
+    if not getattr(user, "is_authenticated", False) or user.is_staff or user.is_superuser:
+        return None
+    roles = user_roles(user)
+    if not roles or roles - {landing.role for landing in _landings}:
+        return None
+    for landing in _landings:
+        if landing.role in roles:
+            try:
+                return reverse(landing.url_name)
+            except NoReverseMatch:
+                continue
+    return None

@@ -8,6 +8,8 @@ import re
 import pygal
 from pygal.style import Style
 
+from core.numbers import number
+
 PORTAL_STYLE = Style(
     background="white",
     plot_background="white",
@@ -21,6 +23,14 @@ PORTAL_STYLE = Style(
     legend_font_size=13,
     title_font_size=15,
 )
+
+
+def chart_number(value) -> str:
+    """pygal's `value_formatter`: a chart's values and value axis in the language's number style
+    (1.234 and 76,61 in Bahasa Indonesia), as in the table beside it."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return number(value)
 
 
 def svg(chart) -> str:
@@ -47,6 +57,7 @@ def horizontal_bar_chart(
         title=title,
         margin=12,
         truncate_label=40,
+        value_formatter=chart_number,
     )
     chart.x_labels = labels
     for name, values in series:

@@ -1,23 +1,19 @@
-"""Checking and re-encoding uploaded JPEG photos, shared by every app that accepts one.
+"""Checking uploads, shared by every app that accepts files: what a file really is, and a cap
+on how much of a request is kept at all. Photos are made to fit in `core.photos`.
 
 A plain module: it imports no app, so recruitment (documents) and forums (topic photos) both
 depend on it and never on each other. Nothing about an upload is trusted: not its name, not the
-browser's content type. The bytes decide. A JPEG is decoded and saved afresh with Pillow, which
-drops EXIF (GPS position, camera serial) and anything appended after the image; its EXIF
-orientation is applied to the pixels first, and its dimensions are capped before decoding
-(a decompression bomb is refused, not decoded)."""
+browser's content type. The bytes decide."""
 
 import io
-import warnings
+from functools import wraps
 
 import filetype
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-# Quality steps for the re-encoded JPEG: the first that fits the limit wins.
-JPEG_QUALITIES = (85, 80, 75, 70, 65, 60)
-# Bigger dimensions than this are a decompression bomb, not a photo.
-JPEG_MAX_PIXELS = 6_000_000  # 3000 x 2000 is plenty for a photo or an identity card scan
 # Browsers sniff the first 1445 bytes (WHATWG MIME sniffing); look a little further.
 SNIFF_BYTES = 2048
 HTML_MARKERS = (
@@ -84,65 +80,53 @@ def wrong_type(data: bytes, expected: str) -> UploadRejected:
     )
 
 
-def sanitise_jpeg(data: bytes, *, max_bytes: int) -> bytes:
-    """The photo decoded, turned upright and saved afresh without metadata, at the best quality
-    that fits `max_bytes`; UploadRejected with the reason otherwise."""
-    kind = filetype.guess(data)
-    if kind is None or kind.mime != "image/jpeg":
-        raise wrong_type(data, "JPEG")
-    unreadable = UploadRejected(
-        _("The photo could not be read. It may be damaged; take or save it again as a JPEG.")
-    )
-    try:
-        with warnings.catch_warnings():
-            # Pillow only warns between 89 and 179 megapixels; our own, lower limit decides.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                # MPO: the multi-picture JPEG that many phone cameras write.
-                if probe.format not in {"JPEG", "MPO"}:
-                    raise unreadable
-                if probe.width * probe.height > JPEG_MAX_PIXELS:
-                    raise _too_many_pixels(probe.width, probe.height)
-                probe.verify()
-            # verify() leaves the image unusable: open again to decode every pixel.
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                pixels = _upright(image).convert("RGB")
-    except UploadRejected:
-        raise
-    except Image.DecompressionBombError:
-        raise _too_many_pixels(None, None) from None
-    except Exception:  # Pillow raises many kinds of errors for broken or hostile files
-        raise unreadable from None
-    for quality in JPEG_QUALITIES:
-        output = io.BytesIO()
-        # No exif=, no icc_profile=: the fresh file carries the pixels and nothing else.
-        pixels.save(output, format="JPEG", quality=quality, optimize=True)
-        if output.tell() <= max_bytes:
-            return output.getvalue()
-    raise UploadRejected(
-        _("Even after compression the photo is over %(limit)s KB. Reduce its dimensions "
-          "(for example to 600 × 800 pixels) and try again.")
-        % {"limit": max_bytes // 1024}
-    )  # fmt: skip
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Put first in `request.upload_handlers`: once a file passes `limit`, its remaining bytes
+    are counted and dropped instead of being buffered in memory or written to a temporary file.
+    The view then receives an empty stand-in that carries the real size, and the service refuses
+    it with that size in the message."""
 
+    def __init__(self, request, *, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.oversize = False
 
-def _upright(image: Image.Image) -> Image.Image:
-    """Phone photos stand the right way up only through their EXIF orientation, which the fresh
-    file drops: turn the pixels instead. A broken EXIF block is no reason to refuse the photo."""
-    try:
-        return ImageOps.exif_transpose(image)
-    except Exception:
-        return image
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.oversize = False
 
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.oversize = True
+        return None if self.oversize else raw_data  # None: later handlers get nothing more
 
-def _too_many_pixels(width: int | None, height: int | None) -> UploadRejected:
-    if width is None:
-        return UploadRejected(
-            _("The photo's dimensions are too large to process. Make it smaller and try again.")
+    def file_complete(self, file_size):
+        if not self.oversize:
+            return None  # the default handlers hold the file
+        return InMemoryUploadedFile(
+            io.BytesIO(), self.field_name, self.file_name, self.content_type, file_size, None
         )
-    return UploadRejected(
-        _("The photo is %(width)s × %(height)s pixels, too large to process. Make it smaller "
-          "and try again.")
-        % {"width": width, "height": height}
-    )  # fmt: skip
+
+
+def limit_upload(request, limit: int) -> None:
+    """Keep at most `limit` bytes of each file of this request. Must run before anything reads
+    request.POST or request.FILES (the CSRF check does): see `upload_limit`."""
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request, limit=limit))
+
+
+def upload_limit(limit: int):
+    """A view decorator (the outermost one): files of the request are kept up to `limit` bytes,
+    then the CSRF token is checked as usual (Django's docs: the handlers must be in place before
+    the middleware reads the form)."""
+
+    def decorator(view):
+        protected = csrf_protect(view)
+
+        @wraps(view)
+        def limited(request, *args, **kwargs):
+            limit_upload(request, limit)
+            return protected(request, *args, **kwargs)
+
+        return csrf_exempt(limited)
+
+    return decorator

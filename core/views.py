@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -14,6 +16,17 @@ def home(request):
         home_page.labels(),
         lambda: render(request, "home.html", {"figures": home_page.figures()}),
     )
+
+
+# The day the accessibility statement was last checked against the portal (templates/
+# accessibility.html): change it with the text after each review.
+ACCESSIBILITY_REVIEWED = date(2026, 12, 6)
+
+
+@require_GET
+def accessibility(request):
+    """The accessibility statement: what is tested, the known limits, how to report a problem."""
+    return render(request, "accessibility.html", {"reviewed": ACCESSIBILITY_REVIEWED})
 
 
 @never_cache

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.fields import WIB_ADMIN_DATETIMES
 from forums.models import (
     Comment,
     DigestDelivery,
@@ -183,6 +184,7 @@ class SuspensionAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "created_by")
     list_select_related = ("user", "created_by")
     date_hierarchy = "created_at"
+    formfield_overrides = WIB_ADMIN_DATETIMES
 
 
 class OutcomeInline(admin.StackedInline):
@@ -197,6 +199,7 @@ class DiscussionSessionAdmin(admin.ModelAdmin):
     list_filter = ("sector", "kelurahan", "starts_at")
     list_select_related = ("sector", "kelurahan")
     date_hierarchy = "starts_at"
+    formfield_overrides = WIB_ADMIN_DATETIMES
     search_fields = ("title", "agenda", "minutes")
     raw_id_fields = ("created_by",)
     inlines = [OutcomeInline]

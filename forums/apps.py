@@ -28,9 +28,12 @@ class ForumsConfig(AppConfig):
             ),
         )
         personal_data.register()
+        # A resident lands on their own topics and the answers they got after signing in.
+        navigation.register_landing(Role.RESIDENT, "forums:my_topics", order=20)
         Item = navigation.NavItem
         navigation.register(
             Item(_("Residents' forum"), "forums:topic_list", order=190),
+            Item(_("My topics"), "forums:my_topics", roles=(Role.RESIDENT,), order=185),
             Item(_("Rate a service"), "forums:ikm_survey", roles=(Role.RESIDENT,), order=200),
             Item(_("Moderation"), "forums:moderation_queue", roles=(Role.MODERATOR,), order=210),
         )

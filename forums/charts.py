@@ -2,7 +2,7 @@
 
 import pygal
 
-from core.charts import PORTAL_STYLE, svg
+from core.charts import PORTAL_STYLE, chart_number, svg
 
 
 def ikm_bar_chart(*, title: str, labels: list[str], values: list[float]) -> str:
@@ -17,6 +17,7 @@ def ikm_bar_chart(*, title: str, labels: list[str], values: list[float]) -> str:
         range=(0, 100),
         title=title,
         margin=12,
+        value_formatter=chart_number,
         truncate_label=50,
     )
     chart.x_labels = labels

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.clock import wib
 from forums.models import (
     SCORE_FIELDS,
     Comment,
@@ -190,7 +191,7 @@ def _session(users, sectors, kelurahan, units, topics, now):
             "kelurahan": kelurahan["mungku-baru"],
             "agenda": "1. Ambulans dan layanan gawat darurat\n2. Dokter gigi\n"
             "3. Jadwal puskesmas keliling di Sungai Rungan",
-            "starts_at": now - timedelta(days=20),
+            "starts_at": wib(timezone.localdate(now) - timedelta(days=20), 9),
             "place": "Aula Puskesmas Rakumpit, Mungku Baru",
             "capacity": 60,
             "minutes": "Hadir 34 warga dari tujuh kelurahan, Kepala Puskesmas, dan BKPSDM. "
@@ -224,7 +225,7 @@ def _session(users, sectors, kelurahan, units, topics, now):
             "sector": sectors["pendidikan"],
             "kelurahan": kelurahan["panjehang"],
             "agenda": "Kebutuhan guru Matematika dan IPA di SMP Negeri 4 dan 5 Rakumpit.",
-            "starts_at": now + timedelta(days=14),
+            "starts_at": wib(timezone.localdate(now) + timedelta(days=14), 9),
             "place": "SMP Negeri 4 Rakumpit, Panjehang",
             "capacity": 40,
             "created_by": users["hr"],

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from forums.views import ikm, moderation, sessions, topics
+from forums.views import ikm, mine, moderation, sessions, topics
 
 app_name = "forums"
 urlpatterns = [
     # topics (forums/views/topics.py)
     path("", topics.topic_list, name="topic_list"),
     path("new/", topics.topic_create, name="topic_create"),
+    # the person's own page (forums/views/mine.py)
+    path("mine/", mine.my_topics, name="my_topics"),
     path("topics/<int:pk>/", topics.topic_detail, name="topic_detail"),
     path("topics/<int:pk>/edit/", topics.topic_edit, name="topic_edit"),
     path("topics/<int:pk>/photo.jpg", topics.topic_photo, name="topic_photo"),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("moderation/users/<int:user_pk>/", moderation.user_suspend, name="user_suspend"),
     # discussion sessions (forums/views/sessions.py)
     path("sessions/", sessions.session_list, name="session_list"),
+    path("sessions/mine.ics", sessions.my_sessions_calendar, name="my_sessions_calendar"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/register/", sessions.session_register_view, name="session_register"),
     # satisfaction survey (forums/views/ikm.py)

@@ -3,7 +3,7 @@ the same numbers in a table."""
 
 import pygal
 
-from core.charts import PORTAL_STYLE, svg
+from core.charts import PORTAL_STYLE, chart_number, svg
 
 
 def distribution_chart(
@@ -25,6 +25,7 @@ def distribution_chart(
         print_values=False,
         title=title,
         margin=12,
+        value_formatter=chart_number,
         truncate_label=24,
         x_label_rotation=20,
     )

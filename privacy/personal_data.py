@@ -37,8 +37,7 @@ def export(export: Export) -> dict:
     for data_request in user.privacy_requests.all():
         row = export.record(data_request, exclude=("log",))
         row["log"] = [
-            {**entry, "by": "you" if entry.get("by") == user.pk else "staff"}
-            for entry in data_request.log
+            {**entry, "by": _log_author(entry.get("by"), user)} for entry in data_request.log
         ]
         requests.append(row)
     return {
@@ -46,6 +45,14 @@ def export(export: Export) -> dict:
         "requests": requests,
         "restrictions": [export.record(r) for r in user.privacy_restrictions.all()],
     }
+
+
+def _log_author(by, user) -> str:
+    """Who did a handling step, without naming staff: the person, staff, or the portal itself
+    (the answer e-mail)."""
+    if by is None:
+        return "portal"
+    return "you" if by == user.pk else "staff"
 
 
 def summary(user) -> list[dict]:

@@ -15,6 +15,7 @@ from core.audit import audit_forget
 from core.personaldata import ErasureReport, restrictable_records
 from privacy.models import Consent, DataRequest, Purpose, Restriction
 from privacy.retention import erasure_apply
+from privacy.tasks import send_request_answer
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,9 @@ def data_request_handle(
     locked.log = [*locked.log, _log_entry(now, actor, status, action)]
     locked.full_clean()
     locked.save()
+    if status in DataRequest.CLOSED:
+        request_id = locked.pk
+        transaction.on_commit(lambda: send_request_answer.delay(request_id))
     logger.info(
         "privacy request %s handled: by=%s status=%s action=%s overdue=%s",
         locked.pk,

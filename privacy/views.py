@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, role_required
 from core.audit import log_access
+from core.numbers import number
 from core.paging import querystring_without
 from core.ratelimit import over_limit
 from privacy import selectors, services
@@ -36,7 +37,8 @@ def notice(request):
         "version": version,
         "effective": effective,
         "retention_days": days,
-        "retention_years": f"{days / 365:.1f}".removesuffix(".0"),
+        # "2" or "1,5" (Indonesian) / "1.5" (English): the language's decimal mark.
+        "retention_years": number(round(days / 365, 1)).removesuffix(",0").removesuffix(".0"),
         "deadline_hours": settings.RETENTION_REQUEST_DEADLINE_HOURS,
     }
     return render(request, "privacy/notice.html", context)

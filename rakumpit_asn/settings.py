@@ -6,6 +6,7 @@ clear message (see `rakumpit_asn/env.py`).
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -318,7 +319,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # E-mail -------------------------------------------------------------------------------------
 vars().update(env_email("EMAIL_URL", "consolemail://"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Portal ASN Rakumpit <noreply@rakumpit.go.id>"
+# Where the portal is served, for links that leave the browser (e-mails, cards, certificates).
+# `make run` sets it to its own HOST and PORT unless the environment or .env sets it.
 SITE_URL = env_str("SITE_URL") or "http://127.0.0.1:8000"
+if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(
+        f"SITE_URL={SITE_URL!r} must be an http:// or https:// address, e.g. "
+        "https://portal.rakumpit.go.id."
+    )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.fields import WIB_ADMIN_DATETIMES
 from recruitment import models
 from recruitment.services.periods import (
     PeriodError,
@@ -81,6 +82,7 @@ class SelectionPeriodAdmin(admin.ModelAdmin):
     list_filter = ("procurement_type", "year", "is_published", "registration_closed")
     search_fields = ("name", "description")
     date_hierarchy = "registration_opens_at"
+    formfield_overrides = WIB_ADMIN_DATETIMES
     readonly_fields = ("registration_closed", "created_at")
     inlines = [DocumentRequirementInline, PassingGradeInline, PeriodAssignmentInline]
     actions = ["publish", "unpublish"]
@@ -100,6 +102,16 @@ class SelectionPeriodAdmin(admin.ModelAdmin):
             },
         ),
         (_("Age limits"), {"fields": (("age_min", "age_max"), "age_reference_date")}),
+        (
+            _("Contact point of the selection committee"),
+            {
+                "fields": (
+                    ("contact_email", "contact_phone"),
+                    ("contact_whatsapp", "contact_hours"),
+                    "contact_address",
+                )
+            },
+        ),
         (
             _("Screening, scores and ranking"),
             {

@@ -38,6 +38,8 @@ class RecruitmentConfig(AppConfig):
 
         register_places_in_selection(open_places_by_position, generations=("recruitment",))
         personal_data.register()
+        # An applicant lands on their applications after signing in.
+        navigation.register_landing(Role.APPLICANT, "recruitment:application_list", order=10)
         Item = navigation.NavItem
         navigation.register(
             Item(_("Vacancies"), "recruitment:vacancy_list", order=20),

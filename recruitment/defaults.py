@@ -18,6 +18,13 @@ DOCUMENTS = [
     ("pendukung", "Dokumen pendukung lainnya", "Other supporting documents", PDF, 800, False),
 ]  # fmt: skip
 
+# The largest photo an image slot keeps, (width, height) in pixels, a portal default [U]
+# (docs/domain.md 1.3): the pas foto at 3:4, enough for the printed cards; other photos (KTP,
+# selfie) large enough to read a card's text. A bigger photo is scaled down on upload
+# (core.photos), never refused for its size.
+PHOTO_DIMENSIONS = {"pas-foto": (600, 800)}
+PHOTO_DEFAULT_DIMENSIONS = (1200, 1200)
+
 # CPNS 18–35 (PP 11/2017); PPPK from 20 (PP 49/2018), the maximum depends on the position.
 AGE_LIMITS = {"CPNS": (18, 35), "PPPK": (20, 59)}
 

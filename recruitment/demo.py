@@ -19,6 +19,7 @@ from pypdf import PdfWriter
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_assign_roles
+from core.clock import end_of_minute, wib
 from forums.models import Topic
 from recruitment.models import (
     ApplicantProfile,
@@ -65,7 +66,9 @@ def _tiny_pdf() -> bytes:
 
 
 def _period(now) -> SelectionPeriod:
-    year = timezone.localdate().year
+    # Dates and times of the calendar in WIB: the deadline is 23:59 WIB, not 23:59 UTC.
+    today = timezone.localdate(now, timezone.get_default_timezone())
+    year = today.year
     period, _ = SelectionPeriod.objects.update_or_create(
         name=OPEN_PERIOD.format(year=year),
         defaults={
@@ -73,17 +76,15 @@ def _period(now) -> SelectionPeriod:
             "procurement_type": ProcurementType.CPNS,
             "description": "Pengadaan CPNS untuk layanan kesehatan, pendidikan dan pemerintahan "
             "di Kecamatan Rakumpit, Kota Palangka Raya.",
-            "registration_opens_at": now - timedelta(days=5),
-            "registration_closes_at": (now + timedelta(days=12)).replace(
-                hour=23, minute=59, second=0, microsecond=0
-            ),
-            "admin_announcement_at": now + timedelta(days=19),
-            "exam_starts_on": (now + timedelta(days=35)).date(),
-            "exam_ends_on": (now + timedelta(days=45)).date(),
-            "final_announcement_at": now + timedelta(days=80),
+            "registration_opens_at": wib(today - timedelta(days=5), 8),
+            "registration_closes_at": end_of_minute(wib(today + timedelta(days=12), 23, 59)),
+            "admin_announcement_at": wib(today + timedelta(days=19), 10),
+            "exam_starts_on": today + timedelta(days=35),
+            "exam_ends_on": today + timedelta(days=45),
+            "final_announcement_at": wib(today + timedelta(days=80), 10),
             "age_min": 18,
             "age_max": 35,
-            "age_reference_date": (now + timedelta(days=12)).date(),
+            "age_reference_date": today + timedelta(days=12),
             "is_published": True,
             "registration_closed": False,
         },
@@ -254,6 +255,23 @@ def seed(users: dict) -> None:
         status = "draft" if roll < 0.3 else "withdrawn" if roll < 0.35 else "submitted"
         _application(user, formation, status, now, files,
                      skip_documents=("transkrip",) if status == "draft" else ())  # fmt: skip
+
+
+# The selection committee's contact point on the demo periods (HR edits it per period).
+DEMO_CONTACT = {
+    "contact_email": "panitia.seleksi@rakumpit.go.id",
+    "contact_phone": "(0536) 322 1000",
+    "contact_whatsapp": "0811 5200 1000",
+    "contact_hours": "Senin–Jumat 08.00–15.00 WIB",
+    "contact_address": "Kantor Kecamatan Rakumpit, Jl. Tjilik Riwut Km 34, Rakumpit, "
+    "Kota Palangka Raya",
+}
+
+
+def contact_points() -> None:
+    """Run after every demo period exists: each one without a contact point gets the
+    committee's (HR's edits are kept)."""
+    SelectionPeriod.objects.filter(contact_email="", contact_phone="").update(**DEMO_CONTACT)
 
 
 # Which residents' topics informed which demo formations (matched by words in the title).

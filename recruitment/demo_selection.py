@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_assign_roles
+from core.clock import end_of_minute, wib
 from recruitment.demo import (
     NAMES_F,
     NAMES_M,
@@ -74,7 +75,7 @@ TMS_REASONS = ["tidak-terbaca", "kualifikasi", "salah-slot", "akreditasi", "nama
 
 
 def _wib(day: date, hour: int = 9) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)), timezone.get_default_timezone())
+    return wib(day, hour)
 
 
 def _period(
@@ -93,7 +94,7 @@ def _period(
             "procurement_type": procurement,
             "description": f"Pengadaan {procurement} Kecamatan Rakumpit, Kota Palangka Raya.",
             "registration_opens_at": _wib(opens, 8),
-            "registration_closes_at": _wib(closes, 23).replace(minute=59),
+            "registration_closes_at": end_of_minute(wib(closes, 23, 59)),
             "registration_closed": True,
             "admin_announcement_at": _wib(announce_on or closes + timedelta(days=10), 10),
             "age_min": 18,
@@ -212,6 +213,7 @@ def _appeal(application, now, reason) -> None:
         reason=reason,
         confirmed=True,
         now=now,
+        notify=False,
     )
 
 

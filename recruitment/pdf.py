@@ -1,63 +1,49 @@
-"""The registration card (Kartu Pendaftaran) as a PDF, drawn by WeasyPrint on white A4.
+"""The documents of a selection as PDFs (core.pdf: WeasyPrint, fetching nothing): the registration
+card (Kartu Pendaftaran) and the exam participant card (Kartu Peserta Ujian) on A5, each with the
+issuing office's letterhead, the applicant's pas foto, the verification code and a QR code that
+opens the public check; the announcements on A4."""
 
-The template carries its CSS inline and links to nothing: the card never reads a file or the
-network, so it prints the same whatever is down (docs/domain.md 1.14: a link outage once blocked
-card printing nationwide)."""
-
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
+from core.pdf import no_fetching, photo_data_uri, qr_svg, render_pdf, site_url
 from recruitment.models import Announcement, ApplicantProfile, Application, Decision
+from recruitment.selectors.cards import card_photo
 
 
 def verification_url(application: Application) -> str:
-    path = reverse("recruitment:verify_code", args=[application.verification_code])
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    """The public check of both cards, at the address the portal is served at."""
+    return site_url(reverse("recruitment:verify_code", args=[application.verification_code]))
 
 
-def _no_fetching() -> URLFetcher:
-    # No protocol allowed: whatever URL ends up in the template (an applicant's name, say)
-    # is never fetched, neither file:// nor http(s)://.
-    return URLFetcher(allowed_protocols=frozenset())
+def _card_context(application: Application) -> dict:
+    url = verification_url(application)
+    return {
+        "application": application,
+        "profile": ApplicantProfile.objects.filter(user_id=application.applicant_id).first(),
+        "formation": application.formation,
+        "period": application.period,
+        "photo": photo_data_uri(card_photo(application)),
+        "qr": qr_svg(url),
+        "verification_url": url,
+    }
 
 
 def registration_card_pdf(application: Application) -> bytes:
     """The card of a finalised application, in the active language."""
-    profile = ApplicantProfile.objects.filter(user_id=application.applicant_id).first()
-    html = render_to_string(
-        "recruitment/card.html",
-        {
-            "application": application,
-            "profile": profile,
-            "formation": application.formation,
-            "period": application.period,
-            "verification_url": verification_url(application),
-        },
-    )
-    return HTML(string=html, url_fetcher=_no_fetching()).write_pdf()
+    return render_pdf("recruitment/card.html", _card_context(application), tighter=2)
 
 
 def exam_card_pdf(application: Application) -> bytes:
-    """The exam participant card (Kartu Peserta Ujian, docs/domain.md 1.6): identity with the NIK
-    masked, formation, and the session's place, date and times in WIB."""
-    profile = ApplicantProfile.objects.filter(user_id=application.applicant_id).first()
-    html = render_to_string(
-        "recruitment/announcements/exam_card.html",
-        {
-            "application": application,
-            "profile": profile,
-            "formation": application.formation,
-            "period": application.period,
-            "session": application.exam_session,
-        },
-    )
-    return HTML(string=html, url_fetcher=_no_fetching()).write_pdf()
+    """The exam participant card (docs/domain.md 1.6): identity with the NIK masked, the photo,
+    formation, the session's place, date and times in WIB, and the same verification code as the
+    registration card: the public check also says which session the card admits to."""
+    context = {**_card_context(application), "session": application.exam_session}
+    return render_pdf("recruitment/announcements/exam_card.html", context, tighter=2)
 
 
 def announcement_pdf(announcement, rows) -> bytes:
@@ -67,7 +53,7 @@ def announcement_pdf(announcement, rows) -> bytes:
         "recruitment/announcements/announcement_pdf.html",
         {"announcement": announcement, "period": announcement.period, "rows": rows},
     )
-    return HTML(string=html, url_fetcher=_no_fetching()).write_pdf()
+    return HTML(string=html, url_fetcher=no_fetching()).write_pdf()
 
 
 # A published list changes after its publication only through a logged decision of these kinds
@@ -89,6 +75,9 @@ LIST_CHANGING_KINDS = {
     ],
 }
 ANNOUNCEMENT_PDF_SECONDS = 24 * 60 * 60
+# Moved on when the file's layout or row order changes, so that a release never serves a PDF
+# drawn before it (2: passers first, by rank, in each formation).
+ANNOUNCEMENT_PDF_LAYOUT = 2
 
 
 def announcement_version(announcement) -> int:
@@ -107,7 +96,8 @@ def announcement_pdf_cached(announcement, rows) -> bytes:
     changed: drawing tens of thousands of rows takes WeasyPrint seconds, and the public asks
     for the same file again and again on announcement day. `rows` is only read on a miss."""
     key = (
-        f"recruitment:announcement-pdf:{announcement.pk}:{announcement_version(announcement)}:"
+        f"recruitment:announcement-pdf:v{ANNOUNCEMENT_PDF_LAYOUT}:{announcement.pk}:"
+        f"{announcement_version(announcement)}:"
         f"{translation.get_language()}"
     )
     pdf = cache.get(key)

@@ -26,7 +26,7 @@ from recruitment.models import (
     SkdCode,
     StatusNotification,
 )
-from recruitment.rules import appeal_outcome
+from recruitment.rules import appeal_outcome, appeal_window
 from recruitment.selectors.announcements import MILESTONE_OF, TMS_SENTENCE
 
 logger = logging.getLogger(__name__)
@@ -263,6 +263,61 @@ def _milestone_result(application: Application, milestone: str, event) -> dict:
             )
         return {"result": str(session), "official_code": "", "explanation": explanation}
     return {"result": "", "official_code": code, "explanation": ""}
+
+
+# --- the receipt of an appeal (sanggah) ------------------------------------------------------
+
+
+@shared_task(**mail_task_options(soft_time_limit=60, time_limit=90))
+def send_appeal_receipt(application_id: int) -> bool:
+    """Tell the applicant, in their language, that their appeal arrived: the documents they
+    named, their reason, when it was sent and by when the committee answers. Sent once per
+    application (one appeal each): the (application, "appeal sent") notification row is the
+    claim, as for the status e-mails. Returns False when there was nothing (more) to send."""
+    appeal = (
+        Appeal.objects.select_related(
+            "application__applicant", "application__period", "application__formation__position"
+        )
+        .filter(application_id=application_id)
+        .first()
+    )
+    if appeal is None:
+        return False
+    application = appeal.application
+    user = application.applicant
+    if not _may_email(user, _restricted([user.pk])):
+        return False
+    with transaction.atomic():
+        _notification, created = StatusNotification.objects.get_or_create(
+            application=application, status=Milestone.APPEAL_SUBMITTED
+        )
+        if not created:
+            return False
+        # As in send_status_email: sent inside the claim, so a refused send releases it.
+        _appeal_receipt(appeal).send()
+    logger.info("Appeal receipt sent: application %s", application.pk)
+    return True
+
+
+def _appeal_receipt(appeal: Appeal) -> EmailMessage:
+    application = appeal.application
+    user = application.applicant
+    window = appeal_window(application.period)
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "name": user.get_full_name() or user.email,
+            "formation": str(application.formation.position.name),
+            "period": application.period.name,
+            "registration_number": application.registration_number,
+            "documents": [str(requirement) for requirement in appeal.documents.order_by("order")],
+            "reason": appeal.reason,
+            "submitted_at": appeal.submitted_at,
+            "answer_day": window.last_answer_day if window else None,
+            "url": absolute_url(application.get_absolute_url()),
+        }
+        subject = render_to_string("recruitment/email/appeal_receipt_subject.txt", context)
+        body = render_to_string("recruitment/email/appeal_receipt_body.txt", context)
+    return EmailMessage(" ".join(subject.split()), body, to=[user.email])
 
 
 # The note that starts an EXAM_SCHEDULED event written when a session changes (services/exams.py).

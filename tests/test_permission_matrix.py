@@ -50,6 +50,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "svg": "image/svg+xml",
     "json": "application/json",
+    "ics": "text/calendar",
     "file": None,  # a download: an attachment, whatever its type
 }
 SERVED = set(CONTENT_TYPES)
@@ -110,6 +111,7 @@ EXPECT = {
     "home": everyone(200),
     "healthz": everyone("json"),
     "set_language": everyone(302),  # a GET link sets the cookie and goes back; no login needed
+    "accessibility": everyone(200),
     # accounts/urls.py
     "accounts:profile": signed_in(200),
     # workforce/urls.py
@@ -152,7 +154,11 @@ EXPECT = {
     "recruitment:hr_formation_publish": hr_only(405),
     "recruitment:hr_application_list": hr_only(),
     "recruitment:hr_application_export": hr_only("xlsx"),
+    "recruitment:index": everyone(302),  # /recruitment/ goes to the vacancy list
     "recruitment:statistics": everyone(200),
+    "recruitment:help_index": everyone(200),
+    "recruitment:period_help": everyone(200),
+    "recruitment:application_calendar": owner_only("ics"),  # the applicant's own dates only
     # privacy/urls.py: my data for everyone signed in; requests to HR
     "privacy:notice": everyone(200),
     "privacy:my_data": signed_in(200),
@@ -213,6 +219,7 @@ EXPECT = {
     # forums/urls.py
     "forums:topic_list": everyone(200),
     "forums:topic_create": roles(200, "resident"),
+    "forums:my_topics": signed_in(200),  # always the signed-in person's own: no id to guess
     "forums:topic_detail": everyone(200),
     "forums:topic_edit": {**signed_in(404), "resident": 200},  # the author only, admin too 404
     # The demo topic has no photo: 404 for everyone. Served photos and the visibility rule
@@ -235,6 +242,7 @@ EXPECT = {
     "forums:session_list": everyone(200),
     "forums:session_detail": everyone(200),
     "forums:session_register": roles(405, "resident"),
+    "forums:my_sessions_calendar": roles("ics", "resident"),  # always the resident's own
     "forums:ikm_results": everyone(200),
     "forums:ikm_chart": everyone("svg"),
     "forums:ikm_survey": roles(200, "resident"),
@@ -274,6 +282,7 @@ EXPECT = {
     "training:meeting_attendance": hr_only(),
     "training:session_results": hr_only(),
     "training:my_training": roles(200, "employee", "supervisor"),
+    "training:my_calendar": roles("ics", "employee", "supervisor"),  # always the employee's own
     "training:employee_training": roles(200, *TRAINING),
     "training:enrolment_detail": roles(200, *TRAINING),
     "training:certificate_pdf": roles("pdf", *TRAINING),
@@ -307,6 +316,8 @@ KWARGS = {
     },
     "recruitment:document_download": lambda d: {"pk": d.document.pk},
     "recruitment:application_card": lambda d: {"pk": d.application.pk},
+    "recruitment:application_calendar": lambda d: {"pk": d.application.pk},
+    "recruitment:period_help": lambda d: {"pk": d.period.pk},
     "recruitment:verify_code": lambda d: {"code": d.application.verification_code},
     "recruitment:hr_period_detail": lambda d: {"pk": d.period.pk},
     "recruitment:hr_period_edit": lambda d: {"pk": d.period.pk},

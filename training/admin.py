@@ -36,9 +36,9 @@ class MaterialInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "jp", "mode", "provider", "is_active")
+    list_display = ("name", "kind", "jp", "mode", "provider", "signatory_name", "is_active")
     list_filter = ("kind", "mode", "is_active", "target_sectors")
-    search_fields = ("name", "competencies", "provider")
+    search_fields = ("name", "competencies", "provider", "signatory_name")
     filter_horizontal = ("target_sectors",)
     autocomplete_fields = ("target_positions", "answers_topics")
     inlines = [MaterialInline]
@@ -153,7 +153,7 @@ class AttendanceAdmin(ReadOnlyAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(ReadOnlyAdmin):
-    list_display = ("number", "verification_code", "enrolment", "issued_at")
+    list_display = ("number", "verification_code", "enrolment", "issued_at", "signatory_name")
     list_filter = ("enrolment__session__programme__kind", "issued_at")
     date_hierarchy = "issued_at"
     search_fields = ("number", "verification_code", "enrolment__employee__full_name")

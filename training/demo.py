@@ -45,6 +45,14 @@ PROGRAMMES = [
      "LAN RI (e-learning)", "kerja sama, orientasi pada hasil", "kesehatan", None),
 ]  # fmt: skip
 
+# Who signs the demo programmes' certificates (a fictitious Camat; HR sets the real one in the
+# admin, per programme).
+SIGNATORY = {
+    "signatory_name": "Drs. Ahmad Syahrani, M.Si.",
+    "signatory_position": "Camat Rakumpit",
+    "signatory_nip": "197503122000031004",
+}
+
 
 def seed(users: dict) -> None:
     with transaction.atomic():
@@ -124,6 +132,7 @@ def _programme(name, kind, mode, jp, provider, competencies, sector, pass_score)
             "competencies": competencies,
             "pass_score": pass_score,
             "description": f"{name}: {competencies}.",
+            **SIGNATORY,
         },
     )
     if sector:

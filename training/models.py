@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
 from workforce.models import Employee, Position, Sector
+from workforce.validators import validate_nip
 
 # docs/domain.md 3: PNS at least 20 JP a year (PP 11/2017 Pasal 203(4)); PPPK at most 24 JP a
 # contract year (PP 49/2018 Pasal 40(1)). Defaults of a new TrainingYearRule; HR edits them per
@@ -123,6 +124,34 @@ class Programme(TrackedModel):
         blank=True,
         related_name="+",
         verbose_name=_("residents' topics it answers"),
+    )
+    # Who signs the programme's certificates: the head of the office that runs it (the Camat for
+    # the kecamatan's own courses, the head of BPSDM for Latsar...). Each certificate keeps the
+    # signatory it was issued with (Certificate.signatory_*): a new Camat does not re-sign last
+    # year's certificates.
+    signatory_name = models.CharField(
+        _("signatory's name"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Printed under the signature on the certificates, with the titles as they should "
+            "appear, e.g. Drs. Ahmad Syahrani, M.Si. A change applies to the certificates "
+            "issued from then on."
+        ),
+    )
+    signatory_position = models.CharField(
+        _("signatory's position"),
+        max_length=200,
+        blank=True,
+        default="Camat Rakumpit",
+        help_text=_("As printed above the signature, e.g. Camat Rakumpit."),
+    )
+    signatory_nip = models.CharField(
+        _("signatory's NIP"),
+        max_length=18,
+        blank=True,
+        validators=[validate_nip],
+        help_text=_("18 digits, printed under the name; leave empty for a signatory without one."),
     )
 
     class Meta:
@@ -432,6 +461,10 @@ class Certificate(TrackedModel):
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    # The programme's signatory when the certificate was issued (Programme.signatory_*).
+    signatory_name = models.CharField(_("signatory's name"), max_length=120, blank=True)
+    signatory_position = models.CharField(_("signatory's position"), max_length=200, blank=True)
+    signatory_nip = models.CharField(_("signatory's NIP"), max_length=18, blank=True)
 
     class Meta:
         verbose_name = _("certificate")

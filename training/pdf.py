@@ -1,35 +1,43 @@
-"""The training certificate as a PDF, drawn by WeasyPrint on white A4. Like recruitment's card,
-the template carries its CSS inline and the fetcher fetches nothing (no file, no network)."""
+"""The training certificate as a PDF (core.pdf: WeasyPrint, fetching nothing) on A4 landscape: the
+issuing office's letterhead, the holder and the programme, the signatory's name and position, the
+verification code and a QR code that opens the public check."""
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
-from training.models import Certificate
+from core.pdf import qr_svg, render_pdf, site_url
+from training.models import Certificate, Programme
 
 
 def verification_url(certificate: Certificate) -> str:
-    path = reverse("training:verify_code", args=[certificate.verification_code])
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return site_url(reverse("training:verify_code", args=[certificate.verification_code]))
 
 
-def _no_fetching() -> URLFetcher:
-    return URLFetcher(allowed_protocols=frozenset())
+def certificate_signatory(certificate: Certificate, programme: Programme) -> dict:
+    """Who signs: the signatory the certificate was issued with; one issued while its programme
+    had no signatory named takes the programme's present one."""
+    source = certificate if certificate.signatory_name else programme
+    return {
+        "name": source.signatory_name,
+        "position": source.signatory_position,
+        "nip": source.signatory_nip,
+    }
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     enrolment = certificate.enrolment
-    html = render_to_string(
+    programme = enrolment.session.programme
+    url = verification_url(certificate)
+    return render_pdf(
         "training/certificate.html",
         {
             "certificate": certificate,
             "enrolment": enrolment,
             "employee": enrolment.employee,
             "session": enrolment.session,
-            "programme": enrolment.session.programme,
-            "verification_url": verification_url(certificate),
+            "programme": programme,
+            "signatory": certificate_signatory(certificate, programme),
+            "qr": qr_svg(url),
+            "verification_url": url,
         },
+        tighter=2,
     )
-    return HTML(string=html, url_fetcher=_no_fetching()).write_pdf()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("sessions/<int:pk>/results/", delivery.session_results, name="session_results"),
     # records (training/views/records.py)
     path("me/", records.my_training, name="my_training"),
+    path("me/calendar.ics", records.my_calendar, name="my_calendar"),
     path("employees/<int:pk>/", records.employee_training, name="employee_training"),
     path("enrolments/<int:pk>/", records.enrolment_detail, name="enrolment_detail"),
     path(

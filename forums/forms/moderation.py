@@ -3,6 +3,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import WibDateTimeField
 from forums.forms.topics import HoneypotMixin, _honeypot
 from forums.models import ModerationAction, Report
 from workforce.models import Kelurahan, Sector, Unit
@@ -59,11 +60,10 @@ class RetagForm(forms.Form):
 
 class SuspendForm(forms.Form):
     reason = forms.CharField(label=_("Reason (shown to the user)"), max_length=300)
-    until = forms.DateTimeField(
-        label=_("Until"),
+    until = WibDateTimeField(
+        label=_("Until (WIB)"),
         required=False,
         help_text=_("Empty: until a moderator lifts it."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     lift = forms.BooleanField(label=_("Lift the suspension instead"), required=False)
 

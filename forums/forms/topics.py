@@ -3,8 +3,10 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import photos
 from forums.models import StatusChange, Topic
 from forums.selectors.topics import SORTS
 from workforce.models import Kelurahan, Sector, Unit
@@ -54,6 +56,14 @@ class ForumConsentMixin(forms.Form):
             },
         )
         return [Field("privacy_consent")]
+
+
+# The hint under every text a person writes for the forums: how lists and links work, in their
+# words (the text is rendered by forums.markup, which also reads Markdown).
+WRITING_HINT = _(
+    "Write as in a message: each new line is kept. For a list, start each line with - or 1. "
+    "Web addresses become links."
+)
 
 
 class TopicFilterForm(forms.Form):
@@ -106,7 +116,7 @@ class TopicForm(ForumConsentMixin, HoneypotMixin, forms.ModelForm):
     photo = forms.FileField(
         label=_("Photo (optional)"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": "image/jpeg"}),
+        widget=forms.FileInput(attrs={"accept": photos.ACCEPT}),
     )
     remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
 
@@ -127,8 +137,9 @@ class TopicForm(ForumConsentMixin, HoneypotMixin, forms.ModelForm):
     ):
         super().__init__(*args, **kwargs)
         self.fields["photo"].help_text = _(
-            "JPEG only. It is re-encoded without its location data and must fit in %(limit)s KB."
-        ) % {"limit": max_photo_kb}
+            "A photo straight from your phone (JPEG, PNG, WebP or HEIC, up to %(upload)s). The "
+            "portal makes it smaller to fit %(limit)s KB and removes its location data."
+        ) % {"upload": photos.size_label(photos.RAW_MAX_BYTES), "limit": max_photo_kb}
         self.fields["unit"].queryset = Unit.objects.select_related("sector").order_by("name")
         self.fields["unit"].required = False
         self.fields["title"].max_length = max_title
@@ -138,6 +149,7 @@ class TopicForm(ForumConsentMixin, HoneypotMixin, forms.ModelForm):
         self.max_body = max_body
         self.fields["title"].error_messages["required"] = _("Write a title.")
         self.fields["body"].error_messages["required"] = _("Write what you expect of the service.")
+        self.fields["body"].help_text = WRITING_HINT
         if editing:
             del self.fields["names_employee"]
         if not (editing and self.instance.photo):
@@ -189,7 +201,7 @@ class CommentForm(ForumConsentMixin, HoneypotMixin, forms.Form):
     body = forms.CharField(
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Markdown: *italic*, **bold**, lists, links."),
+        help_text=WRITING_HINT,
     )
 
     def __init__(self, *args, needs_consent=False, **kwargs):
@@ -212,7 +224,9 @@ class AnswerForm(forms.Form):
     body = forms.CharField(
         label=_("Official answer"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Published as the institution's answer, with your name."),
+        help_text=format_lazy(
+            "{} {}", _("Published as the institution's answer, with your name."), WRITING_HINT
+        ),
     )
 
     def __init__(self, *args, **kwargs):

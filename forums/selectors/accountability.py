@@ -21,6 +21,11 @@ class SectorAccount:
     median_to_answer: timedelta | None = None
 
     @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        """(label, count) of the statuses with topics, for the phone's one-line summary."""
+        return [(Topic.Status(status).label, n) for status, n in self.by_status.items() if n]
+
+    @property
     def median_days(self) -> float | None:
         if self.median_to_answer is None:
             return None

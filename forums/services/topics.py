@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import dataprotection
+from core import photos
 from core.ratelimit import RateLimited
-from core.uploads import UploadRejected, kb, sanitise_jpeg
+from core.uploads import UploadRejected
 from forums import tasks
 from forums.access import active_suspension, has_verified_email
 from forums.limits import check_rate
@@ -120,8 +121,9 @@ def _check_tags(sector: Sector, kelurahan: Kelurahan, unit: Unit | None) -> None
         raise ForumError(_("The unit %(unit)s is not in this sector.") % {"unit": unit})
 
 
-# The raw upload may be larger than the limit (re-encoding shrinks it), but not without bound.
-PHOTO_RAW_MAX_BYTES = 10 * 1024 * 1024
+# The largest topic photo kept, in pixels (a portal default): enough to see a broken road or a
+# notice board on any screen. A bigger photo is scaled down, never refused for its size.
+PHOTO_MAX_WIDTH = PHOTO_MAX_HEIGHT = 1600
 READ_CHUNK = 64 * 1024
 
 
@@ -129,43 +131,50 @@ class PhotoRejected(ForumError):
     """The photo is refused; the rest of the topic is not saved either."""
 
 
-def check_photo(uploaded_file, settings: ForumSettings) -> bytes:
-    """The photo's bytes checked and re-encoded (core.uploads), or PhotoRejected.
+def check_photo(uploaded_file, settings: ForumSettings) -> photos.PreparedPhoto:
+    """The photo checked and made to fit (core.photos: upright, at most PHOTO_MAX_WIDTH ×
+    PHOTO_MAX_HEIGHT and the forum's byte limit, without its location), or PhotoRejected.
 
     Runs before any write, so a refused photo leaves nothing behind."""
+    # The view keeps at most RAW_MAX_BYTES of an upload; a larger one arrives as an empty
+    # stand-in that carries its real size.
     declared = getattr(uploaded_file, "size", None)
-    if declared and declared > PHOTO_RAW_MAX_BYTES:
-        raise PhotoRejected(
-            _("The photo is %(size)s KB; photos up to %(limit)s KB can be sent.")
-            % {"size": kb(declared), "limit": PHOTO_RAW_MAX_BYTES // 1024}
-        )
+    if declared and declared > photos.RAW_MAX_BYTES:
+        raise PhotoRejected(photos.too_large(declared).message)
     if hasattr(uploaded_file, "seek"):
         uploaded_file.seek(0)
     buffer = bytearray()
-    while len(buffer) <= PHOTO_RAW_MAX_BYTES:
+    while len(buffer) <= photos.RAW_MAX_BYTES:
         chunk = uploaded_file.read(READ_CHUNK)
         if not chunk:
             break
         buffer += chunk
-    if len(buffer) > PHOTO_RAW_MAX_BYTES:
-        raise PhotoRejected(
-            _("The photo is larger than %(limit)s KB and was not accepted.")
-            % {"limit": PHOTO_RAW_MAX_BYTES // 1024}
-        )
+    if len(buffer) > photos.RAW_MAX_BYTES:
+        raise PhotoRejected(photos.too_large(None).message)
     if not buffer:
         raise PhotoRejected(_("The photo is empty. Choose the file again."))
+    rules = photos.PhotoRules(
+        max_bytes=settings.photo_max_kb * 1024,
+        max_width=PHOTO_MAX_WIDTH,
+        max_height=PHOTO_MAX_HEIGHT,
+    )
     try:
-        return sanitise_jpeg(bytes(buffer), max_bytes=settings.photo_max_kb * 1024)
+        return photos.photo_prepare(bytes(buffer), rules)
     except UploadRejected as refusal:
         raise PhotoRejected(refusal.message) from None
 
 
-def _attach_photo(topic: Topic, data: bytes | None, *, remove: bool = False) -> bool:
+def _attach_photo(
+    topic: Topic, photo: photos.PreparedPhoto | None, *, remove: bool = False
+) -> bool:
     """Put the checked photo on the topic under a new server-generated name (or take it off);
-    the old file is deleted once the transaction commits. True when a new file was written."""
+    the old file is deleted once the transaction commits. True when a new file was written.
+    The topic carries `photo_summary` (what was done to the photo, for the author; "" when no
+    photo was sent)."""
+    topic.photo_summary = photo.summary() if photo is not None else ""
     old_name = topic.photo.name if topic.photo else ""
-    if data is not None:
-        topic.photo.save("photo.jpg", ContentFile(data), save=False)  # name from upload_to
+    if photo is not None:
+        topic.photo.save("photo.jpg", ContentFile(photo.data), save=False)  # name from upload_to
     elif remove:
         topic.photo = None
     else:
@@ -173,7 +182,7 @@ def _attach_photo(topic: Topic, data: bytes | None, *, remove: bool = False) -> 
     if old_name:
         storage = Topic._meta.get_field("photo").storage
         transaction.on_commit(lambda: storage.delete(old_name))
-    return data is not None
+    return photo is not None
 
 
 def _save_with_photo(topic: Topic, *, new_photo: bool) -> None:
@@ -208,12 +217,13 @@ def topic_create(
 ) -> Topic:
     """Post a topic. One that names an individual employee goes to the non-public grievance
     track, for the moderators and HR only. `photo` is an optional uploaded file: checked and
-    re-encoded as JPEG, or the whole post is refused with PhotoRejected."""
+    made to fit as a JPEG (the topic's `photo_summary` says how), or the whole post is refused
+    with PhotoRejected."""
     settings = forum_settings()
     title = _clean_text(title, limit=settings.title_max_length, what=_("title"))
     body = _clean_text(body, limit=settings.body_max_length, what=_("text"))
     _check_tags(sector, kelurahan, unit)
-    photo_data = check_photo(photo, settings) if photo is not None else None
+    checked_photo = check_photo(photo, settings) if photo is not None else None
     ensure_may_take_part(author, action="topic", address=address, consent_given=consent_given)
     topic = Topic(
         title=title,
@@ -229,7 +239,7 @@ def topic_create(
             else ""
         ),
     )
-    new_photo = _attach_photo(topic, photo_data)
+    new_photo = _attach_photo(topic, checked_photo)
     _save_with_photo(topic, new_photo=new_photo)
     Follow.objects.create(topic=topic, user=author)
     return topic
@@ -258,10 +268,10 @@ def topic_edit(
     topic.title = _clean_text(title, limit=settings.title_max_length, what=_("title"))
     topic.body = _clean_text(body, limit=settings.body_max_length, what=_("text"))
     _check_tags(sector, kelurahan, unit)
-    photo_data = check_photo(photo, settings) if photo is not None else None
+    checked_photo = check_photo(photo, settings) if photo is not None else None
     topic.sector, topic.kelurahan, topic.unit = sector, kelurahan, unit
     topic.updated_at = timezone.now()
-    new_photo = _attach_photo(topic, photo_data, remove=remove_photo)
+    new_photo = _attach_photo(topic, checked_photo, remove=remove_photo)
     _save_with_photo(topic, new_photo=new_photo)
     return topic
 

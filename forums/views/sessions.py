@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, role_required
+from core.calendar import calendar_response
 from forums.models import DiscussionSession, SessionOutcome, SessionRegistration
+from forums.selectors.calendar import session_events
 from forums.services import ForumError
 from forums.services.sessions import session_register
 
@@ -35,6 +37,16 @@ def session_detail(request, pk):
         sessions.prefetch_related(Prefetch("outcomes", queryset=outcomes)), pk=pk
     )
     return render(request, "forums/session_detail.html", {"session": session})
+
+
+@role_required(Role.RESIDENT)
+@require_GET
+def my_sessions_calendar(request):
+    """The discussion sessions the signed-in resident registered for, as a calendar file."""
+    events = session_events(request.user, absolute=request.build_absolute_uri)
+    return calendar_response(
+        events, name=_("My discussion sessions"), filename="forum-diskusi-saya.ics"
+    )
 
 
 @role_required(Role.RESIDENT)

@@ -9,10 +9,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import Role, role_required
 from core.pagecache import public_page
 from core.paging import querystring_without
+from core.photos import RAW_MAX_BYTES
 from core.ratelimit import client_address
+from core.uploads import upload_limit
 from forums import access
 from forums.forms.moderation import ModerateForm, ReportForm, RetagForm
 from forums.forms.topics import AnswerForm, CommentForm, StatusForm, TopicFilterForm, TopicForm
+from forums.markup import render_markdown
 from forums.models import Comment, Topic
 from forums.selectors import accountability as accountability_selectors
 from forums.selectors import topics as selectors
@@ -40,18 +43,42 @@ def topic_list(request):
     return render(request, "forums/topic_list.html", context)
 
 
-@role_required(Role.RESIDENT)
-@require_http_methods(["GET", "POST"])
-def topic_create(request):
+def _wants_preview(request) -> bool:
+    return request.method == "POST" and "preview" in request.POST
+
+
+def _preview_context(request) -> dict:
+    """What the text typed will look like, rendered by the same function as a post; the photo
+    chosen (a file input cannot be filled in again) is named so the person chooses it again."""
+    return {
+        "previewing": True,
+        "preview": render_markdown(request.POST.get("body", "").strip()),
+        "preview_dropped_photo": bool(request.FILES.get("photo")),
+    }
+
+
+def _topic_form(request, **kwargs) -> TopicForm:
+    """The topic form with the forum's limits: bound to what was sent, or, for a preview,
+    filled in with it as it was typed (a preview is not a submission: no errors shown)."""
     settings = services.forum_settings()
-    form = TopicForm(
-        request.POST or None,
-        request.FILES or None,
+    kwargs.update(
         max_title=settings.title_max_length,
         max_body=settings.body_max_length,
         max_photo_kb=settings.photo_max_kb,
-        needs_consent=services.needs_forum_consent(request.user),
     )
+    if _wants_preview(request):
+        return TopicForm(initial=request.POST.dict(), **kwargs)
+    return TopicForm(request.POST or None, request.FILES or None, **kwargs)
+
+
+@upload_limit(RAW_MAX_BYTES)  # a bigger photo is counted and dropped, not kept on disk
+@role_required(Role.RESIDENT)
+@require_http_methods(["GET", "POST"])
+def topic_create(request):
+    form = _topic_form(request, needs_consent=services.needs_forum_consent(request.user))
+    if _wants_preview(request):
+        context = {"form": form, **_preview_context(request)}
+        return render(request, "forums/topic_form.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             topic = services.topic_create(
@@ -70,25 +97,21 @@ def topic_create(request):
         except ForumError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Your topic has been posted. Thank you!"))
+            posted = _("Your topic has been posted. Thank you!")
+            messages.success(request, f"{posted} {topic.photo_summary}".strip())
             return redirect(topic)
     return render(request, "forums/topic_form.html", {"form": form})
 
 
+@upload_limit(RAW_MAX_BYTES)
 @login_required
 @require_http_methods(["GET", "POST"])
 def topic_edit(request, pk):
     topic = access.own_topic(request.user, pk)
-    settings = services.forum_settings()
-    form = TopicForm(
-        request.POST or None,
-        request.FILES or None,
-        instance=topic,
-        editing=True,
-        max_title=settings.title_max_length,
-        max_body=settings.body_max_length,
-        max_photo_kb=settings.photo_max_kb,
-    )
+    form = _topic_form(request, instance=topic, editing=True)
+    if _wants_preview(request):
+        context = {"form": form, "topic": topic, **_preview_context(request)}
+        return render(request, "forums/topic_form.html", context)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("title", "body", "sector", "kelurahan", "unit")}
         data["photo"] = form.cleaned_data["photo"]
@@ -101,7 +124,8 @@ def topic_edit(request, pk):
         except ForumError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Your topic has been saved."))
+            saved = _("Your topic has been saved.")
+            messages.success(request, f"{saved} {topic.photo_summary}".strip())
             return redirect(topic)
     return render(request, "forums/topic_form.html", {"form": form, "topic": topic})
 
@@ -112,9 +136,9 @@ def topic_detail(request, pk):
     return _topic_page(request, pk)
 
 
-def _topic_page(request, pk, *, comment_form=None):
+def _topic_page(request, pk, *, comment_form=None, comment_preview=None):
     """The topic page; after a refused reply it shows the reply form as it was sent, with the
-    reason, so nothing typed is lost."""
+    reason, so nothing typed is lost; after a preview, the reply as it will look above it."""
     topic = selectors.topic_for_page(request.user, pk)
     if topic is None:
         raise Http404
@@ -129,6 +153,8 @@ def _topic_page(request, pk, *, comment_form=None):
         ],
         "history": topic.status_changes.all(),
         "comment_form": comment_form or CommentForm(needs_consent=needs_consent),
+        "comment_preview": comment_preview,
+        "comment_previewing": comment_preview is not None,
         "needs_forum_consent": needs_consent,
         "is_moderator": is_moderator,
         "is_official": access.is_official(request.user),
@@ -179,7 +205,12 @@ def _topic_for_action(request, pk) -> Topic:
 @require_POST
 def comment_create(request, pk):
     topic = _topic_for_action(request, pk)
-    form = CommentForm(request.POST, needs_consent=services.needs_forum_consent(request.user))
+    needs_consent = services.needs_forum_consent(request.user)
+    if _wants_preview(request):
+        form = CommentForm(initial=request.POST.dict(), needs_consent=needs_consent)
+        preview = _preview_context(request)["preview"]
+        return _topic_page(request, pk, comment_form=form, comment_preview=preview)
+    form = CommentForm(request.POST, needs_consent=needs_consent)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return _topic_page(request, pk, comment_form=form)

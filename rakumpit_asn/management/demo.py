@@ -37,6 +37,7 @@ def _seed(stdout) -> dict:
     recruitment_demo.seed(users)
     say("Selection: a period in its appeal window and last year's, ranked and announced...")
     selection_demo.seed(users)
+    recruitment_demo.contact_points()
     say("Training: programmes, sessions, enrolments, certificates...")
     training_demo.seed(users)
     say("Forums: residents' expectations, answers, a discussion session, IKM responses...")

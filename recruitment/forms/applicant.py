@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recruitment import rules
 from recruitment.models import ApplicantProfile, FormationCategory, PriorityGroup, SelectionPeriod
+from recruitment.selectors import vacancies
 from workforce.models import AsnType, EducationLevel, Kelurahan, Sector, Unit
 
 
@@ -40,6 +41,21 @@ class VacancyFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("All")), *FormationCategory.choices], required=False
     )
+    # Chosen with the tabs above the list; kept here so that a search stays in its tab.
+    status = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+    def clean_status(self):
+        """An unknown tab (an old or mistyped link) is no error: the default tab is shown."""
+        status = self.cleaned_data["status"]
+        return status if status in vacancies.SHOWN_STATES else ""
+
+    def clean(self):
+        """No tab chosen: the current vacancies (open and upcoming), or every state of the
+        period asked for (a past period is found by choosing it)."""
+        cleaned = super().clean()
+        if not cleaned.get("status"):
+            cleaned["status"] = vacancies.ALL if cleaned.get("period") else vacancies.CURRENT
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +63,7 @@ class VacancyFilterForm(forms.Form):
         self.helper.form_method = "get"
         column = "col-12 col-sm-6 col-lg-4"
         self.helper.layout = Layout(
+            "status",
             Row(
                 Column("q", css_class=column),
                 Column("period", css_class=column),

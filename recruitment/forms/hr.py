@@ -1,15 +1,14 @@
 """HR's forms for periods, formations and the application list. They validate and normalise;
 the services in recruitment.services.periods write. Times are typed and shown in WIB."""
 
-from datetime import datetime
-
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.fields import WibDateTimeField
 from forums.models import Topic
 from forums.selectors.topics import public_topics
 from recruitment.models import (
@@ -20,31 +19,12 @@ from recruitment.models import (
     SelectionPeriod,
     SkbPart,
 )
+from recruitment.models.periods import validate_phone_number
 from recruitment.selectors.hr import hr_status_choices
 from recruitment.services.periods import PeriodError, default_required_slugs
 from workforce.models import AsnType, EducationLevel, FormationProposal, Position
 
 MAX_TEXT = 4000
-
-
-class WibDateTimeField(forms.DateTimeField):
-    """A date and time typed in WIB (the portal's time zone), whatever zone is active."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, datetime) and timezone.is_aware(value):
-            return timezone.localtime(value, timezone.get_default_timezone()).replace(tzinfo=None)
-        return value
-
-    def to_python(self, value):
-        with timezone.override(timezone.get_default_timezone()):
-            return super().to_python(value)
 
 
 def _date_field(label, **kwargs):
@@ -111,6 +91,30 @@ class PeriodForm(ServiceErrorsMixin, forms.Form):
         help_text=_("The day on which applicants' age is computed. Empty: the closing day."),
     )
 
+    contact_email = forms.EmailField(label=_("Committee e-mail"), required=False)
+    contact_phone = forms.CharField(
+        label=_("Committee telephone"),
+        required=False,
+        max_length=30,
+        validators=[validate_phone_number],
+    )
+    contact_whatsapp = forms.CharField(
+        label=_("Committee WhatsApp number"),
+        required=False,
+        max_length=30,
+        validators=[validate_phone_number],
+        help_text=_("A number that answers WhatsApp messages, e.g. 0811 5200 1000."),
+    )
+    contact_hours = forms.CharField(
+        label=_("Office hours"),
+        required=False,
+        max_length=200,
+        help_text=_("When the committee answers, e.g. Senin-Jumat 08.00-15.00 WIB."),
+    )
+    contact_address = forms.CharField(
+        label=_("Committee office address"), required=False, max_length=300
+    )
+
     def __init__(self, *args, period: SelectionPeriod | None = None, **kwargs):
         if period is not None:
             kwargs.setdefault("initial", {name: getattr(period, name) for name in self.base_fields})
@@ -153,6 +157,29 @@ class PeriodForm(ServiceErrorsMixin, forms.Form):
                     Column("age_max", css_class=third),
                     Column("age_reference_date", css_class=third),
                 ),
+            ),
+            Fieldset(
+                _("Contact point of the selection committee"),
+                HTML(
+                    '<p class="small">{}</p>'.format(
+                        escape(
+                            _(
+                                "Shown to applicants on the period's help page, their "
+                                "application, the document upload and the appeal form. Left "
+                                "empty on a new period, the latest period's contact is used."
+                            )
+                        )
+                    )
+                ),
+                Row(
+                    Column("contact_email", css_class=half),
+                    Column("contact_phone", css_class=half),
+                ),
+                Row(
+                    Column("contact_whatsapp", css_class=half),
+                    Column("contact_hours", css_class=half),
+                ),
+                "contact_address",
             ),
         )
 

@@ -2,20 +2,29 @@
 verifiers assigned to them (docs/domain.md 1). Every rule number is a field with the documented
 default, editable per period by HR."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.clock import end_of_minute
 from core.models import BilingualNameMixin, TrackedModel
 from core.pagecache import TrackedQuerySet
 from workforce.models import AsnType, EducationLevel, Position
 
 MIN_REGISTRATION_DAYS = 15  # PP 11/2017 Pasal 22(2): at least 15 calendar days
+
+# A telephone number as people write it: digits, spaces, "+", "-", "(", ")" and dots.
+validate_phone_number = RegexValidator(
+    r"^\+?[0-9 ().-]{6,30}$",
+    _("Write a telephone number with digits, spaces and +, -, ( or ) only, e.g. 0536 322 1000."),
+)
 
 
 class ProcurementType(models.TextChoices):
@@ -62,6 +71,16 @@ def registration_open_q(now=None, prefix: str = "") -> Q:
             f"{prefix}registration_closes_at__gt": now,
         }
     )
+
+
+# The committee's contact point on a period (HR edits them on the period form and in the admin).
+CONTACT_FIELDS = (
+    "contact_email",
+    "contact_phone",
+    "contact_whatsapp",
+    "contact_hours",
+    "contact_address",
+)
 
 
 class SelectionPeriodQuerySet(TrackedQuerySet):
@@ -238,6 +257,31 @@ class SelectionPeriod(TrackedModel):
             "unconfirmed: check the announcement."
         ),
     )
+    # The selection committee's contact point, shown where applicants get stuck: the period's
+    # help page, the application page, the document upload and the appeal form.
+    contact_email = models.EmailField(_("committee e-mail"), blank=True)
+    contact_phone = models.CharField(
+        _("committee telephone"), max_length=30, blank=True, validators=[validate_phone_number]
+    )
+    contact_whatsapp = models.CharField(
+        _("committee WhatsApp number"),
+        max_length=30,
+        blank=True,
+        validators=[validate_phone_number],
+        help_text=_("A number that answers WhatsApp messages, e.g. 0811 5200 1000."),
+    )
+    contact_hours = models.CharField(
+        _("office hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the committee answers, e.g. Senin-Jumat 08.00-15.00 WIB."),
+    )
+    contact_address = models.CharField(
+        _("committee office address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where applicants can come in person."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -284,6 +328,9 @@ class SelectionPeriod(TrackedModel):
             and self.skd_weight + self.skb_weight != 100
         ):
             raise ValidationError({"skb_weight": _("The SKD and SKB weights must add up to 100.")})
+        if self.registration_closes_at:
+            # Typed (or imported) to the minute, the deadline covers that whole minute.
+            self.registration_closes_at = end_of_minute(self.registration_closes_at)
         if self.registration_opens_at and self.registration_closes_at:
             # Calendar days in WIB, both ends counted: 1 to 15 September is 15 days.
             opens = timezone.localdate(self.registration_opens_at)
@@ -336,6 +383,27 @@ class SelectionPeriod(TrackedModel):
             "gpa": _("the higher GPA"),
         }
         return ", ".join(str(words[key]) for key in self.tie_break_order() if key in words)
+
+    @property
+    def has_contact(self) -> bool:
+        return any(getattr(self, name) for name in CONTACT_FIELDS)
+
+    @property
+    def whatsapp_url(self) -> str:
+        """The wa.me link of the committee's WhatsApp number, in the international form that
+        link needs (a local 08... number is Indonesian: 628...)."""
+        digits = re.sub(r"\D", "", self.contact_whatsapp)
+        if not digits:
+            return ""
+        if digits.startswith("0"):
+            digits = "62" + digits[1:]
+        return f"https://wa.me/{digits}"
+
+    @property
+    def phone_url(self) -> str:
+        """tel: link of the committee's telephone number (a phone dials it as written)."""
+        number = re.sub(r"[^0-9+]", "", self.contact_phone)
+        return f"tel:{number}" if number else ""
 
     def registration_window_open(self, now=None) -> bool:
         """Inside the registration dates (published or not)."""

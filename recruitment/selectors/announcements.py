@@ -6,7 +6,18 @@ announcement is published. The committee's working results are never read here f
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +33,10 @@ from recruitment.models import (
     DocumentRequirement,
     ExamResult,
     ExamSession,
+    FinalCode,
     Milestone,
     SelectionPeriod,
+    SkdCode,
 )
 from recruitment.rules import (
     AppealOutcome,
@@ -192,11 +205,44 @@ def announcement_get(pk: int) -> Announcement:
     )
 
 
+# The order of the outcomes inside each formation of a published list: those who passed first
+# (in their own formation, then by optimisation), then the others from the nearest miss to those
+# who left the selection; an outcome not listed (none yet) comes last.
+ADMIN_OUTCOME_ORDER = (AdminResult.MS, AdminResult.TMS)
+SKD_OUTCOME_ORDER = (SkdCode.PL, SkdCode.P, SkdCode.TL, SkdCode.TH, SkdCode.DIS)
+FINAL_OUTCOME_ORDER = (
+    FinalCode.L,
+    FinalCode.L1,
+    FinalCode.L2,
+    FinalCode.U1,
+    FinalCode.U3,
+    FinalCode.E1,
+    FinalCode.E2,
+    FinalCode.E3,
+    FinalCode.TL,
+    FinalCode.TH,
+    FinalCode.TMS1,
+    FinalCode.TMS,
+    FinalCode.APS,
+    FinalCode.DIS,
+)
+
+
+def _outcome_order(field: str, codes) -> Case:
+    return Case(
+        *(When(**{field: code}, then=Value(index)) for index, code in enumerate(codes)),
+        default=Value(len(codes)),
+        output_field=IntegerField(),
+    )
+
+
 def announcement_rows(announcement: Announcement, *, search: str = ""):
-    """The rows of an announcement, ordered by formation then registration number; no personal
-    data is selected. Administrative results come from the events written when it was
-    published, so each announcement keeps what it said (the note holds MS or TMS). Scores come
-    from the ranked exam results. One query whatever the number of rows."""
+    """The rows of an announcement, per formation, in the order of the outcome (those who passed
+    first) and, within one outcome, by rank, then registration number; no personal data is
+    selected. The page and the PDF read the same order. Administrative results come from the
+    events written when it was published, so each announcement keeps what it said (the note
+    holds MS or TMS). Scores come from the ranked exam results. One query whatever the number
+    of rows."""
     search = search.strip()
     if announcement.kind in (Kind.ADMIN, Kind.POST_APPEAL):
         rows = (
@@ -212,11 +258,22 @@ def announcement_rows(announcement: Announcement, *, search: str = ""):
                 "application__formation__position__name",
                 "application__formation__position__unit__name",
             )
-            .order_by("application__formation_id", "application__registration_number")
+            .order_by(
+                "application__formation_id",
+                _outcome_order("note", ADMIN_OUTCOME_ORDER),
+                "application__registration_number",
+            )
         )
         if search:
             rows = rows.filter(application__registration_number__icontains=search)
         return rows
+    if announcement.kind == Kind.SKD:
+        order = (_outcome_order("skd_code", SKD_OUTCOME_ORDER), F("skd_rank").asc(nulls_last=True))
+    else:
+        order = (
+            _outcome_order("final_code", FINAL_OUTCOME_ORDER),
+            F("final_rank").asc(nulls_last=True),
+        )
     rows = (
         ExamResult.objects.filter(
             application__period_id=announcement.period_id, ranked_at__isnull=False
@@ -227,6 +284,7 @@ def announcement_rows(announcement: Announcement, *, search: str = ""):
             "tiu",
             "tkp",
             "skd_total",
+            "skd_rank",
             "skd_code",
             "skb",
             "skb_weighted",
@@ -242,12 +300,8 @@ def announcement_rows(announcement: Announcement, *, search: str = ""):
             "application__formation__position__name",
             "application__formation__position__unit__name",
         )
-        .order_by("application__formation_id", "final_rank", "application__registration_number")
+        .order_by("application__formation_id", *order, "application__registration_number")
     )
-    if announcement.kind == Kind.SKD:
-        rows = rows.order_by(
-            "application__formation_id", "skd_rank", "application__registration_number"
-        )
     if search:
         rows = rows.filter(application__registration_number__icontains=search)
     return rows

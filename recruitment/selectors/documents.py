@@ -2,15 +2,36 @@
 
 from dataclasses import dataclass
 
+from core import photos
 from core.pagecache import remember
 from recruitment import rules
 from recruitment.cache import APPLICATIONS
+from recruitment.defaults import PHOTO_DEFAULT_DIMENSIONS, PHOTO_DIMENSIONS
 from recruitment.models import Application, Document, DocumentRequirement, Formation
 
+# Image slots take any photo a phone takes (core.photos makes it a JPEG that fits).
 ACCEPT = {
-    DocumentRequirement.Format.JPEG: ".jpg,.jpeg,image/jpeg",
+    DocumentRequirement.Format.JPEG: photos.ACCEPT,
     DocumentRequirement.Format.PDF: ".pdf,application/pdf",
 }
+
+
+def is_photo_slot(requirement: DocumentRequirement) -> bool:
+    return requirement.file_format == DocumentRequirement.Format.JPEG
+
+
+def photo_rules(requirement: DocumentRequirement) -> photos.PhotoRules:
+    """What an image slot keeps: its byte limit, within its largest dimensions."""
+    width, height = PHOTO_DIMENSIONS.get(requirement.slug, PHOTO_DEFAULT_DIMENSIONS)
+    return photos.PhotoRules(max_bytes=requirement.max_bytes, max_width=width, max_height=height)
+
+
+def upload_max_bytes(requirement: DocumentRequirement) -> int:
+    """How much of an upload to a slot is received at all: a photo may be far larger than the
+    slot keeps (it is made smaller), a PDF is stored as it is sent."""
+    if is_photo_slot(requirement):
+        return max(photos.RAW_MAX_BYTES, requirement.max_bytes)
+    return requirement.max_bytes
 
 
 @dataclass(frozen=True)
@@ -28,6 +49,29 @@ class Slot:
     @property
     def accept(self) -> str:
         return ACCEPT[self.requirement.file_format]
+
+    @property
+    def is_photo(self) -> bool:
+        return is_photo_slot(self.requirement)
+
+    @property
+    def photo_rules(self) -> photos.PhotoRules | None:
+        return photo_rules(self.requirement) if self.is_photo else None
+
+    @property
+    def upload_max_bytes(self) -> int:
+        return upload_max_bytes(self.requirement)
+
+    @property
+    def upload_limit_label(self) -> str:
+        """How large an upload may be, e.g. "15 MB", in the active language."""
+        return photos.size_label(self.upload_max_bytes)
+
+    @property
+    def photo_box(self) -> str:
+        """The largest photo kept, e.g. "600 × 800" ("" for a PDF slot)."""
+        rules = self.photo_rules
+        return photos.dimensions(rules.max_width, rules.max_height) if rules else ""
 
 
 def documents_editable(application: Application) -> bool:

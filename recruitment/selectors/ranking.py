@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.db import count_of
+from core.numbers import number
 from recruitment.models import (
     PASSED_CODES,
     AdminResult,
@@ -458,7 +459,7 @@ def _pppk_result(info: ApplicantResult, result: ExamResult, application: Applica
     elif result.final_rank:
         total = _(
             "Total = technical + managerial + socio-cultural + interview = %(total)s of %(max)s."
-        ) % {"total": int(result.final_score), "max": period.pppk_max}
+        ) % {"total": number(int(result.final_score)), "max": number(period.pppk_max)}
         ranked = ngettext(
             "You ranked %(rank)s of %(n)s ranked in your formation; the quota is %(quota)s place.",
             "You ranked %(rank)s of %(n)s ranked in your formation; the quota is %(quota)s places.",
@@ -550,11 +551,11 @@ def _final_why(info: ApplicantResult, result: ExamResult, application: Applicati
             "(SKB %(skb)s of 100, its parts weighted) = %(final)s."
         ) % {
             "skd_w": period.skd_weight,
-            "skd": result.skd_total,
+            "skd": number(result.skd_total),
             "skd_max": period.skd_twk_max + period.skd_tiu_max + period.skd_tkp_max,
             "skb_w": period.skb_weight,
-            "skb": result.skb_weighted,
-            "final": result.final_score,
+            "skb": number(result.skb_weighted),
+            "final": number(result.final_score),
         }
         ranked = ngettext(
             "You ranked %(rank)s of %(n)s who sat the SKB; the quota is %(quota)s place.",
@@ -568,12 +569,12 @@ def _final_why(info: ApplicantResult, result: ExamResult, application: Applicati
             "(SKB %(skb)s / %(skb_max)s × 100) = %(final)s."
         ) % {
             "skd_w": period.skd_weight,
-            "skd": result.skd_total,
+            "skd": number(result.skd_total),
             "skd_max": period.skd_twk_max + period.skd_tiu_max + period.skd_tkp_max,
             "skb_w": period.skb_weight,
-            "skb": result.skb,
+            "skb": number(result.skb),
             "skb_max": period.skb_max,
-            "final": result.final_score,
+            "final": number(result.final_score),
         }
         ranked = ngettext(
             "You ranked %(rank)s of %(n)s who sat the SKB; the quota is %(quota)s place.",

@@ -6,6 +6,7 @@ number of queries whatever the number of rows."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from recruitment.models import (
     Document,
     DocumentCheck,
     DocumentRequirement,
+    ExamResult,
     Formation,
     PeriodAssignment,
     RejectionReason,
@@ -255,9 +257,41 @@ def profile_facts(application: Application) -> ProfileFacts:
     )
 
 
-def decision_history(application: Application) -> QuerySet[Decision]:
-    """The application's decision log, newest first, with who."""
-    return application.decisions.select_related("actor").order_by("-at", "-pk")
+# What a decision is about, as people read it: the codes the services log (Decision.subject),
+# besides a document slot's code (shown as the slot's name) and an exam result's field (its
+# verbose name).
+SUBJECT_LABELS = {
+    "admin_result": _("administrative result"),
+    "final_code": _("final result"),
+    "appeal": _("appeal"),
+    "appointment": _("appointment"),
+    "skd": _("SKD"),
+    "priority_group": _("priority group"),
+    "exam_session": _("exam session"),
+}
+
+
+def _subject_label(subject: str, slots: dict) -> str:
+    if subject in slots:
+        return slots[subject]
+    if subject in SUBJECT_LABELS:
+        return str(SUBJECT_LABELS[subject])
+    try:
+        return str(ExamResult._meta.get_field(subject).verbose_name)
+    except FieldDoesNotExist:
+        return subject
+
+
+def decision_history(application: Application) -> list[Decision]:
+    """The application's decision log, newest first, with who; each decision's `subject_label`
+    names what it is about (a document slot by its name, never its code "surat-lamaran")."""
+    decisions = list(application.decisions.select_related("actor").order_by("-at", "-pk"))
+    slots = {}
+    if any(decision.subject for decision in decisions):
+        slots = {r.slug: str(r) for r in application.period.document_requirements.all()}
+    for decision in decisions:
+        decision.subject_label = _subject_label(decision.subject, slots)
+    return decisions
 
 
 def priority_group_decision(application: Application) -> Decision | None:

@@ -1,14 +1,59 @@
 """The public side: published formations of published periods, with their live counts."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.db import count_of
 from core.home import Figure
+from core.numbers import number
 from forums.models import Topic, Visibility
 from recruitment.models import Application, Formation
+from recruitment.models.periods import registration_open_q
+
+# Where a vacancy's registration stands, as the list shows it (a badge on each card:
+# recruitment/_registration_badge.html) and filters it ("status" in the query string). Open and
+# upcoming are the current vacancies, shown by default; closed ones (past periods, or a period
+# closed early) only when asked for.
+OPEN, UPCOMING, CLOSED = "open", "upcoming", "closed"
+CURRENT, ALL = "current", "all"
+SHOWN_STATES = {
+    CURRENT: (OPEN, UPCOMING),
+    OPEN: (OPEN,),
+    UPCOMING: (UPCOMING,),
+    CLOSED: (CLOSED,),
+    ALL: (OPEN, UPCOMING, CLOSED),
+}
+
+
+def _state_order(now) -> Case:
+    """0 open, 1 upcoming, 2 closed: open means registration_open_q (the one definition of the
+    rule); upcoming, not closed and not opened yet; closed, everything else (the deadline passed
+    or the period was closed)."""
+    return Case(
+        When(registration_open_q(now, "period__"), then=Value(0)),
+        When(
+            period__registration_closed=False,
+            period__registration_opens_at__gt=now,
+            then=Value(1),
+        ),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
 
 
 def _finalised():
@@ -29,7 +74,15 @@ def vacancy_list(
     education_level=None,
     category=None,
     search: str = "",
+    status: str = CURRENT,
+    now=None,
 ) -> QuerySet[Formation]:
+    """Published formations of published periods, open ones first, then upcoming, then closed
+    (each annotated with `registration_state`); `status` keeps only the states it names
+    (SHOWN_STATES: by default the open and upcoming ones)."""
+    now = now or timezone.now()
+    order = _state_order(now)
+    states = dict(enumerate((OPEN, UPCOMING, CLOSED)))
     queryset = (
         Formation.objects.filter(is_published=True, period__is_published=True)
         .select_related(
@@ -39,8 +92,23 @@ def vacancy_list(
             "position__unit__sector",
             "position__unit__kelurahan",
         )
-        .annotate(finalised=_finalised())
-        .order_by("-period__registration_opens_at", "position__unit__name", "position__name")
+        .annotate(
+            finalised=_finalised(),
+            registration_order=order,
+            registration_state=Case(
+                *(When(registration_order=key, then=Value(v)) for key, v in states.items()),
+                output_field=CharField(),
+            ),
+        )
+        .filter(registration_order__in=[k for k, v in states.items() if v in SHOWN_STATES[status]])
+        .order_by(
+            "registration_order",
+            "-period__registration_opens_at",
+            "period__pk",
+            "position__unit__name",
+            "position__name",
+            "pk",
+        )
     )
     filters = {
         "period": period,
@@ -98,8 +166,10 @@ def home_figures() -> list:
     vacancies = Formation.objects.open_for_registration().aggregate(
         formations=Count("pk"), places=Sum("quota")
     )
-    places = vacancies["places"] or 0
-    text = ngettext("open vacancy with %(n)s place", "open vacancies with %(n)s places", places) % {
-        "n": places
-    }
-    return [Figure(vacancies["formations"], text, reverse("recruitment:vacancy_list"), order=10)]
+    count, places = vacancies["formations"], vacancies["places"] or 0
+    # Two numbers, each with its own plural: "1 open vacancy · 3 places".
+    text = "{} · {}".format(
+        ngettext("open vacancy", "open vacancies", count),
+        ngettext("%(n)s place", "%(n)s places", places) % {"n": number(places)},
+    )
+    return [Figure(count, text, reverse("recruitment:vacancy_list"), order=10)]

@@ -19,7 +19,7 @@ from recruitment.rules import appeal_window
 from recruitment.selectors.announcements import appealable_requirements
 from recruitment.services.decisions import application_recompute_admin_result, decision_log
 from recruitment.services.screening import lock_for_result_change
-from recruitment.tasks import milestone_notify
+from recruitment.tasks import milestone_notify, send_appeal_receipt
 
 
 class AppealError(Exception):
@@ -59,8 +59,17 @@ def appeal_refusal(application: Application, *, now=None) -> str:
 
 @transaction.atomic
 def appeal_submit(
-    *, application: Application, user, requirement_ids, reason: str, confirmed: bool, now=None
+    *,
+    application: Application,
+    user,
+    requirement_ids,
+    reason: str,
+    confirmed: bool,
+    now=None,
+    notify: bool = True,
 ) -> Appeal:
+    """The applicant's appeal; a receipt is e-mailed to them once it is committed (`notify`
+    False only for the demo data of past stages)."""
     now = now or timezone.now()
     # Serialise a double click: the second request waits here, then finds the first appeal.
     application = (
@@ -98,6 +107,9 @@ def appeal_submit(
     ApplicationEvent.objects.create(
         application=application, status=Milestone.APPEAL_SUBMITTED, actor=user, at=now
     )
+    if notify:
+        application_id = application.pk
+        transaction.on_commit(lambda: send_appeal_receipt.delay(application_id))
     return appeal
 
 

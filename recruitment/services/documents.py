@@ -1,10 +1,12 @@
 """The applicant's documents: check what an upload really is, then keep it as a new version.
 
 Nothing about an upload is trusted: not its name, not the browser's content type, not its
-declared size. The bytes decide. JPEGs are decoded and saved afresh with Pillow, which drops EXIF
-(GPS position, camera serial) and anything appended after the image; PDFs must parse and must not
-look like a web page to a browser that sniffs. Accepted files get a server-generated name in
-private storage; refused ones are never written anywhere."""
+declared size. The bytes decide. Photos (JPEG, PNG, WebP, HEIC, as a phone takes them) are made
+to fit the slot by core.photos: turned upright, scaled down, saved afresh as a JPEG without EXIF
+(GPS position, camera serial) or anything appended after the image; what is stored, and
+checksummed, is that fresh file. PDFs must parse and must not look like a web page to a browser
+that sniffs; they are stored as sent. Accepted files get a server-generated name in private
+storage; refused ones are never written anywhere."""
 
 import hashlib
 import io
@@ -20,9 +22,10 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
-from core import uploads
+from core import photos, uploads
 from recruitment import rules
 from recruitment.models import Application, Document, DocumentRequirement
+from recruitment.selectors.documents import is_photo_slot, photo_rules, upload_max_bytes
 from recruitment.services.applications import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -40,6 +43,7 @@ class CheckedFile:
     data: bytes
     extension: str
     content_type: str
+    summary: str = ""  # what was done to the file, for the person (a photo made smaller)
 
 
 def document_upload(
@@ -48,7 +52,9 @@ def document_upload(
     """Store a new version of one document slot and make it the current one.
 
     Refusals raise ApplicationError with the reason; they change nothing, so the earlier valid
-    version stays current. The heavy checks run before the application row is locked."""
+    version stays current. The heavy checks run before the application row is locked. The
+    document returned carries `upload_summary`: what was done to a photo, to tell the applicant
+    ("" for a PDF, which is stored as sent)."""
     if application.applicant_id != user.pk:
         raise ApplicationError(_("Only the applicant can upload documents to an application."))
     if requirement.period_id != application.period_id:
@@ -64,12 +70,14 @@ def document_upload(
             refusal,
         )
         raise
-    return _store(
+    document = _store(
         application=application,
         requirement=requirement,
         checked=checked,
         original_name=clean_original_name(getattr(uploaded_file, "name", "") or ""),
     )
+    document.upload_summary = checked.summary
+    return document
 
 
 def document_open(document: Document) -> File:
@@ -100,8 +108,10 @@ def clean_original_name(name: str) -> str:
 
 
 def check_document(uploaded_file, requirement: DocumentRequirement) -> CheckedFile:
-    """Read at most one byte past the limit, then check the content against the slot's format."""
-    limit = requirement.max_bytes
+    """Read at most one byte past what the slot receives (a photo: up to core.photos'
+    RAW_MAX_BYTES, made smaller afterwards; a PDF: the slot's limit), then check the content
+    against the slot's format."""
+    limit = upload_max_bytes(requirement)
     # Django counts an UploadedFile's size from the bytes it received, not from the browser's
     # claim; the view's upload handler hands over an oversize file as an empty stand-in.
     declared = getattr(uploaded_file, "size", None)
@@ -112,8 +122,8 @@ def check_document(uploaded_file, requirement: DocumentRequirement) -> CheckedFi
         raise ApplicationError(_("The file is empty. Choose the file again and upload it."))
     if len(data) > limit:
         raise _too_large(requirement, None)
-    if requirement.file_format == Format.JPEG:
-        return _check_jpeg(data, requirement)
+    if is_photo_slot(requirement):
+        return _check_photo(data, requirement)
     return _check_pdf(data)
 
 
@@ -130,6 +140,8 @@ def _read_at_most(uploaded_file, size: int) -> bytes:
 
 
 def _too_large(requirement: DocumentRequirement, size: int | None) -> ApplicationError:
+    if is_photo_slot(requirement):
+        return ApplicationError(photos.too_large(size).message)
     if size is None:
         return ApplicationError(
             _("The file is larger than the limit of %(limit)s KB for this document.")
@@ -154,14 +166,14 @@ def _looks_like_html(data: bytes) -> bool:
     return uploads.looks_like_html(data)
 
 
-def _check_jpeg(data: bytes, requirement: DocumentRequirement) -> CheckedFile:
-    """The shared check and re-encoding (core.uploads), within the slot's limit."""
+def _check_photo(data: bytes, requirement: DocumentRequirement) -> CheckedFile:
+    """The shared check and re-encoding (core.photos), to the slot's size and byte limit."""
     try:
-        clean = uploads.sanitise_jpeg(data, max_bytes=requirement.max_bytes)
+        photo = photos.photo_prepare(data, photo_rules(requirement))
     except uploads.UploadRejected as refusal:
         raise ApplicationError(refusal.message) from None
     extension, content_type = CONTENT_TYPES[Format.JPEG]
-    return CheckedFile(clean, extension, content_type)
+    return CheckedFile(photo.data, extension, content_type, summary=photo.summary())
 
 
 def _check_pdf(data: bytes) -> CheckedFile:

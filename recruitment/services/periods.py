@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from recruitment.models import (
     RejectionReason,
     SelectionPeriod,
 )
+from recruitment.models.periods import CONTACT_FIELDS
 from workforce.models import AsnType, FormationProposal, Position, ProposalItem
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ PERIOD_FIELDS = (
     "age_min",
     "age_max",
     "age_reference_date",
+    *CONTACT_FIELDS,
 )
 
 
@@ -162,11 +165,19 @@ def period_create(
     exam_ends_on: date | None = None,
     final_announcement_at: datetime | None = None,
     is_published: bool = False,
+    **contact,
 ) -> SelectionPeriod:
     """A new period with the docs/domain.md defaults: age limits by procurement type, the age
-    reference date on the closing day (WIB), and the standard document slots. Registration must
-    stay open at least 15 calendar days (SelectionPeriod.clean)."""
+    reference date on the closing day (WIB), the standard document slots, and the committee's
+    contact point of the latest period when none is given (`contact`: CONTACT_FIELDS).
+    Registration must stay open at least 15 calendar days (SelectionPeriod.clean)."""
+    unknown = set(contact) - set(CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"period_create() got unexpected fields: {', '.join(sorted(unknown))}")
+    if not any(contact.values()):
+        contact = _latest_contact()
     period = SelectionPeriod(
+        **contact,
         name=name,
         year=year,
         procurement_type=procurement_type,
@@ -186,6 +197,21 @@ def period_create(
     period_add_default_documents(period=period)
     period_add_default_passing_grades(period=period)
     return period
+
+
+def _latest_contact() -> dict:
+    """The contact point of the newest period that has one: the committee rarely changes its
+    e-mail, telephone and office from one selection to the next."""
+    has_contact = Q()
+    for name in CONTACT_FIELDS:
+        has_contact |= ~Q(**{name: ""})
+    latest = (
+        SelectionPeriod.objects.filter(has_contact)
+        .order_by("-registration_opens_at", "-pk")
+        .values(*CONTACT_FIELDS)
+        .first()
+    )
+    return latest or {}
 
 
 @transaction.atomic

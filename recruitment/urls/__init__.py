@@ -1,10 +1,13 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from recruitment.views import applicant, cards, documents, hr, public, stats
+from recruitment.views import applicant, calendar, cards, documents, help, hr, public, stats
 
 app_name = "recruitment"
 urlpatterns = [
-    # public: vacancies, statistics (recruitment/views/public.py)
+    # public: vacancies, statistics (recruitment/views/public.py); /recruitment/ itself is the
+    # vacancy list (people type or share the section's address)
+    path("", RedirectView.as_view(pattern_name="recruitment:vacancy_list"), name="index"),
     path("vacancies/", public.vacancy_list, name="vacancy_list"),
     path("vacancies/<int:pk>/", public.vacancy_detail, name="vacancy_detail"),
     # applicant: profile, apply, application, finalise, withdraw (recruitment/views/applicant.py)
@@ -32,6 +35,15 @@ urlpatterns = [
         applicant.application_withdraw,
         name="application_withdraw",
     ),
+    # the applicant's deadlines and exam session as a calendar file (recruitment/views/calendar.py)
+    path(
+        "applications/<int:pk>/calendar.ics",
+        calendar.application_calendar,
+        name="application_calendar",
+    ),
+    # public help per selection period, with the committee's contact (recruitment/views/help.py)
+    path("help/", help.help_index, name="help_index"),
+    path("periods/<int:pk>/help/", help.period_help, name="period_help"),
     # documents: upload and download (recruitment/views/documents.py)
     path(
         "applications/<int:pk>/documents/<slug:slug>/",

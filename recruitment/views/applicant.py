@@ -21,6 +21,7 @@ from recruitment.rules import period_announcements
 from recruitment.selectors import vacancies as selectors
 from recruitment.selectors.announcements import appeal_window_open, applicant_selection
 from recruitment.selectors.documents import document_slots, missing_from
+from recruitment.selectors.status import application_status, applications_overview
 from recruitment.services import applications as services
 from recruitment.services import scores as score_services
 from recruitment.services.profiles import applicant_profile_save, profile_is_locked
@@ -105,7 +106,9 @@ def application_priority_group(request, pk):
 
 @login_required
 def application_list(request):
-    context = {"applications": selectors.applications_of(request.user)}
+    """The applicant's own page: each application with its status, the next step and the time
+    left (rendered for each request: the time left changes by the minute)."""
+    context = {"rows": applications_overview(request.user)}
     return render(request, "recruitment/application_list.html", context)
 
 
@@ -130,21 +133,33 @@ def application_detail(request, pk):
 
     def context():
         slots = document_slots(application)
+        missing = missing_from(slots)
+        selection = (
+            applicant_selection(application, announcements=announcements) if submitted else None
+        )
         context = {
             "application": application,
             "events": application.events.all(),  # the timeline shows no actor
             "slots": slots,
-            "missing": missing_from(slots),
+            "missing": missing,
             "is_owner": is_owner,
             "registration_open": registration_open,
             "finalise_form": FinaliseForm(),
             "withdraw_form": WithdrawForm(),
             "announcements": announcements,
+            "selection": selection,
+            "status": application_status(
+                application,
+                announcements=announcements,
+                checks=selection.checks if selection else None,
+                missing=missing,
+            ),
+            # Once nothing can change, the documents fold away under one line.
+            "documents_locked": not any(slot.editable for slot in slots),
+            "sent": sum(1 for slot in slots if slot.current is not None),
         }
-        if submitted:
-            context["selection"] = applicant_selection(application, announcements=announcements)
-            if is_owner and application.period.skd_reuse_allowed:
-                context["skd_reuse"] = score_services.skd_reuse_source(application)
+        if submitted and is_owner and application.period.skd_reuse_allowed:
+            context["skd_reuse"] = score_services.skd_reuse_source(application)
         return context
 
     body = rendered_part(

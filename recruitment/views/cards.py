@@ -1,5 +1,6 @@
 """The registration card PDF (owner or HR) and the public page that says whether a card is
-genuine. The public page shows the registration, never the person: no name, NIK or birth date."""
+genuine: the registration card or the exam participant card, which carry the same verification
+code. The public page shows the registration, never the person: no name, NIK or birth date."""
 
 import re
 
@@ -14,6 +15,7 @@ from core.ratelimit import over_limit
 from recruitment.access import application_for_owner_or_hr
 from recruitment.models import Application
 from recruitment.pdf import registration_card_pdf
+from recruitment.selectors.cards import application_for_check, exam_card_check
 
 Status = Application.Status
 
@@ -72,11 +74,7 @@ def verify_code(request, code):
     code = normalise_code(code)
     if not _CODE_SHAPE.match(code):
         code = ""  # a malformed code (a NUL byte, say) is simply not found
-    application = (
-        Application.objects.select_related("period", "formation__position__unit")
-        .filter(verification_code=code)
-        .first()
-    )
+    application = application_for_check(code)
     if application is None:
         context = {"state": "not_found", "typed": code}
         return render(request, "recruitment/verify.html", context, status=404)
@@ -85,6 +83,7 @@ def verify_code(request, code):
         "application": application,
         "status": PUBLIC_STATUS.get(application.status, application.get_status_display()),
         "valid": application.status == Status.SUBMITTED,
+        "exam_card": exam_card_check(application),
     }
     return render(request, "recruitment/verify.html", context)
 

@@ -4,12 +4,8 @@ Uploads work as a plain multipart form (redirect back with a message) and, for u
 the re-rendered slot as a fragment. Downloads stream from private storage, never from a URL the
 web server knows."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,39 +13,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import log_access
+from core.uploads import limit_upload
 from recruitment.access import document_for_user, own_application
 from recruitment.models import DocumentRequirement
-from recruitment.selectors.documents import document_slot
+from recruitment.selectors.documents import document_slot, upload_max_bytes
 from recruitment.services import documents as services
 from recruitment.services.applications import ApplicationError
-
-
-class SizeLimitUploadHandler(FileUploadHandler):
-    """Put first in `request.upload_handlers`: once a file passes the slot's limit, its remaining
-    bytes are counted and dropped instead of being buffered in memory or written to a temporary
-    file. The view then receives an empty stand-in that carries the real size, and the service
-    refuses it with that size in the message."""
-
-    def __init__(self, request, *, limit: int):
-        super().__init__(request)
-        self.limit = limit
-        self.oversize = False
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.oversize = False
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.limit:
-            self.oversize = True
-        return None if self.oversize else raw_data  # None: later handlers get nothing more
-
-    def file_complete(self, file_size):
-        if not self.oversize:
-            return None  # the default handlers hold the file
-        return InMemoryUploadedFile(
-            io.BytesIO(), self.field_name, self.file_name, self.content_type, file_size, None
-        )
 
 
 @login_required
@@ -59,7 +28,7 @@ def document_upload(request, pk, slug):
     application = own_application(request.user, pk)
     requirement = get_object_or_404(DocumentRequirement, period_id=application.period_id, slug=slug)
     # Must happen before anything reads request.POST or request.FILES (the CSRF check does).
-    request.upload_handlers.insert(0, SizeLimitUploadHandler(request, limit=requirement.max_bytes))
+    limit_upload(request, upload_max_bytes(requirement))
     return _document_upload(request, application, requirement)
 
 
@@ -83,10 +52,11 @@ def _document_upload(request, application, requirement):
             feedback = str(refusal)
         else:
             ok = True
-            feedback = _("Version %(version)s of “%(slot)s” has been saved.") % {
+            saved = _("Version %(version)s of “%(slot)s” has been saved.") % {
                 "version": document.version,
                 "slot": requirement.label,
             }
+            feedback = f"{saved} {document.upload_summary}".strip()
     if _wants_fragment(request):
         return _slot_fragment(request, application, requirement, feedback, ok)
     (messages.success if ok else messages.error)(request, feedback)

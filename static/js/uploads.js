@@ -1,5 +1,7 @@
 // Document uploads: instant feedback on type and size before anything is sent, then an upload
-// with a progress bar that swaps in the slot the server renders back.
+// with a progress bar that swaps in the slot the server renders back. A photo larger than the
+// slot keeps is not refused here: the server makes it smaller (core/photos.py), and the person
+// is told so before sending.
 // Progressive enhancement only: without this file the form posts normally and the page comes
 // back with a message. Every text comes from the form's data-msg-* attributes, translated on the
 // server, so nothing here depends on the language. The server checks every file again anyway.
@@ -10,11 +12,19 @@
     return; // old browser: the plain form still works
   }
 
-  // The first bytes of each accepted format (the server checks the same "magic numbers").
+  // The first bytes of each accepted format (the server checks the same "magic numbers"), as
+  // [offset, bytes]; a file matches a format when it matches one of its signatures. An image
+  // slot ("jpeg") takes any photo a phone takes: JPEG, PNG, WebP, HEIC/HEIF.
   var SIGNATURES = {
-    jpeg: [0xff, 0xd8, 0xff],
-    pdf: [0x25, 0x50, 0x44, 0x46] // "%PDF"
+    jpeg: [
+      [0, [0xff, 0xd8, 0xff]],
+      [0, [0x89, 0x50, 0x4e, 0x47]], // PNG
+      [8, [0x57, 0x45, 0x42, 0x50]], // "WEBP" after "RIFF" and a length
+      [4, [0x66, 0x74, 0x79, 0x70]] // "ftyp": HEIC/HEIF (the server tells it from a video)
+    ],
+    pdf: [[0, [0x25, 0x50, 0x44, 0x46]]] // "%PDF"
   };
+  var SNIFF_LENGTH = 12;
   var FORM = "form[data-upload-form]";
 
   function fill(text, values) {
@@ -25,6 +35,17 @@
 
   function kb(bytes) {
     return Math.ceil(bytes / 1024);
+  }
+
+  // Megabytes with one decimal, written the way the page's language writes numbers.
+  function mb(bytes) {
+    var value = Math.round((bytes / (1024 * 1024)) * 10) / 10;
+    var lang = document.documentElement.lang || undefined;
+    try {
+      return value.toLocaleString(lang, { maximumFractionDigits: 1 });
+    } catch (error) {
+      return String(value);
+    }
   }
 
   function parts(form) {
@@ -65,28 +86,33 @@
 
   // Reads the first bytes only: a renamed web page or program is caught before it is sent.
   function sniff(file, format, done) {
-    var signature = SIGNATURES[format];
-    if (!signature || !window.FileReader) {
+    var signatures = SIGNATURES[format];
+    if (!signatures || !window.FileReader) {
       done(true);
       return;
     }
     var reader = new FileReader();
     reader.onload = function () {
       var bytes = new Uint8Array(reader.result);
-      done(signature.every(function (value, i) {
-        return bytes[i] === value;
+      done(signatures.some(function (signature) {
+        var offset = signature[0];
+        return signature[1].every(function (value, i) {
+          return bytes[offset + i] === value;
+        });
       }));
     };
     reader.onerror = function () {
       done(true); // cannot tell here: let the server decide
     };
-    reader.readAsArrayBuffer(file.slice(0, signature.length));
+    reader.readAsArrayBuffer(file.slice(0, SNIFF_LENGTH));
   }
 
   function check(form, then) {
     var p = parts(form);
     var file = p.input.files && p.input.files[0];
     var max = parseInt(p.input.getAttribute("data-max-bytes"), 10);
+    var keep = parseInt(p.input.getAttribute("data-keep-bytes"), 10);
+    var sizes = { size: kb(file ? file.size : 0), mb: mb(file ? file.size : 0) };
     p.input.setCustomValidity("");
     if (!file) {
       say(form, "", null);
@@ -104,15 +130,18 @@
       return;
     }
     if (max && file.size > max) {
-      say(form, fill(form.getAttribute("data-msg-size"), { size: kb(file.size) }), "error");
+      say(form, fill(form.getAttribute("data-msg-size"), sizes), "error");
       then(false);
       return;
     }
     sniff(file, p.input.getAttribute("data-format"), function (ok) {
+      var shrink = form.getAttribute("data-msg-shrink");
       if (!ok) {
         say(form, form.getAttribute("data-msg-type"), "error");
+      } else if (shrink && keep && file.size > keep) {
+        say(form, fill(shrink, sizes), "ok"); // a big photo: the server makes it smaller
       } else {
-        say(form, fill(form.getAttribute("data-msg-ready"), { size: kb(file.size) }), "ok");
+        say(form, fill(form.getAttribute("data-msg-ready"), sizes), "ok");
       }
       then(ok);
     });

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 
 from accounts.demo import DEMO_TOTP_SECRET, demo_totp_code, totp_code
 from accounts.mfa import RakumpitMFAAdapter, derive_key
+from accounts.navigation import landing_url
 from accounts.roles import Role
 from tests.factories import PASSWORD, UserFactory
 
@@ -224,7 +225,8 @@ def test_it_never_asks_non_staff(client, request, persona):
     user = request.getfixturevalue(persona)
     response = _password_step(client, user)
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    # Straight to their own page (applicants, residents) or the home page: no second step.
+    assert response["Location"] == (landing_url(user) or reverse("home"))
     for url in (reverse("home"), reverse("accounts:profile"), reverse("privacy:my_data")):
         assert client.get(url).status_code == 200, url
     assert not Authenticator.objects.filter(user=user).exists()

@@ -52,7 +52,8 @@ def test_it_signs_up_verifies_switches_language_and_signs_out(page, live_server,
     page.get_by_label("Email").fill("warga.e2e@example.org")
     page.locator("#id_password").fill("Rungan-River-2026")
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
+    # A resident signing in lands on their own page: their topics, answers and sessions.
+    page.wait_for_url(f"{live_server.url}/forums/mine/")
     assert html_lang(page) == "en"
     open_nav(page, "My profile")
     assert "warga.e2e@example.org" in page.content()

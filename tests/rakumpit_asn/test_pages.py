@@ -43,7 +43,7 @@ def test_it_shows_the_live_counts_on_the_home_page(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     figures = [(figure.number, figure.text) for figure in response.context["figures"]]
     assert figures == [
-        (0, "open vacancies with 0 places"),
+        (0, "open vacancies · 0 places"),
         (7, "Kelurahan served"),
         (4, "Public-service sectors"),
     ]

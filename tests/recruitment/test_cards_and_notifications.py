@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from core.pdf import no_fetching
 from recruitment.models import Application, SelectionPeriod, StatusNotification
-from recruitment.pdf import _no_fetching
 from recruitment.services.applications import (
     ApplicationError,
     application_finalise,
@@ -66,7 +66,7 @@ def verify_url(code):
 
 
 def test_it_serves_the_card_as_a_real_pdf(client_as, submitted, profile):
-    response = client_as(profile.user).get(card_url(submitted))
+    response = client_as(profile.user).get(card_url(submitted), HTTP_ACCEPT_LANGUAGE="id")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -83,12 +83,13 @@ def test_it_serves_the_card_as_a_real_pdf(client_as, submitted, profile):
     assert profile.nik_masked in text
     assert profile.nik not in text
     assert NAME in text
-    assert "Kartu Pendaftaran / Registration card" in text
-    assert reverse("recruitment:verify_code", args=[submitted.verification_code]) in text
+    assert "KARTU PENDAFTARAN" in text.upper()  # in the visitor's language
+    path = reverse("recruitment:verify_code", args=[submitted.verification_code])
+    assert path in "".join(text.split())  # the address may wrap at the end of a line
 
 
 def test_it_fetches_nothing_while_drawing_the_card():
-    fetcher = _no_fetching()
+    fetcher = no_fetching()
     for url in ("http://example.org/x.css", "https://example.org/x.png", "file:///etc/passwd"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
@@ -207,7 +208,9 @@ def test_it_limits_lookups_per_address(client, submitted):
 
 
 def test_it_reads_one_row_per_lookup(page_cache_off, client, submitted, django_assert_num_queries):
-    with django_assert_num_queries(1):  # the application with its formation, unit and period
+    # the application with its formation, unit, period and exam session, and whether exam cards
+    # exist (the post-appeal announcement)
+    with django_assert_num_queries(1):
         client.get(verify_url(submitted.verification_code))
 
 

@@ -171,7 +171,9 @@ def test_it_stores_a_jpeg_again_under_a_generated_name(owner, application, photo
 
     assert response.status_code == 302
     assert response.url == reverse("recruitment:application_detail", args=[application.pk])
-    assert messages_of(response) == [f"Version 1 of “{photo.label}” has been saved."]
+    assert messages_of(response) == [
+        f"Version 1 of “{photo.label}” has been saved. The photo is kept at 120 × 160 pixels, 1 KB."
+    ]
     document = Document.objects.get(application=application, requirement=photo)
     assert (document.version, document.is_current, document.extension) == (1, True, "jpg")
     assert document.content_type == "image/jpeg"
@@ -211,12 +213,14 @@ def test_it_lowers_the_quality_until_the_photo_fits(application, photo):
 
 
 def test_it_refuses_a_photo_that_does_not_fit_even_at_low_quality(application, photo):
+    # Noise does not compress, and 300 pixels is already below the smallest size the portal
+    # shrinks a photo to, so nothing can bring it under 10 KB.
     sent = noisy_jpeg(300, quality=20)
-    photo.max_kb = len(sent) // 1024 + 1
+    photo.max_kb = 10
     photo.save()
-    assert len(noisy_jpeg(300, quality=60)) > photo.max_bytes
+    assert len(noisy_jpeg(300, quality=50)) > photo.max_bytes
 
-    with pytest.raises(ApplicationError, match="Even after compression"):
+    with pytest.raises(ApplicationError, match="Even at 300 × 300 pixels and a low quality"):
         upload(application, photo, "photo.jpg", sent)
     assert not Document.objects.exists()
 
@@ -252,7 +256,7 @@ REFUSALS = [
     ("elf-renamed-pdf", "ijazah", "ijazah.pdf", ELF_HEADER, "is a program"),
     ("polyglot", "ijazah", "ijazah.pdf", POLYGLOT + pdf_bytes(), "web-page code"),
     ("empty", "ijazah", "ijazah.pdf", b"", "The file is empty"),
-    ("pdf-in-jpeg-slot", "pas-foto", "foto.jpg", pdf_bytes(), "is a PDF file, not a JPEG"),
+    ("pdf-in-jpeg-slot", "pas-foto", "foto.jpg", pdf_bytes(), "is a PDF file, not a photo"),
     ("jpeg-in-pdf-slot", "ijazah", "ijazah.pdf", jpeg_bytes(), "is a JPG file, not a PDF"),
     ("broken-jpeg", "pas-foto", "foto.jpg", b"\xff\xd8\xff\xe0" + b"junk" * 100, "not be read"),
     ("broken-pdf", "ijazah", "ijazah.pdf", b"%PDF-1.7\n" + b"junk " * 100, "not be read"),
@@ -260,7 +264,8 @@ REFUSALS = [
     ("encrypted-pdf", "ijazah", "ijazah.pdf", pdf_bytes(encrypt=True), "password"),
     ("pdf-with-javascript", "ijazah", "ijazah.pdf", pdf_bytes(javascript=True), "contains scripts"),
     ("unknown-bytes", "ijazah", "ijazah.pdf", b"hello, world\n" * 10, "is not a PDF"),
-    ("oversize", "pas-foto", "foto.jpg", b"\xff\xd8\xff" + b"0" * (300 * 1024 - 3), "300 KB; the"),
+    ("oversize", "ijazah", "ijazah.pdf", b"%PDF-1.4\n" + b"0" * (900 * 1024 - 9), "900 KB; the"),
+    ("junk-jpeg", "pas-foto", "foto.jpg", b"\xff\xd8\xff" + b"0" * 300_000, "not be read"),
 ]
 
 
@@ -282,10 +287,10 @@ def test_it_refuses_a_bad_file_says_why_and_stores_nothing(
     assert stored_files(private_root) == []
 
 
-def test_it_says_the_limit_and_the_size_of_an_oversize_file(owner, application, photo):
-    response = post_file(owner, application, photo, "foto.jpg", b"\xff\xd8\xff" + b"0" * 300_000)
+def test_it_says_the_limit_and_the_size_of_an_oversize_file(owner, application, ijazah):
+    response = post_file(owner, application, ijazah, "ijazah.pdf", b"%PDF-1.4\n" + b"0" * 900_000)
 
-    assert messages_of(response) == ["The file is 293 KB; the limit for this document is 200 KB."]
+    assert messages_of(response) == ["The file is 879 KB; the limit for this document is 800 KB."]
 
 
 def test_it_keeps_the_earlier_version_when_an_upload_is_refused(
@@ -315,7 +320,7 @@ def test_it_reads_no_more_than_the_limit_of_a_huge_upload(application, ijazah, p
 
 
 def test_it_drops_a_large_upload_without_keeping_it(
-    monkeypatch, owner, application, photo, private_root
+    monkeypatch, owner, application, ijazah, private_root
 ):
     # Past the limit the view's upload handler counts the bytes and drops them: the default
     # handlers (memory, temporary file) never see more than the limit.
@@ -327,12 +332,12 @@ def test_it_drops_a_large_upload_without_keeping_it(
         return original(self, raw_data, start)
 
     monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", spy)
-    content = b"\xff\xd8\xff" + b"0" * (3 * 1024 * 1024 - 3)
+    content = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024 - 9)
 
-    response = post_file(owner, application, photo, "foto.jpg", content)
+    response = post_file(owner, application, ijazah, "ijazah.pdf", content)
 
-    assert messages_of(response) == ["The file is 3072 KB; the limit for this document is 200 KB."]
-    assert 0 < sum(kept) <= photo.max_bytes
+    assert messages_of(response) == ["The file is 3072 KB; the limit for this document is 800 KB."]
+    assert 0 < sum(kept) <= ijazah.max_bytes
     assert stored_files(private_root) == []
 
 
@@ -398,8 +403,11 @@ def test_it_shows_the_upload_form_of_one_slot(owner, application, photo):
     page = response.content.decode()
     for text in (
         'enctype="multipart/form-data"',
-        'accept=".jpg,.jpeg,image/jpeg"',
-        'data-max-bytes="204800"',
+        'accept=".jpg,.jpeg,.png,.webp,.heic,.heif,image/jpeg,image/png,image/webp,image/heic,'
+        'image/heif"',
+        f'data-max-bytes="{15 * 1024 * 1024}"',  # a phone photo is received whole...
+        'data-keep-bytes="204800"',  # ... and kept within the slot's limit
+        "data-msg-shrink=",
         "data-msg-size=",
         "<progress",
         "js/uploads.js",

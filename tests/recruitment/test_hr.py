@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.clock import end_of_minute
 from recruitment.models import Application, DocumentRequirement, Formation, SelectionPeriod
 from recruitment.services.periods import (
     PeriodError,
@@ -179,7 +180,8 @@ def test_it_creates_a_period_from_the_form_with_times_in_wib(client_as, hr):
     assert response.status_code == 302
     assert response["Location"] == reverse("recruitment:hr_period_detail", args=[period.pk])
     assert period.registration_opens_at == wib(2026, 9, 1, 8, 0)
-    assert period.registration_closes_at == wib(2026, 9, 16, 8, 0)
+    # A deadline typed to the minute covers the whole minute (SelectionPeriod.clean).
+    assert period.registration_closes_at == end_of_minute(wib(2026, 9, 16, 8, 0))
     assert period.age_reference_date == date(2026, 9, 16)
     assert period.document_requirements.count() == 8
 
@@ -209,7 +211,7 @@ def test_it_edits_a_period_and_shows_its_times_in_wib(client_as, hr):
     assert client.post(url, data).status_code == 302
     period.refresh_from_db()
     assert period.name == "Nama baru"
-    assert period.registration_closes_at == wib(2026, 9, 25, 16, 0)
+    assert period.registration_closes_at == end_of_minute(wib(2026, 9, 25, 16, 0))
 
 
 def test_it_opens_a_closed_registration_again_when_hr_extends_the_deadline():

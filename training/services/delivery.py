@@ -114,11 +114,16 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
     if existing is not None:
         return existing
     year = (enrolment.completed_at or timezone.now()).year
+    programme = enrolment.session.programme
     for _attempt in range(5):
         certificate = Certificate(
             enrolment=enrolment,
             number=f"SERT-RKP/{year}/{enrolment.pk:06d}",
             verification_code=get_random_string(12, allowed_chars=CODE_ALPHABET),
+            # Signed by whoever signs the programme's certificates today (docs/domain.md 3).
+            signatory_name=programme.signatory_name,
+            signatory_position=programme.signatory_position,
+            signatory_nip=programme.signatory_nip,
         )
         try:
             with transaction.atomic():

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
 from core.audit import log_access
+from core.calendar import calendar_response
 from training import access
 from training.access import TRAINING_ROLES
 from training.forms import FeedbackForm
 from training.pdf import certificate_pdf
 from training.selectors import catalogue as selectors
+from training.selectors.calendar import training_events
 from training.selectors.ledger import jp_ledger
 from training.selectors.recommendations import recommended_programmes
 from training.services import delivery as services
@@ -31,6 +33,16 @@ def my_training(request):
     if employee is None:
         return render(request, "training/no_employee_record.html")
     return _record(request, employee)
+
+
+@role_required(Role.EMPLOYEE)
+@require_GET
+def my_calendar(request):
+    """The signed-in employee's training sessions as a calendar file (only their own: the URL
+    names no one). An account without an employee record gets an empty calendar."""
+    employee = access.own_employee(request.user)
+    events = training_events(employee, absolute=request.build_absolute_uri) if employee else []
+    return calendar_response(events, name=_("My training"), filename="pelatihan-saya.ics")
 
 
 @role_required(*TRAINING_ROLES)
