@@ -140,6 +140,11 @@ class AppealWindow:
         return self.opens <= now < self.answers_due
 
     @property
+    def last_minute(self) -> datetime:
+        """The window said the way people read it: "until 8 Dec 23:59", not "before 9 Dec 00:00"."""
+        return self.closes - timedelta(minutes=1)
+
+    @property
     def last_day(self):
         """The last calendar day (WIB) on which an appeal can be sent, for display."""
         return _wib_date(self.closes - timedelta(microseconds=1))

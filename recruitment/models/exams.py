@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
@@ -40,7 +41,9 @@ class ExamSession(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.name} · {self.date:%Y-%m-%d} {self.starts_at:%H:%M} · {self.location}"
+        # Kept in timeline notes and shown to applicants: a date as people write it, with WIB.
+        day = date_format(self.date, "j M Y")
+        return f"{self.name} · {day} {self.starts_at:%H:%M} WIB · {self.location}"
 
 
 class Presence(models.TextChoices):

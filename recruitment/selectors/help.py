@@ -20,6 +20,7 @@ from recruitment.models import (
 )
 from recruitment.rules import AppealWindow, window_of
 from recruitment.selectors.announcements import stage_kinds
+from recruitment.selectors.documents import is_photo_slot
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ class SlotHelp:
     requirement: DocumentRequirement
     required_by: int
     formations: int
+
+    @property
+    def is_photo(self) -> bool:
+        """A photo slot takes any phone photo and shrinks it (core.photos)."""
+        return is_photo_slot(self.requirement)
 
     @property
     def need(self) -> str:

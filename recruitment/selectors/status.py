@@ -548,5 +548,7 @@ def _overview_queryset(user) -> QuerySet[Application]:
                 to_attr="announced_checks",
             ),
         )
-        .order_by("-created_at")
+        # The current selection first: an old result must not push today's draft (and its
+        # deadline) below the fold.
+        .order_by("-period__registration_closes_at", "-created_at")
     )

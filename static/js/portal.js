@@ -6,4 +6,29 @@
   if (menu && window.matchMedia("(max-width: 767.98px)").matches) {
     menu.open = false;
   }
+
+  // A form that failed shows an error summary (templates/_error_summary.html): move the focus
+  // to it so nobody misses it. Pages without errors keep the focus where the browser puts it.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.scrollIntoView({ block: "start" });
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-error-link]");
+      if (!link) {
+        return;
+      }
+      var field = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!field) {
+        return;
+      }
+      event.preventDefault();
+      // Show the field's label (or its group's legend) with it, as the GOV.UK pattern does.
+      var fieldset = field.closest("fieldset");
+      var label = (fieldset && fieldset.querySelector("legend")) ||
+        document.querySelector('label[for="' + field.id + '"]') || field;
+      label.scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
+  }
 })();

@@ -172,7 +172,10 @@ def test_it_makes_the_photo_smaller_when_even_the_lowest_quality_does_not_fit():
 def test_it_refuses_a_photo_that_cannot_fit_without_going_below_the_minimum():
     rules = PhotoRules(max_bytes=40 * 1024, min_width=900, min_height=900)
 
-    with pytest.raises(UploadRejected, match="Even at 1000 × 1000 pixels and a low quality"):
+    with (
+        translation.override("en"),
+        pytest.raises(UploadRejected, match="Even at 1000 × 1000 pixels and a low quality"),
+    ):
         photo_prepare(noisy_jpeg(1000, quality=90), rules)
 
 

@@ -110,7 +110,10 @@ def test_it_lets_a_new_applicant_fill_the_profile_and_apply(page, live_server, d
     check_accessibility(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Save my profile").click()
-    expect(page.get_by_text("The NIK does not match your gender")).to_be_visible()
+    # Listed in the summary at the top (a link to the field) and beside the field itself.
+    nik_error = "The NIK does not match your gender"
+    expect(page.locator("[data-error-summary]")).to_contain_text(nik_error)
+    expect(page.locator("strong", has_text=nik_error)).to_be_visible()
     assert page.locator("#id_name_on_ktp").input_value() == "YOHANES NGABUT"
     page.locator("#id_gender").select_option("M")
     with page.expect_navigation():

@@ -50,7 +50,7 @@ def test_a_visitor_finds_the_help_of_a_selection_and_the_accessibility_statement
 
     _language(page, "en")
     expect(page.locator("h1")).to_contain_text("Help:")
-    expect(page.locator("[data-help-slot='pas-foto']")).to_contain_text("JPG/JPEG, at most 200 KB")
+    expect(page.locator("[data-help-slot='pas-foto']")).to_contain_text("kept at most 200 KB")
     expect(page.get_by_role("heading", name="Ask the selection committee")).to_be_visible()
     _check(page, "71-help-period-en")
 

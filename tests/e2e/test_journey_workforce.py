@@ -33,7 +33,9 @@ def test_it_takes_hr_from_the_needs_map_to_an_approved_proposal(page, live_serve
     check_accessibility(page)
     page.locator("#id_tasks-0-yearly_volume").fill("0")
     page.get_by_role("button", name="Simpan analisis beban kerja").click()
-    expect(page.get_by_text("Volume paling sedikit 1 setahun.")).to_be_visible()
+    # Listed in the summary at the top (a link to the field) and beside the field itself.
+    expect(page.locator("[data-error-summary]")).to_contain_text("Volume paling sedikit 1 setahun.")
+    expect(page.locator("strong", has_text="Volume paling sedikit 1 setahun.")).to_be_visible()
     page.locator("#id_tasks-0-yearly_volume").fill("2600")
     with page.expect_navigation():
         page.get_by_role("button", name="Simpan analisis beban kerja").click()

@@ -46,7 +46,8 @@ def test_it_reads_the_slots_formats_and_sizes_from_the_period(client, period):
     page = client.get(help_url(period), **EN).content.decode()
 
     photo = page.split('data-help-slot="pas-foto"')[1].split("</li>")[0]
-    assert "JPG/JPEG, at most 250 KB" in photo
+    # A photo slot says that any phone photo is taken and made smaller (core.photos).
+    assert "A photo (JPEG, PNG, WebP or HEIC), kept at most 250 KB" in photo
     assert "required for every vacancy" in photo
     assert "Latar merah, 4x6." in photo
     diploma = page.split('data-help-slot="ijazah"')[1].split("</li>")[0]
@@ -129,14 +130,14 @@ def test_it_reads_the_help_page_in_a_constant_number_of_queries(
 def test_a_kept_help_page_shows_a_changed_slot_and_contact_at_once(client, period, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     first = client.get(help_url(period), **EN)
-    assert "at most 200 KB" in first.content.decode()
+    assert "kept at most 200 KB" in first.content.decode()
     assert client.get(help_url(period), **EN)["X-Page-Cache"] == "hit"
 
     DocumentRequirement.objects.filter(period=period, slug="pas-foto").update(max_kb=180)
     SelectionPeriod.objects.filter(pk=period.pk).update(contact_email="baru@rakumpit.go.id")
 
     page = client.get(help_url(period), **EN).content.decode()
-    assert "JPG/JPEG, at most 180 KB" in page
+    assert "kept at most 180 KB" in page
     assert "mailto:baru@rakumpit.go.id" in page
 
 

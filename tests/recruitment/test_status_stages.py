@@ -450,14 +450,16 @@ def test_it_reads_my_applications_in_the_same_queries_whatever_their_number(
         add(year, stage)
     small = count()
     rows = applications_overview(user)
+    # The selection still open comes first (the draft and its deadline, then this year's
+    # application), then the closed ones, the latest first.
     assert [row.status.code for row in rows] == [
+        Stage.DRAFT,
+        Stage.SUBMITTED,
         Stage.FINAL_RESULT,
         Stage.APPEAL_FILED,
         Stage.TMS,
-        Stage.DRAFT,
-        Stage.SUBMITTED,
     ]
-    assert rows[0].status.official_code == "TH"
+    assert rows[2].status.official_code == "TH"
     for year, stage in zip(range(2016, 2020), stages, strict=True):
         add(year, stage)
     assert count() == small
