@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recruitment.models import (
+    PASSED_CODES,
     AdminResult,
     Announcement,
     Appeal,
@@ -211,14 +212,7 @@ def announcement_get(pk: int) -> Announcement:
 ADMIN_OUTCOME_ORDER = (AdminResult.MS, AdminResult.TMS)
 SKD_OUTCOME_ORDER = (SkdCode.PL, SkdCode.P, SkdCode.TL, SkdCode.TH, SkdCode.DIS)
 FINAL_OUTCOME_ORDER = (
-    FinalCode.L,
-    FinalCode.L1,
-    FinalCode.L2,
-    FinalCode.U1,
-    FinalCode.U3,
-    FinalCode.E1,
-    FinalCode.E2,
-    FinalCode.E3,
+    *PASSED_CODES,
     FinalCode.TL,
     FinalCode.TH,
     FinalCode.TMS1,
