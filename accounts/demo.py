@@ -34,6 +34,9 @@ DEMO_ACCOUNTS = [
     ("resident2", "Maria Dewi Lestari", [Role.RESIDENT], False, False),
     ("employee", "Dewi Anggraini, A.Md.Keb.", [Role.EMPLOYEE], False, False),
     ("supervisor", "dr. Agus Pranata", [Role.EMPLOYEE, Role.SUPERVISOR], False, False),
+    # The demo supervisor's own superior: overdue reviews escalate to them, they resolve
+    # objections to the supervisor's reviews (performance/demo.py links the records).
+    ("camat", "Drs. Hendrik Tuah, M.Si. (Camat)", [Role.EMPLOYEE, Role.SUPERVISOR], False, False),
     ("moderator", "Fransiska Natalia", [Role.MODERATOR], True, False),
 ]
 

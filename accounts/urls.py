@@ -5,4 +5,5 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("me/", views.profile, name="profile"),
+    path("today/", views.today, name="today"),
 ]

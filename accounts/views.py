@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services
+from accounts import today as today_registry
 from accounts.forms import ProfileForm
+from accounts.navigation import landing_url
 from accounts.roles import Role, user_roles
 
 
@@ -70,3 +72,17 @@ def lockout(request, original_response=None, credentials=None):
     """django-axes' lockout page (AXES_LOCKOUT_CALLABLE), saying how long the pause lasts."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     return render(request, "account/lockout.html", {"minutes": minutes}, status=429)
+
+
+@login_required
+def today(request):
+    """What waits for this person today, from every app (accounts.today). People with no
+    section (applicants, residents) have their own landing page and are sent there."""
+    if not today_registry.has_today(request.user):
+        return redirect(landing_url(request.user) or "home")
+    shown = today_registry.today_for(request.user)
+    return render(
+        request,
+        "accounts/today.html",
+        {"sections": shown, "waiting": sum(item.total for item in shown)},
+    )

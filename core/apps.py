@@ -1,15 +1,17 @@
 import logging
+from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 from django.urls import URLResolver, get_resolver
 from django.utils.translation import gettext_lazy as _
 
 from core.pagecache import cached_apps, invalidate
 from core.pagecache.policy import known_label
 from core.personaldata import undeclared_models
+from core.text import clean_instance_text
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +32,32 @@ class CoreConfig(AppConfig):
         # Rows a data migration writes send no model signal: after a migrate no page kept from
         # before is served. Once per `migrate` (this app is always installed).
         post_migrate.connect(_migrated, sender=self, dispatch_uid="core.pagecache.migrate")
+        # Text that cannot spoof the page (core/text.py): every text field of the project's own
+        # apps is saved without bidirectional controls, whoever writes it.
+        for app_config in _project_apps():
+            for model in app_config.get_models():
+                pre_save.connect(
+                    clean_instance_text, sender=model, dispatch_uid=f"core.text.{model._meta.label}"
+                )
         checks.register(_personal_data_declared, checks.Tags.models)
         checks.register(_page_cache_labels_known, checks.Tags.urls)
         if settings.CELERY_TASK_ALWAYS_EAGER:
             logger.info("CELERY_BROKER_URL is not set: background tasks run in-process.")
+
+
+def _project_apps():
+    """The apps whose code lives in this repository (not Django's, not a library's)."""
+    from django.apps import apps
+
+    base = Path(settings.BASE_DIR).resolve()
+    for app_config in apps.get_app_configs():
+        path = Path(app_config.path).resolve()
+        if (
+            path.is_relative_to(base)
+            and ".venv" not in path.parts
+            and "site-packages" not in path.parts
+        ):
+            yield app_config
 
 
 def _migrated(sender, **kwargs):

@@ -1,8 +1,9 @@
 """Demo data of the forums (docs/domain.md 5 and 6): residents' expectations of Rakumpit's services
 (no ambulance at the puskesmas, no dentist, teachers for the remote schools, the river clinic's
-schedule along the Rungan), official answers, a discussion session with outcomes, and IKM
-responses for several units. Written straight to the models (no e-mails, no rate limits),
-deterministic, and safe to run again: everything is found by its title or its unique keys."""
+schedule along the Rungan), official answers, a reported reply for the moderators, a discussion
+session with outcomes, and IKM responses for several units. Written straight to the models (no
+e-mails, no rate limits), deterministic, and safe to run again: everything is found by its title
+or its unique keys."""
 
 from datetime import date, timedelta
 
@@ -18,6 +19,7 @@ from forums.models import (
     Follow,
     IkmPeriod,
     IkmResponse,
+    Report,
     SessionOutcome,
     SessionRegistration,
     StatusChange,
@@ -166,10 +168,33 @@ def seed(users: dict) -> dict:
                 body="Setuju. Jadwal bulan depan bisa ditempel juga di Pustu Petuk Barunai.",
                 created_at=topic.created_at + timedelta(days=2),
             )
+    _reported_reply(users, topics["teachers"])
     _recount(list(topics.values()))
     session = _session(users, sectors, kelurahan, units, topics, now)
     periods = _ikm(users, units)
     return {"topics": topics, "session": session, "ikm_periods": periods}
+
+
+def _reported_reply(users, topic):
+    """A reply that gives out a phone number, reported by another resident: what waits in the
+    moderators' queue (and on their Today page)."""
+    if topic.comments.filter(author=users["resident2"]).exists():
+        return
+    comment = Comment.objects.create(
+        topic=topic,
+        author=users["resident2"],
+        body="Kalau mau les privat Matematika, hubungi saya saja di 0812-0000-1234.",
+        created_at=topic.created_at + timedelta(days=3),
+    )
+    Report.objects.create(
+        topic=topic,
+        comment=comment,
+        reporter=users["resident"],
+        reason=Report.Reason.PERSONAL_DATA,
+        note="Ada nomor telepon pribadi dan iklan les.",
+        created_at=topic.created_at + timedelta(days=4),
+    )
+    Comment.objects.filter(pk=comment.pk).update(open_report_count=1)
 
 
 def _recount(topics):

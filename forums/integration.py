@@ -1,4 +1,7 @@
-"""What the forums tell other apps (registered in ForumsConfig.ready)."""
+"""What the forums tell other apps (registered in ForumsConfig.ready), and what other apps tell
+the forums: the apps above (recruitment) register here, so forums never imports them."""
+
+from collections.abc import Callable, Iterable
 
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -31,3 +34,26 @@ def unit_expectation_notes(unit_ids) -> dict[int, UnitNote]:
             ],
         )
     return notes
+
+
+# What a discussion outcome went on to inform elsewhere (recruitment: the formations whose
+# criteria it shaped): {outcome id: [(text, url)]}, one query per provider.
+OutcomeLinkProvider = Callable[[list[int]], dict[int, list[tuple[str, str]]]]
+_outcome_links: list[OutcomeLinkProvider] = []
+
+
+def register_outcome_links(provider: OutcomeLinkProvider) -> None:
+    if provider not in _outcome_links:
+        _outcome_links.append(provider)
+
+
+def outcome_links(outcome_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+    """{outcome id: links from every registered provider}, for a session page."""
+    ids = list(outcome_ids)
+    links: dict[int, list[tuple[str, str]]] = {}
+    if not ids:
+        return links
+    for provider in _outcome_links:
+        for outcome_id, found in provider(ids).items():
+            links.setdefault(outcome_id, []).extend(found)
+    return links

@@ -590,6 +590,9 @@ class SessionOutcome(TrackedModel):
     def __str__(self):
         return self.description[:80]
 
+    def get_absolute_url(self):
+        return reverse("forums:session_detail", args=[self.session_id]) + f"#outcome-{self.pk}"
+
 
 # --- satisfaction survey (IKM, PermenPANRB 14/2017) -----------------------------------------
 

@@ -7,6 +7,7 @@ urlpatterns = [
     # topics (forums/views/topics.py)
     path("", topics.topic_list, name="topic_list"),
     path("new/", topics.topic_create, name="topic_create"),
+    path("new/units/", topics.unit_options, name="unit_options"),
     # the person's own page (forums/views/mine.py)
     path("mine/", mine.my_topics, name="my_topics"),
     path("topics/<int:pk>/", topics.topic_detail, name="topic_detail"),

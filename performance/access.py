@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from accounts.roles import Role, has_role
 from performance.models import CoachingFollowUp, CoachingPlan, Review, Skp
 from workforce.models import Employee
+from workforce.selectors import teams
 
 
 def is_hr(user) -> bool:
@@ -55,12 +56,8 @@ def own_skp(user, pk: int) -> Skp:
 
 
 def team_member(user, employee_pk: int) -> Employee:
-    """An employee whose supervisor is this user; anyone else's 404."""
-    return get_object_or_404(
-        Employee.objects.select_related("position__unit", "user"),
-        pk=employee_pk,
-        supervisor__user=user,
-    )
+    """A member of this user's team (workforce.selectors.teams); anyone else's 404."""
+    return get_object_or_404(teams.team_members(user=user), pk=employee_pk)
 
 
 def skp_of_team(user, pk: int) -> Skp:

@@ -34,6 +34,7 @@ class CycleAdmin(admin.ModelAdmin):
         "frequency",
         "skp_due_date",
         "objection_window_days",
+        "objection_resolution_days",
         "reminder_offsets",
         "escalation_after_days",
     )

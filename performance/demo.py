@@ -4,7 +4,8 @@ predikat, an open and a resolved objection, and the coaching plans the low predi
 Everything goes through the services, so the audit log is real. Safe to run again.
 
 The demo employee's third-quarter review is left for the supervisor to write (the browser
-journey does it)."""
+journey does it). The demo supervisor reports to the Camat (the `camat` demo account), so the
+overdue reviews of the team escalate to a real person and the Camat resolves objections."""
 
 from itertools import cycle as repeat
 
@@ -70,6 +71,26 @@ def _review(skp, checkpoint, cell, after, *, evaluator, resolver, employee_user)
     return review
 
 
+def link_superior(boss: Employee, user) -> None:
+    """The demo supervisor reports to the Camat (the demo account `camat`), as a puskesmas head
+    does in a real kecamatan: overdue reviews of the team escalate to them and they resolve the
+    team's objections. Safe to run again."""
+    camat = (
+        Employee.objects.filter(position__name="Camat", status=Employee.Status.ACTIVE)
+        .order_by("nip")
+        .first()
+    )
+    if user is None or camat is None or camat.pk == boss.pk:
+        return
+    if camat.user_id != user.pk or camat.full_name != user.full_name:
+        Employee.objects.filter(user=user).exclude(pk=camat.pk).update(user=None)
+        camat.user, camat.full_name = user, user.full_name
+        camat.save(update_fields=["user", "full_name"])
+    if boss.supervisor_id != camat.pk:
+        boss.supervisor = camat
+        boss.save(update_fields=["supervisor"])
+
+
 @transaction.atomic
 def seed(users: dict) -> None:
     rules_ensure()  # a flushed test database has lost the migration's rows
@@ -77,6 +98,8 @@ def seed(users: dict) -> None:
     cycle_ensure(year=today.year - 1)
     current = cycle_ensure(year=today.year)
     me = Employee.objects.filter(user=users["employee"]).select_related("supervisor").first()
+    if me is not None and me.supervisor is not None:
+        link_superior(me.supervisor, users.get("camat"))
     if me is None or Skp.objects.filter(employee=me, cycle=current).exists():
         return
     boss = me.supervisor

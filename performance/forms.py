@@ -74,7 +74,8 @@ class SkpForm(forms.Form):
 
 class ReviewForm(forms.Form):
     """One rating (and note) per indicator and per BerAKHLAK value, the two overall ratings,
-    feedback and a development plan. Finalising requires every rating (the service checks)."""
+    feedback and a development plan. Finalising requires every rating (the service checks) and
+    goes through a preview of the predikat that the supervisor confirms."""
 
     hasil_kerja = forms.ChoiceField(
         label=_("Work results (Hasil Kerja) overall"), choices=RATING_CHOICES, required=False
@@ -139,7 +140,7 @@ class ReviewForm(forms.Form):
                 self.fields[name].initial = getattr(review, name)
         self.helper = _helper(
             ("save", _("Save draft"), "btn-outline-primary me-2"),
-            ("finalise", _("Finalise and share with the employee"), "btn-primary"),
+            ("preview", _("Check the predikat before finalising"), "btn-primary"),
         )
         self.helper.layout = Layout(
             Fieldset(_("Work results (Hasil Kerja)"), *indicator_fields, "hasil_kerja"),
@@ -215,7 +216,12 @@ class FollowUpForm(forms.Form):
 class CheckpointForm(forms.Form):
     """`?checkpoint=` on the dashboard."""
 
-    checkpoint = forms.ModelChoiceField(label=_("Checkpoint"), queryset=None, required=False)
+    checkpoint = forms.ModelChoiceField(
+        label=_("Checkpoint"),
+        queryset=None,
+        required=False,
+        empty_label=_("The latest checkpoint with reviews"),
+    )
 
     def __init__(self, *args, checkpoints, **kwargs):
         super().__init__(*args, **kwargs)

@@ -84,6 +84,15 @@ class Cycle(TrackedModel):
         validators=[validate_day_list],
         help_text=_("Comma-separated, e.g. 7,1: a reminder 7 days and 1 day before."),
     )
+    objection_resolution_days = models.PositiveSmallIntegerField(
+        _("objections resolved within (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "Days after an objection is filed in which the evaluator's supervisor or HR "
+            "should decide it (a portal deadline, shown on their Today page)."
+        ),
+    )
     escalation_after_days = models.PositiveSmallIntegerField(
         _("escalate overdue reviews after (days)"),
         default=7,

@@ -18,6 +18,11 @@ urlpatterns = [
     path(
         "skp/<int:skp_pk>/review/<int:checkpoint_pk>/", supervisor.review_edit, name="review_edit"
     ),
+    path(
+        "skp/<int:skp_pk>/review/<int:checkpoint_pk>/confirm/",
+        supervisor.review_confirm,
+        name="review_confirm",
+    ),
     path("coaching/follow-ups/<int:pk>/", supervisor.followup_record, name="followup_record"),
     # objections and corrections (performance/views/resolve.py)
     path("objections/", resolve.objection_list, name="objection_list"),

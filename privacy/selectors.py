@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.today import PROVIDER_CAP, Task
 from core.personaldata import summary_rows
 from privacy.models import Consent, DataRequest, Restriction
 
@@ -90,3 +93,23 @@ def my_data_summary(user) -> list[dict]:
     """What the portal holds about the user, by category: a label and a count (each app says
     its own, core.personaldata.register_summary)."""
     return summary_rows(user)
+
+
+def today_requests(user) -> list:
+    """HR's "Today": the open data-protection requests, the soonest due first (each is due 72
+    hours after it arrives, UU PDP). One query."""
+    open_requests = list(
+        DataRequest.objects.filter(status__in=DataRequest.OPEN)
+        .only("pk", "kind", "due_at", "submitted_at")
+        .order_by("due_at", "pk")[:PROVIDER_CAP]
+    )
+    return [
+        Task(
+            label=request.get_kind_display(),
+            url=reverse("privacy:request_answer", args=[request.pk]),
+            due=request.due_at,
+            waiting_since=request.submitted_at,
+            detail=_("Request no. %(number)s") % {"number": request.pk},
+        )
+        for request in open_requests
+    ]

@@ -17,6 +17,7 @@ from rakumpit_asn.env import (
     env_bool,
     env_db,
     env_email,
+    env_float,
     env_int,
     env_list,
     env_redis_url,
@@ -153,6 +154,12 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rakumpit",
             "TIMEOUT": 300,
+            # A Redis that does not answer costs at most this long once, then the circuit
+            # breaker answers every cache call as a miss for CACHE_RETRY_SECONDS (core/redis.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("CACHE_CONNECT_TIMEOUT", 0.25),
+                "socket_timeout": env_float("CACHE_SOCKET_TIMEOUT", 0.5),
+            },
         }
     }
     # Sessions read from the shared cache, written through to the database: one query less on
@@ -161,6 +168,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How long the cache is left alone after a Redis error before it is tried again (core/redis.py).
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5, minimum=1)
 
 # The public pages anonymous visitors read most are served from the cache for at most this
 # long, and at once afresh after a change (rakumpit_asn/pagecache.py); heavy results several

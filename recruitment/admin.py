@@ -235,7 +235,8 @@ class FormationAdmin(admin.ModelAdmin):
     )
     list_select_related = ("period", "position", "position__unit")
     autocomplete_fields = ("period", "position")
-    filter_horizontal = ("required_documents",)
+    # Not an autocomplete: HR may not browse the forums' admin, which would answer it.
+    filter_horizontal = ("required_documents", "informing_outcomes")
     readonly_fields = ("source_proposal_item", "created_at")
     actions = ["publish", "unpublish"]
 

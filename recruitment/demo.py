@@ -20,13 +20,14 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_assign_roles
 from core.clock import end_of_minute, wib
-from forums.models import Topic
+from forums.models import SessionOutcome, Topic
 from recruitment.models import (
     ApplicantProfile,
     Application,
     ApplicationEvent,
     Document,
     Formation,
+    PeriodAssignment,
     ProcurementType,
     SelectionPeriod,
 )
@@ -224,6 +225,14 @@ def seed(users: dict) -> None:
     formations = _formations(period)
     if not formations:
         return
+    # The committee works on the open period as applications arrive: the demo verifier
+    # screens, HR does the second check (their Today pages show the queue).
+    for key, duty in (
+        ("verifier", PeriodAssignment.Duty.VERIFIER),
+        ("hr", PeriodAssignment.Duty.CONFIRMER),
+    ):
+        if key in users:
+            PeriodAssignment.objects.get_or_create(period=period, user=users[key], duty=duty)
     files = {"jpeg": _tiny_jpeg(), "pdf": _tiny_pdf()}
     # The two documented demo applicants first.
     nurse = next((f for f in formations if f.education_level == "D3"), formations[0])
@@ -286,3 +295,7 @@ def link_topics() -> None:
         topics = list(Topic.objects.filter(title__icontains=words))
         for formation in Formation.objects.filter(position__name=position_name):
             formation.informing_topics.add(*topics)
+    # The discussion session's outcome about the dentist's criteria informed that formation too.
+    outcomes = list(SessionOutcome.objects.filter(description__icontains="dokter gigi"))
+    for formation in Formation.objects.filter(position__name="Dokter Gigi"):
+        formation.informing_outcomes.add(*outcomes)

@@ -114,6 +114,11 @@ EXPECT = {
     "accessibility": everyone(200),
     # accounts/urls.py
     "accounts:profile": signed_in(200),
+    # Today: staff, supervisors and employees; applicants and residents go to their own page.
+    "accounts:today": {
+        **signed_in(200),
+        **dict.fromkeys(("applicant", "applicant2", "resident"), 302),
+    },
     # workforce/urls.py
     "workforce:needs_map": hr_only(),
     "workforce:needs_export": hr_only("xlsx"),
@@ -219,6 +224,7 @@ EXPECT = {
     # forums/urls.py
     "forums:topic_list": everyone(200),
     "forums:topic_create": roles(200, "resident"),
+    "forums:unit_options": everyone(200),  # the topic form's unit list: public reference data
     "forums:my_topics": signed_in(200),  # always the signed-in person's own: no id to guess
     "forums:topic_detail": everyone(200),
     "forums:topic_edit": {**signed_in(404), "resident": 200},  # the author only, admin too 404
@@ -260,6 +266,8 @@ EXPECT = {
     # the supervisor's own team member only: the admin is nobody's supervisor
     "performance:skp_edit": {**roles(404, "supervisor"), "supervisor": 200},
     "performance:review_edit": {**roles(404, "supervisor"), "supervisor": 200},
+    # the review is already final: its evaluator is sent to it, anyone else 404
+    "performance:review_confirm": {**roles(404, "supervisor"), "supervisor": 302},
     "performance:followup_record": roles(405, "supervisor", "hr"),
     "performance:objection_list": roles(200, "supervisor", "hr"),
     # HR or the evaluator's own supervisor; the demo supervisor evaluated it himself
@@ -292,6 +300,12 @@ EXPECT = {
     "training:hr_chart": hr_only("svg"),
     "training:feedback_summary": hr_only(),
     "training:onboarding": hr_only(),
+    "training:programme_manage_list": hr_only(),
+    "training:programme_create": hr_only(),
+    "training:programme_edit": hr_only(),
+    "training:session_create": hr_only(),
+    "training:session_edit": hr_only(),
+    "training:my_invitations": roles(200, "resident"),
     "training:verify": everyone(200),
     "training:verify_code": everyone(200),
 }
@@ -399,6 +413,10 @@ KWARGS = {
     "performance:coaching_detail": lambda d: {"pk": d.coaching.pk},
     "performance:skp_edit": lambda d: {"employee_pk": d.employee.pk, "year": d.skp.cycle.year},
     "performance:review_edit": lambda d: {"skp_pk": d.skp.pk, "checkpoint_pk": d.checkpoint.pk},
+    "performance:review_confirm": lambda d: {
+        "skp_pk": d.skp.pk,
+        "checkpoint_pk": d.review.checkpoint_id,
+    },
     "performance:followup_record": lambda d: {"pk": d.follow_up.pk},
     "performance:objection_resolve": lambda d: {"pk": d.objected.pk},
     "performance:review_correct": lambda d: {"pk": d.review.pk},
@@ -418,6 +436,9 @@ KWARGS = {
     "training:certificate_pdf": lambda d: {"pk": d.enrolment.pk},
     "training:enrolment_feedback": lambda d: {"pk": d.enrolment.pk},
     "training:hr_chart": lambda d: {"dimension": "unit"},
+    "training:programme_edit": lambda d: {"pk": d.training_session.programme_id},
+    "training:session_create": lambda d: {"programme_pk": d.training_session.programme_id},
+    "training:session_edit": lambda d: {"pk": d.training_session.pk},
     "training:verify_code": lambda d: {"code": d.enrolment.certificate.verification_code},
 }
 
@@ -514,7 +535,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def _seed() -> SimpleNamespace:
     from rakumpit_asn.management import demo as demo_data
-    from recruitment.models import Application
+    from recruitment.models import Application, PeriodAssignment
     from workforce.models import PlanningYear
     from workforce.services.proposals import proposal_create
 
@@ -523,6 +544,9 @@ def _seed() -> SimpleNamespace:
         applicant=users["applicant"], period__registration_closed=False
     )
     assert application.status == Application.Status.SUBMITTED
+    # The demo verifier screens the open period too (their Today page); here it is the period
+    # they are not assigned to, for the checks that another period's records stay hidden.
+    PeriodAssignment.objects.filter(period=application.period, user=users["verifier"]).delete()
     assert (
         Application.objects.get(applicant=users["applicant2"], period=application.period).status
         == "draft"
@@ -1117,6 +1141,7 @@ TWO_FACTOR_SAMPLE = (
     "training:hr_dashboard",
     "forums:moderation_queue",
     "accounts:profile",
+    "accounts:today",
 )
 
 

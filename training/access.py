@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import Role, has_role
-from training.models import Enrolment
+from training.models import Enrolment, Session, SessionGuest
 from training.selectors.catalogue import enrolment_with_details
 from workforce.models import Employee
 
@@ -69,3 +69,9 @@ def decidable_enrolment(user, pk: int) -> Enrolment:
 def may_enrol(user, employee: Employee) -> bool:
     """HR enrols anyone; a supervisor the members of their team (e.g. from a recommendation)."""
     return is_hr(user) or supervises(user, employee)
+
+
+def guest_invitation(user, session: Session) -> SessionGuest | None:
+    """The user's invitation to the session (a resident invited as a speaker or an observer),
+    or None."""
+    return SessionGuest.objects.filter(session=session, user=user).first()

@@ -12,6 +12,7 @@ from training.models import (
     Certificate,
     Enrolment,
     Feedback,
+    GapCompetency,
     JpReminder,
     Material,
     Meeting,
@@ -20,6 +21,7 @@ from training.models import (
     SessionGuest,
     TrainingYearRule,
 )
+from training.services.guests import guests_tell
 
 
 @admin.register(TrainingYearRule)
@@ -27,6 +29,15 @@ class TrainingYearRuleAdmin(admin.ModelAdmin):
     # One row a year, all on one page: nothing to filter (see tests/core/test_admin_complete.py).
     list_display = ("year", "pns_min_jp", "pppk_max_jp", "reminder_days")
     search_fields = ("year", "note")
+
+
+@admin.register(GapCompetency)
+class GapCompetencyAdmin(admin.ModelAdmin):
+    """Which programme competencies answer a review gap: the recommendations read these rows."""
+
+    list_display = ("code", "source", "competencies", "note")
+    list_filter = ("source",)
+    search_fields = ("code", "competencies", "note")
 
 
 class MaterialInline(admin.TabularInline):
@@ -89,6 +100,11 @@ class SessionAdmin(admin.ModelAdmin):
     inlines = [MeetingInline, SessionGuestInline]
     list_select_related = ("programme",)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is SessionGuest:  # residents invited here are told by e-mail
+            guests_tell(formset.new_objects)
+
 
 @admin.register(SessionGuest)
 class SessionGuestAdmin(admin.ModelAdmin):
@@ -97,6 +113,12 @@ class SessionGuestAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__full_name", "session__title", "session__programme__name")
     list_select_related = ("session__programme", "user")
     autocomplete_fields = ("session", "user")
+    readonly_fields = ("notified_at",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # a new invitation: the resident is told by e-mail
+            guests_tell([obj])
 
 
 @admin.register(Meeting)

@@ -14,6 +14,7 @@ from training.models import (
     Attendance,
     Enrolment,
     Feedback,
+    GapCompetency,
     Material,
     Meeting,
     Programme,
@@ -43,7 +44,44 @@ PROGRAMMES = [
      None, None),
     ("Manajemen Waktu dan Kerja Sama Tim", K.SOCIO_CULTURAL, M.DISTANCE, 6,
      "LAN RI (e-learning)", "kerja sama, orientasi pada hasil", "kesehatan", None),
+    ("Tata Naskah Dinas dan Pelaporan Kinerja", K.TECHNICAL, M.BLENDED, 8,
+     "BKPSDM Kota Palangka Raya", "pelaporan, administrasi perkantoran, akuntabilitas kinerja",
+     None, None),
 ]  # fmt: skip
+
+# Which programme competencies answer a gap of a performance review (GapCompetency; HR edits
+# them in the admin): the seven BerAKHLAK values by code, and words of the demo SKP indicators
+# (performance/demo.py INDICATORS).
+GAPS = [
+    ("value", "berorientasi-pelayanan", "pelayanan publik, komunikasi, etika pelayanan"),
+    ("value", "akuntabel", "akuntabilitas kinerja, pelaporan, orientasi pada hasil"),
+    ("value", "kompeten", "asuhan kebidanan, kegawatdaruratan, smart governance"),
+    ("value", "harmonis", "komunikasi, kerja sama, etika pelayanan"),
+    ("value", "loyal", "nilai dasar ASN, bela negara"),
+    ("value", "adaptif", "mengelola perubahan, smart governance, pengambilan keputusan"),
+    ("value", "kolaboratif", "kerja sama, komunikasi"),
+    ("indicator", "pelayanan kesehatan", "pelayanan publik, kegawatdaruratan"),
+    ("indicator", "laporan", "pelaporan, administrasi perkantoran"),
+]
+
+# Sessions over the months around today: (programme, batch, first day, last day, seats, days
+# the enrolment opens before the first day), in days from today. Past batches were held and are
+# complete, one runs today, the next ones follow over the coming months.
+SCHEDULE = [
+    ("Latsar CPNS Golongan II", "Angkatan I", -235, -222, 40, 30),
+    ("Pelayanan Prima bagi Pasien dan Keluarga", "Angkatan I", -160, -158, 25, 21),
+    ("Kepemimpinan Pengawas Unit Layanan", "Angkatan I", -118, -116, 20, 21),
+    ("Tata Naskah Dinas dan Pelaporan Kinerja", "Angkatan I", -75, -74, 30, 21),
+    ("Orientasi PPPK Kota Palangka Raya", "Daring I", -64, -62, 60, 21),
+    ("Kepemimpinan Pengawas Unit Layanan", "Angkatan II", 12, 14, 20, 25),
+    ("Orientasi PPPK Kota Palangka Raya", "Daring II", 19, 21, 60, 30),
+    ("Kegawatdaruratan Maternal dan Neonatal", "Angkatan II", 26, 28, 20, 30),
+    ("Tata Naskah Dinas dan Pelaporan Kinerja", "Angkatan II", 33, 34, 30, 40),
+    ("Latsar CPNS Golongan II", "Angkatan II", 41, 54, 40, 45),
+    ("Manajemen Waktu dan Kerja Sama Tim", "Daring II", 48, 49, 40, 50),
+    ("Pelayanan Prima bagi Pasien dan Keluarga", "Angkatan II", 68, 70, 25, 30),
+    ("Kepemimpinan Pengawas Unit Layanan", "Angkatan III", 96, 98, 20, 30),
+]
 
 # Who signs the demo programmes' certificates (a fictitious Camat; HR sets the real one in the
 # admin, per programme).
@@ -74,12 +112,20 @@ def _seed(users: dict) -> None:
     past_teamwork = _session(teamwork, "Daring I", today - days(30), today - days(29), 40)
     # Running today, open for requests until today: the journey's session.
     running = _session(prima, "Angkatan Rakumpit", today - days(1), today, 25, opens=days(14))
-    # Upcoming.
-    upcoming = {
-        p.pk: _session(p, "Angkatan II", today + days(20), today + days(22), 20, opens=days(25))
-        for p in programmes.values()
+    # The rest of the year's calendar, past and coming.
+    sessions = {
+        (name, batch): _session(
+            programmes[name], batch, today + days(start), today + days(end), seats, opens=days(op)
+        )
+        for name, batch, start, end, seats, op in SCHEDULE
     }
     _guests(running, users)
+    upcoming = sessions[("Kepemimpinan Pengawas Unit Layanan", "Angkatan II")]
+    _guests(sessions[("Pelayanan Prima bagi Pasien dan Keluarga", "Angkatan II")], users)
+    for source, code, competencies in GAPS:
+        GapCompetency.objects.update_or_create(
+            source=source, code=code, defaults={"competencies": competencies}
+        )
 
     me = Employee.objects.filter(user=users.get("employee")).first()
     staff = list(
@@ -100,6 +146,12 @@ def _seed(users: dict) -> None:
             _completed(past_teamwork, employee, hr)
     for employee in staff[::4]:
         _completed(running, employee, hr)
+    # Earlier batches of the year were held too: a quarter took the first Pelayanan Prima batch
+    # (20 JP with the maternal course: exactly the minimum).
+    for employee in staff[1::4]:
+        _completed(
+            sessions[("Pelayanan Prima bagi Pasien dan Keluarga", "Angkatan I")], employee, hr
+        )
     if me is not None:
         enrolment = _completed(past_maternal, me, hr, score=Decimal("84"))
         Feedback.objects.get_or_create(
@@ -111,7 +163,7 @@ def _seed(users: dict) -> None:
                 "comments": "Simulasi persalinan sangat membantu.",
             },
         )
-        pending = upcoming[programmes["Kepemimpinan Pengawas Unit Layanan"].pk]
+        pending = upcoming
         if not Enrolment.objects.filter(session=pending, employee=me).exists():
             Enrolment.objects.create(
                 session=pending,

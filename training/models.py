@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
@@ -215,13 +215,31 @@ class Material(TrackedModel):
         return self.title
 
 
+def date_range(start, end) -> str:
+    """A period of days written short, in the active language (see Session.date_range)."""
+    if start is None or end is None:
+        return ""
+    if start == end:
+        return formats.date_format(start, "j M Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{formats.date_format(end, 'j M Y')}"
+    if start.year == end.year:
+        return f"{formats.date_format(start, 'j M')} – {formats.date_format(end, 'j M Y')}"
+    return f"{formats.date_format(start, 'j M Y')} – {formats.date_format(end, 'j M Y')}"
+
+
 class Session(TrackedModel):
     """One run of a programme: dates, place or link, trainer, seats and enrolment window."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("programme")
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(
+        _("batch"),
+        max_length=200,
+        blank=True,
+        help_text=_("The batch that tells this run apart, e.g. Batch 2 or Online I."),
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -267,7 +285,24 @@ class Session(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.title or self.programme.name} ({self.starts_on:%d-%m-%Y})"
+        """Programme, batch and dates, in the active language: "Pelayanan Prima — Batch 2
+        (3–5 Mar 2027)". Everywhere a session is named, so two runs are never confused."""
+        return f"{self.name} ({self.date_range})"
+
+    @property
+    def name(self) -> str:
+        """Programme and batch, without the dates (a calendar event has its own)."""
+        return f"{self.programme.name} — {self.title}" if self.title else self.programme.name
+
+    @property
+    def date_range(self) -> str:
+        """The dates written out short, the shared parts once: "3–5 Mar 2027",
+        "28 Feb – 2 Mar 2027", "30 Dec 2026 – 2 Jan 2027" (month names localised)."""
+        return date_range(self.starts_on, self.ends_on)
+
+    @property
+    def enrolment_window(self) -> str:
+        return date_range(self.enrolment_opens_on, self.enrolment_closes_on)
 
     def get_absolute_url(self):
         return reverse("training:session_detail", args=[self.pk])
@@ -295,6 +330,10 @@ class SessionGuest(TrackedModel):
         limit_choices_to={"groups__name": "resident"},
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    # Set when the invitation e-mail is claimed for sending (training.tasks): sent once.
+    notified_at = models.DateTimeField(
+        _("told by e-mail at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("invited resident")
@@ -537,3 +576,57 @@ class JpReminder(TrackedModel):
 
     def __str__(self):
         return f"{self.recipient} {self.year} {self.kind}"
+
+
+class GapCompetency(TrackedModel):
+    """Which programme competencies answer a gap found in a performance review: a BerAKHLAK
+    value rated below expectation (by the value's code) or an SKP indicator rated below
+    expectation (by a word or phrase of the indicator). HR edits the rows in the admin; the
+    recommendations (training.selectors.recommendations) read them, so a review gap finds the
+    programmes whose competencies are listed here."""
+
+    class Source(models.TextChoices):
+        VALUE = "value", _("BerAKHLAK value")
+        INDICATOR = "indicator", _("SKP indicator")
+
+    source = models.CharField(_("gap in"), max_length=10, choices=Source.choices)
+    code = models.CharField(
+        _("value code or indicator words"),
+        max_length=120,
+        help_text=_(
+            "For a BerAKHLAK value its code, e.g. berorientasi-pelayanan. For an SKP indicator "
+            "a word or phrase found in the indicator, e.g. imunisasi."
+        ),
+    )
+    competencies = models.CharField(
+        _("competencies that answer it"),
+        max_length=400,
+        help_text=_(
+            "Comma-separated, as written in the programmes' competencies, e.g. komunikasi, "
+            "pelayanan publik."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("review gap and its competencies")
+        verbose_name_plural = _("review gaps and their competencies")
+        ordering = ["source", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "code"],
+                name="gap_competency_once",
+                violation_error_message=_("This gap already has a row: edit that one."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()}: {self.code} → {self.competencies}"
+
+    def clean(self):
+        # Matched case-insensitively; stored lower-case so the unique constraint sees one spelling.
+        self.code = self.code.strip().lower()
+
+    @property
+    def competency_list(self) -> list[str]:
+        return [c.strip().lower() for c in self.competencies.split(",") if c.strip()]

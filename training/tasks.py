@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.tasks import mail_task_options
-from training.models import JpReminder
+from training.models import JpReminder, SessionGuest
 from training.selectors.ledger import rule_for_year, short_of_jp
 
 logger = logging.getLogger(__name__)
@@ -77,4 +77,40 @@ def _message(user, year: int, kind: str, **context) -> EmailMessage:
         }
         subject = render_to_string("training/email/reminder_subject.txt", context)
         body = render_to_string("training/email/reminder_body.txt", context)
+    return EmailMessage(" ".join(subject.split()), body, to=[user.email])
+
+
+@shared_task(**mail_task_options(soft_time_limit=60, time_limit=90))
+def send_guest_invitation(guest_id: int) -> bool:
+    """Tell an invited resident about the session, once: the conditional update of
+    `notified_at` is the claim, so a second run (or a second worker) sends nothing."""
+    guest = (
+        SessionGuest.objects.select_related("session__programme", "user")
+        .filter(pk=guest_id)
+        .first()
+    )
+    if guest is None or not guest.user.is_active or not guest.user.email:
+        return False
+    with transaction.atomic():
+        claimed = SessionGuest.objects.filter(pk=guest_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        # Sent inside the claim's transaction: a refused send rolls the claim back for the retry.
+        _invitation_message(guest).send()
+    return True
+
+
+def _invitation_message(guest) -> EmailMessage:
+    user = guest.user
+    with translation.override(getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE):
+        context = {
+            "name": user.get_full_name() or user.email,
+            "session": guest.session,
+            "role": guest.get_role_display(),
+            "url": f"{settings.SITE_URL.rstrip('/')}{guest.session.get_absolute_url()}",
+        }
+        subject = render_to_string("training/email/invitation_subject.txt", context)
+        body = render_to_string("training/email/invitation_body.txt", context)
     return EmailMessage(" ".join(subject.split()), body, to=[user.email])

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from training.views import catalogue, delivery, enrolments, hr, onboarding, public, records
+from training.views import (
+    catalogue,
+    delivery,
+    enrolments,
+    guests,
+    hr,
+    manage,
+    onboarding,
+    public,
+    records,
+)
 
 app_name = "training"
 urlpatterns = [
@@ -34,6 +44,18 @@ urlpatterns = [
     path("hr/chart/<str:dimension>.svg", hr.hr_chart, name="hr_chart"),
     path("hr/feedback/", hr.feedback_summary, name="feedback_summary"),
     path("hr/onboarding/", onboarding.onboarding, name="onboarding"),
+    # HR plans the catalogue (training/views/manage.py)
+    path("hr/programmes/", manage.programme_manage_list, name="programme_manage_list"),
+    path("hr/programmes/new/", manage.programme_form, name="programme_create"),
+    path("hr/programmes/<int:pk>/edit/", manage.programme_form, name="programme_edit"),
+    path(
+        "hr/programmes/<int:programme_pk>/sessions/new/",
+        manage.session_form,
+        name="session_create",
+    ),
+    path("hr/sessions/<int:pk>/edit/", manage.session_form, name="session_edit"),
+    # residents invited to a session (training/views/guests.py)
+    path("invitations/", guests.my_invitations, name="my_invitations"),
     # public certificate check (training/views/public.py)
     path("verify/", public.verify, name="verify"),
     path("verify/<str:code>/", public.verify_code, name="verify_code"),

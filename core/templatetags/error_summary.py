@@ -6,6 +6,14 @@ linking to that row's field. It renders nothing when none of them has an error, 
 forms it covered so crispy's own error block (templates/bootstrap5/errors.html, which renders a
 summary for any crispy form not covered yet) does not repeat it. static/js/portal.js moves the
 focus to the summary when the page loads.
+
+A form whose fields are laid out by hand may say more than its fields do:
+`error_summary_labels` ({field name: text}) names a field in the summary when its own label is the
+same on every row (a per-document "Result"), and `error_summary_targets` ({field name: element
+id}) points a link at the element the template renders for that field (a checkbox per row).
+`error_summary_non_field_target` (on a form) and `error_summary_non_form_target` (on a formset)
+give the errors of the whole form or formset a field to link to, where one field is the fix
+("set a number above 0" links to the first number); without them those errors are not links.
 """
 
 from django import template
@@ -44,17 +52,24 @@ def _form_errors(form, items, row_label=""):
     setattr(form, _COVERED, True)
     if not form.is_bound:
         return
+    labels = getattr(form, "error_summary_labels", {})
+    targets = getattr(form, "error_summary_targets", {})
+    non_field_target = getattr(form, "error_summary_non_field_target", "")
     for error in form.non_field_errors():
-        items.append({"text": f"{row_label}{error}", "href": ""})
+        items.append({"text": f"{row_label}{error}", "href": non_field_target})
     for bound_field in form:
         if not bound_field.errors:
             continue
-        href = "" if bound_field.is_hidden else _field_target(bound_field)
+        if bound_field.name in targets:
+            href = targets[bound_field.name]
+        else:
+            href = "" if bound_field.is_hidden else _field_target(bound_field)
+        label = labels.get(bound_field.name, bound_field.label)
         for error in bound_field.errors:
             items.append(
                 {
-                    "text": f"{row_label}{_short_label(bound_field.label)}: {error}"
-                    if bound_field.label
+                    "text": f"{row_label}{_short_label(label)}: {error}"
+                    if label
                     else f"{row_label}{error}",
                     "href": href,
                 }
@@ -70,8 +85,9 @@ def _formset_errors(formset, items):
         for row in formset.forms:
             setattr(row, _COVERED, True)
         return
+    non_form_target = getattr(formset, "error_summary_non_form_target", "")
     for error in formset.non_form_errors():
-        items.append({"text": str(error), "href": ""})
+        items.append({"text": str(error), "href": non_form_target})
     for index, row in enumerate(formset.forms, start=1):
         _form_errors(row, items, row_label=f"{index}. ")
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import photos
 from forums.models import StatusChange, Topic
-from forums.selectors.topics import SORTS
+from forums.selectors.topics import SORTS, topic_units
 from workforce.models import Kelurahan, Sector, Unit
 
 
@@ -77,6 +77,10 @@ class TopicFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *Topic.Status.choices], required=False
     )
+    # Set by links (the Today page's "unanswered in <unit>"), kept while the other filters change.
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.all(), required=False, widget=forms.HiddenInput
+    )
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -97,9 +101,28 @@ class TopicFilterForm(forms.Form):
         self.helper.form_class = "row g-2 align-items-end"
         column = "col-12 col-sm-6 col-lg-4"
         self.helper.layout = Layout(
-            *(Field(name, wrapper_class=column) for name in self.fields),
+            *(Field(name, wrapper_class=column) for name in self.fields if name != "unit"),
+            Field("unit"),
             Div(Submit("", _("Show")), css_class=f"{column} mb-3"),
         )
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit, named with its sector while the list is not narrowed to one sector."""
+
+    narrowed = False
+
+    def label_from_instance(self, obj):
+        if self.narrowed:
+            return obj.name
+        return f"{obj.name} ({obj.sector})"
+
+
+def chosen_id(value) -> int | None:
+    """A choice's id as sent or given, or None (nothing chosen, or not a number)."""
+    value = getattr(value, "pk", value)
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
 
 
 class TopicForm(ForumConsentMixin, HoneypotMixin, forms.ModelForm):
@@ -124,6 +147,7 @@ class TopicForm(ForumConsentMixin, HoneypotMixin, forms.ModelForm):
         model = Topic
         fields = ["title", "body", "sector", "kelurahan", "unit"]
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+        field_classes = {"unit": UnitChoiceField}
 
     def __init__(
         self,
@@ -140,8 +164,7 @@ class TopicForm(ForumConsentMixin, HoneypotMixin, forms.ModelForm):
             "A photo straight from your phone (JPEG, PNG, WebP or HEIC, up to %(upload)s). The "
             "portal makes it smaller to fit %(limit)s KB and removes its location data."
         ) % {"upload": photos.size_label(photos.RAW_MAX_BYTES), "limit": max_photo_kb}
-        self.fields["unit"].queryset = Unit.objects.select_related("sector").order_by("name")
-        self.fields["unit"].required = False
+        self._narrow_units()
         self.fields["title"].max_length = max_title
         self.fields["title"].widget.attrs["maxlength"] = max_title
         # No maxlength on the body: an over-long post is refused with a message that says how
@@ -170,6 +193,33 @@ class TopicForm(ForumConsentMixin, HoneypotMixin, forms.ModelForm):
             *(["names_employee"] if not editing else []),
             *self.add_consent_field(needs_consent and not editing),
             _honeypot(),
+        )
+
+    def _chosen_sector(self) -> int | None:
+        if self.is_bound:
+            return chosen_id(self.data.get(self.add_prefix("sector")))
+        return chosen_id(self.initial.get("sector") or self.instance.sector_id)
+
+    def _narrow_units(self):
+        """The unit list holds the chosen sector's units only: the page is rendered with them
+        (without JavaScript, after a preview or a refused submission), a unit of another sector
+        is refused, and with JavaScript the list follows the sector as it changes (htmx)."""
+        sector = self._chosen_sector()
+        field = self.fields["unit"]
+        field.queryset = topic_units(sector)
+        field.narrowed = sector is not None
+        field.required = False
+        field.error_messages["invalid_choice"] = _("This unit is not in the chosen sector.")
+        field.help_text = _("Optional. The list shows the units of the sector chosen.")
+        unit_id = self.auto_id % self.add_prefix("unit")
+        self.fields["sector"].widget.attrs.update(
+            {
+                "hx-get": reverse("forums:unit_options"),
+                "hx-trigger": "change",
+                "hx-target": f"#{unit_id}",
+                "hx-include": f"#{unit_id}",
+                "hx-swap": "innerHTML",
+            }
         )
 
     def clean_title(self):

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
 from forums.access import visible_topics_q
 from forums.models import Comment, Follow, StatusChange, Support, Topic, Visibility
+from workforce.models import Unit
 
 # PostgreSQL ships an `indonesian` text search configuration (checked: `\dF`): stemming of
 # Indonesian affixes ("pelayanan" finds "layanan").
@@ -115,3 +116,10 @@ def public_topics(limit: int = 100) -> QuerySet:
         .select_related("sector", "kelurahan")
         .order_by("-support_count", "-pk")
     )
+
+
+def topic_units(sector_id=None) -> QuerySet:
+    """The units a topic may name: those of its sector once one is chosen (every unit before,
+    each labelled with its sector)."""
+    units = Unit.objects.select_related("sector").order_by("sector__order", "name")
+    return units.filter(sector_id=sector_id) if sector_id else units

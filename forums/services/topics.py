@@ -331,6 +331,10 @@ def topic_support(*, topic: Topic, user, address: str, consent_given: bool = Fal
     """Add the user's support; True when it is new. Supporting twice changes nothing."""
     if topic.visibility != Visibility.PUBLIC:
         raise ForumError(_("This topic is not public."))
+    if topic.author_id == user.pk:
+        raise ForumError(
+            _("You cannot support your own topic: ask your neighbours to support it instead.")
+        )
     if Support.objects.filter(topic=topic, user=user).exists():
         return False
     ensure_may_take_part(user, action="support", address=address, consent_given=consent_given)

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role, role_required
 from core.paging import page_of, querystring_without
 from forums.forms.moderation import ModerateForm, RetagForm, SuspendForm
-from forums.models import Comment, Suspension, Topic
+from forums.models import Comment, ModerationAction, Suspension, Topic
 from forums.selectors import moderation as selectors
 from forums.services import ForumError
 from forums.services import moderation as services
@@ -36,6 +37,23 @@ def log(request):
     return render(request, "forums/moderation_log.html", {"page": page})
 
 
+def _back(request, default):
+    """Where a decision returns to: the queue row it was taken from (`next`, a path on this
+    site), or the post itself."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def _recorded(kind) -> str:
+    """Says what the decision did: "Decision recorded: Hidden." """
+    label = ModerationAction.Kind(kind).label
+    return _("Decision recorded: %(decision)s.") % {"decision": label}
+
+
 def _done(request, call, success):
     try:
         call()
@@ -52,13 +70,13 @@ def topic_moderate(request, pk):
     form = ModerateForm(request.POST, prefix="moderate")
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give a reason: the author will see it."))
-        return redirect(topic)
+        return _back(request, topic)
     _done(
         request,
         lambda: services.topic_moderate(topic=topic, moderator=request.user, **form.cleaned_data),
-        _("The decision has been recorded."),
+        _recorded(form.cleaned_data["kind"]),
     )
-    return redirect(topic)
+    return _back(request, topic)
 
 
 @role_required(Role.MODERATOR)
@@ -68,15 +86,15 @@ def comment_moderate(request, pk):
     form = ModerateForm(request.POST, comment=True)
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give a reason: the author will see it."))
-        return redirect(comment.topic)
+        return _back(request, comment.topic)
     _done(
         request,
         lambda: services.comment_moderate(
             comment=comment, moderator=request.user, **form.cleaned_data
         ),
-        _("The decision has been recorded."),
+        _recorded(form.cleaned_data["kind"]),
     )
-    return redirect(comment.get_absolute_url())
+    return _back(request, comment.get_absolute_url())
 
 
 @role_required(Role.MODERATOR)

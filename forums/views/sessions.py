@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, role_required
 from core.calendar import calendar_response
+from forums.integration import outcome_links
 from forums.models import DiscussionSession, SessionOutcome, SessionRegistration
 from forums.selectors.calendar import session_events
 from forums.services import ForumError
@@ -36,7 +37,11 @@ def session_detail(request, pk):
     session = get_object_or_404(
         sessions.prefetch_related(Prefetch("outcomes", queryset=outcomes)), pk=pk
     )
-    return render(request, "forums/session_detail.html", {"session": session})
+    outcomes = list(session.outcomes.all())
+    links = outcome_links(outcome.pk for outcome in outcomes)
+    for outcome in outcomes:
+        outcome.informed = links.get(outcome.pk, [])
+    return render(request, "forums/session_detail.html", {"session": session, "outcomes": outcomes})
 
 
 @role_required(Role.RESIDENT)

@@ -14,10 +14,18 @@ from core.ratelimit import client_address
 from core.uploads import upload_limit
 from forums import access
 from forums.forms.moderation import ModerateForm, ReportForm, RetagForm
-from forums.forms.topics import AnswerForm, CommentForm, StatusForm, TopicFilterForm, TopicForm
+from forums.forms.topics import (
+    AnswerForm,
+    CommentForm,
+    StatusForm,
+    TopicFilterForm,
+    TopicForm,
+    chosen_id,
+)
 from forums.markup import render_markdown
 from forums.models import Comment, Topic
 from forums.selectors import accountability as accountability_selectors
+from forums.selectors import moderation as moderation_selectors
 from forums.selectors import topics as selectors
 from forums.services import ForumError
 from forums.services import topics as services
@@ -35,11 +43,13 @@ def topic_list(request):
         search=data.get("q", ""),
         sector=data.get("sector"),
         kelurahan=data.get("kelurahan"),
+        unit=data.get("unit"),
         status=data.get("status", ""),
         sort=data.get("sort", ""),
     )
     page = Paginator(topics, 20).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "querystring": querystring_without(request, "page")}
+    context.update(unit=data.get("unit"), all_units=querystring_without(request, "page", "unit"))
     return render(request, "forums/topic_list.html", context)
 
 
@@ -58,17 +68,32 @@ def _preview_context(request) -> dict:
 
 
 def _topic_form(request, **kwargs) -> TopicForm:
-    """The topic form with the forum's limits: bound to what was sent, or, for a preview,
-    filled in with it as it was typed (a preview is not a submission: no errors shown)."""
+    """The topic form with the forum's limits, bound to what was sent. A preview checks every
+    field as a submission would (the person sees what to correct before posting), except the
+    privacy consent, which is asked at the moment of posting."""
     settings = services.forum_settings()
     kwargs.update(
         max_title=settings.title_max_length,
         max_body=settings.body_max_length,
         max_photo_kb=settings.photo_max_kb,
     )
-    if _wants_preview(request):
-        return TopicForm(initial=request.POST.dict(), **kwargs)
-    return TopicForm(request.POST or None, request.FILES or None, **kwargs)
+    form = TopicForm(request.POST or None, request.FILES or None, **kwargs)
+    if _wants_preview(request) and not form.is_valid():
+        form.errors.pop("privacy_consent", None)
+    return form
+
+
+@require_GET
+def unit_options(request):
+    """The unit list of the topic form for the sector chosen (htmx, on the sector's change);
+    the unit chosen stays chosen when it is in that sector. Units are public reference data."""
+    sector = chosen_id(request.GET.get("sector"))
+    context = {
+        "units": selectors.topic_units(sector),
+        "narrowed": sector is not None,
+        "selected": chosen_id(request.GET.get("unit")),
+    }
+    return render(request, "forums/_unit_options.html", context)
 
 
 @upload_limit(RAW_MAX_BYTES)  # a bigger photo is counted and dropped, not kept on disk
@@ -165,6 +190,7 @@ def _topic_page(request, pk, *, comment_form=None, comment_preview=None):
         )
     if is_moderator:
         context.update(
+            moderation_history=moderation_selectors.topic_moderation_history(topic),
             moderate_form=ModerateForm(prefix="moderate"),
             retag_form=RetagForm(
                 prefix="retag",

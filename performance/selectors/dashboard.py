@@ -143,3 +143,10 @@ def ekinerja_rows(checkpoint: Checkpoint):
         .select_related("skp__employee__position__unit", "checkpoint__cycle")
         .order_by("skp__employee__position__unit__name", "skp__employee__full_name")
     )
+
+
+def latest_with_data(checkpoints):
+    """Of these checkpoints, the latest whose period has a review shared with the employee (a
+    new period has none yet and would open the dashboard on empty charts). One query."""
+    shared = Review.objects.filter(checkpoint=OuterRef("pk")).exclude(status=Review.Status.DRAFT)
+    return checkpoints.filter(Exists(shared)).order_by("-period_end", "-kind", "-pk").first()

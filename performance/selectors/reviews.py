@@ -12,6 +12,7 @@ from performance.models import (
     Skp,
 )
 from workforce.models import Employee
+from workforce.selectors import teams
 
 
 def cycle_current(year: int) -> Cycle | None:
@@ -42,16 +43,13 @@ def my_coaching(employee: Employee):
 
 
 def team_members(user, cycle: Cycle | None):
-    """The user's direct reports, each with this cycle's SKP and its reviews prefetched."""
+    """The user's team (workforce.selectors.teams, the one definition training uses too), each
+    member with this cycle's SKP and its reviews prefetched."""
     skps = Skp.objects.filter(cycle=cycle).prefetch_related(
-        Prefetch("reviews", queryset=Review.objects.select_related("checkpoint"))
+        Prefetch("reviews", queryset=Review.objects.select_related("checkpoint__cycle"))
     )
-    return (
-        Employee.objects.filter(supervisor__user=user)
-        .exclude(status__in=[Employee.Status.RETIRED, Employee.Status.TRANSFERRED])
-        .select_related("position__unit")
-        .prefetch_related(Prefetch("skps", queryset=skps, to_attr="cycle_skps"))
-        .order_by("full_name")
+    return teams.team_members(user=user).prefetch_related(
+        Prefetch("skps", queryset=skps, to_attr="cycle_skps")
     )
 
 

@@ -101,19 +101,75 @@ def review_save(
         if r
     )
     if finalise:
-        try:
-            review.predikat = predikat_for(hasil_kerja=review.hasil_kerja, perilaku=review.perilaku)
-        except MatrixError as exc:
-            raise ReviewError(str(exc)) from exc
-        review.status = Status.FINAL
-        review.finalised_at = timezone.now()
-        window = checkpoint.cycle.objection_window_days
-        review.objection_deadline = timezone.localdate() + timedelta(days=window)
+        _finalise(review, checkpoint=checkpoint)
     review.full_clean()
     review.save()
     _log(review, ReviewEvent.Action.FINALISED if finalise else ReviewEvent.Action.SAVED, user)
     if finalise:
         coaching_plan_open_if_needed(review=review, user=user)
+    return review
+
+
+def _finalise(review: Review, *, checkpoint: Checkpoint) -> None:
+    review.predikat = _predikat(review)
+    review.status = Status.FINAL
+    review.finalised_at = timezone.now()
+    window = checkpoint.cycle.objection_window_days
+    review.objection_deadline = timezone.localdate() + timedelta(days=window)
+
+
+def _predikat(review: Review) -> str:
+    try:
+        return predikat_for(hasil_kerja=review.hasil_kerja, perilaku=review.perilaku)
+    except MatrixError as exc:
+        raise ReviewError(str(exc)) from exc
+
+
+def review_preview(*, review: Review) -> str:
+    """The predikat the saved draft would get if finalised now, read from the matrix exactly as
+    `review_finalise` does; a ReviewError says what is still missing. Writes nothing."""
+    if review.status != Status.DRAFT:
+        raise ReviewError(_("This review has been finalised; it changes only by a correction."))
+    indicator_ids = set(review.skp.indicators.values_list("pk", flat=True))
+    value_ids = set(BehaviourValue.objects.values_list("pk", flat=True))
+    rated_indicators = set(review.indicator_ratings.values_list("indicator_id", flat=True))
+    rated_values = set(review.behaviour_ratings.values_list("value_id", flat=True))
+    if rated_indicators != indicator_ids or rated_values != value_ids:
+        raise ReviewError(_("Rate every indicator and every BerAKHLAK value before finalising."))
+    if not review.hasil_kerja or not review.perilaku:
+        raise ReviewError(_("Give both overall ratings before finalising."))
+    return _predikat(review)
+
+
+def review_version(review: Review) -> int:
+    """What the supervisor saw on the preview: the id of the review's latest event. Any later
+    save logs a new event, so a confirmation of an older preview is refused."""
+    return review.events.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@transaction.atomic
+def review_finalise(*, review: Review, user, version: int) -> Review:
+    """The supervisor confirms the predikat they were shown: the saved draft becomes final and
+    is shared with the employee (their objection window opens). Refused when the draft changed
+    after the preview (`version`) or is incomplete."""
+    review = (
+        Review.objects.select_for_update()
+        .select_related("checkpoint__cycle", "skp__employee")
+        .get(pk=review.pk)
+    )
+    if review.status != Status.DRAFT:
+        raise ReviewError(_("This review has been finalised; it changes only by a correction."))
+    if review_version(review) != version:
+        raise ReviewError(
+            _("The draft has changed since you saw the predikat; check it again and confirm.")
+        )
+    review_preview(review=review)
+    _finalise(review, checkpoint=review.checkpoint)
+    review.evaluator = user
+    review.full_clean()
+    review.save()
+    _log(review, ReviewEvent.Action.FINALISED, user)
+    coaching_plan_open_if_needed(review=review, user=user)
     return review
 
 

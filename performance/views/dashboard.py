@@ -27,7 +27,8 @@ UNITS_PER_PAGE = 25
 
 
 def _checkpoint(request):
-    """The chosen checkpoint, or the latest one already due (else the first of the year)."""
+    """The chosen checkpoint, or the latest one that has data (a review shared with the
+    employee), else the latest one already due, else the first."""
     today = timezone.localdate()
     choices = Checkpoint.objects.select_related("cycle").filter(cycle__year__lte=today.year + 1)
     form = CheckpointForm(
@@ -36,7 +37,8 @@ def _checkpoint(request):
     chosen = form.cleaned_data.get("checkpoint") if form.is_valid() else None
     if chosen is None:
         chosen = (
-            choices.filter(due_date__lte=today).order_by("-due_date", "kind").first()
+            selectors.latest_with_data(choices)
+            or choices.filter(due_date__lte=today).order_by("-due_date", "kind").first()
             or choices.order_by("due_date").first()
         )
     return form, chosen, today
@@ -108,6 +110,7 @@ def dashboard_chart(request, dimension):
     else:
         rows = distribution["sectors"]
     svg = charts.distribution_chart(
+        narrow=request.GET.get("size") == "narrow",
         title=_("Predikat by unit") if dimension == "unit" else _("Predikat by sector"),
         labels=[row.label for row in rows],
         series=[

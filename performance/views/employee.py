@@ -13,7 +13,8 @@ from accounts.roles import Role, role_required
 from performance import access
 from performance.forms import FollowUpForm, ObjectionForm
 from performance.selectors import reviews as selectors
-from performance.selectors.reminders import reminders_pending_for
+from performance.selectors import today as today_tasks
+from performance.selectors.reminders import Kind, reminders_pending_for
 from performance.services import reviews as services
 from performance.services.skps import SkpError, skp_agree
 from workforce.models import Employee
@@ -28,10 +29,25 @@ def mine(request):
         "employee": employee,
         "skps": selectors.my_skps(employee) if employee else [],
         "coaching_plans": selectors.my_coaching(employee) if employee else [],
-        "reminders": reminders_pending_for(request.user, today),
+        # What only this person can do now (confirm a review, agree to an SKP), then the
+        # reminders of what falls due; the same tasks as on their Today page.
+        "tasks": today_tasks.today_reviews_to_confirm(request.user)
+        + today_tasks.today_skps_to_agree(request.user),
+        "reminders": _without_tasks(reminders_pending_for(request.user, today), employee),
         "today": today,
     }
     return render(request, "performance/mine.html", context)
+
+
+def _without_tasks(reminders, employee):
+    """The reminders to acknowledge one's review or agree to one's own SKP are already tasks."""
+    own_skp = f":{employee.pk}" if employee else None
+    return [
+        r
+        for r in reminders
+        if r.kind != Kind.ACK_PENDING
+        and not (r.kind == Kind.SKP_DUE and own_skp and r.object_key.endswith(own_skp))
+    ]
 
 
 @role_required(Role.EMPLOYEE, Role.SUPERVISOR, Role.HR)

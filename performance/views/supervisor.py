@@ -3,6 +3,7 @@ Only the employee's own supervisor (Employee.supervisor.user): anyone else gets 
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role, role_required
 from performance import access
 from performance.forms import FollowUpForm, ReviewForm, SkpForm
-from performance.models import Checkpoint, Review, Skp
+from performance.models import Checkpoint, Predikat, Review, Skp
 from performance.selectors import reviews as selectors
 from performance.services import coaching as coaching_services
 from performance.services import reviews as services
@@ -77,25 +78,55 @@ def review_edit(request, skp_pk, checkpoint_pk):
         review=review,
     )
     if request.method == "POST" and form.is_valid():
-        finalise = "finalise" in request.POST
+        # Finalising goes through the preview: the draft is saved (what was typed is kept) and
+        # the supervisor sees the predikat before confirming. Nothing is final until then.
+        preview = "preview" in request.POST or "finalise" in request.POST
         try:
             review = services.review_save(
-                skp=skp,
-                checkpoint=checkpoint,
-                data=form.review_input(),
-                user=request.user,
-                finalise=finalise,
+                skp=skp, checkpoint=checkpoint, data=form.review_input(), user=request.user
             )
+            if preview:
+                services.review_preview(review=review)
         except services.ReviewError as error:
             form.add_error(None, str(error))
         else:
-            if finalise:
-                messages.success(request, _("The review is final and shared with the employee."))
-                return redirect(review)
+            if preview:
+                return redirect("performance:review_confirm", skp.pk, checkpoint.pk)
             messages.success(request, _("The draft review has been saved."))
             return redirect("performance:review_edit", skp.pk, checkpoint.pk)
     context = {"skp": skp, "checkpoint": checkpoint, "form": form, "review": review}
     return render(request, "performance/review_form.html", context)
+
+
+@role_required(Role.SUPERVISOR)
+def review_confirm(request, skp_pk, checkpoint_pk):
+    """The predikat the saved draft gets, and the button that finalises and shares it."""
+    skp = access.skp_of_team(request.user, skp_pk)
+    review = get_object_or_404(
+        Review.objects.select_related("checkpoint__cycle"), skp=skp, checkpoint_id=checkpoint_pk
+    )
+    if review.is_final:
+        return redirect(review)
+    edit_url = reverse("performance:review_edit", args=[skp.pk, checkpoint_pk])
+    try:
+        predikat = services.review_preview(review=review)
+        if request.method == "POST":
+            version = int(request.POST.get("version") or 0)
+            review = services.review_finalise(review=review, user=request.user, version=version)
+            messages.success(request, _("The review is final and shared with the employee."))
+            return redirect(review)
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+        return redirect(request.path if request.method == "POST" else edit_url)
+    context = {
+        "skp": skp,
+        "review": review,
+        "predikat": Predikat(predikat),
+        "version": services.review_version(review),
+        "edit_url": edit_url,
+        **selectors.review_parts(review),
+    }
+    return render(request, "performance/review_confirm.html", context)
 
 
 @role_required(Role.SUPERVISOR, Role.HR)

@@ -15,31 +15,38 @@ class VacancyFilterForm(forms.Form):
         label=_("Selection period"),
         queryset=SelectionPeriod.objects.filter(is_published=True),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All selection periods"),
     )
     sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.all(), required=False, empty_label=_("All")
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        required=False,
+        empty_label=_("All sectors"),
     )
     kelurahan = forms.ModelChoiceField(
         label=_("Kelurahan"),
         queryset=Kelurahan.objects.all(),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All kelurahan"),
     )
     unit = forms.ModelChoiceField(
         label=_("Unit"),
         queryset=Unit.objects.filter(positions__formations__is_published=True).distinct(),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All units"),
     )
     asn_type = forms.ChoiceField(
-        label=_("ASN type"), choices=[("", _("All")), *AsnType.choices], required=False
+        label=_("ASN type"), choices=[("", _("All ASN types")), *AsnType.choices], required=False
     )
     education_level = forms.ChoiceField(
-        label=_("Education"), choices=[("", _("All")), *EducationLevel.choices], required=False
+        label=_("Education"),
+        choices=[("", _("All education levels")), *EducationLevel.choices],
+        required=False,
     )
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All")), *FormationCategory.choices], required=False
+        label=_("Category"),
+        choices=[("", _("All categories")), *FormationCategory.choices],
+        required=False,
     )
     # Chosen with the tabs above the list; kept here so that a search stays in its tab.
     status = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)

@@ -53,13 +53,22 @@ class AppointmentBatchForm(forms.Form):
                 ),
             )
         chosen = {str(value) for value in (self.data.getlist("selected") if self.is_bound else [])}
+        # (NIP field, ticked, the tick's element id) per person waiting; the ticks are laid out
+        # by hand, one per person's row, so the error summary links "Appoint" to the first.
         self.rows = {
             result.application_id: (
                 self[self.nip_name(result.application_id)],
                 str(result.application_id) in chosen,
+                self.tick_id(result.application_id),
             )
             for result in waiting
         }
+        if waiting:
+            self.error_summary_targets = {"selected": self.tick_id(waiting[0].application_id)}
+
+    @staticmethod
+    def tick_id(application_id: int) -> str:
+        return f"tick-{application_id}"
 
     @staticmethod
     def nip_name(application_id: int) -> str:

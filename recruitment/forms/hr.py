@@ -343,7 +343,7 @@ class ApplicationFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *hr_status_choices()]
+        self.fields["status"].choices = [("", _("All statuses")), *hr_status_choices()]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.disable_csrf = True

@@ -201,8 +201,8 @@ class MeritFilterForm(forms.Form):
         self.fields["formation"].label_from_instance = lambda f: (
             f"{f.position.name} · {f.position.unit.name} · {f.get_category_display()}"
         )
-        self.fields["skd_code"].choices = [("", _("All")), *SkdCode.choices]
-        self.fields["final_code"].choices = [("", _("All")), *FinalCode.choices]
+        self.fields["skd_code"].choices = [("", _("All SKD codes")), *SkdCode.choices]
+        self.fields["final_code"].choices = [("", _("All final codes")), *FinalCode.choices]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.disable_csrf = True

@@ -12,6 +12,8 @@ from recruitment.selectors.screening import QueueState, active_reasons
 from recruitment.services.screening import CheckInput, ScreeningError
 
 MAX_NOTE = 2000
+# How the error summary names a document's fields (after the document's name).
+SUMMARY_FIELD_NAMES = {"result": _("Result"), "reason": _("TMS reason"), "note": _("Note")}
 RESULT_CHOICES = [("", _("Not checked yet")), *AdminResult.choices]
 
 
@@ -60,7 +62,10 @@ class AssignmentForm(ServiceErrorsMixin, forms.Form):
 
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("Screening state"), choices=QueueState.CHOICES, required=False
+        label=_("Screening state"),
+        # The queue's own "All" says what it lists when it is the first option of a filter.
+        choices=[(QueueState.ALL, _("All applications")), *QueueState.CHOICES[1:]],
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -85,8 +90,16 @@ class ScreeningForm(ServiceErrorsMixin, forms.Form):
         reason_choices = [("", _("— choose a reason —"))] + [
             (pk, reason.label) for pk, reason in self.reasons.items()
         ]
+        # Every document has a "Result", a "TMS reason" and a "Note": the error summary names
+        # the document too, so that each of its links says which one to correct.
+        self.error_summary_labels = {}
         for row in rows:
             pk, check = row.requirement.pk, row.check
+            for name in ("result", "reason", "note"):
+                self.error_summary_labels[f"{name}_{pk}"] = _("%(document)s, %(field)s") % {
+                    "document": row.requirement.label,
+                    "field": SUMMARY_FIELD_NAMES[name],
+                }
             self.fields[f"result_{pk}"] = forms.ChoiceField(
                 label=_("Result"),
                 choices=RESULT_CHOICES,

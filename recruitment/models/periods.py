@@ -501,6 +501,14 @@ class Formation(TrackedModel):
         related_name="+",
         verbose_name=_("residents' topics that informed the criteria"),
     )
+    # The chain resident -> discussion -> criteria: the outcomes of forum discussion sessions
+    # that shaped this formation. The forums show it back through forums.integration.
+    informing_outcomes = models.ManyToManyField(
+        "forums.SessionOutcome",
+        blank=True,
+        related_name="+",
+        verbose_name=_("discussion outcomes that informed the criteria"),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     source_proposal_item = models.ForeignKey(
         "workforce.ProposalItem",

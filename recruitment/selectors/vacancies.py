@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from core.db import count_of
 from core.home import Figure
 from core.numbers import number
-from forums.models import Topic, Visibility
+from forums.models import SessionOutcome, Topic, Visibility
 from recruitment.models import Application, Formation
 from recruitment.models.periods import registration_open_q
 
@@ -147,10 +147,37 @@ def vacancy_get(pk: int) -> Formation:
                 .order_by("-support_count"),
                 to_attr="public_topics",
             ),
+            Prefetch(
+                "informing_outcomes",
+                queryset=SessionOutcome.objects.select_related("session").order_by(
+                    "-session__starts_at", "order", "pk"
+                ),
+                to_attr="outcomes",
+            ),
         )
         .annotate(finalised=_finalised())
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def formations_informed_by(outcome_ids) -> dict[int, list[tuple[str, str]]]:
+    """{discussion outcome id: [(formation, its vacancy page)]}: the published formations each
+    outcome informed, for the forums' session page (forums.integration). One query."""
+    links = (
+        Formation.informing_outcomes.through.objects.filter(
+            sessionoutcome_id__in=list(outcome_ids),
+            formation__is_published=True,
+            formation__period__is_published=True,
+        )
+        .select_related("formation__period", "formation__position__unit")
+        .order_by("-formation__period__year", "formation__position__name", "formation_id")
+    )
+    found: dict[int, list[tuple[str, str]]] = {}
+    for link in links:
+        formation = link.formation
+        text = f"{formation} · {formation.period}"
+        found.setdefault(link.sessionoutcome_id, []).append((text, formation.get_absolute_url()))
+    return found
 
 
 def applications_of(user) -> QuerySet[Application]:

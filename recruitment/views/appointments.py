@@ -24,15 +24,18 @@ def appointments(request, pk):
         request.POST if request.method == "POST" else None, period=period, results=rows
     )
     for row in rows:
-        row.nip_field, row.ticked = form.rows.get(row.application_id, (None, False))
-    problems = []
+        row.nip_field, row.ticked, row.tick_id = form.rows.get(
+            row.application_id, (None, False, "")
+        )
     if request.method == "POST" and form.is_valid():
         try:
             count = services.appointments_confirm(
                 period=period, rows=form.appointments(), actor=request.user
             )
         except services.AppointmentError as error:
-            problems = error.problems
+            # Listed in the form's error summary, above the fields to correct.
+            for problem in error.problems:
+                form.add_error(None, problem)
         else:
             messages.success(
                 request,
@@ -49,7 +52,6 @@ def appointments(request, pk):
         "period": period,
         "rows": rows,
         "form": form,
-        "problems": problems,
         "formations": selectors.formation_places(period, rows),
         "final_announced": selectors.final_announcement(period) is not None,
         "waiting": sum(1 for row in rows if row.appointment is None),

@@ -7,6 +7,39 @@
     menu.open = false;
   }
 
+  // The menu's concerns: one open at a time; Escape or a click elsewhere closes the open one
+  // (and Escape gives the focus back to its title).
+  var dropdowns = Array.prototype.slice.call(document.querySelectorAll("[data-nav-dropdown]"));
+  dropdowns.forEach(function (dropdown) {
+    dropdown.addEventListener("toggle", function () {
+      if (dropdown.open) {
+        dropdowns.forEach(function (other) {
+          if (other !== dropdown) {
+            other.open = false;
+          }
+        });
+      }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    dropdowns.forEach(function (dropdown) {
+      if (dropdown.open) {
+        dropdown.open = false;
+        dropdown.querySelector("summary").focus();
+      }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    dropdowns.forEach(function (dropdown) {
+      if (dropdown.open && !dropdown.contains(event.target)) {
+        dropdown.open = false;
+      }
+    });
+  });
+
   // A form that failed shows an error summary (templates/_error_summary.html): move the focus
   // to it so nobody misses it. Pages without errors keep the focus where the browser puts it.
   var summary = document.querySelector("[data-error-summary]");

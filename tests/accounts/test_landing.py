@@ -1,5 +1,6 @@
 """Where a person lands after signing in: an applicant on their applications, a resident on their
-own topics, everyone else where they always did; a ?next= always wins when it is ours."""
+own topics, staff, supervisors and employees on "Today", someone without a role on the home
+page; a ?next= always wins when it is ours."""
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -52,11 +53,16 @@ def test_it_takes_someone_who_applies_and_lives_here_to_their_applications(clien
         [Role.APPLICANT, Role.EMPLOYEE],
         [Role.RESIDENT, Role.MODERATOR],
         [Role.HR],
-        [],
+        [Role.VERIFIER],
     ],
 )
-def test_it_leaves_employees_and_staff_where_they_landed(client, roles):
+def test_it_takes_employees_and_staff_to_today(client, roles):
     user = UserFactory(roles=roles, is_staff=bool({Role.HR, Role.MODERATOR} & set(roles)))
+    assert landing_url(user) == reverse("accounts:today")
+
+
+def test_it_leaves_someone_without_a_role_on_the_home_page(client):
+    user = UserFactory(roles=[])
     assert landing_url(user) is None
     assert _sign_in(client, user) == reverse("home")
 

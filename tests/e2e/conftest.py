@@ -230,12 +230,31 @@ def screenshot(page, name):
     page.screenshot(path=SCREENSHOT_DIR / f"{name}-{page.viewport_name}.png", full_page=True)
 
 
-def open_nav(page, name):
-    """Follow a main-navigation link; on phones the menu is folded first."""
+def open_nav(page, name, *, exact=False):
+    """Follow a main-navigation link as a person would: on phones the menu is unfolded first,
+    and a page inside a concern (Recruitment, Workforce ...) is reached by opening that
+    concern's dropdown."""
     summary = page.locator(".nav-menu > summary")
     if summary.is_visible() and not page.locator(".nav-menu").evaluate("el => el.open"):
         summary.click()
-    page.get_by_role("navigation").get_by_role("link", name=name).click()
+    text = re.compile(rf"^\s*{re.escape(name)}\s*$") if exact else name
+    dropdown = page.locator("[data-nav-dropdown]").filter(
+        has=page.locator("a.nav-link", has_text=text)
+    )
+    if dropdown.count() and not dropdown.first.evaluate("el => el.open"):
+        dropdown.first.locator("summary").click()
+    page.get_by_role("navigation").get_by_role("link", name=name, exact=exact).click()
+
+
+def sign_out(page, label="Sign out"):
+    """Press the sign-out button, which sits in the account's menu (unfolded first)."""
+    summary = page.locator(".nav-menu > summary")
+    if summary.is_visible() and not page.locator(".nav-menu").evaluate("el => el.open"):
+        summary.click()
+    account = page.locator("[data-nav-dropdown]").filter(has=page.locator("button", has_text=label))
+    if not account.first.evaluate("el => el.open"):
+        account.first.locator("summary").click()
+    page.get_by_role("button", name=label).click()
 
 
 def html_lang(page):

@@ -5,7 +5,14 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import answer_totp, check_accessibility, html_lang, open_nav, screenshot
+from tests.e2e.conftest import (
+    answer_totp,
+    check_accessibility,
+    html_lang,
+    open_nav,
+    screenshot,
+    sign_out,
+)
 
 
 def test_it_signs_up_verifies_switches_language_and_signs_out(page, live_server, demo):
@@ -42,10 +49,7 @@ def test_it_signs_up_verifies_switches_language_and_signs_out(page, live_server,
     check_accessibility(page)
     screenshot(page, "03-profile-en")
 
-    summary = page.locator(".nav-menu > summary")
-    if summary.is_visible() and not page.locator(".nav-menu").evaluate("el => el.open"):
-        summary.click()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     page.wait_for_url(f"{live_server.url}/")
     open_nav(page, "Sign in")
     check_accessibility(page)

@@ -36,7 +36,12 @@ def test_it_takes_a_review_from_evaluation_through_objection_to_resolution(page,
         "Pendampingan mingguan dan pelatihan pelayanan prima."
     )
     with page.expect_navigation():
-        page.locator("input[name=finalise]").click()
+        page.locator("input[name=preview]").click()
+    # The predikat is shown first; nothing is final until the supervisor confirms.
+    assert Review.objects.get(skp=skp, checkpoint=q3).status == "draft"
+    expect(page.get_by_test_id("predikat-preview")).to_contain_text("Sangat Kurang")
+    with page.expect_navigation():
+        page.locator("form:has(input[name=version]) button[type=submit]").click()
     review = Review.objects.get(skp=skp, checkpoint=q3)
     assert page.url.endswith(review.get_absolute_url())
     assert review.predikat == "sangat_kurang"

@@ -25,7 +25,7 @@ def test_it_previews_a_topic_keeps_the_text_and_saves_nothing(client_as, residen
     preview = page.split('id="topic-preview"', 1)[1].split("</section>", 1)[0]
     assert "<li>ambulans</li>" in preview and "<li>perawat jaga</li>" in preview
     assert 'href="https://rakumpit.go.id/layanan"' in preview
-    # The form again, as typed, without errors (a preview is not a submission).
+    # The form again, as typed, without errors (everything sent is valid).
     assert 'value="Ambulans dan perawat"' in page
     assert "Kami butuh:\n- ambulans\n- perawat jaga" in page
     assert f'<option value="{data["sector"]}" selected>' in page
@@ -33,12 +33,15 @@ def test_it_previews_a_topic_keeps_the_text_and_saves_nothing(client_as, residen
     assert not Topic.objects.exists()
 
 
-def test_it_previews_an_empty_text_without_complaining(client_as, resident):
+def test_it_previews_an_empty_text_and_says_what_is_missing(client_as, resident):
     response = client_as(resident).post(
         reverse("forums:topic_create"), form_data(title="", body="", preview="1")
     )
     page = _main(response)
-    assert "nothing to preview yet" in page and "is-invalid" not in page
+    # A preview checks the fields as a submission would (tests/forums/test_walk_findings.py).
+    assert "nothing to preview yet" in page
+    assert "Write a title." in page and "Write what you expect of the service." in page
+    assert "was not saved" not in page and "Before you post, correct" in page
     assert not Topic.objects.exists()
 
 

@@ -163,6 +163,12 @@ def test_it_lets_the_supervisor_draft_and_evaluate(client_as, world, supervisor)
     post |= {f"i{pk}": r for pk, (r, _e) in data.indicators.items()}
     post |= {f"v{pk}": r for pk, (r, _n) in data.behaviours.items()}
     response = client.post(url, post)
+    confirm = reverse("performance:review_confirm", args=[skp.pk, q2.pk])
+    assert response.status_code == 302 and response["Location"] == confirm
+    assert Review.objects.get(skp=skp, checkpoint=q2).status == Review.Status.DRAFT
+    page = client.get(confirm)
+    assert page.context["predikat"] == "baik"
+    response = client.post(confirm, {"version": page.context["version"]})
     assert response.status_code == 302
     assert Review.objects.get(skp=skp, checkpoint=q2).predikat == "baik"
     post["hasil_kerja"] = "superb"

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 DEMO_KEYS = [
     "admin", "hr", "verifier", "applicant", "applicant2", "applicant3", "resident",
-    "resident2", "employee", "supervisor", "moderator",
+    "resident2", "employee", "supervisor", "camat", "moderator",
 ]  # fmt: skip
 
 

@@ -50,7 +50,7 @@ def test_it_lists_the_sessions_the_employee_is_enrolled_in(client_as, employee, 
         ]
     )
     whole = found[f"training-session-{days.pk}-employee-{me.pk}"]
-    assert str(whole["SUMMARY"]) == "Pelayanan prima"
+    assert str(whole["SUMMARY"]) == f"{days.programme.name} — Pelayanan prima"
     assert whole.decoded("DTSTART") == date(2027, 2, 1)
     assert whole.decoded("DTEND") == date(2027, 2, 4)  # exclusive: the 3rd is the last day
     assert str(whole["LOCATION"]) == "Aula"

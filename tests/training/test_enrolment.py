@@ -119,7 +119,7 @@ def test_it_refuses_to_cancel_once_the_session_started(hr):
 def test_it_refuses_to_cancel_twice(hr):
     place = enrolment_enrol(session=SessionFactory(), employee=EmployeeFactory(), user=hr)
     enrolment_cancel(enrolment=place, user=hr)
-    with pytest.raises(TrainingError, match="Only an active enrolment"):
+    with pytest.raises(TrainingError, match="nothing to cancel: this enrolment is already cancel"):
         enrolment_cancel(enrolment=place, user=hr)
 
 
@@ -154,8 +154,26 @@ def test_it_refuses_double_booking_of_the_same_session(hr):
     person = EmployeeFactory()
     session = SessionFactory()
     enrolment_enrol(session=session, employee=person, user=hr)
-    with pytest.raises(TrainingError, match="already enrolled"):
+    with pytest.raises(TrainingError) as refused:
         enrolment_enrol(session=session, employee=person, user=hr)
+    assert str(refused.value) == f"{person.full_name} is already enrolled in {session}."
+
+
+def test_it_tells_employees_they_are_already_enrolled(me, boss):
+    session = SessionFactory()
+    enrolment_request(session=session, employee=me, user=me.user)
+    with pytest.raises(TrainingError) as refused:
+        enrolment_request(session=session, employee=me, user=me.user)
+    assert str(refused.value) == f"You are already enrolled in {session}."
+
+
+def test_it_names_the_overlapping_session_to_the_employee(me, boss):
+    first = SessionFactory()
+    enrolment_request(session=first, employee=me, user=me.user)
+    second = SessionFactory(starts_on=first.ends_on, ends_on=first.ends_on)
+    with pytest.raises(TrainingError) as refused:
+        enrolment_request(session=second, employee=me, user=me.user)
+    assert str(refused.value) == f"You already have a place in {first}, which overlaps {second}."
 
 
 def test_it_allows_enrolling_again_after_a_cancellation(hr):
@@ -179,7 +197,7 @@ def test_it_refuses_overlapping_sessions(hr, start, end, overlaps):
         enrolment_closes_on=today() + timedelta(days=start),
     )
     if overlaps:
-        with pytest.raises(TrainingError, match="overlapping"):
+        with pytest.raises(TrainingError, match="which overlaps"):
             enrolment_enrol(session=other, employee=person, user=hr)
     else:
         assert enrolment_enrol(session=other, employee=person, user=hr).status == Status.ENROLLED

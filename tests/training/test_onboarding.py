@@ -157,3 +157,25 @@ def test_the_page_reads_in_a_constant_number_of_queries(client_as, hr, page_cach
             client.get(url)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_failed_enrolment_shows_the_error_summary_linking_to_the_choice(client_as, hr):
+    pns = _new()
+    orientation = _session(ORIENTATION)
+    _session(LATSAR)
+    response = client_as(hr).post(
+        reverse("training:onboarding"), {"employee": pns.pk, "session": orientation.pk}
+    )
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "data-error-summary" in text
+    assert 'href="#id_session"' in text
+    assert 'id="id_session"' in text  # the failed row's choice, where the link leads
+    assert text.count('id="id_session"') == 1
+    assert "Nobody was enrolled. Correct the choice below and enrol again." in text
+
+
+def test_the_page_without_a_failed_form_has_no_summary(client_as, hr):
+    _new()
+    _session(LATSAR)
+    assert "data-error-summary" not in client_as(hr).get(reverse("training:onboarding")).text

@@ -72,10 +72,17 @@ def row(**outcomes):
 TRAINING = {"employee": 200, "stranger": 200, "supervisor": 200, "other_boss": 200, "hr": 200}
 RECORD = {"employee": 200, "stranger": 404, "supervisor": 200, "other_boss": 404, "hr": 200}
 HR = {"hr": 200}
+GUEST = {"resident": 403, **TRAINING}
 PAGES = {
     "training:programme_list": (lambda w: [], row(**TRAINING)),
     "training:programme_detail": (lambda w: [w["held"].programme.pk], row(**TRAINING)),
-    "training:session_detail": (lambda w: [w["open"].pk], row(**TRAINING)),
+    "training:session_detail": (lambda w: [w["open"].pk], row(**GUEST)),
+    "training:programme_manage_list": (lambda w: [], row(**HR)),
+    "training:programme_create": (lambda w: [], row(**HR)),
+    "training:programme_edit": (lambda w: [w["held"].programme.pk], row(**HR)),
+    "training:session_create": (lambda w: [w["held"].programme.pk], row(**HR)),
+    "training:session_edit": (lambda w: [w["held"].pk], row(**HR)),
+    "training:my_invitations": (lambda w: [], row(resident=200)),
     "training:my_training": (
         lambda w: [],
         row(employee=200, stranger=200, supervisor=200, other_boss=200),
@@ -216,7 +223,7 @@ def test_it_shows_the_reason_when_a_request_is_refused(client_as, world, employe
     response = client_as(employee).post(
         reverse("training:session_request", args=[closed.pk]), follow=True, **EN
     )
-    assert "Enrolment for this session closed on" in response.text
+    assert f"Enrolment for {closed} closed on" in response.text
     assert not Enrolment.objects.filter(session=closed).exists()
 
 

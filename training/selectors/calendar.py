@@ -29,7 +29,7 @@ def training_events(employee: Employee, *, absolute: Callable[[str], str]) -> li
     for enrolment in enrolled(employee):
         session = enrolment.session
         programme = session.programme
-        title = session.title or programme.name
+        title = session.name
         page = absolute(enrolment.get_absolute_url())
         lines = [
             _("Programme: %(programme)s") % {"programme": programme.name},

@@ -6,6 +6,7 @@ from django.utils import timezone
 from forums.models import Topic, Visibility
 from training.models import Attendance, Enrolment, Meeting, Programme, Session
 from workforce.models import Employee
+from workforce.selectors import teams
 
 Status = Enrolment.Status
 
@@ -122,20 +123,19 @@ def employee_enrolments(employee: Employee) -> QuerySet[Enrolment]:
 
 
 def team_requests(user) -> QuerySet[Enrolment]:
-    """Requests waiting for this supervisor: those of the employees they supervise."""
+    """Requests waiting for this supervisor: those of their team (workforce.selectors.teams)."""
     return (
-        Enrolment.objects.filter(status=Status.REQUESTED, employee__supervisor__user=user)
+        Enrolment.objects.filter(
+            teams.team_q("employee__"), status=Status.REQUESTED, employee__supervisor__user=user
+        )
         .select_related("employee__position__unit", "session__programme")
         .order_by("created_at", "pk")
     )
 
 
 def team_members(user) -> QuerySet[Employee]:
-    return (
-        Employee.objects.filter(supervisor__user=user, status=Employee.Status.ACTIVE)
-        .select_related("position__unit")
-        .order_by("full_name", "pk")
-    )
+    """The supervisor's team: the one definition of workforce.selectors.teams."""
+    return teams.team_members(user=user)
 
 
 def enrolment_with_details(pk: int) -> Enrolment | None:
@@ -174,3 +174,19 @@ def feedback_summary() -> dict:
         .order_by("name")
     )
     return {"sessions": sessions, "programmes": by_programme}
+
+
+def programmes_to_manage() -> QuerySet[Programme]:
+    """Every programme, active first, with its sessions (newest first) and their seat counts:
+    HR's planning list (two queries a page)."""
+    return (
+        Programme.objects.annotate(session_count=Count("sessions"))
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.annotate(**_seat_counts()).order_by("-starts_on", "-pk"),
+                to_attr="all_sessions",
+            )
+        )
+        .order_by("-is_active", "name", "pk")
+    )

@@ -37,6 +37,14 @@ def passed_in_year(year: int) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(result=Enrolment.Result.PASSED, session__ends_on__year=year)
 
 
+def years_with_records() -> list[int]:
+    """The years in which someone completed a training (passed), latest first (one query)."""
+    dates = Enrolment.objects.filter(result=Enrolment.Result.PASSED).dates(
+        "session__ends_on", "year", order="DESC"
+    )
+    return [day.year for day in dates]
+
+
 def with_jp(employees: QuerySet[Employee], year: int) -> QuerySet[Employee]:
     """Annotate `jp_done`: the JP completed in the year (a subquery, so one query in all)."""
     jp = (

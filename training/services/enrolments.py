@@ -8,7 +8,7 @@ of the same person cannot both pass the check. Latsar's one attempt is also a un
 """
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from training.models import Enrolment, Session
@@ -33,25 +33,42 @@ def seats_taken(session: Session) -> int:
     return session.enrolments.filter(status=Status.ENROLLED).count()
 
 
-def _check_may_join(session: Session, employee: Employee) -> None:
+def _day(value) -> str:
+    return formats.date_format(value, "j F Y")
+
+
+def _check_may_join(session: Session, employee: Employee, user) -> None:
+    """Every rule of joining a session, each refusal worded for the person who asked: "you"
+    when employees ask for themselves, the employee's name when HR or a supervisor enrols."""
     today = timezone.localdate()
+    self_ = employee.user_id is not None and employee.user_id == getattr(user, "pk", None)
+    names = {**_name(employee), "session": session}
     if today < session.enrolment_opens_on:
         raise TrainingError(
-            _("Enrolment for this session opens on %(date)s.")
-            % {"date": session.enrolment_opens_on.strftime("%d-%m-%Y")}
+            _("Enrolment for %(session)s opens on %(date)s: come back then.")
+            % {"session": session, "date": _day(session.enrolment_opens_on)}
         )
     if today > session.enrolment_closes_on:
         raise TrainingError(
-            _("Enrolment for this session closed on %(date)s.")
-            % {"date": session.enrolment_closes_on.strftime("%d-%m-%Y")}
+            _("Enrolment for %(session)s closed on %(date)s; choose a later session.")
+            % {"session": session, "date": _day(session.enrolment_closes_on)}
         )
     if not session.programme.is_active:
-        raise TrainingError(_("This programme is no longer offered."))
+        raise TrainingError(
+            _("%(programme)s is no longer offered, so nobody can be enrolled in it.")
+            % {"programme": session.programme.name}
+        )
     if employee.status != Employee.Status.ACTIVE:
-        raise TrainingError(_("Only active employees can be enrolled."))
+        raise TrainingError(
+            _("Only active employees can be enrolled; your record says: %(status)s. Ask HR.")
+            % {"status": employee.get_status_display()}
+            if self_
+            else _("Only active employees can be enrolled; %(name)s is: %(status)s.")
+            % {**names, "status": employee.get_status_display()}
+        )
     mine = Enrolment.objects.filter(employee=employee, status__in=Enrolment.ACTIVE)
     if mine.filter(session=session).exists():
-        raise TrainingError(_("%(name)s is already enrolled in this session.") % _name(employee))
+        raise TrainingError(_already_enrolled(employee, session, self_))
     clash = (
         mine.filter(
             session__starts_on__lte=session.ends_on, session__ends_on__gte=session.starts_on
@@ -61,14 +78,27 @@ def _check_may_join(session: Session, employee: Employee) -> None:
     )
     if clash is not None:
         raise TrainingError(
-            _("%(name)s is already booked on an overlapping session: %(session)s.")
-            % {**_name(employee), "session": clash.session}
+            _("You already have a place in %(other)s, which overlaps %(session)s.")
+            % {**names, "other": clash.session}
+            if self_
+            else _("%(name)s already has a place in %(other)s, which overlaps %(session)s.")
+            % {**names, "other": clash.session}
         )
     if session.programme.is_latsar and _latsar_attempted(employee):
         raise TrainingError(
-            _("Latsar CPNS allows one attempt only, and %(name)s has already had it.")
-            % _name(employee)
+            _("Latsar CPNS allows one attempt only, and you have already had yours.")
+            if self_
+            else _("Latsar CPNS allows one attempt only, and %(name)s has already had it.") % names
         )
+
+
+def _already_enrolled(employee: Employee, session: Session, self_: bool) -> str:
+    if self_:
+        return _("You are already enrolled in %(session)s.") % {"session": session}
+    return _("%(name)s is already enrolled in %(session)s.") % {
+        **_name(employee),
+        "session": session,
+    }
 
 
 def _latsar_attempted(employee: Employee) -> bool:
@@ -83,7 +113,7 @@ def _name(employee: Employee) -> dict:
     return {"name": employee.full_name}
 
 
-def _save_new(enrolment: Enrolment) -> Enrolment:
+def _save_new(enrolment: Enrolment, user) -> Enrolment:
     enrolment.full_clean(validate_constraints=False)  # the checks above; the index is the guard
     try:
         with transaction.atomic():
@@ -92,8 +122,9 @@ def _save_new(enrolment: Enrolment) -> Enrolment:
         # Another request won the race for the same session or the only Latsar attempt.
         if enrolment.is_latsar and "latsar" in str(error).lower():
             raise TrainingError(_("Latsar CPNS allows one attempt only.")) from error
+        employee = enrolment.employee
         raise TrainingError(
-            _("%(name)s is already enrolled in this session.") % _name(enrolment.employee)
+            _already_enrolled(employee, enrolment.session, employee.user_id == user.pk)
         ) from error
     return enrolment
 
@@ -105,9 +136,13 @@ def enrolment_request(*, session: Session, employee: Employee, user) -> Enrolmen
     employee = _lock_employee(employee)
     if employee.supervisor_id is None or employee.supervisor.user_id is None:
         raise TrainingError(
-            _("You have no supervisor with an account to approve the request; ask HR to enrol you.")
+            _(
+                "You have no supervisor with an account to approve your request; ask HR to enrol "
+                "you in %(session)s."
+            )
+            % {"session": session}
         )
-    _check_may_join(session, employee)
+    _check_may_join(session, employee, user)
     return _save_new(
         Enrolment(
             session=session,
@@ -115,7 +150,8 @@ def enrolment_request(*, session: Session, employee: Employee, user) -> Enrolmen
             status=Status.REQUESTED,
             is_latsar=session.programme.is_latsar,
             requested_by=user,
-        )
+        ),
+        user,
     )
 
 
@@ -127,11 +163,14 @@ def enrolment_enrol(
     the waiting list, or refuses when `waitlist` is False."""
     session = _lock_session(session)
     employee = _lock_employee(employee)
-    _check_may_join(session, employee)
+    _check_may_join(session, employee, user)
     status = Status.ENROLLED
     if seats_taken(session) >= session.capacity:
         if not waitlist:
-            raise TrainingError(_("The session is full (%(capacity)s seats).") % _seats(session))
+            raise TrainingError(
+                _("%(session)s is full (%(capacity)s seats): choose another session.")
+                % {"session": session, "capacity": session.capacity}
+            )
         status = Status.WAITLISTED
     now = timezone.now()
     return _save_new(
@@ -143,12 +182,9 @@ def enrolment_enrol(
             requested_by=user,
             decided_by=user,
             decided_at=now,
-        )
+        ),
+        user,
     )
-
-
-def _seats(session: Session) -> dict:
-    return {"capacity": session.capacity}
 
 
 @transaction.atomic
@@ -156,7 +192,10 @@ def enrolment_decide(*, enrolment: Enrolment, user, approve: bool) -> Enrolment:
     """The supervisor approves (a seat, or the waiting list when full) or rejects a request."""
     session = _lock_session(enrolment.session)
     if approve and timezone.localdate() > session.ends_on:
-        raise TrainingError(_("This session has already ended."))
+        raise TrainingError(
+            _("%(session)s has already ended, so the request can no longer be approved.")
+            % {"session": session}
+        )
     status = Status.REJECTED
     if approve:
         status = Status.ENROLLED if seats_taken(session) < session.capacity else Status.WAITLISTED
@@ -166,8 +205,8 @@ def enrolment_decide(*, enrolment: Enrolment, user, approve: bool) -> Enrolment:
     enrolment.refresh_from_db()
     if claimed != 1:
         raise TrainingError(
-            _("This request has already been decided: %(status)s.")
-            % {"status": enrolment.get_status_display()}
+            _("The request of %(name)s has already been decided: %(status)s.")
+            % {"name": enrolment.employee.full_name, "status": enrolment.get_status_display()}
         )
     return enrolment
 
@@ -178,12 +217,15 @@ def enrolment_cancel(*, enrolment: Enrolment, user) -> Enrolment | None:
     on the waiting list moves up in the same transaction; returns that enrolment, if any."""
     session = _lock_session(enrolment.session)
     if timezone.localdate() >= session.starts_on:
-        raise TrainingError(_("A session that has started can no longer be cancelled."))
+        raise TrainingError(
+            _("%(session)s has started, so the place can no longer be cancelled.")
+            % {"session": session}
+        )
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status not in Enrolment.ACTIVE:
         raise TrainingError(
-            _("Only an active enrolment can be cancelled; this one is: %(status)s.")
-            % {"status": enrolment.get_status_display()}
+            _("There is nothing to cancel: this enrolment is already %(status)s.")
+            % {"status": enrolment.get_status_display().lower()}
         )
     freed = enrolment.status == Status.ENROLLED
     Enrolment.objects.filter(pk=enrolment.pk).update(

@@ -1,6 +1,7 @@
 """The catalogue: programmes, their materials and sessions. Employees, supervisors and HR see
 it; what a session page offers depends on who asks (their own place, their team, everyone)."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -8,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.roles import role_required
-from training.access import TRAINING_ROLES, is_hr, own_employee
+from accounts.roles import Role, has_role, role_required
+from training.access import TRAINING_ROLES, guest_invitation, is_hr, own_employee
 from training.forms import EnrolForm, ProgrammeFilterForm
 from training.models import Enrolment, Material
 from training.selectors import catalogue as selectors
@@ -25,7 +26,12 @@ def programme_list(request):
     kind = form.cleaned_data["kind"] if form.is_bound and form.is_valid() else ""
     programmes = selectors.programme_list(kind=kind)
     page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "querystring": f"kind={kind}" if kind else ""}
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": f"kind={kind}" if kind else "",
+        "is_hr": is_hr(request.user),
+    }
     return render(request, "training/programme_list.html", context)
 
 
@@ -35,7 +41,8 @@ def programme_detail(request, pk):
     programme = selectors.programme_detail(pk)
     if programme is None:
         raise Http404
-    return render(request, "training/programme_detail.html", {"programme": programme})
+    context = {"programme": programme, "is_hr": is_hr(request.user)}
+    return render(request, "training/programme_detail.html", context)
 
 
 @role_required(*TRAINING_ROLES)
@@ -47,12 +54,19 @@ def material_download(request, pk):
     return FileResponse(material.file.open("rb"), as_attachment=True)
 
 
-@role_required(*TRAINING_ROLES)
+@role_required(*TRAINING_ROLES, Role.RESIDENT)
 @require_GET
 def session_detail(request, pk):
     session = selectors.session_detail(pk)
     if session is None:
         raise Http404
+    if not has_role(request.user, *TRAINING_ROLES):
+        # A resident sees the sessions they are invited to, and no other.
+        invitation = guest_invitation(request.user, session)
+        if invitation is None:
+            raise PermissionDenied
+        context = {"session": session, "programme": session.programme, "invitation": invitation}
+        return render(request, "training/session_guest.html", context)
     return render(request, "training/session_detail.html", session_context(request, session))
 
 

@@ -23,10 +23,10 @@ UNITS_PER_PAGE = 25  # the by-unit table and its chart: one page of units (500 a
 
 
 def _filters(request):
-    form = DashboardFilterForm(request.GET or None)
+    form = DashboardFilterForm(request.GET or None, years=selectors.years_with_records())
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    return form, form.year_or_current(), data.get("sector")
+    return form, form.year_or_latest(), data.get("sector")
 
 
 @role_required(Role.HR)
@@ -49,6 +49,8 @@ def hr_dashboard(request):
             "querystring": querystring_without(request, "page"),
             "chart_query": f"year={year}",
             "unit_chart_query": f"year={year}&units_page={units_page.number}",
+            "sector_chart_height": charts.chart_height(len(summary["by_sector"])),
+            "unit_chart_height": charts.chart_height(len(units_page.object_list)),
         }
 
     # Kept until a training record or the register changes: the list of who is short reads
@@ -82,6 +84,7 @@ def hr_chart(request, dimension):
         else page_of(request, summary["by_unit"], UNITS_PER_PAGE, "units_page").object_list,
         complete_label=_("Minimum reached"),
         short_label=_("Short of the minimum"),
+        no_data=_("No PNS staff in this year's records"),
     )
     return HttpResponse(svg, content_type="image/svg+xml")
 

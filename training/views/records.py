@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.roles import Role, role_required
 from core.audit import log_access
 from core.calendar import calendar_response
-from training import access
+from training import access, review_gaps
 from training.access import TRAINING_ROLES
 from training.forms import FeedbackForm
 from training.pdf import certificate_pdf
@@ -59,7 +59,7 @@ def _record(request, employee: Employee):
         "is_self": employee.user_id == request.user.pk,
         "ledger": jp_ledger(employee),
         "enrolments": list(selectors.employee_enrolments(employee)),
-        "recommendations": recommended_programmes(employee),
+        "recommendations": recommended_programmes(employee, gaps=review_gaps.gaps_for(employee)),
         "may_enrol": may_enrol,
     }
     return render(request, "training/employee_training.html", context)

@@ -16,25 +16,30 @@ class EmployeeFilterForm(forms.Form):
         help_text=_("NIP is not searched here, so that it never appears in the page's address."),
     )
     sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.all(), required=False, empty_label=_("All")
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        required=False,
+        empty_label=_("All sectors"),
     )
     unit = forms.ModelChoiceField(
         label=_("Unit"),
         queryset=Unit.objects.order_by("name"),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All units"),
     )
     kelurahan = forms.ModelChoiceField(
         label=_("Kelurahan"),
         queryset=Kelurahan.objects.all(),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All kelurahan"),
     )
     asn_type = forms.ChoiceField(
-        label=_("ASN type"), choices=[("", _("All")), *AsnType.choices], required=False
+        label=_("ASN type"), choices=[("", _("All ASN types")), *AsnType.choices], required=False
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All")), *Employee.Status.choices], required=False
+        label=_("Status"),
+        choices=[("", _("All statuses")), *Employee.Status.choices],
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):

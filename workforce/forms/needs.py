@@ -21,16 +21,19 @@ class NeedsFilterForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
     sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.all(), required=False, empty_label=_("All")
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        required=False,
+        empty_label=_("All sectors"),
     )
     kelurahan = forms.ModelChoiceField(
         label=_("Kelurahan"),
         queryset=Kelurahan.objects.all(),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All kelurahan"),
     )
     asn_type = forms.ChoiceField(
-        label=_("ASN type"), choices=[("", _("All")), *AsnType.choices], required=False
+        label=_("ASN type"), choices=[("", _("All ASN types")), *AsnType.choices], required=False
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),

@@ -71,6 +71,15 @@ class ProposalItemForm(forms.Form):
             self.position_obj = positions.get(int(raw))
         except (TypeError, ValueError):
             self.position_obj = None
+        # A proposal lists 20 or more positions: the error summary names the position of each
+        # error, and links a row's own error to its number (setting it to 0 is one way out).
+        self.error_summary_non_field_target = self["count"].id_for_label
+        if self.position_obj is not None:
+            self.error_summary_labels = {
+                name: _("%(position)s, %(field)s")
+                % {"position": self.position_obj.name, "field": self.fields[name].label}
+                for name in ("asn_type", "count", "justification")
+            }
 
     def clean_justification(self):
         return self.cleaned_data["justification"].strip()
@@ -98,6 +107,11 @@ class ProposalItemForm(forms.Form):
 
 
 class BaseProposalItemFormSet(forms.BaseFormSet):
+    @property
+    def error_summary_non_form_target(self) -> str:
+        """ "Propose at least one position" links to the first row's number."""
+        return self.forms[0]["count"].id_for_label if self.forms else ""
+
     def clean(self):
         if any(self.errors):
             return

@@ -101,6 +101,11 @@ def needs_map(request):
             "planning_year": planning_year,
             "page": page,
             "summary": summary,
+            # Each chart at the width of its column, phone, half a desktop row or full.
+            "chart_sizes": {
+                "sector": charts.bar_chart_sizes(len(summary.by_sector)),
+                "kelurahan": charts.bar_chart_sizes(len(summary.by_kelurahan)),
+            },
             "querystring": request.GET.urlencode(),
             "paged_querystring": querystring_without(request, "page"),
         }
@@ -131,10 +136,14 @@ def needs_export(request):
 def needs_chart(request, dimension):
     if dimension not in {"sector", "kelurahan"}:
         raise Http404
+    size = request.GET.get("size", "full")
+    if size not in charts.BAR_CHART_WIDTHS:
+        raise Http404
     _form, _year, positions = _filtered_needs(request)
     _rows, summary = _needs_rows(positions)
     rows = summary.by_sector if dimension == "sector" else summary.by_kelurahan
     svg = charts.horizontal_bar_chart(
+        size=size,
         title=_("Staff by sector") if dimension == "sector" else _("Staff by kelurahan"),
         labels=[str(item) for item, _totals in rows],
         series=[
