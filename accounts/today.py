@@ -101,6 +101,10 @@ def has_today(user) -> bool:
 
 
 def today_for(user) -> list[Shown]:
-    """Every section this person may see, each with what waits in it now."""
+    """Every section this person may see, each with what waits in it now; the sections with
+    work first."""
     shown = [Shown(section, list(section.provider(user))) for section in sections_for(user)]
-    return [item for item in shown if item.tasks or not item.section.hide_when_empty]
+    shown = [item for item in shown if item.tasks or not item.section.hide_when_empty]
+    # What waits first (in the registered order), the sections with nothing in them after: on a
+    # phone the empty ones would push the work below the fold.
+    return sorted(shown, key=lambda item: not item.tasks)

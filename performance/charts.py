@@ -14,6 +14,10 @@ from core.charts import PORTAL_STYLE, chart_number, svg
 WIDE, NARROW = 720, 340
 
 
+# Up to this many columns stand upright on a desktop; more become horizontal bars.
+WIDE_COLUMNS_MAX = 6
+
+
 def distribution_chart(
     *, title: str, labels: list[str], series: list[tuple[str, list[int]]], narrow: bool = False
 ) -> str:
@@ -47,15 +51,30 @@ def distribution_chart(
             truncate_legend=40,
             **options,
         )
+    elif len(labels) > WIDE_COLUMNS_MAX:
+        # Many units: their names read along the bars, not slanted over each other.
+        chart = pygal.HorizontalStackedBar(
+            width=WIDE,
+            height=max(300, 30 * len(labels) + 250),
+            legend_at_bottom_columns=3,
+            truncate_label=30,
+            truncate_legend=40,
+            **options,
+        )
     else:
         chart = pygal.StackedBar(
             width=WIDE,
-            height=max(260, 40 * len(labels) + 160),
+            height=max(260, 40 * len(labels) + 200),
             legend_at_bottom_columns=3,
             truncate_label=24,
             x_label_rotation=20,
             **options,
         )
+    if isinstance(chart, pygal.HorizontalStackedBar):
+        # pygal draws the first label at the bottom: reversed, the list reads top-down as the
+        # table beside it does.
+        labels = labels[::-1]
+        series = [(name, values[::-1]) for name, values in series]
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)

@@ -28,6 +28,16 @@ class TrainingConfig(AppConfig):
                 order=60,
             ),
             today.Section(
+                key="training-mine",
+                title=_("My training"),
+                roles=(Role.EMPLOYEE,),
+                provider=today_selectors.today_my_training,
+                empty=_("No training session ahead and your study hours are complete."),
+                more_url_name="training:my_training",
+                more_label=_("My training and recommendations"),
+                order=70,
+            ),
+            today.Section(
                 key="training-waiting-lists",
                 title=_("Training waiting lists"),
                 roles=(Role.HR,),

@@ -183,6 +183,23 @@ def formation_queue(formation: Formation, *, state: str = "") -> QuerySet[Applic
     return queryset
 
 
+def next_to_screen(application: Application) -> Application | None:
+    """The formation's next application nobody has screened yet, after this one in the queue's
+    order (or the first before it when none is left after): the verifier's next task. One
+    query, two when none is left after it."""
+    waiting = (
+        formation_queue(application.formation, state=QueueState.UNSCREENED)
+        .exclude(pk=application.pk)
+        .select_related(None)
+        .only("pk", "registration_number")
+    )
+    later = Q(submitted_at__gt=application.submitted_at) | Q(
+        submitted_at=application.submitted_at, pk__gt=application.pk
+    )
+    rows = list(waiting.filter(later)[:1]) or list(waiting[:1])
+    return rows[0] if rows else None
+
+
 def application_state(application: Application) -> str:
     if not application.admin_result or application.screened_at is None:
         return QueueState.UNSCREENED

@@ -141,7 +141,8 @@ def today_appeals(user) -> list[Task]:
                 % {"period": period.name},
                 url=reverse("recruitment:hr_appeal_list", args=[period.pk]),
                 count=period.pending,
-                due=window.answers_due if window else None,
+                # Said as the appeal pages say it: the last minute of the last answer day.
+                due=window.answers_due - timedelta(minutes=1) if window else None,
                 waiting_since=period.oldest,
             )
         )

@@ -128,6 +128,7 @@ def _render_application(request, application, *, status=200, **forms):
         "announced": window is not None,
         "window": window,
         "may_edit": access.may_edit_screening(user, period.pk),
+        "next_application": selectors.next_to_screen(application),
         "may_second_check": access.may_second_check(user, period.pk),
         "may_correct": access.may_correct(user),
         "recheck_open": not services.recheck_refusal(period),

@@ -21,6 +21,22 @@
       }
     });
   });
+  // Tabbing out of an open concern closes it (it would stay open over the page). A pointer
+  // moving the focus is left to the click handler below: closing on its mousedown would move
+  // the menu under the finger (on a phone the concerns unfold in place) before the click.
+  var pointing = false;
+  document.addEventListener("pointerdown", function () { pointing = true; }, true);
+  document.addEventListener("click", function () { pointing = false; }, true);
+  dropdowns.forEach(function (dropdown) {
+    dropdown.addEventListener("focusout", function (event) {
+      if (pointing || !dropdown.open) {
+        return;
+      }
+      if (event.relatedTarget && !dropdown.contains(event.relatedTarget)) {
+        dropdown.open = false;
+      }
+    });
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") {
       return;

@@ -38,7 +38,7 @@ def _lands_on_today(page, language):
     _switch_to(page, language)
     assert page.locator("h1").inner_text().strip() == TODAY[language]
     # Exactly one menu item is current: Today.
-    assert page.locator('nav [aria-current="page"]').count() == 1
+    assert page.locator('.nav-menu [aria-current="page"]').count() == 1
 
 
 def _back_to_today(page, language):
@@ -154,6 +154,12 @@ def test_the_menu_works_with_the_keyboard(page, live_server, demo):
     assert not recruitment.evaluate("el => el.open")
     assert page.evaluate("() => document.activeElement.tagName") == "SUMMARY"
 
+    # Tabbing past its last page closes it too.
+    page.keyboard.press("Enter")
+    for _ in range(recruitment.locator("a").count() + 1):
+        page.keyboard.press("Tab")
+    assert not recruitment.evaluate("el => el.open")
+
     recruitment.locator("summary").click()
     workforce.locator("summary").click()
     assert workforce.evaluate("el => el.open")
@@ -164,6 +170,6 @@ def test_the_menu_works_with_the_keyboard(page, live_server, demo):
     # Following a page from the menu marks exactly that page as current.
     open_nav(page, "Staffing needs")
     page.wait_for_load_state()
-    current = page.locator('nav [aria-current="page"]')
+    current = page.locator('.nav-menu [aria-current="page"]')
     assert current.count() == 1
-    assert current.inner_text().strip() == "Staffing needs"
+    assert current.text_content().strip() == "Staffing needs"

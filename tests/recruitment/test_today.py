@@ -2,6 +2,7 @@
 and period, with the deadlines computed here by hand (docs/domain.md 1.5), and a page whose
 query count does not grow with the data."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -104,7 +105,8 @@ def test_someone_without_a_screening_role_gets_nothing():
 
 def test_appeals_are_due_the_answer_days_after_the_window_closes(hr):
     # Announced 16 Oct 2026 10:00 WIB; 3 appeal days (17, 18, 19 Oct); answers within 7 days of
-    # the window's close (20 Oct 00:00 WIB): due 27 Oct 2026 00:00 WIB.
+    # the window's close (20 Oct 00:00 WIB): due before 27 Oct 2026 00:00 WIB, shown as the
+    # last minute of 26 Oct, as the appeal list says it.
     period = SelectionPeriodFactory(appeal_days=3, appeal_answer_days=7)
     formation = FormationFactory(period=period)
     announce(period, at=datetime(2026, 10, 16, 10, 0, tzinfo=WIB))
@@ -122,7 +124,7 @@ def test_appeals_are_due_the_answer_days_after_the_window_closes(hr):
     [task] = today.today_appeals(hr)
 
     assert task.count == 2
-    assert task.due == datetime(2026, 10, 27, 0, 0, tzinfo=WIB)
+    assert task.due == datetime(2026, 10, 26, 23, 59, tzinfo=WIB)
     assert task.waiting_since == sent
     assert task.url == reverse("recruitment:hr_appeal_list", args=[period.pk])
 
@@ -194,3 +196,29 @@ def test_the_today_page_links_hr_to_the_queue(client_as, hr):
     queue = reverse("recruitment:screening_queue", args=[formation.pk])
     assert f'href="{queue}?state=unscreened"' in body
     assert '<span class="today-count">2</span> applications to screen for' in body
+
+
+def test_the_screening_page_offers_the_next_application_to_screen(client_as, hr):
+    from datetime import timedelta as days
+
+    formation = FormationFactory()
+    first, second, third = (submitted_application(formation) for _ in range(3))
+    for offset, application in enumerate((first, second, third)):
+        application.submitted_at = timezone.now() - days(hours=10 - offset)
+        application.save(update_fields=["submitted_at"])
+    _screened(second)
+    client = client_as(hr)
+
+    def next_link(application):
+        body = client.get(
+            reverse("recruitment:screening_application", args=[application.pk]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).content.decode()
+        found = re.search(r'href="(/recruitment/screening/applications/\d+/)">Next to screen', body)
+        return found.group(1) if found else None
+
+    url = lambda a: reverse("recruitment:screening_application", args=[a.pk])  # noqa: E731
+    assert next_link(first) == url(third)  # the screened one in between is skipped
+    assert next_link(third) == url(first)  # none after: back to the first still waiting
+    _screened(first)
+    assert next_link(third) is None

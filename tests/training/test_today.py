@@ -97,3 +97,61 @@ def test_the_sections_run_the_same_queries_at_two_sizes(boss, supervisor, provid
     assert _queries(provider, supervisor) == small
     tasks = provider(supervisor)
     assert len(tasks) == TODAY_LIMIT + 1  # the last one says there is more
+
+
+def _enrolled_employee(n_sessions: int, *, jp_done: int):
+    """An employee (PNS) with a user, seats in n upcoming sessions and `jp_done` JP passed
+    this year."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.training.factories import ProgrammeFactory
+
+    employee = employee_with_user()
+    today = timezone.localdate()
+    for n in range(n_sessions):
+        start = today + timedelta(days=10 + n)
+        session = SessionFactory(starts_on=start, ends_on=start)
+        enrolment(session, employee)
+    if jp_done:
+        done_on = today.replace(month=1, day=1)
+        passed = SessionFactory(
+            programme=ProgrammeFactory(jp=jp_done),
+            starts_on=done_on,
+            ends_on=done_on,
+            enrolment_opens_on=done_on - timedelta(days=10),
+            enrolment_closes_on=done_on,
+        )
+        enrolment(passed, employee, result=Enrolment.Result.PASSED)
+    return employee
+
+
+def test_an_employee_sees_their_seats_and_the_jp_still_missing():
+    from training.selectors.ledger import DEFAULT_PNS_MIN_JP
+    from training.selectors.today import today_my_training
+
+    employee = _enrolled_employee(2, jp_done=DEFAULT_PNS_MIN_JP - 3)
+    tasks = today_my_training(employee.user)
+    assert len(tasks) == 3
+    assert tasks[-1].label.startswith("3 ")
+    assert tasks[-1].count is None  # hours are one task, not three
+
+
+def test_no_jp_task_once_the_minimum_is_reached():
+    from training.selectors.ledger import DEFAULT_PNS_MIN_JP
+    from training.selectors.today import today_my_training
+
+    employee = _enrolled_employee(0, jp_done=DEFAULT_PNS_MIN_JP)
+    assert today_my_training(employee.user) == []
+
+
+def test_my_training_reads_as_much_with_more_sessions(django_assert_num_queries):
+    from training.selectors.today import today_my_training
+
+    small = _enrolled_employee(1, jp_done=2)
+    large = _enrolled_employee(6, jp_done=2)
+    with django_assert_num_queries(4):
+        today_my_training(small.user)
+    with django_assert_num_queries(4):
+        today_my_training(large.user)
