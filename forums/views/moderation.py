@@ -20,7 +20,8 @@ QUEUE_PAGE_SIZE = 25
 @role_required(Role.MODERATOR)
 @require_GET
 def queue(request):
-    """Three lists, each with its own pager: hidden rows stay in the queue, so it grows."""
+    """The lists, each with its own pager: what waits for a decision, what was hidden lately
+    (to restore it), the grievance track."""
     lists = selectors.moderation_queue()
     context = {
         name: page_of(request, rows, QUEUE_PAGE_SIZE, f"{name}_page")

@@ -243,7 +243,7 @@ def open_nav(page, name, *, exact=False):
     )
     if dropdown.count() and not dropdown.first.evaluate("el => el.open"):
         dropdown.first.locator("summary").click()
-    page.get_by_role("navigation").get_by_role("link", name=name, exact=exact).click()
+    page.locator(".nav-menu").get_by_role("link", name=name, exact=exact).click()
 
 
 def sign_out(page, label="Sign out"):

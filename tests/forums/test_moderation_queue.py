@@ -202,3 +202,38 @@ def test_the_queue_runs_the_same_queries_with_more_rows(client_as, moderator):
         [q["sql"][:120] for q in small.captured_queries],
         [q["sql"][:120] for q in large.captured_queries],
     )
+
+
+def test_a_decided_post_leaves_the_waiting_list_and_stays_restorable(moderator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forums.selectors.moderation import DECIDED_DAYS, moderation_queue
+
+    reported, auto_hidden, old = TopicFactory(), TopicFactory(), TopicFactory()
+    _report(reported, Report.Reason.SPAM)
+    # Hidden with no moderator's decision (as the report threshold does): still waiting.
+    auto_hidden.visibility = Visibility.HIDDEN
+    auto_hidden.save(update_fields=["visibility"])
+    _report(old, Report.Reason.SPAM)
+    topic_moderate(topic=old, moderator=moderator, kind="hide", reason="Iklan.")
+    ModerationAction.objects.filter(topic=old).update(
+        at=timezone.now() - timedelta(days=DECIDED_DAYS + 1)
+    )
+
+    def ids(rows):
+        return {row.pk for row in rows}
+
+    lists = moderation_queue()
+    assert ids(lists["topics"]) == {reported.pk, auto_hidden.pk}
+    assert ids(lists["decided_topics"]) == set()  # decided too long ago
+
+    topic_moderate(topic=reported, moderator=moderator, kind="hide", reason="Iklan pulsa.")
+    lists = moderation_queue()
+    assert ids(lists["topics"]) == {auto_hidden.pk}
+    assert ids(lists["decided_topics"]) == {reported.pk}
+
+    # Reported again after the decision: it waits again.
+    _report(reported, Report.Reason.ABUSE)
+    assert reported.pk in ids(moderation_queue()["topics"])
