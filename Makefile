@@ -14,7 +14,7 @@ TEST_WORKERS ?= auto
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var
 
 .PHONY: deps help run test lint format check-migrations messages compilemessages static migrate seed totp \
-        worker beat bench bench-load bench-concurrency seed-scale e2e screenshots lock clean backup restore
+        worker beat prod-smoke bench bench-load bench-concurrency seed-scale e2e screenshots lock clean backup restore
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -89,6 +89,12 @@ worker: deps ## Start a Celery worker (needs CELERY_BROKER_URL; the PORT of make
 
 beat: deps ## Start the one Celery beat (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A rakumpit_asn beat --loglevel=INFO
+
+# CI's production smoke (.ci/production-smoke): the Procfile under honcho with DEBUG off against
+# PostgreSQL and Redis (a fresh database named after DATABASE_URL's + _prod_smoke; PROD_SMOKE_PORT,
+# PROD_SMOKE_REDIS_URL and PROD_SMOKE_BROKER_URL choose the port and the Redis databases).
+prod-smoke: deps compilemessages ## Run the production topology (Procfile: gunicorn, worker, beat) and a journey through it
+	$(PY) .ci/production-smoke
 
 BACKUP_DIR ?= var/backups
 backup: deps ## Back up the PostgreSQL database and private files to BACKUP_DIR (KEEP=N prunes)

@@ -27,7 +27,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Imported here: it reads auditlog's models, which exist only once Django is ready. It
         # connects the audit trail's masking hook.
-        from core import audit  # noqa: F401
+        from core import (
+            audit,  # noqa: F401
+            personal_data,
+        )
+
+        personal_data.register()
 
         # Rows a data migration writes send no model signal: after a migrate no page kept from
         # before is served. Once per `migrate` (this app is always installed).

@@ -40,3 +40,24 @@ def mail_task_options(
 def clear_expired_sessions() -> None:
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
+
+
+@shared_task(acks_late=True, soft_time_limit=5 * 60, time_limit=6 * 60)
+def deliver_outbox() -> dict:
+    """Beat, every minute (core.outbox): publish the tasks a dead broker held back, put back what
+    a dead worker left in flight, send the e-mails that are due. Safe to run twice at once (rows
+    are claimed with conditional updates, tasks with SKIP LOCKED). The admin's "send again"
+    starts it too."""
+    from core import outbox
+
+    published = outbox.relay_tasks()
+    run = outbox.deliver_pending()
+    return {"tasks_published": published, **run.as_dict()}
+
+
+@shared_task(acks_late=True, soft_time_limit=10 * 60, time_limit=11 * 60)
+def prune_outbox() -> int:
+    """Daily: delete sent e-mails older than OUTBOX_KEEP_SENT_DAYS."""
+    from core import outbox
+
+    return outbox.prune()

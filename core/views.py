@@ -1,12 +1,15 @@
 from datetime import date
 
-from django.http import JsonResponse
+from django.db import DatabaseError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
 
-from core import health
+from core import health, outbox
 from core import home as home_page
+from core import metrics as portal_metrics
 from core.pagecache import public_page_response
 
 
@@ -37,4 +40,19 @@ def healthz(request):
     body = {"status": "fail" if failed else "ok", "checks": results}
     if failed:
         body["failed"] = failed
+    if results.get("database") == "ok":
+        # What waits in the outbox (core/outbox.py): counts only, never a failure by itself.
+        try:
+            body["outbox"] = outbox.depth()
+        except DatabaseError:
+            body["outbox"] = None
     return JsonResponse(body, status=503 if failed else 200)
+
+
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus metrics (core/metrics.py): staff, or a scraper on this machine; others 404."""
+    if not portal_metrics.may_read(request):
+        raise Http404
+    return HttpResponse(portal_metrics.exposition(), content_type=CONTENT_TYPE_LATEST)

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts import dataprotection
+from core import outbox
 from core.tasks import mail_task_options
 from forums.models import Comment, DigestDelivery, Follow, Notification, StatusChange, Topic
 
@@ -55,7 +56,7 @@ def notify_followers(event: str, object_id: int) -> int:
     )
     followers = list(followers)
     restricted = _restricted(follow.user_id for follow in followers)
-    sent = 0
+    rows = []
     for follow in followers:
         user = follow.user
         if not user.email or user.pk in restricted:
@@ -66,10 +67,11 @@ def notify_followers(event: str, object_id: int) -> int:
             )
             if not created:
                 continue
-            # Sent inside the claim's transaction: a refused send rolls the claim back and
-            # the retry sends (as recruitment.tasks does).
-            _message(user, event, topic, extra).send()
-        sent += 1
+            # The claim and the message commit together; the outbox sends (core.outbox).
+            message = _message(user, event, topic, extra)
+            rows.append(outbox.queue_email(message, kind="forums.notification", user=user))
+    outbox.send_queued(rows)
+    sent = len(rows)
     if sent:
         logger.info("Forum notification %s %s sent to %s follower(s).", event, object_id, sent)
     return sent
@@ -126,7 +128,7 @@ def send_weekly_digest() -> int:
     ):
         comments.setdefault(comment.topic_id, []).append(comment)
     restricted = _restricted(by_user)
-    sent = 0
+    rows = []
     for user, topics in by_user.values():
         if not user.email or user.pk in restricted:
             continue
@@ -144,6 +146,7 @@ def send_weekly_digest() -> int:
                 }
                 subject = render_to_string("forums/email/digest_subject.txt", context)
                 body = render_to_string("forums/email/digest_body.txt", context)
-            EmailMessage(" ".join(subject.split()), body, to=[user.email]).send()
-        sent += 1
-    return sent
+            message = EmailMessage(" ".join(subject.split()), body, to=[user.email])
+            rows.append(outbox.queue_email(message, kind="forums.digest", user=user))
+    outbox.send_queued(rows)
+    return len(rows)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core import outbox
 from core.audit import audit_forget
 from core.personaldata import ErasureReport, restrictable_records
 from privacy.models import Consent, DataRequest, Purpose, Restriction
@@ -144,8 +145,7 @@ def data_request_handle(
     locked.full_clean()
     locked.save()
     if status in DataRequest.CLOSED:
-        request_id = locked.pk
-        transaction.on_commit(lambda: send_request_answer.delay(request_id))
+        outbox.dispatch(send_request_answer, locked.pk)
     logger.info(
         "privacy request %s handled: by=%s status=%s action=%s overdue=%s",
         locked.pk,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core import outbox
 from core.tasks import mail_task_options
 from privacy.models import DataRequest
 from privacy.retention import RetentionAlreadyRunning, retention_run
@@ -32,7 +33,7 @@ def apply_retention() -> dict:
 def send_request_answer(request_id: int) -> bool:
     """Tell the person, in their language, that HR answered their personal-data request, with the
     outcome. Once per request: the entry in the request's handling log is the claim, written in
-    the same transaction as the send (a refused send leaves no entry, and the retry sends).
+    the same transaction as the queued message (core.outbox sends it).
     A restriction of processing does not stop it: it is the answer the person asked for."""
     with transaction.atomic():
         data_request = (
@@ -48,7 +49,7 @@ def send_request_answer(request_id: int) -> bool:
         user = data_request.user
         if not (user.is_active and user.email):
             return False
-        _answer_message(data_request).send()
+        row = outbox.queue_email(_answer_message(data_request), kind="privacy.answer", user=user)
         entry = {
             "at": timezone.now().isoformat(),
             "by": None,
@@ -57,7 +58,8 @@ def send_request_answer(request_id: int) -> bool:
         }
         data_request.log = [*data_request.log, entry]
         data_request.save(update_fields=["log"])
-    logger.info("privacy request %s: answer e-mailed", data_request.pk)
+    outbox.send_queued([row])
+    logger.info("privacy request %s: answer e-mail queued", data_request.pk)
     return True
 
 

@@ -358,11 +358,33 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
-# Longer than any task's time limit, so Redis does not hand a running task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# visibility_timeout: longer than any task's time limit, so Redis does not hand a running task to
+# a second worker (what a worker killed outright held comes back after it; the outbox and the
+# quarter-hourly jobs do not wait for that: core/outbox.py). socket_connect_timeout: a broker
+# that is gone costs a request this long once, then the outbox's circuit breaker skips it for
+# BROKER_RETRY_SECONDS and the task waits in PostgreSQL.
+BROKER_CONNECT_TIMEOUT = env_float("BROKER_CONNECT_TIMEOUT", 0.5)
+BROKER_RETRY_SECONDS = env_int("BROKER_RETRY_SECONDS", 5, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The outbox (core/outbox.py): e-mail sent one message at a time with a claim committed first.
+# A message left "being sent" by a dead worker is sent again after OUTBOX_SENDING_STALE_SECONDS,
+# which must stay above EMAIL_TIMEOUT (a slow mail server must not make a live send look dead).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+OUTBOX_SENDING_STALE_SECONDS = env_int("OUTBOX_SENDING_STALE_SECONDS", 300, minimum=1)
+OUTBOX_RELAY_AFTER_SECONDS = env_int("OUTBOX_RELAY_AFTER_SECONDS", 60, minimum=1)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+OUTBOX_BATCH = env_int("OUTBOX_BATCH", 500, minimum=1)
+OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 30, minimum=1)
+if OUTBOX_SENDING_STALE_SECONDS <= EMAIL_TIMEOUT:
+    raise ImproperlyConfigured("OUTBOX_SENDING_STALE_SECONDS must be longer than EMAIL_TIMEOUT.")
 
 # Health checks look at these services only when they are configured.
 HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", 3, minimum=1)
@@ -396,26 +418,110 @@ DEMO_PASSWORD = "Rakumpit-demo-2026"  # noqa: S105 - documented public demo pass
 DEMO_EMAIL_DOMAIN = "demo.rakumpit.go.id"
 
 # Logging ------------------------------------------------------------------------------------
+# Operations (issue 22, docs/operations/observability.md): every line carries the request id
+# (django-guid, below); LOG_FORMAT=json writes one JSON object a line (the default with DEBUG
+# off, for a log shipper), LOG_FORMAT=plain a line for a person (the default with DEBUG on).
+LOG_FORMAT = env_str("LOG_FORMAT") or ("plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "core.logs.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
     "loggers": {
+        # Django's default config gives "django" a console handler of its own (with DEBUG on):
+        # its lines would come twice, once without the request id; they go to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-guid says "no header, generated one" at INFO on every request; keep its warnings
+        # (an invalid X-Request-ID replaced).
+        "django_guid": {"level": "WARNING"},
     },
 }
 
+# Text that cannot spoof (issue 22): free-text form fields get dir="auto" (core/forms.py);
+# templates isolate people's text with the |bdi filter (core/templatetags/bidi.py).
+FORM_RENDERER = "core.forms.PortalFormRenderer"
+
+# Operations: request ids, error reporting, metrics -----------------------------------------
+# (issue 22; docs/operations/observability.md says how to turn each on and what it shows.)
+#
+# Request ids (django-guid): first middleware, so every line of a request carries the id, even
+# those of the security redirect. An incoming X-Request-ID is kept only when it is a UUID (with
+# or without hyphens: nginx's $request_id is 32 hex digits); anything else is replaced. The id is
+# echoed in the response and travels to the Celery tasks the request starts (and from them to
+# the tasks they start); a task started by beat gets its own.
+from django_guid.integrations import CeleryIntegration  # noqa: E402
+
+INSTALLED_APPS += ["django_guid", "django_prometheus"]
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+    # use_django_logging: the worker logs through LOGGING above (JSON, with the id) instead of
+    # Celery's own format.
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],
+}
+# Metrics (django-prometheus; /metrics, core/metrics.py): the "before" middleware starts the
+# clock first, the "after" one counts the response the view gave. axes stays last (it turns a
+# lockout into the lockout page).
+_AXES = MIDDLEWARE.index("axes.middleware.AxesMiddleware")
+MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE[:_AXES],
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    *MIDDLEWARE[_AXES:],
+]
+# Migrations applied/unapplied would be read from the database at every start: not needed.
+PROMETHEUS_EXPORT_MIGRATIONS = False
+# Error reporting (sentry-sdk), off unless SENTRY_DSN is set: no client, no network. Events
+# carry no personal data: no cookies, request bodies, user ids or e-mail addresses (core/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from core.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT") or ("development" if DEBUG else "production"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
+
 # Import/export ------------------------------------------------------------------------------
-# django-import-export (the employee register's Excel/CSV import in the admin): every import runs
-# in one transaction, so a file with one bad row applies nothing; imports are logged in the admin.
+# django-import-export (the employee register's Excel/CSV import in the admin): the whole file is
+# checked first, writing nothing, so a file with one bad row applies nothing; then it is written
+# one transaction per batch (workforce/resources.py); imports are logged in the admin.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Uploaded files waiting for confirmation hold personal data: keep them in the private storage
-# (not the system's temp folder); the library deletes them after the import.
+# (not the system's temp folder); the library deletes them after the import, workforce's
+# delete_unconfirmed_imports those never confirmed, and backups leave them out.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Limits of both file imports (scores, employee register), checked while the file is read
+# (core/tablefiles.py): the upload, what an .xlsx unpacks to, the register's rows, the rows the
+# register import writes per transaction, and how long an unconfirmed upload is kept.
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_MB", 50, minimum=1) * 1024 * 1024
+EMPLOYEE_IMPORT_MAX_ROWS = env_int("EMPLOYEE_IMPORT_MAX_ROWS", 10_000, minimum=1)
+EMPLOYEE_IMPORT_BATCH_ROWS = env_int("EMPLOYEE_IMPORT_BATCH_ROWS", 500, minimum=1)
+# A confirmed employee file with more rows is written by a Celery task (workforce.tasks.
+# import_employees) while the admin shows its progress; a shorter one is written at once.
+EMPLOYEE_IMPORT_BACKGROUND_ROWS = env_int("EMPLOYEE_IMPORT_BACKGROUND_ROWS", 1000, minimum=0)
+IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("IMPORT_UPLOAD_MAX_AGE_HOURS", 24, minimum=1)

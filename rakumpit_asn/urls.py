@@ -10,6 +10,7 @@ admin.site.site_title = "Portal ASN Rakumpit"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

@@ -5,7 +5,6 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -13,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import dataprotection
+from core import outbox
 from core.tasks import mail_task_options
 from recruitment.models import (
     AdminResult,
@@ -66,11 +66,11 @@ def send_status_email(application_id: int) -> bool:
         )
         if not created:
             return False
-        # Sent inside the claim's transaction: when the mail server refuses, the claim is rolled
-        # back with it and the retry sends. A crash after the server accepted but before the
-        # commit can send twice; losing the e-mail would be worse.
-        _status_message(application).send()
-    logger.info("Status e-mail sent: application %s, %s", application.pk, application.status)
+        # The claim and the message commit together; the outbox then sends it (core.outbox:
+        # none lost, at most the one in flight at a crash twice).
+        row = outbox.queue_email(_status_message(application), kind="recruitment.status", user=user)
+    outbox.send_queued([row])
+    logger.info("Status e-mail queued: application %s, %s", application.pk, application.status)
     return True
 
 
@@ -145,11 +145,11 @@ def send_announcement_emails(announcement_id: int) -> int:
     for application_id in ids.iterator(chunk_size=2000):
         chunk.append(application_id)
         if len(chunk) >= MILESTONE_CHUNK:
-            send_milestone_emails.delay(chunk, milestone)
+            outbox.dispatch(send_milestone_emails, chunk, milestone)
             chunks += 1
             chunk = []
     if chunk:
-        send_milestone_emails.delay(chunk, milestone)
+        outbox.dispatch(send_milestone_emails, chunk, milestone)
         chunks += 1
     return chunks
 
@@ -164,10 +164,10 @@ def send_milestone_emails(application_ids: list[int], milestone: str) -> int:
     ).filter(pk__in=application_ids)
     applications = list(applications)
     restricted = _restricted(application.applicant_id for application in applications)
-    sent = 0
-    for application in applications:
-        sent += _send_milestone(application, milestone, restricted)
-    return sent
+    rows = [_send_milestone(application, milestone, restricted) for application in applications]
+    rows = [row for row in rows if row is not None]
+    outbox.send_queued(rows)
+    return len(rows)
 
 
 def _restricted(user_ids) -> set[int]:
@@ -180,20 +180,21 @@ def _may_email(user, restricted: set[int]) -> bool:
     return user.is_active and bool(user.email) and user.pk not in restricted
 
 
-def _send_milestone(application: Application, milestone: str, restricted: set[int]) -> bool:
+def _send_milestone(application: Application, milestone: str, restricted: set[int]):
+    """Claim and queue the milestone e-mail of one application (None: nothing to send)."""
     user = application.applicant
     if not _may_email(user, restricted):
-        return False
+        return None
     with transaction.atomic():
         _notification, created = StatusNotification.objects.get_or_create(
             application=application, status=milestone
         )
         if not created:
-            return False
-        # As in send_status_email: sent inside the claim, so a refused send releases it.
-        _milestone_message(application, milestone).send()
-    logger.info("Milestone e-mail sent: application %s, %s", application.pk, milestone)
-    return True
+            return None
+        # As in send_status_email: the claim and the message commit together.
+        return outbox.queue_email(
+            _milestone_message(application, milestone), kind="recruitment.milestone", user=user
+        )
 
 
 def _milestone_message(application: Application, milestone: str, event=None) -> EmailMessage:
@@ -293,9 +294,10 @@ def send_appeal_receipt(application_id: int) -> bool:
         )
         if not created:
             return False
-        # As in send_status_email: sent inside the claim, so a refused send releases it.
-        _appeal_receipt(appeal).send()
-    logger.info("Appeal receipt sent: application %s", application.pk)
+        # As in send_status_email: the claim and the message commit together.
+        row = outbox.queue_email(_appeal_receipt(appeal), kind="recruitment.appeal", user=user)
+    outbox.send_queued([row])
+    logger.info("Appeal receipt queued: application %s", application.pk)
     return True
 
 
@@ -322,7 +324,6 @@ def _appeal_receipt(appeal: Appeal) -> EmailMessage:
 
 # The note that starts an EXAM_SCHEDULED event written when a session changes (services/exams.py).
 SESSION_CHANGED = "changed:"
-EVENT_CLAIM_SECONDS = 14 * 24 * 60 * 60
 
 
 @shared_task(**mail_task_options(soft_time_limit=300, time_limit=360))
@@ -330,10 +331,8 @@ def send_event_emails(event_ids: list[int]) -> int:
     """E-mail the applicant about each of these timeline events: a correction, a changed exam
     session. Unlike a milestone they can happen several times to one application, so the
     once-per-(application, milestone) claim (StatusNotification) would swallow the second one.
-    Each event is claimed instead, with an atomic `cache.add` of its id in the shared cache
-    (Redis): a duplicated or retried task skips the events already sent, and a refused send
-    releases its claim. A durable per-event row would need a new field on StatusNotification;
-    if the cache loses a claim, the worst case is one e-mail twice, never a lost one."""
+    Each event's message is queued in the outbox under the event's own key instead (a unique
+    row in PostgreSQL): a duplicated or retried task queues nothing twice."""
 
     events = ApplicationEvent.objects.select_related(
         "application__applicant",
@@ -343,40 +342,35 @@ def send_event_emails(event_ids: list[int]) -> int:
     ).filter(pk__in=event_ids)
     events = list(events.order_by("pk"))
     restricted = _restricted(event.application.applicant_id for event in events)
-    sent = 0
-    for event in events:
-        sent += _send_event(event, restricted)
-    return sent
+    rows = [_send_event(event, restricted) for event in events]
+    rows = [row for row in rows if row is not None]
+    outbox.send_queued(rows)
+    return len(rows)
 
 
-def _send_event(event, restricted: set[int]) -> bool:
+def _send_event(event, restricted: set[int]):
+    """Queue the e-mail about one event, once (None: nothing to send, or queued before)."""
     application = event.application
     user = application.applicant
     if not _may_email(user, restricted):
-        return False
-    claim = f"recruitment:event-email:{event.pk}"
-    if not cache.add(claim, 1, timeout=EVENT_CLAIM_SECONDS):
-        return False
-    try:
-        _milestone_message(application, event.status, event=event).send()
-    except BaseException:
-        cache.delete(claim)
-        raise
-    logger.info("Event e-mail sent: application %s, %s %s", application.pk, event.status, event.pk)
-    return True
+        return None
+    return outbox.queue_email(
+        _milestone_message(application, event.status, event=event),
+        kind="recruitment.event",
+        user=user,
+        key=f"recruitment.event:{event.pk}",
+    )
 
 
 def event_notify(event_ids: list[int]) -> None:
-    """Enqueue the e-mails about these events after the current transaction commits."""
+    """Start the e-mails about these events once the current transaction commits (outbox)."""
     ids = list(event_ids)
     for start in range(0, len(ids), MILESTONE_CHUNK):
-        chunk = ids[start : start + MILESTONE_CHUNK]
-        transaction.on_commit(lambda chunk=chunk: send_event_emails.delay(chunk))
+        outbox.dispatch(send_event_emails, ids[start : start + MILESTONE_CHUNK])
 
 
 def milestone_notify(application_ids: list[int], milestone: str) -> None:
-    """Enqueue the milestone e-mails after the current transaction commits, in chunks."""
+    """Start the milestone e-mails once the current transaction commits, in chunks (outbox)."""
     ids = list(application_ids)
     for start in range(0, len(ids), MILESTONE_CHUNK):
-        chunk = ids[start : start + MILESTONE_CHUNK]
-        transaction.on_commit(lambda chunk=chunk: send_milestone_emails.delay(chunk, milestone))
+        outbox.dispatch(send_milestone_emails, ids[start : start + MILESTONE_CHUNK], milestone)

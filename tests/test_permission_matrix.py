@@ -50,6 +50,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "svg": "image/svg+xml",
     "json": "application/json",
+    "metrics": "text/plain",  # Prometheus' text format
     "ics": "text/calendar",
     "file": None,  # a download: an attachment, whatever its type
 }
@@ -110,6 +111,9 @@ EXPECT = {
     # rakumpit_asn/urls.py
     "home": everyone(200),
     "healthz": everyone("json"),
+    # The test client comes from 127.0.0.1, where a local Prometheus may scrape; from any other
+    # address only staff may (tests/core/test_metrics_endpoint.py).
+    "metrics": everyone("metrics"),
     "set_language": everyone(302),  # a GET link sets the cookie and goes back; no login needed
     "accessibility": everyone(200),
     # accounts/urls.py

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import outbox
 from core.tasks import mail_task_options
 from training.models import JpReminder, SessionGuest
 from training.selectors.ledger import rule_for_year, short_of_jp
@@ -59,10 +60,12 @@ def _deliver(user, year: int, kind: str, **context) -> bool:
         _claim, created = JpReminder.objects.get_or_create(recipient=user, year=year, kind=kind)
         if not created:
             return False
-        # Sent inside the claim's transaction: a refused send rolls the claim back, so the retry
-        # sends it. (A crash between the server's acceptance and the commit could send twice;
-        # losing the reminder would be worse.)
-        _message(user, year, kind, **context).send()
+        # The claim and the message commit together; the outbox sends it (core.outbox: none
+        # lost, at most the one in flight at a crash twice).
+        row = outbox.queue_email(
+            _message(user, year, kind, **context), kind="training.jp_reminder", user=user
+        )
+    outbox.send_queued([row])
     return True
 
 
@@ -97,8 +100,11 @@ def send_guest_invitation(guest_id: int) -> bool:
         )
         if not claimed:
             return False
-        # Sent inside the claim's transaction: a refused send rolls the claim back for the retry.
-        _invitation_message(guest).send()
+        # The claim and the message commit together; the outbox sends it.
+        row = outbox.queue_email(
+            _invitation_message(guest), kind="training.invitation", user=guest.user
+        )
+    outbox.send_queued([row])
     return True
 
 

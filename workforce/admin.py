@@ -1,15 +1,22 @@
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from accounts.models import User
 from accounts.roles import Role
+from core.tablefiles import TableFileError
+from workforce.import_jobs import employee_import_start
+from workforce.imports import EmployeeCSV, EmployeeImportForm, EmployeeXLSX
 from workforce.models import (
     AbkSheet,
     AbkTask,
     Employee,
+    EmployeeImportJob,
     FormationProposal,
     Kelurahan,
     PlanningYear,
@@ -111,6 +118,25 @@ class EmployeeAdmin(ImportExportModelAdmin):
     readonly_fields = ("retirement_date",)
     resource_classes = [EmployeeResource]
     formats = [base_formats.XLSX, base_formats.CSV]
+    # Imports read the file within limits (workforce/imports.py), in the form, before the
+    # library keeps the upload for the confirmation step.
+    import_form_class = EmployeeImportForm
+
+    def get_import_formats(self):
+        return [EmployeeXLSX, EmployeeCSV]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # The library would show its English "'UnicodeDecodeError' encountered..." instead.
+        if isinstance(e, TableFileError):
+            form.add_error("import_file", e.message)
+        else:
+            form.add_error(
+                "import_file",
+                _(
+                    "The file cannot be read. Save it as .xlsx or as “CSV UTF-8” and upload it "
+                    "again."
+                ),
+            )
 
     def has_import_permission(self, request):
         # django-import-export lets any staff member import unless told otherwise.
@@ -130,16 +156,119 @@ class EmployeeAdmin(ImportExportModelAdmin):
     def save_model(self, request, obj, form, change):
         employee_save(employee=obj)  # fills the projected retirement date
 
+    def process_import(self, request, **kwargs):
+        """The confirmed import: a file of more than `EMPLOYEE_IMPORT_BACKGROUND_ROWS` rows is
+        written by a Celery task while the admin watches its progress (nothing holds the
+        request); a shorter one is written at once, as the library does, and its result shown
+        on the next page, with no page to wait on."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            return super().process_import(request, **kwargs)  # the library's error page
+        formats = self.get_import_formats()
+        input_format = formats[int(confirm_form.cleaned_data["format"])](
+            encoding=self.from_encoding
+        )
+        upload = self.get_tmp_storage_class()(
+            name=confirm_form.cleaned_data["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        try:
+            dataset = input_format.create_dataset(upload.read())
+        except FileNotFoundError:  # deleted as unconfirmed after IMPORT_UPLOAD_MAX_AGE_HOURS
+            messages.error(request, _("The uploaded file is no longer kept. Upload it again."))
+            return redirect("admin:workforce_employee_import")
+        if len(dataset) > settings.EMPLOYEE_IMPORT_BACKGROUND_ROWS:
+            job = employee_import_start(
+                user=request.user,
+                file_name=upload.name,
+                original_name=confirm_form.cleaned_data.get("original_file_name") or "",
+                total_rows=len(dataset),
+            )
+            messages.info(
+                request,
+                ngettext(
+                    "The import has started: its %(count)s row is written in the background. "
+                    "This page shows how far it is.",
+                    "The import has started: its %(count)s rows are written in the "
+                    "background. This page shows how far it is.",
+                    len(dataset),
+                )
+                % {"count": len(dataset)},
+            )
+            return redirect(job.get_absolute_url())
+        result = self.process_dataset(dataset, confirm_form, request, **kwargs)
+        upload.remove()
+        return self.process_result(result, request)
+
     def process_result(self, result, request):
         # The file is checked again on confirm; if the data changed since the preview and a row
         # no longer passes, the import was rolled back and must not be reported as done.
         if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request,
-                _("Nothing was imported: the file no longer passes the checks. Upload it again."),
-            )
+            applied = getattr(result, "applied_rows", 0)
+            if applied:
+                messages.error(
+                    request,
+                    _(
+                        "The first %(count)s rows were imported; the others were not: the data "
+                        "changed while the file was being imported. Upload the file again (rows "
+                        "already imported are simply updated)."
+                    )
+                    % {"count": applied},
+                )
+            else:
+                messages.error(
+                    request,
+                    _(
+                        "Nothing was imported: the file no longer passes the checks. Upload it "
+                        "again."
+                    ),
+                )
             return redirect("admin:workforce_employee_import")
         return super().process_result(result, request)
+
+
+@admin.register(EmployeeImportJob)
+class EmployeeImportJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The employee files written in the background: the change page is the job's progress
+    page (templates/admin/workforce/employeeimportjob/change_form.html), which reloads itself
+    every 2 s until the job ends. Read-only: only the job's task writes it. Each administrator
+    sees their own jobs; superusers see everyone's."""
+
+    list_display = ("__str__", "created_by", "state", "progress", "created_at", "finished_at")
+    # By whom through the filter (an id in the address), not a search: personal data such as
+    # an e-mail address stays out of URLs.
+    list_filter = ("state", ("created_by", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("original_name", "file_name")
+    list_select_related = ("created_by",)
+    fields = (
+        "original_name", "created_by", "state", "total_rows", "rows_done", "created_count",
+        "updated_count", "skipped_count", "created_at", "started_at", "finished_at", "file_name",
+    )  # fmt: skip
+    readonly_fields = fields
+    # How often the page of a job not yet ended reloads itself (a <meta> refresh: no script).
+    REFRESH_SECONDS = 2
+
+    def get_queryset(self, request):
+        jobs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return jobs
+        return jobs.filter(created_by=request.user)
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        return _("%(done)s of %(total)s rows") % {"done": obj.rows_done, "total": obj.total_rows}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if job is not None:
+            context["job"] = job
+            context["refresh_seconds"] = None if job.is_finished else self.REFRESH_SECONDS
+        return super().change_view(request, object_id, form_url, context)
 
 
 class AbkTaskInline(admin.TabularInline):

@@ -15,8 +15,12 @@ class WorkforceConfig(AppConfig):
         from workforce.selectors.needs import home_figures
         from workforce.selectors.today import today_my_drafts, today_proposals_to_decide
 
-        # Proposals are HR's drafts until approved: no public page shows them.
-        pagecache.register("workforce", private_models=("FormationProposal", "ProposalItem"))
+        # Proposals are HR's drafts until approved, import jobs admin records: no public page
+        # shows them.
+        pagecache.register(
+            "workforce",
+            private_models=("FormationProposal", "ProposalItem", "EmployeeImportJob"),
+        )
         home.register_figures(home_figures, labels=("workforce",))
         personal_data.register()
         Item = navigation.NavItem

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BilingualNameMixin, TrackedModel
@@ -546,3 +547,79 @@ class ProposalItem(TrackedModel):
 
     def __str__(self):
         return f"{self.count} × {self.position} ({self.asn_type})"
+
+
+class EmployeeImportJob(TrackedModel):
+    """An employee register file confirmed in the admin and written in the background (a file
+    longer than `EMPLOYEE_IMPORT_BACKGROUND_ROWS`), batch by batch: the job's counts move on in
+    the transaction of each batch (workforce.import_jobs)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    # The upload's name in django-import-export's temporary storage (private media); deleted
+    # once the job is done or failed.
+    file_name = models.CharField(_("stored file"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # The messages of a job (row errors) are written in the language of who started it.
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows in the file"))
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    created_count = models.PositiveIntegerField(_("new employees"), default=0)
+    updated_count = models.PositiveIntegerField(_("employees updated"), default=0)
+    skipped_count = models.PositiveIntegerField(_("rows skipped"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("employee import")
+        verbose_name_plural = _("employee imports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rows_done__lte=models.F("total_rows")),
+                name="employee_import_rows_within_total",
+            ),
+            # Every row written is counted once: new, updated or skipped (a blank line).
+            models.CheckConstraint(
+                condition=models.Q(
+                    rows_done=models.F("created_count")
+                    + models.F("updated_count")
+                    + models.F("skipped_count")
+                ),
+                name="employee_import_counts_add_up",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="done") | models.Q(rows_done=models.F("total_rows")),
+                name="employee_import_done_wrote_every_row",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name or self.file_name
+
+    def get_absolute_url(self):
+        return reverse("admin:workforce_employeeimportjob_change", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.is_finished else 0
+        return self.rows_done * 100 // self.total_rows

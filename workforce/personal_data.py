@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, personaldata
 from core.personaldata import Erasure, Export, declare
-from workforce.models import AbkSheet, Employee, FormationProposal, Unit
+from workforce.models import AbkSheet, Employee, EmployeeImportJob, FormationProposal, Unit
 
 STAFF_RECORD = "Who changed the record and when: the accountability of a public body."
 
@@ -33,6 +33,13 @@ def register() -> None:
         fields=("created_by", "submitted_by", "decided_by"),
         erasure=Erasure.KEPT,
         note=STAFF_RECORD,
+    )
+    declare(
+        EmployeeImportJob,
+        subject="created_by",
+        fields=("created_by",),
+        erasure=Erasure.KEPT,
+        note=STAFF_RECORD + " Its error text may quote a cell of the file (the register's data).",
     )
     declare(
         Unit,

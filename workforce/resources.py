@@ -1,13 +1,27 @@
 """The employee register as a spreadsheet (django-import-export): the admin's import of CSV or
 Excel files, with a preview, and the register's Excel export.
 
-A file is imported all or nothing: every row is checked (the model's `full_clean`, so the NIP and
+A file is checked all or nothing: every row is checked (the model's `full_clean`, so the NIP and
 its cross-checks too) and one bad row means no row is applied, with each bad row reported.
+
+Locks. The check (the preview, and again on confirm) writes nothing, so it holds no row lock
+however long the file. Then the rows are written in batches of `EMPLOYEE_IMPORT_BATCH_ROWS`,
+each batch in its own transaction: a row lock is held for one batch at most, so another
+admin's import or an HR edit waits seconds, not minutes. The trade-off: a batch that fails
+(only possible when the data changed between the check and that batch, e.g. a position deleted
+meanwhile, or a NIP registered by someone else) leaves the earlier batches written. The admin
+then says how many rows were imported; importing the same file again is safe, since a NIP
+already registered updates its employee.
+
+A file longer than `EMPLOYEE_IMPORT_BACKGROUND_ROWS` is written the same way (`check_file`, then
+`import_batch` from the first row not yet written) by a Celery task: workforce/import_jobs.py.
 """
 
 from collections import defaultdict
 from datetime import date, datetime
 
+import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
@@ -204,6 +218,22 @@ class EmployeeResource(resources.ModelResource):
         """Refuses a file whose columns are wrong before reading any row. Otherwise imports it
         and, when any row is invalid, rolls back every row (the library would keep the valid
         ones unless asked)."""
+        check = self.check_file(
+            dataset,
+            raise_errors=raise_errors,
+            collect_failed_rows=collect_failed_rows,
+            **kwargs,
+        )
+        if dry_run or check.has_errors() or check.has_validation_errors():
+            return check
+        return self._import_in_batches(
+            dataset, raise_errors=raise_errors, collect_failed_rows=collect_failed_rows, **kwargs
+        )
+
+    def check_file(self, dataset, *, raise_errors=False, collect_failed_rows=False, **kwargs):
+        """Check every row of the file, writing nothing (no row lock): the result has the
+        column problem or each bad row. Reads the file's units, positions and NIPs for the
+        batches that follow (`import_batch`)."""
         if dataset.headers:  # "Full Name " reads as full_name
             dataset.headers = [_text(h).lower().replace(" ", "_") for h in dataset.headers]
         problem = self._column_problem(dataset.headers or [])
@@ -217,13 +247,62 @@ class EmployeeResource(resources.ModelResource):
         self._nip_rows = self._rows_by_nip(dataset)
         return super().import_data(
             dataset,
-            dry_run=dry_run,
+            dry_run=True,  # writes nothing (`save_instance`): no row lock
             raise_errors=raise_errors,
-            use_transactions=use_transactions,
+            use_transactions=True,
             collect_failed_rows=collect_failed_rows,
             rollback_on_validation_errors=True,
             **kwargs,
         )
+
+    def import_batch(self, dataset, start: int, **kwargs):
+        """Write the `EMPLOYEE_IMPORT_BATCH_ROWS` rows of the checked file from `start` (0 for
+        the first row under the header) in one transaction (a savepoint inside the caller's),
+        rolled back whole if a row fails. Rows are numbered in the whole file."""
+        size = settings.EMPLOYEE_IMPORT_BATCH_ROWS
+        part = tablib.Dataset(*dataset[start : start + size], headers=dataset.headers)
+        result = super().import_data(
+            part,
+            dry_run=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            **kwargs,
+        )
+        result.total_rows = len(part)
+        for row in [*result.invalid_rows, *result.error_rows]:
+            row.number += start
+        return result
+
+    def _import_in_batches(self, dataset, **kwargs):
+        """Write the checked file, one transaction per batch (see the module's docstring). The
+        result is the batches' results joined, with rows numbered in the whole file; it stops
+        at the first batch that fails, with `applied_rows` the rows written before it."""
+        size = settings.EMPLOYEE_IMPORT_BATCH_ROWS
+        joined = self.get_result_class()()
+        joined.diff_headers = self.get_diff_headers()
+        joined.total_rows = len(dataset)
+        joined.applied_rows = 0
+        for start in range(0, len(dataset), size):
+            result = self.import_batch(dataset, start, **kwargs)
+            joined.rows.extend(result.rows)
+            joined.invalid_rows.extend(result.invalid_rows)
+            joined.error_rows.extend(result.error_rows)
+            joined.base_errors.extend(result.base_errors)
+            for key, value in result.totals.items():
+                joined.totals[key] = joined.totals.get(key, 0) + value
+            if result.has_errors() or result.has_validation_errors():
+                break
+            joined.applied_rows = start + result.total_rows
+        return joined
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if kwargs.get("dry_run"):
+            # The check: the row is complete and valid; writing and rolling back would only
+            # lock the row for the whole file.
+            self.before_save_instance(instance, row, **kwargs)
+            self.after_save_instance(instance, row, **kwargs)
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
 
     def _column_problem(self, headers) -> str:
         named = [header for header in headers if header]
@@ -341,7 +420,11 @@ class EmployeeResource(resources.ModelResource):
         else:
             exclude.add("retirement_date")  # not derivable; the cause is reported on its column
         try:
-            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+            # validate_constraints=False: the model's one check constraint (start after birth)
+            # is Employee.clean()'s own first rule, and checking it again costs a query a row.
+            instance.full_clean(
+                exclude=exclude, validate_unique=validate_unique, validate_constraints=False
+            )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:

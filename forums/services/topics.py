@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import dataprotection
-from core import photos
+from core import outbox, photos
 from core.ratelimit import RateLimited
 from core.uploads import UploadRejected
 from forums import tasks
@@ -197,8 +197,8 @@ def _save_with_photo(topic: Topic, *, new_photo: bool) -> None:
 
 
 def _on_commit_notify(event: str, object_id: int) -> None:
-
-    transaction.on_commit(lambda: tasks.notify_followers.delay(event, object_id))
+    """Tell the topic's followers once the change commits (through the outbox)."""
+    outbox.dispatch(tasks.notify_followers, event, object_id)
 
 
 @transaction.atomic

@@ -7,15 +7,17 @@ one transaction:
 1. INSERT the ReminderDelivery rows with ON CONFLICT DO NOTHING (`bulk_create(...,
    ignore_conflicts=True)`), tagged with this batch's fresh claim id;
 2. read back the rows carrying that claim id: exactly the ones this batch inserted;
-3. send those e-mails (one per recipient, listing their items);
+3. write one e-mail per recipient (listing their items) to the outbox (core.outbox);
 4. commit.
 
-A second run at the same moment (beat firing twice, two workers, a retry) inserting the same
-keys waits on PostgreSQL's unique index until the first commits, then inserts nothing and sends
-nothing. Both runs insert in the same sorted order, so they cannot deadlock. When sending fails
-(the mail server refuses) or the worker dies mid-batch, the transaction rolls back, the claims
-vanish and the next run or the task's retry sends them: a reminder may then reach a person twice
-if the server had accepted part of the batch, never zero times. Losing a reminder would be worse.
+Then the outbox sends the batch's messages one at a time, each marked as being sent (committed)
+before the mail server is called and as sent after. A second run at the same moment (beat firing
+twice, two workers, a retry) inserting the same keys waits on PostgreSQL's unique index until the
+first commits, then inserts nothing and queues nothing. Both runs insert in the same sorted
+order, so they cannot deadlock. A worker killed before the commit leaves no claim (the next run
+claims again); killed after it, the messages are in the outbox and the outbox job sends them:
+none is lost, and at most the one message in flight when the worker died can reach its person
+twice (core.outbox). A refused mail server leaves the messages queued with a growing wait.
 """
 
 import logging
@@ -25,11 +27,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core import outbox
 from performance.models import ReminderDelivery
 from performance.selectors.reminders import Reminder, reminders_due
 
@@ -76,7 +79,7 @@ def _message(recipient: list[Reminder]) -> EmailMessage:
     return EmailMessage(" ".join(subject.split()), body, to=[first.email])
 
 
-def _claim_and_send(batch: list[Reminder], connection) -> tuple[int, int]:
+def _claim_and_queue(batch: list[Reminder]) -> tuple[int, list]:
     claim = str(uuid.uuid4())
     with transaction.atomic():
         ReminderDelivery.objects.bulk_create(
@@ -102,10 +105,11 @@ def _claim_and_send(batch: list[Reminder], connection) -> tuple[int, int]:
         for reminder in batch:
             if reminder.key in mine:
                 by_recipient[reminder.recipient_id].append(reminder)
-        messages = [_message(items) for items in by_recipient.values()]
-        if messages:
-            connection.send_messages(messages)
-    return len(mine), len(messages)
+        rows = outbox.queue_emails(
+            [(_message(items), user_id) for user_id, items in by_recipient.items()],
+            kind="performance.reminder",
+        )
+    return len(mine), rows
 
 
 def reminders_send(*, today: date | None = None, batch_size: int = BATCH_SIZE) -> ReminderRun:
@@ -113,11 +117,11 @@ def reminders_send(*, today: date | None = None, batch_size: int = BATCH_SIZE) -
     today = today or timezone.localdate()
     reminders = [r for r in reminders_due(today) if r.email]
     run = ReminderRun(found=len(reminders))
-    connection = get_connection()
     for batch in _chunks(reminders, batch_size):
-        claimed, emails = _claim_and_send(batch, connection)
+        claimed, rows = _claim_and_queue(batch)
+        outbox.send_queued(rows)
         run.claimed += claimed
-        run.emails += emails
+        run.emails += len(rows)
     logger.info(
         "Performance reminders for %s: %s due, %s newly claimed, %s e-mails.",
         today,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recruitment.models import FinalCode, Formation, Presence, ScoreImport, SkdCode
 from recruitment.services.score_rules import PPPK_PARTS, SKD_PARTS, pppk_maxima, skd_maxima
-from recruitment.services.scores import MAX_FILE_BYTES
+from recruitment.services.scores import max_file_bytes
 
 PPPK_LABELS = {
     "teknis": _("Technical"),
@@ -45,8 +45,11 @@ class ScoreImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        limit = max_file_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": f"{limit / 1024**2:g}"}
+            )
         return upload
 
 

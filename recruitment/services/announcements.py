@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import outbox
 from recruitment.models import (
     Announcement,
     Application,
@@ -85,10 +86,5 @@ def announcement_publish(
             batch = []
     ApplicationEvent.objects.bulk_create(batch)
     if notify:
-        transaction.on_commit(lambda: _notify(announcement.pk))
+        outbox.dispatch(send_announcement_emails, announcement.pk)
     return announcement
-
-
-def _notify(announcement_id: int) -> None:
-
-    send_announcement_emails.delay(announcement_id)

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -108,8 +109,7 @@ def appeal_submit(
         application=application, status=Milestone.APPEAL_SUBMITTED, actor=user, at=now
     )
     if notify:
-        application_id = application.pk
-        transaction.on_commit(lambda: send_appeal_receipt.delay(application_id))
+        outbox.dispatch(send_appeal_receipt, application.pk)
     return appeal
 
 

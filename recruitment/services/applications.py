@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts import dataprotection
 from accounts.roles import STAFF_ROLES, has_role
+from core import outbox
 from recruitment import rules
 from recruitment.models import (
     ApplicantProfile,
@@ -187,7 +188,7 @@ def application_finalise(*, application: Application, user) -> Application:
             )
         ) from None
     _event(application, actor=user)
-    transaction.on_commit(lambda: _notify(application.pk))
+    outbox.dispatch(send_status_email, application.pk)
     return application
 
 
@@ -211,10 +212,5 @@ def application_withdraw(*, application: Application, user, reason: str) -> Appl
         raise ApplicationError(_("This application has already been withdrawn."))
     application.refresh_from_db()
     _event(application, actor=user, note=reason)
-    transaction.on_commit(lambda: _notify(application.pk))
+    outbox.dispatch(send_status_email, application.pk)
     return application
-
-
-def _notify(application_id: int) -> None:
-
-    send_status_email.delay(application_id)

@@ -1,32 +1,27 @@
 """Reading an uploaded score file (CSV UTF-8 or Excel .xlsx) into a header and rows, within
-limits that keep a hostile or mistaken file from exhausting the server:
+limits that keep a hostile or mistaken file from exhausting the server. The reading itself is
+the kernel's (core/tablefiles.py: the upload's size, what an .xlsx unpacks to and the rows,
+cells and strings it holds, counted while streaming, encodings, control characters); here:
 
-- the upload itself: 10 MB;
-- an .xlsx is a zip: the uncompressed sizes its directory declares must add up to 50 MB at most,
-  checked before openpyxl opens it (zipfile never inflates an entry past its declared size);
-- its XML is parsed by openpyxl through defusedxml (a dependency), which refuses entity tricks;
 - rows: the caller's limit (the period's finalised applications + 100), counted as the file is
   read, empty rows included, so that reading stops at the first row too many;
 - columns: 20.
 """
 
-import codecs
-import csv
-import io
-import zipfile
 from dataclasses import dataclass
-from itertools import chain
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import tablefiles
 from recruitment.services.score_rules import ScoreError
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_ZIP_ENTRIES = 1000
 MAX_COLUMNS = 20
 ROWS_SLACK = 100  # the header, a title line or two, empty rows
+
+
+def max_file_bytes() -> int:
+    return tablefiles.max_file_bytes()
 
 
 @dataclass
@@ -89,97 +84,30 @@ class _Collector:
         return FileTable([_normalise_header(c) for c in self.rows[0][1]], self.rows[1:])
 
 
-def _decoded_lines(data: bytes):
-    """The file's lines as text, decoded one at a time: an undecodable byte is reported with
-    its line, and nothing is decoded twice."""
-    for number, line in enumerate(io.BytesIO(data), start=1):
-        if number == 1 and line.startswith(codecs.BOM_UTF8):
-            line = line[len(codecs.BOM_UTF8) :]
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ScoreError(
-                _(
-                    "The file is not UTF-8 encoded (unreadable byte on line %(line)s). Save it "
-                    "as “CSV UTF-8” and upload it again; the portal does not guess encodings."
-                )
-                % {"line": number}
-            ) from error
-
-
-def _read_csv(data: bytes, max_rows: int | None) -> FileTable:
-    lines = _decoded_lines(data)
-    head = []
-    for line in lines:  # up to the first non-empty line, which sets the delimiter
-        head.append(line)
-        if line.strip():
-            break
-    first = head[-1] if head else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    collector = _Collector(max_rows)
-    try:
-        for number, cells in enumerate(csv.reader(chain(head, lines), delimiter=delimiter), 1):
-            collector.add(number, cells)
-    except csv.Error as error:
-        raise ScoreError(
-            _("The CSV file cannot be read (%(problem)s). Save it again as “CSV UTF-8”.")
-            % {"problem": str(error)[:100]}
-        ) from error
-    return collector.table()
-
-
-def _check_zip(data: bytes) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise ScoreError(_("The Excel file cannot be read. Save it again as .xlsx.")) from error
-    unpacked = sum(entry.file_size for entry in entries)
-    if len(entries) > MAX_ZIP_ENTRIES or unpacked > MAX_UNCOMPRESSED_BYTES:
-        raise ScoreError(
-            _(
-                "The Excel file unpacks to more than %(limit)s MB. Keep only the sheet with the "
-                "scores, save it again and upload it."
-            )
-            % {"limit": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
-        )
-
-
-def _read_xlsx(data: bytes, max_rows: int | None) -> FileTable:
-    from openpyxl import load_workbook
-
-    _check_zip(data)
-    collector = _Collector(max_rows)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            # The declared size, when the sheet has one, refuses a huge sheet before reading it.
-            if (sheet.max_column or 0) > MAX_COLUMNS:
-                raise _too_many_columns()
-            if max_rows is not None and (sheet.max_row or 0) > max_rows:
-                raise _too_many_rows(max_rows)
-            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                collector.add(number, cells)
-        finally:
-            workbook.close()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, IndexError) as error:
-        # defusedxml's refusals are ValueErrors; a malformed XML part is a SyntaxError.
-        raise ScoreError(_("The Excel file cannot be read. Save it again as .xlsx.")) from error
-    return collector.table()
-
-
 def read_table(*, file_name: str, data: bytes, max_rows: int | None = None) -> FileTable:
     """The header and the non-empty rows of the file's first sheet. `max_rows` counts every row
     of the file, the header and empty rows included."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ScoreError(_("The file is larger than 10 MB. Split it and upload the parts."))
+    if len(data) > max_file_bytes():
+        raise ScoreError(
+            _("The file is larger than %(limit)s MB. Split it and upload the parts.")
+            % {"limit": tablefiles.megabytes(max_file_bytes())}
+        )
     if not data.strip():
         raise ScoreError(_("The file is empty."))
-    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith(".xlsx"):
-        table = _read_xlsx(data, max_rows)
-    else:
-        table = _read_csv(data, max_rows)
+    collector = _Collector(max_rows)
+    rows = tablefiles.read_rows(
+        data, file_name=file_name, max_rows=max_rows, max_columns=MAX_COLUMNS
+    )
+    try:
+        for number, cells in rows:
+            collector.add(number, cells)
+    except tablefiles.TooManyRows as error:
+        raise _too_many_rows(error.limit) from error
+    except tablefiles.TooManyColumns as error:
+        raise _too_many_columns() from error
+    except tablefiles.TableFileError as error:
+        raise ScoreError(error.message) from error
+    table = collector.table()
     if not table.header:
         raise ScoreError(_("The file is empty."))
     return table

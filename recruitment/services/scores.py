@@ -34,10 +34,10 @@ from recruitment.models import (
 from recruitment.services.decisions import decision_log
 from recruitment.services.ranking import rank_period
 from recruitment.services.score_files import (
-    MAX_FILE_BYTES,
     ROWS_SLACK,
     FileTable,
     column_problems,
+    max_file_bytes,
     read_table,
 )
 from recruitment.services.score_rules import (
@@ -53,13 +53,13 @@ from recruitment.services.score_rules import (
 )
 
 __all__ = [
-    "MAX_FILE_BYTES",
     "MAX_STORED_ERRORS",
     "SCORE_FIELDS",
     "ScoreError",
     "announced_kinds",
     "check_rows",
     "exam_result_update",
+    "max_file_bytes",
     "read_table",
     "score_import_apply",
     "score_import_create",

@@ -1,6 +1,7 @@
 """HR's scores pages: the score file import with its report, one application's scores, the
 ranking, the merit list with its Excel export, and the optimisation of unfilled formations."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import Role, role_required
 from core import exports
 from core.paging import querystring_without
+from core.uploads import upload_limit
 from recruitment import exports as recruitment_exports
 from recruitment.forms.scores import (
     ExamResultForm,
@@ -74,6 +76,7 @@ def skd_reuse_apply(request, pk):
     return redirect("recruitment:scores_home", period.pk)
 
 
+@upload_limit(settings.IMPORT_MAX_FILE_BYTES)  # a bigger file is counted and dropped, not kept
 @role_required(Role.HR)
 @require_POST
 def scores_import(request, pk):

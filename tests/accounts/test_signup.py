@@ -92,3 +92,34 @@ def test_it_rate_limits_sign_ups_from_one_address(client, settings):
         statuses.append(response.status_code)
     assert statuses == [302, 302, 302, 429]
     assert User.objects.count() == 3
+
+
+def test_a_sign_up_succeeds_when_the_mail_server_is_down_and_its_email_follows(client):
+    from smtplib import SMTPServerDisconnected
+    from unittest import mock
+
+    from django.core import mail
+    from django.core.mail.backends import locmem
+    from django.utils import timezone
+
+    from core import outbox
+    from core.models import OutboxEmail
+
+    with mock.patch.object(
+        locmem.EmailBackend, "send_messages", side_effect=SMTPServerDisconnected("down")
+    ):
+        response = client.post("/accounts/signup/", {**SIGNUP, "email": "down@example.org"})
+    assert response.status_code == 302  # not an error page
+    assert User.objects.filter(email="down@example.org").exists()
+    (row,) = OutboxEmail.objects.all()
+    assert (row.state, row.to, row.kind) == (
+        "pending",
+        ["down@example.org"],
+        "accounts.email_confirmation_signup",
+    )
+    assert mail.outbox == []
+    OutboxEmail.objects.update(available_at=timezone.now())  # the server is back
+    assert outbox.deliver_pending().sent == 1
+    (message,) = mail.outbox
+    assert message.to == ["down@example.org"]
+    assert "/accounts/confirm-email/" in message.body

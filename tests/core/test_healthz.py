@@ -11,7 +11,11 @@ def test_it_answers_200_with_json_when_the_database_answers(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok"},
+        "outbox": {"email_pending": 0, "email_sending": 0, "email_dead": 0, "tasks_waiting": 0},
+    }
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -67,3 +71,20 @@ def test_it_is_healthy_with_the_real_redis_and_broker(client, settings):
 
 def test_it_refuses_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_it_counts_what_waits_in_the_outbox(client):
+    from core.models import OutboxEmail, QueuedTask
+
+    OutboxEmail.objects.create(kind="test", to=["a@example.test"], subject="s", body="b")
+    OutboxEmail.objects.create(
+        kind="test", to=["b@example.test"], subject="s", body="b", state=OutboxEmail.State.DEAD
+    )
+    QueuedTask.objects.create(task="core.tasks.prune_outbox")
+    body = client.get("/healthz").json()
+    assert body["outbox"] == {
+        "email_pending": 1,
+        "email_sending": 0,
+        "email_dead": 1,
+        "tasks_waiting": 1,
+    }

@@ -43,9 +43,9 @@ def test_it_groups_the_reports_of_a_post_by_reason_with_counts_and_notes(client_
     row = _row(page, f"queue-topic-{topic.pk}")
     assert "3 open reports" in row
     spam = row.split("Spam or advertising", 1)[1].split("</ul>", 1)[0]
-    assert 'rounded-pill">2</span>' in spam and "“Iklan pulsa”" in spam
+    assert 'rounded-pill">2</span>' in spam and "“<bdi>Iklan pulsa</bdi>”" in spam
     personal = row.split("Personal data (NIK, phone, address)", 1)[1].split("</ul>", 1)[0]
-    assert 'rounded-pill">1</span>' in personal and "“Ada nomor HP”" in personal
+    assert 'rounded-pill">1</span>' in personal and "“<bdi>Ada nomor HP</bdi>”" in personal
     # Three reports hid it automatically (ForumSettings): the row offers to restore it or to
     # dismiss its reports, and its history says the portal's rule hid it.
     assert 'name="moderate-kind" value="unhide"' in row

@@ -80,6 +80,8 @@ def test_it_delivers_each_reminder_once_through_a_real_worker(supervisor, tmp_pa
         "EMAIL_URL": f"filemail:///{mail_dir}",
         "DJANGO_SETTINGS_MODULE": "rakumpit_asn.settings",
     }
+    # The worker logs through Django's LOGGING (django-guid's Celery integration) to its output.
+    log_file = log.open("w")
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -96,16 +98,14 @@ def test_it_delivers_each_reminder_once_through_a_real_worker(supervisor, tmp_pa
             "--without-mingle",
             "--without-heartbeat",
             "--loglevel=INFO",
-            f"--logfile={log}",
             f"--hostname=perf-test-{queue}@%h",
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=log_file,
         stderr=subprocess.STDOUT,
     )
     try:
-        log.touch()
         _wait_for(lambda: "ready." in log.read_text(), "the worker to start", worker, log)
         # Tests run tasks eagerly; send_task always goes through the broker (and says so).
         with warnings.catch_warnings(), app.connection_for_write(_broker_url()) as broker:
@@ -120,6 +120,7 @@ def test_it_delivers_each_reminder_once_through_a_real_worker(supervisor, tmp_pa
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait(timeout=10)
+        log_file.close()
 
     deliveries = ReminderDelivery.objects.all()
     # Everyone without an agreed SKP (13 members, the supervisor, the head) and, for each, their

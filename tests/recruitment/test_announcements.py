@@ -157,8 +157,8 @@ def test_it_copies_results_and_checks_in_bulk_and_writes_one_event_each(
         screened_application(formation)
     # savepoint; lock the period; announcements; screening summary; savepoint, insert, audit
     # entry, release (the announcement); update applications; update checks; read ids; insert
-    # events; release
-    with django_assert_num_queries(13):
+    # events; the e-mails' task in the outbox; release
+    with django_assert_num_queries(14):
         publish(ms_app.period, Kind.ADMIN, hr)
 
     ms_app.refresh_from_db()

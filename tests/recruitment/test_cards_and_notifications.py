@@ -8,12 +8,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from core.models import OutboxEmail
 from core.pdf import no_fetching
+from core.tasks import deliver_outbox
 from recruitment.models import Application, SelectionPeriod, StatusNotification
 from recruitment.services.applications import (
     ApplicationError,
@@ -292,22 +295,35 @@ def test_it_shows_the_official_code_beside_the_status(profile, submitted):
     assert "APS" in message.body
 
 
-def test_it_retries_when_the_mail_server_fails_and_still_sends_once(submitted):
-    real_send = mail.EmailMessage.send
+def test_a_refused_send_waits_in_the_outbox_and_is_sent_once_later(submitted):
+    real_send = locmem.EmailBackend.send_messages
     calls = []
 
-    def flaky_send(self, *args, **kwargs):
+    def flaky_send(self, messages):
         calls.append(1)
         if len(calls) == 1:
             raise SMTPServerDisconnected("connection lost")
-        return real_send(self, *args, **kwargs)
+        return real_send(self, messages)
 
-    with mock.patch.object(mail.EmailMessage, "send", flaky_send):
-        # throw=False: let Celery's eager mode run the retry instead of raising it to the test.
-        send_status_email.apply(args=[submitted.pk], throw=False)
+    with mock.patch.object(locmem.EmailBackend, "send_messages", flaky_send):
+        before = timezone.now()
+        send_status_email.apply(args=[submitted.pk])
+        assert mail.outbox == []
+        row = OutboxEmail.objects.get()
+        assert row.state == OutboxEmail.State.PENDING
+        assert row.attempts == 1
+        assert "connection lost" in row.last_error
+        # The first wait is a minute: the outbox job does not hammer a failing server.
+        assert row.available_at >= before + timedelta(seconds=59)
+        assert deliver_outbox.apply().get()["sent"] == 0
+        # The task running again (a retry, beat twice) queues nothing more.
+        assert send_status_email.apply(args=[submitted.pk]).get() is False
+        OutboxEmail.objects.update(available_at=timezone.now())  # the wait is over
+        assert deliver_outbox.apply().get()["sent"] == 1
 
     assert len(calls) == 2
     assert len(mail.outbox) == 1
+    assert OutboxEmail.objects.get().state == OutboxEmail.State.SENT
     assert StatusNotification.objects.filter(application=submitted).count() == 1
 
 
@@ -318,15 +334,15 @@ def test_it_emails_once_when_two_workers_run_the_task_at_the_same_time():
     reference_data_ensure()
     profile = ApplicantProfileFactory()
     draft = application_start(user=profile.user, formation=FormationFactory(required=[]))
-    with mock.patch("recruitment.services.applications._notify"):  # the race sends it
+    with mock.patch("recruitment.services.applications.outbox.dispatch"):  # the race sends it
         application = application_finalise(application=draft, user=profile.user)
-    real_send = mail.EmailMessage.send
+    real_send = locmem.EmailBackend.send_messages
     barrier = threading.Barrier(2)
     results = []
 
-    def slow_send(self, *args, **kwargs):
+    def slow_send(self, messages):
         time.sleep(0.3)  # the other worker reaches its claim while this one is still sending
-        return real_send(self, *args, **kwargs)
+        return real_send(self, messages)
 
     def work():
         try:
@@ -335,7 +351,7 @@ def test_it_emails_once_when_two_workers_run_the_task_at_the_same_time():
         finally:
             connection.close()
 
-    with mock.patch.object(mail.EmailMessage, "send", slow_send):
+    with mock.patch.object(locmem.EmailBackend, "send_messages", slow_send):
         threads = [threading.Thread(target=work) for _ in range(2)]
         for thread in threads:
             thread.start()

@@ -313,11 +313,9 @@ def test_it_parses_excel_xml_through_defusedxml():
     assert DEFUSEDXML is True
 
 
-def test_it_refuses_an_excel_file_that_unpacks_too_large(period, apps, monkeypatch):
-    from recruitment.services import score_files
-
+def test_it_refuses_an_excel_file_that_unpacks_too_large(period, apps, settings):
     data = _xlsx([["registration_number", "twk", "tiu", "tkp", "presence"]])
-    monkeypatch.setattr(score_files, "MAX_UNCOMPRESSED_BYTES", len(data))  # smaller than unpacked
+    settings.IMPORT_MAX_UNPACKED_BYTES = len(data)  # smaller than unpacked
     score_import = _import(period, data, name="bomb.xlsx")
     assert score_import.errors[0]["message"].startswith("The Excel file unpacks to more than")
 

@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from core.models import OutboxEmail
+from core.outbox import deliver_pending
 from tests.factories import EmployeeFactory, UserFactory
 from tests.training.factories import employee_with_user
 from training.models import JpReminder, TrainingYearRule
@@ -80,14 +82,20 @@ def test_it_sends_again_next_year(team):
     assert JpReminder.objects.count() == 6
 
 
-def test_it_releases_the_claim_when_the_mail_server_refuses(team):
+def test_a_refused_send_keeps_the_claim_and_the_outbox_sends_later(team):
     year = timezone.localdate().year
     with (
         _on(date(year, 12, 20)),
-        mock.patch("django.core.mail.EmailMessage.send", side_effect=ConnectionError),
-        pytest.raises(ConnectionError),
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=ConnectionError,
+        ),
     ):
-        send_jp_reminders.run()
-    assert not JpReminder.objects.exists()
-    with _on(date(year, 12, 20)):
-        assert send_jp_reminders() == 3
+        assert send_jp_reminders.run() == 3  # claimed and queued
+        assert send_jp_reminders.run() == 0  # a retry queues nothing twice
+    assert JpReminder.objects.count() == 3
+    assert mail.outbox == []
+    assert list(OutboxEmail.objects.values_list("state", "attempts")) == [("pending", 1)] * 3
+    OutboxEmail.objects.update(available_at=timezone.now())
+    assert deliver_pending().sent == 3
+    assert len(mail.outbox) == 3

@@ -36,6 +36,10 @@ NAME_PREFIX = "rakumpit-"
 NAME_PATTERN = re.compile(r"^rakumpit-\d{8}T\d{6}Z$")
 TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 CHUNK = 1024 * 1024
+# Top-level media folders left out of backups: uploads kept only until an import is confirmed
+# (django-import-export's MediaStorage; deleted after a day by workforce's
+# delete_unconfirmed_imports), personal data that must not live on in the backups.
+TRANSIENT_MEDIA = ("django-import-export",)
 
 # Django's OPTIONS that libpq also understands, and the environment variable for each.
 LIBPQ_OPTIONS = {
@@ -209,13 +213,16 @@ def media_root() -> Path:
 
 
 def media_files(root: Path) -> list[str]:
-    """Every regular file under root, as sorted POSIX paths relative to it. Symbolic links are
-    left out: the portal never writes them, and following one could copy files from elsewhere."""
+    """Every regular file under root, as sorted POSIX paths relative to it, but for the
+    `TRANSIENT_MEDIA` folders. Symbolic links are left out: the portal never writes them, and
+    following one could copy files from elsewhere."""
     if not root.is_dir():
         return []
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not Path(folder, d).is_symlink()]
+        if Path(folder) == root:
+            dirs[:] = [d for d in dirs if d not in TRANSIENT_MEDIA]
         for name in files:
             path = Path(folder, name)
             if path.is_file() and not path.is_symlink():

@@ -1,0 +1,71 @@
+"""The outbox in Django admin: what waits, what failed for good (and sending it again)."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core import outbox
+from core.models import OutboxEmail, QueuedTask
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "recipients", "subject", "state", "attempts", "sent_at")
+    list_filter = ("state", "kind", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("subject", "to", "key", "user__email")
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in OutboxEmail._meta.fields]
+    list_select_related = False
+    actions = ["send_again"]
+
+    @admin.display(description=_("to"))
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send again (failed or waiting messages)"), permissions=["view"])
+    def send_again(self, request, queryset):
+        count = queryset.filter(
+            state__in=[OutboxEmail.State.DEAD, OutboxEmail.State.PENDING]
+        ).update(state=OutboxEmail.State.PENDING, available_at=timezone.now(), attempts=0)
+        outbox.kick()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message will be sent again.",
+                "%(count)d messages will be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(QueuedTask)
+class QueuedTaskAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "task", "attempts", "last_error")
+    list_filter = ("task",)
+    search_fields = ("task", "last_error")
+    readonly_fields = [field.name for field in QueuedTask._meta.fields]
+    actions = ["publish_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Publish now"), permissions=["view"])
+    def publish_now(self, request, queryset):
+        published = outbox.relay_tasks(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext("%(count)d task published.", "%(count)d tasks published.", published)
+            % {"count": published},
+        )

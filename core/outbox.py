@@ -1,0 +1,379 @@
+"""The outbox: what the portal must do after a change (send an e-mail, start a background task)
+is written to PostgreSQL in the same transaction as the change, so neither a dead broker nor a
+killed worker can lose it, and the delivery guarantee is stated once, here.
+
+**E-mail** (`queue_email`, `send_queued`, `deliver_pending`). A task that decides to e-mail
+someone writes its claim row (StatusNotification, ReminderDelivery, ...) and the rendered
+message (`OutboxEmail`) in one transaction and commits. Delivery then takes one message at a
+time:
+
+1. mark one PENDING row SENDING with the time, in one conditional UPDATE committed on its own
+   (two workers never take the same row: the second UPDATE finds it no longer PENDING);
+2. hand it to the mail server (Django's e-mail backend, `EMAIL_TIMEOUT` bounding the call);
+3. mark it SENT (or, on a temporary failure, PENDING again with a growing wait; after
+   `OUTBOX_MAX_ATTEMPTS`, or on a permanent failure such as a refused address, DEAD: listed
+   to administrators in Django admin, who can send it again).
+
+**Guarantee: no message is lost, and after a crash at most the one message in flight goes
+twice.** A worker killed between steps 1 and 3 leaves its one row SENDING; the outbox job
+(beat, every minute) puts rows SENDING for longer than `OUTBOX_SENDING_STALE_SECONDS` (5
+minutes, more than `EMAIL_TIMEOUT`) back to PENDING and sends them, whether the server had
+accepted that message or not. Every other message of the batch is either SENT (not sent again)
+or PENDING (sent by the next run): nothing waits for the broker's visibility timeout.
+
+**Tasks** (`dispatch`). `dispatch(task, *args)` writes a `QueuedTask` row in the current
+transaction; after the commit it is published to the broker (a short connect timeout, and a
+circuit breaker so a dead broker costs one refused connection, not one per request) and then
+deleted. When the broker is unreachable the row stays and the request still succeeds; the
+outbox job publishes rows older than `OUTBOX_RELAY_AFTER_SECONDS` once the broker is back. A
+task can therefore run twice (published, then the row's deletion lost): every dispatched task is
+idempotent through its claim rows.
+
+Why not a library: the outbox libraries for Django (django-outbox-pattern, django-transactional-
+outbox) target message brokers (STOMP, Kafka) or are unmaintained; django-celery-outbox-like
+packages keep the task payload but not the one-at-a-time e-mail claim that the guarantee above
+needs. The whole mechanism is two tables and the functions below.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pybreaker
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import KombuError
+
+from core.models import OutboxEmail, QueuedTask
+
+logger = logging.getLogger(__name__)
+
+State = OutboxEmail.State
+
+# The mail server is busy, down or slow: worth trying again later.
+TEMPORARY_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPDataError,
+    smtplib.SMTPSenderRefused,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
+# The message itself is refused: trying again sends nothing.
+PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPNotSupportedError, ValueError)
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+# --- e-mail ---------------------------------------------------------------------------------------
+
+
+def _row(message: EmailMessage, *, kind: str, user=None, user_id=None, key=None) -> OutboxEmail:
+    now = timezone.now()
+    return OutboxEmail(
+        created_at=now,
+        available_at=now,
+        key=key,
+        kind=kind,
+        user_id=user.pk if user is not None else user_id,
+        to=list(message.to),
+        from_email=message.from_email or "",
+        subject=message.subject,
+        body=message.body,
+        content_subtype=message.content_subtype,
+        alternatives=[[str(a[0]), a[1]] for a in getattr(message, "alternatives", [])],
+        headers={str(k): str(v) for k, v in (message.extra_headers or {}).items()},
+    )
+
+
+def queue_emails(messages, *, kind: str) -> list[OutboxEmail]:
+    """Write many messages at once: `messages` holds (EmailMessage, recipient user id) pairs.
+    One INSERT (PostgreSQL returns the new ids)."""
+    rows = [_row(message, kind=kind, user_id=user_id) for message, user_id in messages]
+    return OutboxEmail.objects.bulk_create(rows, batch_size=1000)
+
+
+def queue_email(message: EmailMessage, *, kind: str, user=None, key: str | None = None):
+    """Write `message` to the outbox (in the caller's transaction). With `key`, a message already
+    queued under that key is not queued again: returns None then, else the new row."""
+    row = _row(message, kind=kind, user=user, key=key)
+    if key is None:
+        row.save(force_insert=True)
+        return row
+    # ON CONFLICT DO NOTHING: a second task queuing the same key waits on the unique index
+    # until the first commits, then inserts nothing. No pk comes back: read the row back (the
+    # queued time tells ours from an older one).
+    OutboxEmail.objects.bulk_create([row], ignore_conflicts=True)
+    return OutboxEmail.objects.filter(key=key, created_at=row.created_at).first()
+
+
+def _message(row: OutboxEmail) -> EmailMessage:
+    message = EmailMultiAlternatives(
+        row.subject,
+        row.body,
+        from_email=row.from_email or None,
+        to=row.to,
+        headers=row.headers or None,
+        alternatives=[tuple(a) for a in row.alternatives] or None,
+    )
+    message.content_subtype = row.content_subtype or "plain"
+    return message
+
+
+def _backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8... minutes, at most an hour."""
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+@dataclass
+class DeliveryRun:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    recovered: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "sent": self.sent,
+            "retried": self.retried,
+            "dead": self.dead,
+            "recovered": self.recovered,
+        }
+
+
+def recover_stale(now=None) -> int:
+    """Put back the rows a dead worker left SENDING (the message in flight when it died)."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=_setting("OUTBOX_SENDING_STALE_SECONDS", 300))
+    recovered = OutboxEmail.objects.filter(state=State.SENDING, claimed_at__lt=stale).update(
+        state=State.PENDING, available_at=now
+    )
+    if recovered:
+        logger.warning(
+            "Outbox: %s message(s) left in flight by a dead worker will be sent.", recovered
+        )
+    return recovered
+
+
+def _claim(row: OutboxEmail) -> bool:
+    """Step 1: mark this row SENDING if it is still PENDING and due. One conditional UPDATE,
+    committed on its own: a second worker's UPDATE of the same row waits for the first one's
+    commit, then matches nothing (so two workers never send one message)."""
+    now = timezone.now()
+    claimed = OutboxEmail.objects.filter(
+        pk=row.pk, state=State.PENDING, available_at__lte=now
+    ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if claimed:
+        row.attempts += 1
+    return bool(claimed)
+
+
+def _send_one(row: OutboxEmail, connection, run: DeliveryRun) -> bool:
+    """Steps 2 and 3. Returns False when the mail server failed temporarily (stop this run)."""
+    try:
+        connection.send_messages([_message(row)])
+    except PERMANENT_ERRORS as exc:
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            state=State.DEAD, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        run.dead += 1
+        logger.error("Outbox: message %s refused for good (%s).", row.pk, type(exc).__name__)
+        return True
+    except TEMPORARY_ERRORS as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if row.attempts >= _setting("OUTBOX_MAX_ATTEMPTS", 8):
+            OutboxEmail.objects.filter(pk=row.pk).update(state=State.DEAD, last_error=error)
+            run.dead += 1
+            logger.error("Outbox: message %s failed %s times, given up.", row.pk, row.attempts)
+        else:
+            OutboxEmail.objects.filter(pk=row.pk).update(
+                state=State.PENDING,
+                available_at=timezone.now() + _backoff(row.attempts),
+                last_error=error,
+            )
+            run.retried += 1
+            logger.warning("Outbox: mail server failed (%s), message %s waits.", error, row.pk)
+        return False
+    OutboxEmail.objects.filter(pk=row.pk).update(state=State.SENT, sent_at=timezone.now())
+    run.sent += 1
+    return True
+
+
+def _deliver(rows, limit: int | None = None) -> DeliveryRun:
+    run = DeliveryRun()
+    connection = get_connection()
+    try:
+        for row in rows:
+            if limit is not None and run.sent + run.dead >= limit:
+                break
+            if _claim(row) and not _send_one(row, connection, run):
+                break  # the mail server failed: the others wait for the next run
+    finally:
+        try:
+            connection.close()
+        except Exception:  # closing a broken SMTP connection must not hide what happened
+            logger.debug("Outbox: closing the mail connection failed.", exc_info=True)
+    return run
+
+
+def send_queued(rows) -> DeliveryRun:
+    """Deliver these just-queued messages now (the transaction that queued them must have
+    committed), one at a time. What a temporary failure leaves waits for the outbox job."""
+    return _deliver([row for row in rows if row is not None])
+
+
+def deliver_pending(limit: int | None = None) -> DeliveryRun:
+    """The outbox job's e-mail part: recover what dead workers left, then send what is due."""
+    recovered = recover_stale()
+    limit = limit or _setting("OUTBOX_BATCH", 500)
+    due = OutboxEmail.objects.filter(state=State.PENDING, available_at__lte=timezone.now())
+    run = _deliver(list(due.order_by("available_at", "pk")[:limit]), limit=limit)
+    run.recovered = recovered
+    return run
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+
+def _broker_breaker() -> pybreaker.CircuitBreaker:
+    return pybreaker.CircuitBreaker(
+        fail_max=1,
+        reset_timeout=_setting("BROKER_RETRY_SECONDS", 5),
+        name="celery-broker",
+    )
+
+
+BROKER = _broker_breaker()
+_RECONNECT_ONCE = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+BROKER_ERRORS = (KombuError, OSError, ConnectionError, TimeoutError, pybreaker.CircuitBreakerError)
+
+
+def _publish(task_name: str, args, kwargs) -> None:
+    from celery import current_app
+
+    task = current_app.tasks[task_name]
+    if current_app.conf.task_always_eager:
+        task.apply(args=args, kwargs=kwargs, throw=True)
+        return
+    # One reconnection, no wait: after an outage the pooled connection is a dead socket, and the
+    # first publish must open a new one instead of failing (and opening the breaker again).
+    BROKER.call(
+        task.apply_async, args=args, kwargs=kwargs, retry=True, retry_policy=_RECONNECT_ONCE
+    )
+
+
+def dispatch(task, *args, **kwargs) -> None:
+    """Start `task(*args, **kwargs)` once the current transaction commits, durably (see the
+    module's docstring). Without a transaction, at once. Arguments must be JSON."""
+    row = QueuedTask.objects.create(task=task.name, args=list(args), kwargs=kwargs)
+    transaction.on_commit(lambda: _publish_row(row.pk, task.name, row.args, row.kwargs))
+
+
+def _publish_row(pk: int, task_name: str, args, kwargs) -> None:
+    try:
+        _publish(task_name, args, kwargs)
+    except BROKER_ERRORS as exc:
+        QueuedTask.objects.filter(pk=pk).update(
+            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        logger.warning(
+            "Broker unreachable (%s): task %s waits in the outbox (%s).",
+            type(exc).__name__,
+            task_name,
+            pk,
+        )
+        return
+    except Exception as exc:  # an eager task that failed: the row stays, the job retries it
+        QueuedTask.objects.filter(pk=pk).update(
+            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        logger.exception("Task %s failed; it waits in the outbox (%s).", task_name, pk)
+        return
+    QueuedTask.objects.filter(pk=pk).delete()
+
+
+def kick() -> None:
+    """Ask a worker to run the outbox job now (best effort: the minute job runs it anyway)."""
+    try:
+        # By name: core.tasks imports this module.
+        _publish("core.tasks.deliver_outbox", [], {})
+    except Exception:  # a dead broker or a failing eager run: the minute job sends it
+        logger.warning("Could not start the outbox job now; the scheduled run will.", exc_info=True)
+
+
+def relay_tasks(limit: int = 500, ids=None) -> int:
+    """The outbox job's task part: publish the tasks whose publication after their commit failed
+    (or has not been confirmed for OUTBOX_RELAY_AFTER_SECONDS), or these `ids` at once. Stops at
+    the first broker error. Returns how many were published."""
+    rows = QueuedTask.objects.all()
+    if ids is None:
+        before = timezone.now() - timedelta(seconds=_setting("OUTBOX_RELAY_AFTER_SECONDS", 60))
+        rows = rows.filter(created_at__lt=before)
+    else:
+        rows = rows.filter(pk__in=ids)
+    published = 0
+    pks = list(rows.order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+    for pk in pks:
+        with transaction.atomic():
+            row = QueuedTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if row is None:
+                continue
+            try:
+                _publish(row.task, row.args, row.kwargs)
+            except BROKER_ERRORS as exc:
+                row.attempts += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                row.save(update_fields=["attempts", "last_error"])
+                logger.warning(
+                    "Broker still unreachable (%s: %s): %s task(s) wait.",
+                    type(exc).__name__,
+                    exc,
+                    len(pks) - published,
+                )
+                break
+            except Exception as exc:
+                row.attempts += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                row.save(update_fields=["attempts", "last_error"])
+                logger.exception("Task %s failed again; it stays in the outbox.", row.task)
+                continue
+            row.delete()
+            published += 1
+    return published
+
+
+def depth() -> dict[str, int]:
+    """Rows waiting, per kind: for /healthz, metrics and the admin."""
+    from django.db.models import Count
+
+    counts = dict(
+        OutboxEmail.objects.exclude(state=State.SENT)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return {
+        "email_pending": counts.get(State.PENDING, 0),
+        "email_sending": counts.get(State.SENDING, 0),
+        "email_dead": counts.get(State.DEAD, 0),
+        "tasks_waiting": QueuedTask.objects.count(),
+    }
+
+
+def prune(now=None) -> int:
+    """Delete sent e-mails older than OUTBOX_KEEP_SENT_DAYS (they hold addresses and bodies:
+    personal data kept no longer than needed to answer 'did you send it?')."""
+    now = now or timezone.now()
+    keep = timedelta(days=_setting("OUTBOX_KEEP_SENT_DAYS", 30))
+    deleted, _ = OutboxEmail.objects.filter(state=State.SENT, sent_at__lt=now - keep).delete()
+    return deleted
