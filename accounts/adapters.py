@@ -22,7 +22,9 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         kind = "accounts." + template_prefix.rsplit("/", 1)[-1]
-        row = outbox.queue_email(message, kind=kind[:60])
+        user = context.get("user")
+        user = user if getattr(user, "pk", None) else None  # erased or exported with the account
+        row = outbox.queue_email(message, kind=kind[:60], user=user)
         outbox.send_queued([row])
 
     def clean_email(self, email):

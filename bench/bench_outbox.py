@@ -29,6 +29,7 @@ def _messages(count: int = MESSAGES):
 def _queries_per_message(count: int = 100) -> float:
     """Counted on a small run: Django keeps only the last 9,000 queries of a connection."""
     OutboxEmail.objects.filter(kind="bench").delete()
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         outbox.queue_emails(_messages(count), kind="bench")
         outbox.deliver_pending(limit=count)

@@ -15,13 +15,35 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_filter = ("state", "kind", ("created_at", admin.DateFieldListFilter))
     search_fields = ("subject", "to", "key", "user__email")
     date_hierarchy = "created_at"
-    readonly_fields = [field.name for field in OutboxEmail._meta.fields]
-    list_select_related = False
+    fields = (
+        "kind",
+        "recipients",
+        "subject",
+        "message_body",
+        "state",
+        "attempts",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "available_at",
+        "last_error",
+        "key",
+        "user",
+    )
+    readonly_fields = fields
     actions = ["send_again"]
 
     @admin.display(description=_("to"))
     def recipients(self, obj):
         return ", ".join(obj.to)
+
+    @admin.display(description=_("body"))
+    def message_body(self, obj):
+        if obj.body:
+            return obj.body
+        if obj.kind.startswith(outbox.SECRET_KINDS):
+            return _("Removed once sent: it held a sign-in or password-reset link.")
+        return "-"
 
     def has_add_permission(self, request):
         return False

@@ -10,9 +10,13 @@ time:
 1. mark one PENDING row SENDING with the time, in one conditional UPDATE committed on its own
    (two workers never take the same row: the second UPDATE finds it no longer PENDING);
 2. hand it to the mail server (Django's e-mail backend, `EMAIL_TIMEOUT` bounding the call);
-3. mark it SENT (or, on a temporary failure, PENDING again with a growing wait; after
-   `OUTBOX_MAX_ATTEMPTS`, or on a permanent failure such as a refused address, DEAD: listed
-   to administrators in Django admin, who can send it again).
+3. mark it SENT (or, on a failure, PENDING again with a growing wait; after
+   `OUTBOX_MAX_ATTEMPTS`, or at once on a permanent failure such as a refused address, DEAD:
+   listed to administrators in Django admin, who can send it again).
+
+A run sends through one mail connection and stops claiming after a time budget
+(`OUTBOX_RUN_SECONDS` for the outbox job, `OUTBOX_SEND_SECONDS` right after a task queued its
+messages) well below its task's time limit, so the limit never interrupts a send.
 
 **Guarantee: no message is lost, and after a crash at most the one message in flight goes
 twice.** A worker killed between steps 1 and 3 leaves its one row SENDING; the outbox job
@@ -39,6 +43,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -46,7 +51,7 @@ import pybreaker
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
@@ -56,17 +61,8 @@ logger = logging.getLogger(__name__)
 
 State = OutboxEmail.State
 
-# The mail server is busy, down or slow: worth trying again later.
-TEMPORARY_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    smtplib.SMTPDataError,
-    smtplib.SMTPSenderRefused,
-    ConnectionError,
-    TimeoutError,
-    OSError,
-)
+# Kinds whose body is a secret (a confirmation link, a password-reset key): blanked once sent.
+SECRET_KINDS = ("accounts.",)
 # The message itself is refused: trying again sends nothing.
 PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPNotSupportedError, ValueError)
 
@@ -152,12 +148,15 @@ class DeliveryRun:
 
 
 def recover_stale(now=None) -> int:
-    """Put back the rows a dead worker left SENDING (the message in flight when it died)."""
+    """Put back the rows a dead worker left SENDING (the message in flight when it died); a row
+    that has had all its attempts is failed for good instead of being tried forever."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=_setting("OUTBOX_SENDING_STALE_SECONDS", 300))
-    recovered = OutboxEmail.objects.filter(state=State.SENDING, claimed_at__lt=stale).update(
-        state=State.PENDING, available_at=now
+    left = OutboxEmail.objects.filter(state=State.SENDING, claimed_at__lt=stale)
+    left.filter(attempts__gte=_setting("OUTBOX_MAX_ATTEMPTS", 8)).update(
+        state=State.DEAD, last_error="Left in flight by a worker on its last attempt."
     )
+    recovered = left.update(state=State.PENDING, available_at=now)
     if recovered:
         logger.warning(
             "Outbox: %s message(s) left in flight by a dead worker will be sent.", recovered
@@ -175,7 +174,16 @@ def _claim(row: OutboxEmail) -> bool:
     ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if claimed:
         row.attempts += 1
+        row.claimed_at = now
     return bool(claimed)
+
+
+def _settle(row: OutboxEmail, **changes) -> None:
+    """Step 3, only if the row is still this claim's (a worker slower than the stale delay must
+    not overwrite a newer claim's outcome)."""
+    OutboxEmail.objects.filter(pk=row.pk, state=State.SENDING, claimed_at=row.claimed_at).update(
+        **changes
+    )
 
 
 def _send_one(row: OutboxEmail, connection, run: DeliveryRun) -> bool:
@@ -183,20 +191,19 @@ def _send_one(row: OutboxEmail, connection, run: DeliveryRun) -> bool:
     try:
         connection.send_messages([_message(row)])
     except PERMANENT_ERRORS as exc:
-        OutboxEmail.objects.filter(pk=row.pk).update(
-            state=State.DEAD, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
+        _settle(row, state=State.DEAD, last_error=f"{type(exc).__name__}: {exc}"[:2000])
         run.dead += 1
         logger.error("Outbox: message %s refused for good (%s).", row.pk, type(exc).__name__)
         return True
-    except TEMPORARY_ERRORS as exc:
+    except Exception as exc:  # the server is down or slow, or anything else: try again later
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if row.attempts >= _setting("OUTBOX_MAX_ATTEMPTS", 8):
-            OutboxEmail.objects.filter(pk=row.pk).update(state=State.DEAD, last_error=error)
+            _settle(row, state=State.DEAD, last_error=error)
             run.dead += 1
             logger.error("Outbox: message %s failed %s times, given up.", row.pk, row.attempts)
         else:
-            OutboxEmail.objects.filter(pk=row.pk).update(
+            _settle(
+                row,
                 state=State.PENDING,
                 available_at=timezone.now() + _backoff(row.attempts),
                 last_error=error,
@@ -204,17 +211,33 @@ def _send_one(row: OutboxEmail, connection, run: DeliveryRun) -> bool:
             run.retried += 1
             logger.warning("Outbox: mail server failed (%s), message %s waits.", error, row.pk)
         return False
-    OutboxEmail.objects.filter(pk=row.pk).update(state=State.SENT, sent_at=timezone.now())
+    sent = {"state": State.SENT, "sent_at": timezone.now()}
+    if row.kind.startswith(SECRET_KINDS):
+        # A confirmation link or a reset key must not outlive its use in the database.
+        sent.update(body="", alternatives=[])
+    _settle(row, **sent)
     run.sent += 1
     return True
 
 
-def _deliver(rows, limit: int | None = None) -> DeliveryRun:
+def _deliver(rows, limit: int | None = None, seconds: float | None = None) -> DeliveryRun:
+    """Send `rows` one at a time through one mail connection, for at most `seconds`: a run stops
+    claiming well before its task's time limit, so the limit never interrupts a send (which
+    would leave the message to be sent again). What is left waits for the next run."""
     run = DeliveryRun()
+    budget = seconds if seconds is not None else _setting("OUTBOX_RUN_SECONDS", 120)
+    deadline = time.monotonic() + budget
     connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:  # the server is unreachable: nothing is claimed, all wait
+        logger.warning("Outbox: the mail server cannot be reached (%s).", type(exc).__name__)
+        return run
     try:
         for row in rows:
             if limit is not None and run.sent + run.dead >= limit:
+                break
+            if time.monotonic() >= deadline:
                 break
             if _claim(row) and not _send_one(row, connection, run):
                 break  # the mail server failed: the others wait for the next run
@@ -228,8 +251,12 @@ def _deliver(rows, limit: int | None = None) -> DeliveryRun:
 
 def send_queued(rows) -> DeliveryRun:
     """Deliver these just-queued messages now (the transaction that queued them must have
-    committed), one at a time. What a temporary failure leaves waits for the outbox job."""
-    return _deliver([row for row in rows if row is not None])
+    committed), one at a time, for at most OUTBOX_SEND_SECONDS (far below any task's time
+    limit). What a temporary failure or the time budget leaves waits for the outbox job."""
+    rows = [row for row in rows if row is not None]
+    if not rows:
+        return DeliveryRun()
+    return _deliver(rows, seconds=_setting("OUTBOX_SEND_SECONDS", 30))
 
 
 def deliver_pending(limit: int | None = None) -> DeliveryRun:
@@ -323,6 +350,15 @@ def relay_tasks(limit: int = 500, ids=None) -> int:
         rows = rows.filter(pk__in=ids)
     published = 0
     pks = list(rows.order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        # No broker (make run): the task runs here, outside any transaction of ours, so its own
+        # claims commit before its sends; _publish_row keeps the row when the task fails.
+        for row in QueuedTask.objects.filter(pk__in=pks).order_by("created_at", "pk"):
+            _publish_row(row.pk, row.task, row.args, row.kwargs)
+            published += not QueuedTask.objects.filter(pk=row.pk).exists()
+        return published
     for pk in pks:
         with transaction.atomic():
             row = QueuedTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
@@ -371,9 +407,15 @@ def depth() -> dict[str, int]:
 
 
 def prune(now=None) -> int:
-    """Delete sent e-mails older than OUTBOX_KEEP_SENT_DAYS (they hold addresses and bodies:
-    personal data kept no longer than needed to answer 'did you send it?')."""
+    """Delete sent e-mails, and those failed for good, older than OUTBOX_KEEP_SENT_DAYS (they
+    hold addresses and bodies: personal data kept no longer than needed to answer 'did you send
+    it?')."""
     now = now or timezone.now()
     keep = timedelta(days=_setting("OUTBOX_KEEP_SENT_DAYS", 30))
-    deleted, _ = OutboxEmail.objects.filter(state=State.SENT, sent_at__lt=now - keep).delete()
+    old = now - keep
+    deleted, _ = (
+        OutboxEmail.objects.filter(state__in=[State.SENT, State.DEAD])
+        .filter(Q(sent_at__lt=old) | Q(sent_at__isnull=True, created_at__lt=old))
+        .delete()
+    )
     return deleted

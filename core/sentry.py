@@ -53,6 +53,10 @@ def init_sentry(*, dsn: str, environment: str, traces_sample_rate: float = 0.0) 
         integrations=[DjangoIntegration(), CeleryIntegration()],
         send_default_pii=False,
         max_request_body_size="never",
+        # A stack frame's local variables hold NIKs, names, form data and e-mail bodies.
+        include_local_variables=False,
+        # Breadcrumbs would carry SQL statements and log lines from before the error: none.
+        max_breadcrumbs=0,
         before_send=strip_personal_data,
         before_send_transaction=strip_personal_data,
         traces_sample_rate=traces_sample_rate,

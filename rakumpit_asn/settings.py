@@ -292,6 +292,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A Prometheus on this machine scrapes http://127.0.0.1:PORT/metrics directly (no TLS
+    # proxy in between; add 127.0.0.1 to ALLOWED_HOSTS): docs/operations/observability.md.
+    SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -377,11 +380,21 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The outbox (core/outbox.py): e-mail sent one message at a time with a claim committed first.
 # A message left "being sent" by a dead worker is sent again after OUTBOX_SENDING_STALE_SECONDS,
 # which must stay above EMAIL_TIMEOUT (a slow mail server must not make a live send look dead).
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 OUTBOX_SENDING_STALE_SECONDS = env_int("OUTBOX_SENDING_STALE_SECONDS", 300, minimum=1)
 OUTBOX_RELAY_AFTER_SECONDS = env_int("OUTBOX_RELAY_AFTER_SECONDS", 60, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 OUTBOX_BATCH = env_int("OUTBOX_BATCH", 500, minimum=1)
+# Time budgets of a delivery run: the outbox job (its task's soft limit is 300 s) and the sending
+# right after a task queued its messages (those tasks' soft limits are 60 s and more). A run
+# stops claiming at its budget, so a time limit never interrupts a send.
+OUTBOX_RUN_SECONDS = env_int("OUTBOX_RUN_SECONDS", 120, minimum=1)
+OUTBOX_SEND_SECONDS = env_int("OUTBOX_SEND_SECONDS", 20, minimum=1)
+if OUTBOX_RUN_SECONDS + EMAIL_TIMEOUT >= 300 or OUTBOX_SEND_SECONDS + EMAIL_TIMEOUT >= 60:
+    raise ImproperlyConfigured(
+        "OUTBOX_RUN_SECONDS + EMAIL_TIMEOUT must stay under 300 s and OUTBOX_SEND_SECONDS + "
+        "EMAIL_TIMEOUT under 60 s (the time limits of the tasks that send)."
+    )
 OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 30, minimum=1)
 if OUTBOX_SENDING_STALE_SECONDS <= EMAIL_TIMEOUT:
     raise ImproperlyConfigured("OUTBOX_SENDING_STALE_SECONDS must be longer than EMAIL_TIMEOUT.")

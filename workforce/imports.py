@@ -114,9 +114,19 @@ def delete_stale_uploads(*, now=None) -> int:
         _folders, names = storage.listdir(UPLOAD_FOLDER)
     except FileNotFoundError:
         return 0
+    # A confirmed file waiting for (or read by) its background job is not stale, however old.
+    from workforce.models import EmployeeImportJob
+
+    busy = set(
+        EmployeeImportJob.objects.filter(
+            state__in=[EmployeeImportJob.State.QUEUED, EmployeeImportJob.State.RUNNING]
+        ).values_list("file_name", flat=True)
+    )
     deleted = 0
     for name in names:
         path = f"{UPLOAD_FOLDER}/{name}"
+        if name in busy or path in busy:
+            continue
         try:
             if storage.get_modified_time(path) < cutoff:
                 storage.delete(path)

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BilingualNameMixin, TrackedModel
 from workforce.validators import parse_nip, validate_nip
@@ -558,7 +559,7 @@ class EmployeeImportJob(TrackedModel):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Importing")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("import state", "Failed")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

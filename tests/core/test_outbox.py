@@ -194,3 +194,60 @@ def test_the_admin_lists_filters_searches_and_sends_a_failed_message_again(clien
     row.refresh_from_db()
     assert (row.state, row.attempts) == (State.SENT, 1)
     assert [m.to for m in mail.outbox] == [row.to]
+
+
+def test_failed_copies_are_pruned_too_and_waiting_ones_kept(settings):
+    settings.OUTBOX_KEEP_SENT_DAYS = 30
+    dead_old, dead_young, waiting_old = _queue(3)
+    now = timezone.now()
+    OutboxEmail.objects.filter(pk=dead_old.pk).update(
+        state=State.DEAD, created_at=now - timedelta(days=31)
+    )
+    OutboxEmail.objects.filter(pk=dead_young.pk).update(
+        state=State.DEAD, created_at=now - timedelta(days=29)
+    )
+    OutboxEmail.objects.filter(pk=waiting_old.pk).update(created_at=now - timedelta(days=40))
+    assert outbox.prune(now) == 1
+    assert set(OutboxEmail.objects.values_list("pk", flat=True)) == {dead_young.pk, waiting_old.pk}
+
+
+def test_an_account_emails_secret_body_is_blanked_once_sent():
+    (secret,) = _queue(1, key=None)
+    OutboxEmail.objects.filter(pk=secret.pk).update(kind="accounts.password_reset_key")
+    secret.kind = "accounts.password_reset_key"
+    (plain,) = _queue(1)
+    outbox.send_queued([secret, plain])
+    assert [m.body for m in mail.outbox] == ["body", "body"]  # sent whole
+    assert OutboxEmail.objects.get(pk=secret.pk).body == ""
+    assert OutboxEmail.objects.get(pk=plain.pk).body == "body"
+
+
+def test_a_message_left_in_flight_on_its_last_attempt_fails_for_good(settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    (row,) = _queue(1)
+    OutboxEmail.objects.filter(pk=row.pk).update(
+        state=State.SENDING, attempts=3, claimed_at=timezone.now() - timedelta(hours=1)
+    )
+    assert outbox.deliver_pending().sent == 0
+    row.refresh_from_db()
+    assert row.state == State.DEAD
+    assert mail.outbox == []
+
+
+def test_a_late_worker_does_not_overwrite_a_newer_claim():
+    (row,) = _queue(1)
+    assert outbox._claim(row)
+    # The row was recovered and claimed again by another worker meanwhile.
+    newer = timezone.now() + timedelta(seconds=1)
+    OutboxEmail.objects.filter(pk=row.pk).update(claimed_at=newer)
+    outbox._settle(row, state=State.SENT, sent_at=timezone.now())
+    fresh = OutboxEmail.objects.get(pk=row.pk)
+    assert (fresh.state, fresh.claimed_at) == (State.SENDING, newer)
+
+
+def test_a_run_stops_claiming_at_its_time_budget():
+    rows = _queue(3)
+    run = outbox._deliver(rows, seconds=0)
+    assert run.sent == 0
+    assert set(OutboxEmail.objects.values_list("state", flat=True)) == {State.PENDING}
+    assert outbox._deliver(rows, seconds=10).sent == 3

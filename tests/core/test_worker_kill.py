@@ -6,7 +6,7 @@ must arrive (no miss), and each kill may cost at most one duplicate: the message
 The "mail server" (tests/slow_mail.py) records each message before answering, then pauses, so
 many kills land between "accepted" and "marked sent": the case that can send twice. The test
 plays beat: it publishes the outbox job every half second, as the minute schedule would, with
-OUTBOX_SENDING_STALE_SECONDS cut to 2 so a dead worker's message is recovered quickly."""
+OUTBOX_SENDING_STALE_SECONDS cut to 3 so a dead worker's message is recovered quickly."""
 
 import os
 import random
@@ -60,7 +60,7 @@ class Worker:
             "DJANGO_SETTINGS_MODULE": "tests.kill_worker_settings",
             "SLOW_MAIL_FILE": str(mail_file),
             "SLOW_MAIL_SECONDS": "0.02",
-            "OUTBOX_SENDING_STALE_SECONDS": "2",
+            "OUTBOX_SENDING_STALE_SECONDS": "3",
             "EMAIL_TIMEOUT": "1",
             "LOG_FORMAT": "plain",
         }
@@ -208,12 +208,14 @@ def test_a_killed_worker_loses_nothing_and_sends_at_most_the_message_in_flight_t
     total_kills = sum(kills.values())
     print(
         f"\n{queued} messages, {total_kills} kills ({kills['child']} pool child, "
-        f"{kills['worker']} whole worker), {len(missed)} missed, {len(duplicates)} sent twice"
+        f"{kills['worker']} whole worker), {len(missed)} missed, "
+        f"{sum(n - 1 for n in duplicates.values())} extra copies"
     )
     assert total_kills >= KILLS
     assert kills["worker"] == WHOLE_WORKER_KILLS
     assert set(received) == expected  # nothing lost, nothing invented
     assert not missed
-    assert all(n == 2 for n in duplicates.values()), duplicates  # never three times
-    assert len(duplicates) <= total_kills  # at most the message in flight, per kill
+    # At most the message in flight, per kill (one message can be in flight at two kills).
+    extra_copies = sum(n - 1 for n in duplicates.values())
+    assert extra_copies <= total_kills, duplicates
     assert not OutboxEmail.objects.exclude(state=OutboxEmail.State.SENT).exists()

@@ -121,7 +121,14 @@ def test_it_shows_the_register_to_hr_and_administrators(client_as, request, pers
     assert employee.position.name in page
     assert employee.position.unit.name in page
     assert "no-store" in response["Cache-Control"]
-    assert f'href="{reverse("admin:workforce_employee_changelist")}"' in page
+    assert f'href="{reverse("admin:workforce_employee_import")}"' in page
+
+
+def test_it_says_the_nip_is_pending_rather_than_none(client_as, hr):
+    EmployeeFactory(full_name="Ayu Pratama", nip=None)
+    page = client_as(hr).get(LIST_URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "NIP pending" in page
+    assert ">None<" not in page
 
 
 # --- the list ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from rakumpit_asn.management.commands._backup import media_files
-from tests.factories import EmployeeFactory, PositionFactory, UnitFactory, make_nip
+from tests.factories import EmployeeFactory, PositionFactory, UnitFactory, UserFactory, make_nip
 from tests.table_files import unpacked_size, xlsx
 from tests.workforce.test_employee_import import BIRTH, _csv, _dataset, _row, _upload
 from workforce.imports import UPLOAD_FOLDER, delete_stale_uploads
@@ -259,3 +259,19 @@ def test_it_leaves_pending_uploads_out_of_backups(tmp_path):
     (tmp_path / "documents" / "ijazah.pdf").write_bytes(b"%PDF")
 
     assert media_files(tmp_path) == ["documents/ijazah.pdf"]
+
+
+def test_it_keeps_an_old_upload_that_a_background_import_still_needs():
+    from workforce.models import EmployeeImportJob
+
+    confirmed = _keep("confirmed-late", dt.timedelta(hours=30))
+    EmployeeImportJob.objects.create(
+        created_by=UserFactory(is_staff=True), file_name=confirmed, total_rows=2000
+    )
+    abandoned = _keep("abandoned", dt.timedelta(hours=30))
+
+    delete_stale_uploads()
+
+    kept = _kept_uploads()
+    assert confirmed in kept
+    assert abandoned not in kept
