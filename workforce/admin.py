@@ -121,6 +121,17 @@ class EmployeeAdmin(ImportExportModelAdmin):
     # Imports read the file within limits (workforce/imports.py), in the form, before the
     # library keeps the upload for the confirmation step.
     import_form_class = EmployeeImportForm
+    # Says what each column holds before the file is chosen.
+    import_template_name = "admin/workforce/employee/import.html"
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        context.update(
+            max_rows=settings.EMPLOYEE_IMPORT_MAX_ROWS,
+            max_mb=settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024),
+            background_rows=settings.EMPLOYEE_IMPORT_BACKGROUND_ROWS,
+        )
+        return context
 
     def get_import_formats(self):
         return [EmployeeXLSX, EmployeeCSV]

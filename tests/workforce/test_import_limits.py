@@ -275,3 +275,20 @@ def test_it_keeps_an_old_upload_that_a_background_import_still_needs():
     kept = _kept_uploads()
     assert confirmed in kept
     assert abandoned not in kept
+
+
+def test_the_import_page_says_what_each_column_holds_and_the_limits(
+    client_as, admin_user, settings
+):
+    settings.EMPLOYEE_IMPORT_MAX_ROWS = 10_000
+    settings.EMPLOYEE_IMPORT_BACKGROUND_ROWS = 1_000
+    page = (
+        client_as(admin_user)
+        .get(reverse("admin:workforce_employee_import"), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert "How to fill the file" in page
+    assert "M (male) or F (female)" in page
+    assert "YYYY-MM-DD" in page
+    assert "At most 10000 rows" in page or "At most 10,000 rows" in page
+    assert "more than 1000 rows" in page or "more than 1,000 rows" in page
