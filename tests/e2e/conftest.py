@@ -6,6 +6,7 @@ Playwright's sync API runs an event loop in this thread, hence DJANGO_ALLOW_ASYN
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,29 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _serialise_live_server_on_sqlite():
+    """On SQLite (make test without services) the test database is in memory, and Django hands
+    its one connection to every thread of the live server: a page whose charts load in parallel
+    then runs queries on that connection at the same time, which Django documents as unsafe
+    (it hung inside SQLite here). One request at a time there; PostgreSQL keeps its threads."""
+    from django.conf import settings
+    from django.test import testcases
+
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    lock = threading.Lock()
+    handle = testcases.FSFilesHandler.__call__
+
+    def one_at_a_time(self, environ, start_response):
+        with lock:
+            return handle(self, environ, start_response)
+
+    testcases.FSFilesHandler.__call__ = one_at_a_time
+
+
+_serialise_live_server_on_sqlite()
 # `make screenshots` saves into docs/screenshots (committed, for reviewers); otherwise they go to
 # test-artifacts/ (ignored by git).
 SCREENSHOT_DIR = ROOT / (
