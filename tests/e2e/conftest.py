@@ -267,7 +267,9 @@ def open_nav(page, name, *, exact=False):
     )
     if dropdown.count() and not dropdown.first.evaluate("el => el.open"):
         dropdown.first.locator("summary").click()
-    page.locator(".nav-menu").get_by_role("link", name=name, exact=exact).click()
+    # Wait for the new page: reading it while the old one unloads gives an empty document.
+    with page.expect_navigation():
+        page.locator(".nav-menu").get_by_role("link", name=name, exact=exact).click()
 
 
 def sign_out(page, label="Sign out"):

@@ -60,7 +60,7 @@ def test_it_signs_up_verifies_switches_language_and_signs_out(page, live_server,
     page.wait_for_url(f"{live_server.url}/forums/mine/")
     assert html_lang(page) == "en"
     open_nav(page, "My profile")
-    assert "warga.e2e@example.org" in page.content()
+    expect(page.locator("main")).to_contain_text("warga.e2e@example.org")
 
 
 def test_it_signs_in_a_demo_account_and_shows_its_navigation(page, live_server, demo):
