@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from bench.common import machine, measure, write
 from core import outbox
-from core.models import OutboxEmail
+from core.models import OutboxMessage
 
 MESSAGES = 2_000
 
@@ -28,12 +28,12 @@ def _messages(count: int = MESSAGES):
 
 def _queries_per_message(count: int = 100) -> float:
     """Counted on a small run: Django keeps only the last 9,000 queries of a connection."""
-    OutboxEmail.objects.filter(kind="bench").delete()
+    OutboxMessage.objects.filter(kind="bench").delete()
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         outbox.queue_emails(_messages(count), kind="bench")
         outbox.deliver_pending(limit=count)
-    OutboxEmail.objects.filter(kind="bench").delete()
+    OutboxMessage.objects.filter(kind="bench").delete()
     return len(queries.captured_queries) / count
 
 
@@ -46,7 +46,7 @@ def run() -> None:
 
     def through_outbox():
         mail.outbox = []
-        OutboxEmail.objects.filter(kind="bench").delete()
+        OutboxMessage.objects.filter(kind="bench").delete()
         outbox.queue_emails(_messages(), kind="bench")
         run = outbox.deliver_pending(limit=MESSAGES)
         assert run.sent == MESSAGES, run
@@ -59,7 +59,7 @@ def run() -> None:
             ),
         }
         per_message = _queries_per_message()
-    OutboxEmail.objects.filter(kind="bench").delete()
+    OutboxMessage.objects.filter(kind="bench").delete()
     base = results[f"floor: {MESSAGES:,} messages to the mail backend"]["median_ms"]
     lines = [
         "# Outbox benchmark",

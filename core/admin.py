@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core import outbox
-from core.models import OutboxEmail, QueuedTask
+from core.models import OutboxMessage, QueuedTask
 
 
-@admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ("created_at", "kind", "recipients", "subject", "state", "attempts", "sent_at")
     list_filter = ("state", "kind", ("created_at", admin.DateFieldListFilter))
     search_fields = ("subject", "to", "key", "user__email")
@@ -54,8 +54,8 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send again (failed or waiting messages)"), permissions=["view"])
     def send_again(self, request, queryset):
         count = queryset.filter(
-            state__in=[OutboxEmail.State.DEAD, OutboxEmail.State.PENDING]
-        ).update(state=OutboxEmail.State.PENDING, available_at=timezone.now(), attempts=0)
+            state__in=[OutboxMessage.State.DEAD, OutboxMessage.State.PENDING]
+        ).update(state=OutboxMessage.State.PENDING, available_at=timezone.now(), attempts=0)
         outbox.kick()
         self.message_user(
             request,

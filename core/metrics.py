@@ -7,7 +7,7 @@ gunicorn workers):
 - `rakumpit_celery_queue_length{queue}`: tasks waiting in the broker (the Redis list of the
   queue and its priority lists), `rakumpit_celery_unacked_tasks`: tasks a worker has taken and
   not finished, `rakumpit_celery_broker_up`: 1 when Redis answered the scrape;
-- `rakumpit_outbox_emails{state}`: e-mails in the outbox (`core.OutboxEmail`) per state
+- `rakumpit_outbox_emails{state}`: e-mails in the outbox (`core.OutboxMessage`) per state
   (pending, sending, sent, dead), `rakumpit_outbox_oldest_pending_seconds`: how long the oldest
   pending one has waited, `rakumpit_outbox_queued_tasks`: tasks kept in the database while the
   broker could not take them (`core.QueuedTask`); each only when its model exists.
@@ -94,9 +94,9 @@ def queue_metrics():
 
 
 def outbox_metrics():
-    """E-mails in the outbox per state; nothing until core.OutboxEmail exists."""
+    """E-mails in the outbox per state; nothing until core.OutboxMessage exists."""
     try:
-        model = apps.get_model("core", "OutboxEmail")
+        model = apps.get_model("core", "OutboxMessage")
     except LookupError:
         return
     field = model._meta.get_field("state")

@@ -54,18 +54,29 @@ class_prepared.connect(_prepared, dispatch_uid="core.models.tracked", weak=False
 # --- the outbox: e-mail and background work that survive a crash or a dead broker ---------------
 
 
-class OutboxEmail(models.Model):
-    """One e-mail to send, written in the same transaction as the claim that decided to send it
-    (core.outbox). Delivered one at a time: the row is marked SENDING and committed before the
-    mail server is called, and SENT after; a row left SENDING by a dead worker goes back to
-    PENDING after OUTBOX_SENDING_STALE_SECONDS (so at most that one message can go twice)."""
+class OutboxMessage(models.Model):
+    """One message to send through one channel (an e-mail, an SMS, a WhatsApp message), written
+    in the same transaction as the claim that decided to send it (core.outbox). Delivered one at
+    a time: the row is marked SENDING and committed before the channel is called, and SENT after;
+    a row left SENDING by a dead worker goes back to PENDING after OUTBOX_SENDING_STALE_SECONDS
+    (so at most that one message can go twice). A gateway's delivery receipt, matched by its
+    message id, sets DELIVERED (or DEAD when the gateway could not deliver it)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
         DEAD = "dead", _("Failed for good")
 
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
     # Unique when given: the claim itself for messages with no claim row of their own (one
     # e-mail per timeline event), so a retried task cannot queue it twice.
     key = models.CharField(_("key"), max_length=120, unique=True, null=True, blank=True)
@@ -94,19 +105,23 @@ class OutboxEmail(models.Model):
     available_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What the SMS/WhatsApp gateway called the message, and its delivery receipt.
+    provider_id = models.CharField(_("gateway's message id"), max_length=100, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("outgoing e-mail")
-        verbose_name_plural = _("outgoing e-mails")
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["state", "available_at"], name="core_outbox_due"),
+            models.Index(fields=["channel", "provider_id"], name="core_outbox_receipt"),
         ]
 
     def __str__(self):
-        return f"{self.kind} → {', '.join(self.to)}"
+        return f"{self.get_channel_display()} {self.kind} → {', '.join(self.to)}"
 
 
 class QueuedTask(models.Model):

@@ -4,7 +4,7 @@ killed worker can lose it, and the delivery guarantee is stated once, here.
 
 **E-mail** (`queue_email`, `send_queued`, `deliver_pending`). A task that decides to e-mail
 someone writes its claim row (StatusNotification, ReminderDelivery, ...) and the rendered
-message (`OutboxEmail`) in one transaction and commits. Delivery then takes one message at a
+message (`OutboxMessage`) in one transaction and commits. Delivery then takes one message at a
 time:
 
 1. mark one PENDING row SENDING with the time, in one conditional UPDATE committed on its own
@@ -49,20 +49,21 @@ from datetime import timedelta
 
 import pybreaker
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
-from core.models import OutboxEmail, QueuedTask
+from core import channels
+from core.models import OutboxMessage, QueuedTask
 
 logger = logging.getLogger(__name__)
 
-State = OutboxEmail.State
+State = OutboxMessage.State
 
 # Kinds whose body is a secret (a confirmation link, a password-reset key): blanked once sent.
-SECRET_KINDS = ("accounts.",)
+SECRET_KINDS = ("accounts.", "notifications.phone_code")
 # The message itself is refused: trying again sends nothing.
 PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPNotSupportedError, ValueError)
 
@@ -74,9 +75,9 @@ def _setting(name: str, default):
 # --- e-mail ---------------------------------------------------------------------------------------
 
 
-def _row(message: EmailMessage, *, kind: str, user=None, user_id=None, key=None) -> OutboxEmail:
+def _row(message: EmailMessage, *, kind: str, user=None, user_id=None, key=None) -> OutboxMessage:
     now = timezone.now()
-    return OutboxEmail(
+    return OutboxMessage(
         created_at=now,
         available_at=now,
         key=key,
@@ -92,11 +93,11 @@ def _row(message: EmailMessage, *, kind: str, user=None, user_id=None, key=None)
     )
 
 
-def queue_emails(messages, *, kind: str) -> list[OutboxEmail]:
+def queue_emails(messages, *, kind: str) -> list[OutboxMessage]:
     """Write many messages at once: `messages` holds (EmailMessage, recipient user id) pairs.
     One INSERT (PostgreSQL returns the new ids)."""
     rows = [_row(message, kind=kind, user_id=user_id) for message, user_id in messages]
-    return OutboxEmail.objects.bulk_create(rows, batch_size=1000)
+    return OutboxMessage.objects.bulk_create(rows, batch_size=1000)
 
 
 def queue_email(message: EmailMessage, *, kind: str, user=None, key: str | None = None):
@@ -109,21 +110,57 @@ def queue_email(message: EmailMessage, *, kind: str, user=None, key: str | None 
     # ON CONFLICT DO NOTHING: a second task queuing the same key waits on the unique index
     # until the first commits, then inserts nothing. No pk comes back: read the row back (the
     # queued time tells ours from an older one).
-    OutboxEmail.objects.bulk_create([row], ignore_conflicts=True)
-    return OutboxEmail.objects.filter(key=key, created_at=row.created_at).first()
+    OutboxMessage.objects.bulk_create([row], ignore_conflicts=True)
+    return OutboxMessage.objects.filter(key=key, created_at=row.created_at).first()
 
 
-def _message(row: OutboxEmail) -> EmailMessage:
-    message = EmailMultiAlternatives(
-        row.subject,
-        row.body,
-        from_email=row.from_email or None,
-        to=row.to,
-        headers=row.headers or None,
-        alternatives=[tuple(a) for a in row.alternatives] or None,
+def message_row(
+    channel: str,
+    to: str,
+    text: str,
+    *,
+    kind: str,
+    user_id=None,
+    key: str | None = None,
+    available_at=None,
+    language: str = "",
+) -> OutboxMessage:
+    """An unsaved SMS/WhatsApp row (short text to one number), for `queue_rows`."""
+    now = timezone.now()
+    return OutboxMessage(
+        channel=channel,
+        created_at=now,
+        available_at=available_at or now,
+        key=key,
+        kind=kind,
+        user_id=user_id,
+        to=[to],
+        subject="",
+        body=text,
+        headers={"Content-Language": language} if language else {},
     )
-    message.content_subtype = row.content_subtype or "plain"
-    return message
+
+
+def email_row(message: EmailMessage, *, kind: str, user_id=None, key=None) -> OutboxMessage:
+    """An unsaved e-mail row, for `queue_rows`."""
+    return _row(message, kind=kind, user_id=user_id, key=key)
+
+
+def queue_rows(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Write prepared rows at once (one INSERT per thousand). Rows whose key is already queued
+    are skipped (ON CONFLICT DO NOTHING); returns the rows written, read back by key when keyed."""
+    keyed = [row for row in rows if row.key]
+    plain = [row for row in rows if not row.key]
+    written = OutboxMessage.objects.bulk_create(plain, batch_size=1000) if plain else []
+    if keyed:
+        OutboxMessage.objects.bulk_create(keyed, batch_size=1000, ignore_conflicts=True)
+        mine = {row.key: row.created_at for row in keyed}
+        written += [
+            row
+            for row in OutboxMessage.objects.filter(key__in=list(mine))
+            if row.created_at == mine[row.key]
+        ]
+    return written
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -152,7 +189,7 @@ def recover_stale(now=None) -> int:
     that has had all its attempts is failed for good instead of being tried forever."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=_setting("OUTBOX_SENDING_STALE_SECONDS", 300))
-    left = OutboxEmail.objects.filter(state=State.SENDING, claimed_at__lt=stale)
+    left = OutboxMessage.objects.filter(state=State.SENDING, claimed_at__lt=stale)
     left.filter(attempts__gte=_setting("OUTBOX_MAX_ATTEMPTS", 8)).update(
         state=State.DEAD, last_error="Left in flight by a worker on its last attempt."
     )
@@ -164,12 +201,12 @@ def recover_stale(now=None) -> int:
     return recovered
 
 
-def _claim(row: OutboxEmail) -> bool:
+def _claim(row: OutboxMessage) -> bool:
     """Step 1: mark this row SENDING if it is still PENDING and due. One conditional UPDATE,
     committed on its own: a second worker's UPDATE of the same row waits for the first one's
     commit, then matches nothing (so two workers never send one message)."""
     now = timezone.now()
-    claimed = OutboxEmail.objects.filter(
+    claimed = OutboxMessage.objects.filter(
         pk=row.pk, state=State.PENDING, available_at__lte=now
     ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if claimed:
@@ -178,24 +215,25 @@ def _claim(row: OutboxEmail) -> bool:
     return bool(claimed)
 
 
-def _settle(row: OutboxEmail, **changes) -> None:
+def _settle(row: OutboxMessage, **changes) -> None:
     """Step 3, only if the row is still this claim's (a worker slower than the stale delay must
     not overwrite a newer claim's outcome)."""
-    OutboxEmail.objects.filter(pk=row.pk, state=State.SENDING, claimed_at=row.claimed_at).update(
+    OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING, claimed_at=row.claimed_at).update(
         **changes
     )
 
 
-def _send_one(row: OutboxEmail, connection, run: DeliveryRun) -> bool:
-    """Steps 2 and 3. Returns False when the mail server failed temporarily (stop this run)."""
+def _send_one(row: OutboxMessage, backend, run: DeliveryRun) -> bool:
+    """Steps 2 and 3. Returns False when the channel failed temporarily (stop this run)."""
     try:
-        connection.send_messages([_message(row)])
-    except PERMANENT_ERRORS as exc:
+        backend.throttle()
+        provider_id = backend.send(row)
+    except (*PERMANENT_ERRORS, channels.PermanentFailure) as exc:
         _settle(row, state=State.DEAD, last_error=f"{type(exc).__name__}: {exc}"[:2000])
         run.dead += 1
         logger.error("Outbox: message %s refused for good (%s).", row.pk, type(exc).__name__)
         return True
-    except Exception as exc:  # the server is down or slow, or anything else: try again later
+    except Exception as exc:  # the channel is down, slow or answers garbage: try again later
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if row.attempts >= _setting("OUTBOX_MAX_ATTEMPTS", 8):
             _settle(row, state=State.DEAD, last_error=error)
@@ -209,11 +247,13 @@ def _send_one(row: OutboxEmail, connection, run: DeliveryRun) -> bool:
                 last_error=error,
             )
             run.retried += 1
-            logger.warning("Outbox: mail server failed (%s), message %s waits.", error, row.pk)
+            logger.warning(
+                "Outbox: the %s channel failed (%s), message %s waits.", row.channel, error, row.pk
+            )
         return False
-    sent = {"state": State.SENT, "sent_at": timezone.now()}
+    sent = {"state": State.SENT, "sent_at": timezone.now(), "provider_id": provider_id or ""}
     if row.kind.startswith(SECRET_KINDS):
-        # A confirmation link or a reset key must not outlive its use in the database.
+        # A confirmation link, a reset key or a phone code must not outlive its use.
         sent.update(body="", alternatives=[])
     _settle(row, **sent)
     run.sent += 1
@@ -221,31 +261,41 @@ def _send_one(row: OutboxEmail, connection, run: DeliveryRun) -> bool:
 
 
 def _deliver(rows, limit: int | None = None, seconds: float | None = None) -> DeliveryRun:
-    """Send `rows` one at a time through one mail connection, for at most `seconds`: a run stops
-    claiming well before its task's time limit, so the limit never interrupts a send (which
-    would leave the message to be sent again). What is left waits for the next run."""
+    """Send `rows` one at a time, through one connection per channel, for at most `seconds`: a
+    run stops claiming well before its task's time limit, so the limit never interrupts a send
+    (which would leave the message to be sent again). What is left waits for the next run; a
+    channel that fails stops only its own messages."""
     run = DeliveryRun()
     budget = seconds if seconds is not None else _setting("OUTBOX_RUN_SECONDS", 120)
     deadline = time.monotonic() + budget
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception as exc:  # the server is unreachable: nothing is claimed, all wait
-        logger.warning("Outbox: the mail server cannot be reached (%s).", type(exc).__name__)
-        return run
+    backends: dict[str, object] = {}
+    down: set[str] = set()
     try:
         for row in rows:
             if limit is not None and run.sent + run.dead >= limit:
                 break
             if time.monotonic() >= deadline:
                 break
-            if _claim(row) and not _send_one(row, connection, run):
-                break  # the mail server failed: the others wait for the next run
+            if row.channel in down:
+                continue
+            backend = backends.get(row.channel)
+            if backend is None:
+                try:
+                    backend = channels.get_backend(row.channel)
+                    backend.open()
+                except Exception as exc:  # unreachable or not configured: its messages wait
+                    logger.warning("Outbox: the %s channel cannot be used (%s).", row.channel, exc)
+                    down.add(row.channel)
+                    continue
+                backends[row.channel] = backend
+            if _claim(row) and not _send_one(row, backend, run):
+                down.add(row.channel)  # failed: this channel's others wait for the next run
     finally:
-        try:
-            connection.close()
-        except Exception:  # closing a broken SMTP connection must not hide what happened
-            logger.debug("Outbox: closing the mail connection failed.", exc_info=True)
+        for backend in backends.values():
+            try:
+                backend.close()
+            except Exception:  # closing a broken connection must not hide what happened
+                logger.debug("Outbox: closing a channel failed.", exc_info=True)
     return run
 
 
@@ -263,7 +313,7 @@ def deliver_pending(limit: int | None = None) -> DeliveryRun:
     """The outbox job's e-mail part: recover what dead workers left, then send what is due."""
     recovered = recover_stale()
     limit = limit or _setting("OUTBOX_BATCH", 500)
-    due = OutboxEmail.objects.filter(state=State.PENDING, available_at__lte=timezone.now())
+    due = OutboxMessage.objects.filter(state=State.PENDING, available_at__lte=timezone.now())
     run = _deliver(list(due.order_by("available_at", "pk")[:limit]), limit=limit)
     run.recovered = recovered
     return run
@@ -389,21 +439,25 @@ def relay_tasks(limit: int = 500, ids=None) -> int:
 
 
 def depth() -> dict[str, int]:
-    """Rows waiting, per kind: for /healthz, metrics and the admin."""
+    """Messages waiting, per channel and state, and tasks waiting: for /healthz, metrics and
+    the admin (`email_pending`, `sms_dead`, ..., `tasks_waiting`)."""
     from django.db.models import Count
 
-    counts = dict(
-        OutboxEmail.objects.exclude(state=State.SENT)
-        .values_list("state")
+    counts = {
+        (channel, state): n
+        for channel, state, n in OutboxMessage.objects.filter(
+            state__in=[State.PENDING, State.SENDING, State.DEAD]
+        )
+        .values_list("channel", "state")
         .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
-    return {
-        "email_pending": counts.get(State.PENDING, 0),
-        "email_sending": counts.get(State.SENDING, 0),
-        "email_dead": counts.get(State.DEAD, 0),
-        "tasks_waiting": QueuedTask.objects.count(),
+        .values_list("channel", "state", "n")
     }
+    result = {}
+    for channel in OutboxMessage.Channel.values:
+        for state in (State.PENDING, State.SENDING, State.DEAD):
+            result[f"{channel}_{state}"] = counts.get((channel, state), 0)
+    result["tasks_waiting"] = QueuedTask.objects.count()
+    return result
 
 
 def prune(now=None) -> int:
@@ -414,7 +468,7 @@ def prune(now=None) -> int:
     keep = timedelta(days=_setting("OUTBOX_KEEP_SENT_DAYS", 30))
     old = now - keep
     deleted, _ = (
-        OutboxEmail.objects.filter(state__in=[State.SENT, State.DEAD])
+        OutboxMessage.objects.filter(state__in=[State.SENT, State.DELIVERED, State.DEAD])
         .filter(Q(sent_at__lt=old) | Q(sent_at__isnull=True, created_at__lt=old))
         .delete()
     )

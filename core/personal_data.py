@@ -7,10 +7,10 @@ from core.personaldata import Erasure
 
 
 def register() -> None:
-    from core.models import OutboxEmail
+    from core.models import OutboxMessage
 
     personaldata.declare(
-        OutboxEmail,
+        OutboxMessage,
         subject="user",
         fields=("user", "to", "subject", "body"),
         erasure=Erasure.DELETED,
@@ -22,10 +22,10 @@ def register() -> None:
 def erase(*, user, report, now) -> None:
     """The sent or failed copies go; a message still waiting is sent first (it may be the
     answer to this very request), then pruned with the others."""
-    from core.models import OutboxEmail
+    from core.models import OutboxMessage
 
-    deleted, _rows = OutboxEmail.objects.filter(
-        user=user, state__in=[OutboxEmail.State.SENT, OutboxEmail.State.DEAD]
+    deleted, _rows = OutboxMessage.objects.filter(
+        user=user, state__in=[OutboxMessage.State.SENT, OutboxMessage.State.DEAD]
     ).delete()
     if deleted:
         report.deleted.append(

@@ -74,9 +74,11 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "auditlog",
+    "phonenumber_field",
     # ours, in dependency order: the kernel, the apps, the wiring (its management commands)
     "core",
     "accounts",
+    "notifications",
     "workforce",
     "recruitment",
     "training",
@@ -123,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.navigation.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -376,6 +379,39 @@ CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# SMS and WhatsApp (notifications/, core/channels.py), set per channel like EMAIL_BACKEND:
+# SMS_BACKEND / WHATSAPP_BACKEND is "http" (the signed JSON gateway contract in the README),
+# "console", "file" (JSON lines in var/messages/), "locmem" (tests), a dotted path, or "off".
+# Default: "console" with DEBUG on (make run prints each message, e.g. a phone code), off in
+# production until a gateway is configured (the channel is then not offered to anyone).
+_CHANNEL_BACKENDS = {
+    "http": "core.channels.HttpGatewayBackend",
+    "console": "core.channels.ConsoleBackend",
+    "file": "core.channels.FileBackend",
+    "locmem": "core.channels.LocmemBackend",
+}
+NOTIFICATION_CHANNELS = {}
+for _channel in ("sms", "whatsapp"):
+    _prefix = _channel.upper()
+    _backend = env_str(f"{_prefix}_BACKEND") or ("console" if DEBUG else "off")
+    if _backend != "off":
+        NOTIFICATION_CHANNELS[_channel] = {
+            "BACKEND": _CHANNEL_BACKENDS.get(_backend, _backend),
+            "OPTIONS": {
+                "url": env_str(f"{_prefix}_GATEWAY_URL"),
+                "secret": env_str(f"{_prefix}_GATEWAY_SECRET"),
+                "timeout": env_float(f"{_prefix}_GATEWAY_TIMEOUT", 10.0),
+                # Messages per second from the delivery worker (the gateway's own limit).
+                "per_second": env_float(f"{_prefix}_PER_SECOND", 20.0),
+            },
+        }
+    if _backend == "http" and not (
+        env_str(f"{_prefix}_GATEWAY_URL") and env_str(f"{_prefix}_GATEWAY_SECRET")
+    ):
+        raise ImproperlyConfigured(
+            f"{_prefix}_BACKEND=http needs {_prefix}_GATEWAY_URL and {_prefix}_GATEWAY_SECRET."
+        )
 
 # The outbox (core/outbox.py): e-mail sent one message at a time with a claim committed first.
 # A message left "being sent" by a dead worker is sent again after OUTBOX_SENDING_STALE_SECONDS,

@@ -21,5 +21,6 @@ urlpatterns = [
     path("performance/", include("performance.urls")),
     path("forums/", include("forums.urls")),
     path("privacy/", include("privacy.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -103,7 +103,7 @@ def test_a_sign_up_succeeds_when_the_mail_server_is_down_and_its_email_follows(c
     from django.utils import timezone
 
     from core import outbox
-    from core.models import OutboxEmail
+    from core.models import OutboxMessage
 
     with mock.patch.object(
         locmem.EmailBackend, "send_messages", side_effect=SMTPServerDisconnected("down")
@@ -111,14 +111,14 @@ def test_a_sign_up_succeeds_when_the_mail_server_is_down_and_its_email_follows(c
         response = client.post("/accounts/signup/", {**SIGNUP, "email": "down@example.org"})
     assert response.status_code == 302  # not an error page
     assert User.objects.filter(email="down@example.org").exists()
-    (row,) = OutboxEmail.objects.all()
+    (row,) = OutboxMessage.objects.all()
     assert (row.state, row.to, row.kind) == (
         "pending",
         ["down@example.org"],
         "accounts.email_confirmation_signup",
     )
     assert mail.outbox == []
-    OutboxEmail.objects.update(available_at=timezone.now())  # the server is back
+    OutboxMessage.objects.update(available_at=timezone.now())  # the server is back
     assert outbox.deliver_pending().sent == 1
     (message,) = mail.outbox
     assert message.to == ["down@example.org"]

@@ -14,7 +14,12 @@ def test_it_answers_200_with_json_when_the_database_answers(client, settings):
     assert response.json() == {
         "status": "ok",
         "checks": {"database": "ok"},
-        "outbox": {"email_pending": 0, "email_sending": 0, "email_dead": 0, "tasks_waiting": 0},
+        "outbox": {
+            f"{channel}_{state}": 0
+            for channel in ("email", "sms", "whatsapp")
+            for state in ("pending", "sending", "dead")
+        }
+        | {"tasks_waiting": 0},
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -74,11 +79,15 @@ def test_it_refuses_post(client):
 
 
 def test_it_counts_what_waits_in_the_outbox(client):
-    from core.models import OutboxEmail, QueuedTask
+    from core.models import OutboxMessage, QueuedTask
 
-    OutboxEmail.objects.create(kind="test", to=["a@example.test"], subject="s", body="b")
-    OutboxEmail.objects.create(
-        kind="test", to=["b@example.test"], subject="s", body="b", state=OutboxEmail.State.DEAD
+    OutboxMessage.objects.create(kind="test", to=["a@example.test"], subject="s", body="b")
+    OutboxMessage.objects.create(
+        kind="test", to=["b@example.test"], subject="s", body="b", state=OutboxMessage.State.DEAD
+    )
+    OutboxMessage.objects.create(kind="test", channel="whatsapp", to=["+6281234567890"], body="b")
+    OutboxMessage.objects.create(
+        kind="test", to=["c@example.test"], subject="s", body="b", state=OutboxMessage.State.SENT
     )
     QueuedTask.objects.create(task="core.tasks.prune_outbox")
     body = client.get("/healthz").json()
@@ -86,5 +95,11 @@ def test_it_counts_what_waits_in_the_outbox(client):
         "email_pending": 1,
         "email_sending": 0,
         "email_dead": 1,
+        "sms_pending": 0,
+        "sms_sending": 0,
+        "sms_dead": 0,
+        "whatsapp_pending": 1,
+        "whatsapp_sending": 0,
+        "whatsapp_dead": 0,
         "tasks_waiting": 1,
     }

@@ -51,7 +51,7 @@ def test_it_shows_staff_the_request_queue_and_outbox_metrics(client_as, hr, sett
         assert 'rakumpit_celery_queue_length{queue="celery"}' in body
         assert "\nrakumpit_celery_unacked_tasks " in body
     try:
-        from core.models import OutboxEmail  # noqa: F401 - the lead's outbox
+        from core.models import OutboxMessage  # noqa: F401 - the lead's outbox
     except ImportError:
         assert "rakumpit_outbox_emails" not in body
     else:

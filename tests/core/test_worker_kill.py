@@ -25,7 +25,7 @@ from celery.exceptions import AlwaysEagerIgnored
 from django.conf import settings
 from django.db import connection
 
-from core.models import OutboxEmail
+from core.models import OutboxMessage
 from rakumpit_asn.celery import app
 
 ROOT = Path(settings.BASE_DIR)
@@ -141,8 +141,8 @@ class Worker:
 
 
 def _queue_messages(first: int, count: int) -> None:
-    OutboxEmail.objects.bulk_create(
-        OutboxEmail(
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(
             kind="test.kill",
             to=[f"person{n}@example.test"],
             subject=f"message {n}",
@@ -172,7 +172,7 @@ def test_a_killed_worker_loses_nothing_and_sends_at_most_the_message_in_flight_t
     try:
         worker.start()
         while sum(kills.values()) < KILLS:
-            pending = OutboxEmail.objects.exclude(state=OutboxEmail.State.SENT).count()
+            pending = OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).count()
             if pending < BATCH // 2:
                 _queue_messages(queued, BATCH)
                 queued += BATCH
@@ -192,9 +192,9 @@ def test_a_killed_worker_loses_nothing_and_sends_at_most_the_message_in_flight_t
                 kills["child"] += 1
         # Let it finish: keep playing beat until every message is sent (stale ones recovered).
         deadline = time.monotonic() + DEADLINE_SECONDS
-        while OutboxEmail.objects.exclude(state=OutboxEmail.State.SENT).exists():
+        while OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists():
             assert time.monotonic() < deadline, list(
-                OutboxEmail.objects.exclude(state="sent").values_list("subject", "state")[:20]
+                OutboxMessage.objects.exclude(state="sent").values_list("subject", "state")[:20]
             )
             beat()
             time.sleep(0.5)
@@ -218,4 +218,4 @@ def test_a_killed_worker_loses_nothing_and_sends_at_most_the_message_in_flight_t
     # At most the message in flight, per kill (one message can be in flight at two kills).
     extra_copies = sum(n - 1 for n in duplicates.values())
     assert extra_copies <= total_kills, duplicates
-    assert not OutboxEmail.objects.exclude(state=OutboxEmail.State.SENT).exists()
+    assert not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists()

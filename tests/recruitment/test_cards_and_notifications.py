@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from core.models import OutboxEmail
+from core.models import OutboxMessage
 from core.pdf import no_fetching
 from core.tasks import deliver_outbox
 from recruitment.models import Application, SelectionPeriod, StatusNotification
@@ -309,8 +309,8 @@ def test_a_refused_send_waits_in_the_outbox_and_is_sent_once_later(submitted):
         before = timezone.now()
         send_status_email.apply(args=[submitted.pk])
         assert mail.outbox == []
-        row = OutboxEmail.objects.get()
-        assert row.state == OutboxEmail.State.PENDING
+        row = OutboxMessage.objects.get()
+        assert row.state == OutboxMessage.State.PENDING
         assert row.attempts == 1
         assert "connection lost" in row.last_error
         # The first wait is a minute: the outbox job does not hammer a failing server.
@@ -318,12 +318,12 @@ def test_a_refused_send_waits_in_the_outbox_and_is_sent_once_later(submitted):
         assert deliver_outbox.apply().get()["sent"] == 0
         # The task running again (a retry, beat twice) queues nothing more.
         assert send_status_email.apply(args=[submitted.pk]).get() is False
-        OutboxEmail.objects.update(available_at=timezone.now())  # the wait is over
+        OutboxMessage.objects.update(available_at=timezone.now())  # the wait is over
         assert deliver_outbox.apply().get()["sent"] == 1
 
     assert len(calls) == 2
     assert len(mail.outbox) == 1
-    assert OutboxEmail.objects.get().state == OutboxEmail.State.SENT
+    assert OutboxMessage.objects.get().state == OutboxMessage.State.SENT
     assert StatusNotification.objects.filter(application=submitted).count() == 1
 
 

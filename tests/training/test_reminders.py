@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from core.models import OutboxEmail
+from core.models import OutboxMessage
 from core.outbox import deliver_pending
 from tests.factories import EmployeeFactory, UserFactory
 from tests.training.factories import employee_with_user
@@ -95,7 +95,7 @@ def test_a_refused_send_keeps_the_claim_and_the_outbox_sends_later(team):
         assert send_jp_reminders.run() == 0  # a retry queues nothing twice
     assert JpReminder.objects.count() == 3
     assert mail.outbox == []
-    assert list(OutboxEmail.objects.values_list("state", "attempts")) == [("pending", 1)] * 3
-    OutboxEmail.objects.update(available_at=timezone.now())
+    assert list(OutboxMessage.objects.values_list("state", "attempts")) == [("pending", 1)] * 3
+    OutboxMessage.objects.update(available_at=timezone.now())
     assert deliver_pending().sent == 3
     assert len(mail.outbox) == 3

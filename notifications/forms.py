@@ -1,0 +1,121 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from core import channels
+from notifications.models import ESSENTIAL, Category
+
+CHANNEL_LABELS = {
+    "email": _("E-mail"),
+    "sms": _("SMS"),
+    "whatsapp": _("WhatsApp"),
+}
+
+
+def available_channels() -> list[tuple[str, str]]:
+    return [(c, label) for c, label in CHANNEL_LABELS.items() if channels.available(c)]
+
+
+class PreferencesForm(forms.Form):
+    """One group of check boxes per category; quiet hours."""
+
+    quiet_start = forms.TimeField(
+        label=_("Quiet hours from"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_(
+            "SMS and WhatsApp messages that are not urgent wait until the quiet hours end."
+        ),
+    )
+    quiet_end = forms.TimeField(
+        label=_("Quiet hours until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, prefs, **kwargs):
+        initial = {"quiet_start": prefs.quiet_start, "quiet_end": prefs.quiet_end}
+        for category in Category.values:
+            initial[f"c_{category}"] = prefs.chosen(category)
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.prefs = prefs
+        choices = available_channels()
+        fields = {}
+        for category, label in Category.choices:
+            fields[f"c_{category}"] = forms.MultipleChoiceField(
+                label=label,
+                choices=choices,
+                required=category in ESSENTIAL,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=(
+                    _("Always in your inbox too. Choose at least one.")
+                    if category in ESSENTIAL
+                    else _("Always in your inbox too; leave all unticked for the inbox only.")
+                ),
+                error_messages={
+                    "required": _("Choose at least one channel for your applications' messages.")
+                },
+            )
+        # The categories first, the quiet hours last.
+        self.fields = {**fields, **self.fields}
+
+    def clean(self):
+        data = super().clean()
+        if not self.prefs.phone_verified:
+            for category in Category.values:
+                chosen = data.get(f"c_{category}") or []
+                if any(c in ("sms", "whatsapp") for c in chosen):
+                    self.add_error(
+                        f"c_{category}",
+                        _("Verify your phone number below before choosing SMS or WhatsApp."),
+                    )
+        return data
+
+    def channels_by_category(self) -> dict:
+        return {c: self.cleaned_data.get(f"c_{c}") or [] for c in Category.values}
+
+
+class PhoneForm(forms.Form):
+    phone = PhoneNumberField(
+        label=_("Mobile number"),
+        region="ID",
+        help_text=_("For example 0812 3456 7890 or +62 812 3456 7890."),
+        error_messages={
+            "invalid": _(
+                "This is not a valid mobile number. Write it as 0812 3456 7890 or +62 812 3456 7890."
+            )
+        },
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    channel = forms.ChoiceField(label=_("Send the code by"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [
+            (c, label) for c, label in available_channels() if c != "email"
+        ]
+        if self.fields["channel"].choices:
+            self.fields["channel"].initial = self.fields["channel"].choices[0][0]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the message"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
+        ),
+        error_messages={"min_length": _("The code has 6 digits.")},
+    )
+
+
+class BulkForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=120)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Shown in full in the inbox and by e-mail; SMS and WhatsApp carry the subject and a "
+            "link to it."
+        ),
+    )
