@@ -174,8 +174,10 @@ class HttpGatewayBackend(BaseBackend):
             raise PermanentFailure(f"HTTP {status}: {response.text[:200]}")
         try:
             message_id = response.json()["message_id"]
-        except (ValueError, KeyError, TypeError):
-            raise TemporaryFailure(f"HTTP {status} without a message id: {response.text[:200]}")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise TemporaryFailure(
+                f"HTTP {status} without a message id: {response.text[:200]}"
+            ) from exc
         if not isinstance(message_id, (str, int)) or not str(message_id).strip():
             raise TemporaryFailure(f"HTTP {status} with an empty message id")
         return str(message_id)[:100]
