@@ -80,7 +80,8 @@ class PhoneForm(forms.Form):
         help_text=_("For example 0812 3456 7890 or +62 812 3456 7890."),
         error_messages={
             "invalid": _(
-                "This is not a valid mobile number. Write it as 0812 3456 7890 or +62 812 3456 7890."
+                "This is not a valid mobile number. Write it as 0812 3456 7890 or "
+                "+62 812 3456 7890."
             )
         },
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
