@@ -1,4 +1,5 @@
-"""The outbox in Django admin: what waits, what failed for good (and sending it again)."""
+"""The outbox in Django admin: what waits, what failed for good (and sending it again), per
+channel (e-mail, SMS, WhatsApp)."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -11,11 +12,21 @@ from core.models import OutboxMessage, QueuedTask
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "recipients", "subject", "state", "attempts", "sent_at")
-    list_filter = ("state", "kind", ("created_at", admin.DateFieldListFilter))
-    search_fields = ("subject", "to", "key", "user__email")
+    list_display = (
+        "created_at",
+        "channel",
+        "kind",
+        "recipients",
+        "subject_or_text",
+        "state",
+        "attempts",
+        "sent_at",
+    )
+    list_filter = ("state", "channel", "kind", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("subject", "to", "key", "provider_id", "user__email")
     date_hierarchy = "created_at"
     fields = (
+        "channel",
         "kind",
         "recipients",
         "subject",
@@ -25,6 +36,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created_at",
         "claimed_at",
         "sent_at",
+        "provider_id",
+        "delivered_at",
         "available_at",
         "last_error",
         "key",
@@ -37,12 +50,16 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def recipients(self, obj):
         return ", ".join(obj.to)
 
+    @admin.display(description=_("subject"))
+    def subject_or_text(self, obj):
+        return obj.subject or obj.body[:80]
+
     @admin.display(description=_("body"))
     def message_body(self, obj):
         if obj.body:
             return obj.body
         if obj.kind.startswith(outbox.SECRET_KINDS):
-            return _("Removed once sent: it held a sign-in or password-reset link.")
+            return _("Removed once sent: it held a sign-in link, a reset link or a code.")
         return "-"
 
     def has_add_permission(self, request):

@@ -8,8 +8,9 @@ gunicorn workers):
   queue and its priority lists), `rakumpit_celery_unacked_tasks`: tasks a worker has taken and
   not finished, `rakumpit_celery_broker_up`: 1 when Redis answered the scrape;
 - `rakumpit_outbox_emails{state}`: e-mails in the outbox (`core.OutboxMessage`) per state
-  (pending, sending, sent, dead), `rakumpit_outbox_oldest_pending_seconds`: how long the oldest
-  pending one has waited, `rakumpit_outbox_queued_tasks`: tasks kept in the database while the
+  (pending, sending, sent, delivered, dead); `rakumpit_outbox_messages{channel,state}` the same
+  for every channel (email, sms, whatsapp), `rakumpit_outbox_oldest_pending_seconds`: how long
+  the oldest pending one has waited, `rakumpit_outbox_queued_tasks`: tasks kept in the database while the
   broker could not take them (`core.QueuedTask`); each only when its model exists.
 
 Who may read them: staff (`is_staff`) and requests from this machine that came through no
@@ -101,9 +102,22 @@ def outbox_metrics():
         return
     field = model._meta.get_field("state")
     counts = {str(value): 0 for value, _label in (field.choices or ())}
+    names = {f.name for f in model._meta.get_fields()}
+    by_channel: dict[tuple[str, str], int] = {}
     try:
-        rows = model._default_manager.order_by().values_list("state").annotate(n=Count("pk"))
-        counts.update({str(state): n for state, n in rows})
+        if "channel" in names:
+            rows = (
+                model._default_manager.order_by()
+                .values_list("channel", "state")
+                .annotate(n=Count("pk"))
+            )
+            for channel, state, n in rows:
+                by_channel[(str(channel), str(state))] = n
+                if channel == "email":
+                    counts[str(state)] = n
+        else:
+            rows = model._default_manager.order_by().values_list("state").annotate(n=Count("pk"))
+            counts.update({str(state): n for state, n in rows})
         # Evaluated here, inside the guard (the generator below runs after it).
         extra = [*_oldest_pending(model), *_queued_tasks()]
     except Exception as exc:  # the database answers /healthz; a scrape must not fail
@@ -115,6 +129,16 @@ def outbox_metrics():
     for state, n in sorted(counts.items()):
         family.add_metric([state], n)
     yield family
+    messages = GaugeMetricFamily(
+        "rakumpit_outbox_messages",
+        "Messages in the outbox, per channel (email, sms, whatsapp) and state.",
+        labels=["channel", "state"],
+    )
+    channels = dict(model._meta.get_field("channel").choices or ()) if "channel" in names else {}
+    for channel in sorted(channels):
+        for state in sorted(counts):
+            messages.add_metric([channel, state], by_channel.get((channel, state), 0))
+    yield messages
     yield from extra
 
 

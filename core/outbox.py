@@ -1,15 +1,18 @@
-"""The outbox: what the portal must do after a change (send an e-mail, start a background task)
+"""The outbox: what the portal must do after a change (send a message, start a background task)
 is written to PostgreSQL in the same transaction as the change, so neither a dead broker nor a
 killed worker can lose it, and the delivery guarantee is stated once, here.
 
-**E-mail** (`queue_email`, `send_queued`, `deliver_pending`). A task that decides to e-mail
-someone writes its claim row (StatusNotification, ReminderDelivery, ...) and the rendered
-message (`OutboxMessage`) in one transaction and commits. Delivery then takes one message at a
-time:
+**Messages** (`queue_email`, `queue_rows`, `send_queued`, `deliver_pending`): e-mail, SMS and
+WhatsApp, each row one message through one channel (core.channels: Django's e-mail backend, or
+the backend configured for SMS/WhatsApp). A task that decides to tell someone writes its claim
+row (StatusNotification, ReminderDelivery, ...) and the rendered messages (`OutboxMessage`,
+through notifications.services.notify: one row per (notification, channel), keyed) in one
+transaction and commits. Delivery then takes one message at a time:
 
 1. mark one PENDING row SENDING with the time, in one conditional UPDATE committed on its own
    (two workers never take the same row: the second UPDATE finds it no longer PENDING);
-2. hand it to the mail server (Django's e-mail backend, `EMAIL_TIMEOUT` bounding the call);
+2. hand it to its channel (`EMAIL_TIMEOUT`, or the gateway's timeout, bounding the call); a
+   channel that fails stops only its own messages for this run;
 3. mark it SENT (or, on a failure, PENDING again with a growing wait; after
    `OUTBOX_MAX_ATTEMPTS`, or at once on a permanent failure such as a refused address, DEAD:
    listed to administrators in Django admin, who can send it again).
