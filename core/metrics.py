@@ -10,8 +10,8 @@ gunicorn workers):
 - `rakumpit_outbox_emails{state}`: e-mails in the outbox (`core.OutboxMessage`) per state
   (pending, sending, sent, delivered, dead); `rakumpit_outbox_messages{channel,state}` the same
   for every channel (email, sms, whatsapp), `rakumpit_outbox_oldest_pending_seconds`: how long
-  the oldest pending one has waited, `rakumpit_outbox_queued_tasks`: tasks kept in the database while the
-  broker could not take them (`core.QueuedTask`); each only when its model exists.
+  the oldest pending one has waited, `rakumpit_outbox_queued_tasks`: tasks kept in the database
+  while the broker could not take them (`core.QueuedTask`); each only when its model exists.
 
 Who may read them: staff (`is_staff`) and requests from this machine that came through no
 proxy (a Prometheus on the same host); anyone else gets 404, as if there were nothing here.
