@@ -9,12 +9,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import dataprotection
-from core import outbox
 from core.tasks import mail_task_options
 from forums.models import Comment, DigestDelivery, Follow, Notification, StatusChange, Topic
+from notifications import services as notifications
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def notify_followers(event: str, object_id: int) -> int:
     )
     followers = list(followers)
     restricted = _restricted(follow.user_id for follow in followers)
-    rows = []
+    sent = []
     for follow in followers:
         user = follow.user
         if not user.email or user.pk in restricted:
@@ -67,14 +68,19 @@ def notify_followers(event: str, object_id: int) -> int:
             )
             if not created:
                 continue
-            # The claim and the message commit together; the outbox sends (core.outbox).
-            message = _message(user, event, topic, extra)
-            rows.append(outbox.queue_email(message, kind="forums.notification", user=user))
-    outbox.send_queued(rows)
-    sent = len(rows)
+            # The claim and the notification commit together; the outbox sends (core.outbox).
+            sent.append(
+                notifications.notify(
+                    user,
+                    kind="forums.notification",
+                    message=_message(user, event, topic, extra),
+                    url=topic.get_absolute_url(),
+                )
+            )
+    notifications.deliver_now(sent)
     if sent:
-        logger.info("Forum notification %s %s sent to %s follower(s).", event, object_id, sent)
-    return sent
+        logger.info("Forum notification %s %s sent to %s follower(s).", event, object_id, len(sent))
+    return len(sent)
 
 
 def _restricted(user_ids) -> set[int]:
@@ -128,7 +134,7 @@ def send_weekly_digest() -> int:
     ):
         comments.setdefault(comment.topic_id, []).append(comment)
     restricted = _restricted(by_user)
-    rows = []
+    sent = []
     for user, topics in by_user.values():
         if not user.email or user.pk in restricted:
             continue
@@ -147,6 +153,10 @@ def send_weekly_digest() -> int:
                 subject = render_to_string("forums/email/digest_subject.txt", context)
                 body = render_to_string("forums/email/digest_body.txt", context)
             message = EmailMessage(" ".join(subject.split()), body, to=[user.email])
-            rows.append(outbox.queue_email(message, kind="forums.digest", user=user))
-    outbox.send_queued(rows)
-    return len(rows)
+            sent.append(
+                notifications.notify(
+                    user, kind="forums.digest", message=message, url=reverse("forums:my_topics")
+                )
+            )
+    notifications.deliver_now(sent)
+    return len(sent)

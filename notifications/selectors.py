@@ -1,6 +1,6 @@
-"""Reads: the inbox and its unread count."""
+"""Reads: the inbox and its unread count, a person's notification settings."""
 
-from notifications.models import Notification
+from notifications.models import Notification, Preferences
 
 
 def inbox(user, *, unread_only: bool = False):
@@ -14,3 +14,10 @@ def inbox(user, *, unread_only: bool = False):
 
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def preferences_of(user) -> Preferences:
+    """The person's settings, or the defaults (unsaved) when they never saved any: reading the
+    settings page writes nothing."""
+    prefs = Preferences.objects.filter(user=user).first()
+    return prefs if prefs is not None else Preferences(user=user)

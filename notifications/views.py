@@ -63,7 +63,7 @@ def read_all(request):
 
 @login_required
 def preferences(request):
-    prefs = services.preferences_for(request.user)
+    prefs = selectors.preferences_of(request.user)
     form = PreferencesForm(request.POST or None, prefs=prefs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -94,7 +94,7 @@ def preferences(request):
 @login_required
 @require_POST
 def phone_send(request):
-    prefs = services.preferences_for(request.user)
+    prefs = selectors.preferences_of(request.user)
     phone_form = PhoneForm(request.POST)
     if phone_form.is_valid():
         try:
@@ -129,7 +129,7 @@ def phone_send(request):
 @login_required
 @require_POST
 def phone_verify(request):
-    prefs = services.preferences_for(request.user)
+    prefs = selectors.preferences_of(request.user)
     code_form = CodeForm(request.POST)
     if code_form.is_valid():
         try:

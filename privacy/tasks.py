@@ -7,8 +7,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from core import outbox
 from core.tasks import mail_task_options
+from notifications import services as notifications
 from privacy.models import DataRequest
 from privacy.retention import RetentionAlreadyRunning, retention_run
 
@@ -33,7 +33,8 @@ def apply_retention() -> dict:
 def send_request_answer(request_id: int) -> bool:
     """Tell the person, in their language, that HR answered their personal-data request, with the
     outcome. Once per request: the entry in the request's handling log is the claim, written in
-    the same transaction as the queued message (core.outbox sends it).
+    the same transaction as the inbox notification and its queued messages (core.outbox sends
+    them).
     A restriction of processing does not stop it: it is the answer the person asked for."""
     with transaction.atomic():
         data_request = (
@@ -49,7 +50,12 @@ def send_request_answer(request_id: int) -> bool:
         user = data_request.user
         if not (user.is_active and user.email):
             return False
-        row = outbox.queue_email(_answer_message(data_request), kind="privacy.answer", user=user)
+        sent = notifications.notify(
+            user,
+            kind="privacy.answer",
+            message=_answer_message(data_request),
+            url=data_request.get_absolute_url(),
+        )
         entry = {
             "at": timezone.now().isoformat(),
             "by": None,
@@ -58,8 +64,8 @@ def send_request_answer(request_id: int) -> bool:
         }
         data_request.log = [*data_request.log, entry]
         data_request.save(update_fields=["log"])
-    outbox.send_queued([row])
-    logger.info("privacy request %s: answer e-mail queued", data_request.pk)
+    notifications.deliver_now(sent)
+    logger.info("privacy request %s: answer notification queued", data_request.pk)
     return True
 
 

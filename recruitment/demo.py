@@ -299,3 +299,60 @@ def link_topics() -> None:
     outcomes = list(SessionOutcome.objects.filter(description__icontains="dokter gigi"))
     for formation in Formation.objects.filter(position__name="Dokter Gigi"):
         formation.informing_outcomes.add(*outcomes)
+
+
+def status_notifications(users: dict) -> int:
+    """Each demo applicant's inbox holds what a running portal would have told them about each
+    application: its registration, then every announced milestone (the TMS result with its
+    appeal window, ...), written directly (seeding sends nothing) and keyed, so seeding again
+    updates instead of duplicating."""
+    from notifications.models import Notification
+    from notifications.services import category_for
+    from recruitment.models import Milestone
+    from recruitment.tasks import _milestone_message, _status_message
+
+    count = 0
+    week_ago = timezone.now() - timedelta(days=7)
+    applicants = [u for key, u in users.items() if key.startswith("applicant")]
+    rows = (
+        Application.objects.filter(applicant__in=applicants)
+        .exclude(status=Application.Status.DRAFT)
+        .select_related("applicant", "period", "formation__position__unit", "exam_session")
+    )
+    for application in rows:
+        notices = [
+            (
+                f"status:{application.pk}:{application.status}",
+                "recruitment.status",
+                _status_message(application),
+                application.submitted_at or timezone.now(),
+            )
+        ]
+        announced = [m for m in Milestone.values if m not in Application.Status.values]
+        events = application.events.filter(status__in=announced).order_by("at", "pk")
+        for event in events:
+            notices.append(
+                (
+                    f"milestone:{application.pk}:{event.status}",
+                    "recruitment.milestone",
+                    _milestone_message(application, event.status, event),
+                    event.at,
+                )
+            )
+        for key, kind, message, at in notices:
+            Notification.objects.update_or_create(
+                key=key,
+                defaults={
+                    "recipient": application.applicant,
+                    "kind": kind,
+                    "category": category_for(kind),
+                    "subject": " ".join(message.subject.split())[:300],
+                    "body": message.body,
+                    "url": application.get_absolute_url(),
+                    "created_at": at,
+                    # Older news has been read; the bell counts the recent ones.
+                    "read_at": at + timedelta(days=1) if at < week_ago else None,
+                },
+            )
+            count += 1
+    return count

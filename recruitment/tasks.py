@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import dataprotection
 from core import outbox
 from core.tasks import mail_task_options
+from notifications import services as notifications
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -66,10 +67,15 @@ def send_status_email(application_id: int) -> bool:
         )
         if not created:
             return False
-        # The claim and the message commit together; the outbox then sends it (core.outbox:
-        # none lost, at most the one in flight at a crash twice).
-        row = outbox.queue_email(_status_message(application), kind="recruitment.status", user=user)
-    outbox.send_queued([row])
+        # The claim, the inbox notification and its outbox rows commit together; the outbox
+        # then sends them (core.outbox: none lost, at most the one in flight at a crash twice).
+        sent = notifications.notify(
+            user,
+            kind="recruitment.status",
+            message=_status_message(application),
+            url=application.get_absolute_url(),
+        )
+    notifications.deliver_now(sent)
     logger.info("Status e-mail queued: application %s, %s", application.pk, application.status)
     return True
 
@@ -164,10 +170,10 @@ def send_milestone_emails(application_ids: list[int], milestone: str) -> int:
     ).filter(pk__in=application_ids)
     applications = list(applications)
     restricted = _restricted(application.applicant_id for application in applications)
-    rows = [_send_milestone(application, milestone, restricted) for application in applications]
-    rows = [row for row in rows if row is not None]
-    outbox.send_queued(rows)
-    return len(rows)
+    sent = [_send_milestone(application, milestone, restricted) for application in applications]
+    sent = [item for item in sent if item is not None]
+    notifications.deliver_now(sent)
+    return len(sent)
 
 
 def _restricted(user_ids) -> set[int]:
@@ -181,7 +187,8 @@ def _may_email(user, restricted: set[int]) -> bool:
 
 
 def _send_milestone(application: Application, milestone: str, restricted: set[int]):
-    """Claim and queue the milestone e-mail of one application (None: nothing to send)."""
+    """Claim and queue the milestone notification of one application (None: nothing to
+    send)."""
     user = application.applicant
     if not _may_email(user, restricted):
         return None
@@ -191,10 +198,34 @@ def _send_milestone(application: Application, milestone: str, restricted: set[in
         )
         if not created:
             return None
-        # As in send_status_email: the claim and the message commit together.
-        return outbox.queue_email(
-            _milestone_message(application, milestone), kind="recruitment.milestone", user=user
+        # As in send_status_email: the claim and the notification commit together.
+        event = application.events.filter(status=milestone).order_by("-at", "-pk").first()
+        return notifications.notify(
+            user,
+            kind="recruitment.milestone",
+            message=_milestone_message(application, milestone, event=event),
+            url=application.get_absolute_url(),
+            urgent=_urgent(application, milestone, event),
         )
+
+
+def _urgent(application: Application, milestone: str, event) -> bool:
+    """Whether the message carries a deadline the applicant can miss overnight: a TMS result
+    while the appeal window is still ahead or open, or an exam session moved. Urgent messages
+    reach SMS and WhatsApp during quiet hours too."""
+    note = event.note if event else ""
+    if milestone == Milestone.EXAM_SCHEDULED:
+        return note.startswith(SESSION_CHANGED)
+    if milestone == Milestone.ADMIN_RESULT:
+        code = note if note in AdminResult.values else application.announced_result
+    elif milestone == Milestone.CORRECTION:
+        code = application.announced_result
+    else:
+        return False
+    if code != AdminResult.TMS:
+        return False
+    window = appeal_window(application.period)
+    return window is not None and timezone.now() < window.closes
 
 
 def _milestone_message(application: Application, milestone: str, event=None) -> EmailMessage:
@@ -294,9 +325,14 @@ def send_appeal_receipt(application_id: int) -> bool:
         )
         if not created:
             return False
-        # As in send_status_email: the claim and the message commit together.
-        row = outbox.queue_email(_appeal_receipt(appeal), kind="recruitment.appeal", user=user)
-    outbox.send_queued([row])
+        # As in send_status_email: the claim and the notification commit together.
+        sent = notifications.notify(
+            user,
+            kind="recruitment.appeal",
+            message=_appeal_receipt(appeal),
+            url=application.get_absolute_url(),
+        )
+    notifications.deliver_now(sent)
     logger.info("Appeal receipt queued: application %s", application.pk)
     return True
 
@@ -331,8 +367,8 @@ def send_event_emails(event_ids: list[int]) -> int:
     """E-mail the applicant about each of these timeline events: a correction, a changed exam
     session. Unlike a milestone they can happen several times to one application, so the
     once-per-(application, milestone) claim (StatusNotification) would swallow the second one.
-    Each event's message is queued in the outbox under the event's own key instead (a unique
-    row in PostgreSQL): a duplicated or retried task queues nothing twice."""
+    Each event's notification is written under the event's own key instead (a unique row in
+    PostgreSQL): a duplicated or retried task queues nothing twice."""
 
     events = ApplicationEvent.objects.select_related(
         "application__applicant",
@@ -342,23 +378,25 @@ def send_event_emails(event_ids: list[int]) -> int:
     ).filter(pk__in=event_ids)
     events = list(events.order_by("pk"))
     restricted = _restricted(event.application.applicant_id for event in events)
-    rows = [_send_event(event, restricted) for event in events]
-    rows = [row for row in rows if row is not None]
-    outbox.send_queued(rows)
-    return len(rows)
+    sent = [_send_event(event, restricted) for event in events]
+    sent = [item for item in sent if item is not None]
+    notifications.deliver_now(sent)
+    return len(sent)
 
 
 def _send_event(event, restricted: set[int]):
-    """Queue the e-mail about one event, once (None: nothing to send, or queued before)."""
+    """Notify about one event, once (None: nothing to send, or notified before)."""
     application = event.application
     user = application.applicant
     if not _may_email(user, restricted):
         return None
-    return outbox.queue_email(
-        _milestone_message(application, event.status, event=event),
+    return notifications.notify(
+        user,
         kind="recruitment.event",
-        user=user,
+        message=_milestone_message(application, event.status, event=event),
+        url=application.get_absolute_url(),
         key=f"recruitment.event:{event.pk}",
+        urgent=_urgent(application, event.status, event),
     )
 
 

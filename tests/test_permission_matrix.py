@@ -128,6 +128,7 @@ EXPECT = {
     "workforce:needs_export": hr_only("xlsx"),
     "workforce:needs_chart": hr_only("svg"),
     "workforce:unit_detail": hr_only(),
+    "workforce:unit_message": hr_only(),
     "workforce:abk_edit": hr_only(),
     "workforce:public_summary": everyone(200),
     "workforce:proposal_list": hr_only(),
@@ -163,6 +164,7 @@ EXPECT = {
     "recruitment:hr_formation_publish": hr_only(405),
     "recruitment:hr_application_list": hr_only(),
     "recruitment:hr_application_export": hr_only("xlsx"),
+    "recruitment:hr_formation_message": hr_only(),
     "recruitment:index": everyone(302),  # /recruitment/ goes to the vacancy list
     "recruitment:statistics": everyone(200),
     "recruitment:help_index": everyone(200),
@@ -318,6 +320,7 @@ EXPECT = {
 KWARGS = {
     "workforce:needs_chart": lambda d: {"dimension": "sector"},
     "workforce:unit_detail": lambda d: {"pk": d.unit.pk},
+    "workforce:unit_message": lambda d: {"pk": d.unit.pk},
     "workforce:abk_edit": lambda d: {"position_pk": d.position.pk, "year": d.year},
     "workforce:proposal_detail": lambda d: {"pk": d.proposal.pk},
     "workforce:proposal_edit": lambda d: {"pk": d.proposal.pk},
@@ -391,6 +394,7 @@ KWARGS = {
     "recruitment:hr_formation_publish": lambda d: {"pk": d.formation.pk},
     "recruitment:hr_application_list": lambda d: {"pk": d.formation.pk},
     "recruitment:hr_application_export": lambda d: {"pk": d.formation.pk},
+    "recruitment:hr_formation_message": lambda d: {"pk": d.formation.pk},
     # forums
     "forums:topic_detail": lambda d: {"pk": d.topic.pk},
     "forums:topic_edit": lambda d: {"pk": d.topic.pk},

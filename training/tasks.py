@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core import outbox
 from core.tasks import mail_task_options
+from notifications import services as notifications
 from training.models import JpReminder, SessionGuest
 from training.selectors.ledger import rule_for_year, short_of_jp
 
@@ -60,12 +60,15 @@ def _deliver(user, year: int, kind: str, **context) -> bool:
         _claim, created = JpReminder.objects.get_or_create(recipient=user, year=year, kind=kind)
         if not created:
             return False
-        # The claim and the message commit together; the outbox sends it (core.outbox: none
-        # lost, at most the one in flight at a crash twice).
-        row = outbox.queue_email(
-            _message(user, year, kind, **context), kind="training.jp_reminder", user=user
+        # The claim and the notification commit together; the outbox sends it (core.outbox:
+        # none lost, at most the one in flight at a crash twice).
+        sent = notifications.notify(
+            user,
+            kind="training.jp_reminder",
+            message=_message(user, year, kind, **context),
+            url=reverse("training:programme_list"),
         )
-    outbox.send_queued([row])
+    notifications.deliver_now(sent)
     return True
 
 
@@ -100,11 +103,15 @@ def send_guest_invitation(guest_id: int) -> bool:
         )
         if not claimed:
             return False
-        # The claim and the message commit together; the outbox sends it.
-        row = outbox.queue_email(
-            _invitation_message(guest), kind="training.invitation", user=guest.user
+        # The claim and the notification commit together; the outbox sends it. (A guest is
+        # always a portal account: SessionGuest.user is required.)
+        sent = notifications.notify(
+            guest.user,
+            kind="training.invitation",
+            message=_invitation_message(guest),
+            url=guest.session.get_absolute_url(),
         )
-    outbox.send_queued([row])
+    notifications.deliver_now(sent)
     return True
 
 

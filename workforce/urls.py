@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workforce.views import employees, needs, proposals
+from workforce.views import employees, messages, needs, proposals
 
 app_name = "workforce"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("needs/export.xlsx", needs.needs_export, name="needs_export"),
     path("needs/chart/<str:dimension>.svg", needs.needs_chart, name="needs_chart"),
     path("units/<int:pk>/", needs.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/message/", messages.unit_message, name="unit_message"),
     path("abk/<int:position_pk>/<int:year>/", needs.abk_edit, name="abk_edit"),
     path("summary/", needs.public_summary, name="public_summary"),
     # formation proposals (workforce/views/proposals.py)

@@ -7,7 +7,8 @@ one transaction:
 1. INSERT the ReminderDelivery rows with ON CONFLICT DO NOTHING (`bulk_create(...,
    ignore_conflicts=True)`), tagged with this batch's fresh claim id;
 2. read back the rows carrying that claim id: exactly the ones this batch inserted;
-3. write one e-mail per recipient (listing their items) to the outbox (core.outbox);
+3. notify each recipient once (notifications.notify: the inbox notification listing their
+   items, and one outbox row per channel they chose, core.outbox);
 4. commit.
 
 Then the outbox sends the batch's messages one at a time, each marked as being sent (committed)
@@ -27,12 +28,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from core import outbox
+from notifications import services as notifications
 from performance.models import ReminderDelivery
 from performance.selectors.reminders import Reminder, reminders_due
 
@@ -105,11 +108,24 @@ def _claim_and_queue(batch: list[Reminder]) -> tuple[int, list]:
         for reminder in batch:
             if reminder.key in mine:
                 by_recipient[reminder.recipient_id].append(reminder)
-        rows = outbox.queue_emails(
-            [(_message(items), user_id) for user_id, items in by_recipient.items()],
-            kind="performance.reminder",
-        )
-    return len(mine), rows
+        users = get_user_model().objects.in_bulk(list(by_recipient))
+        sent = [
+            notifications.notify(
+                users[user_id],
+                kind="performance.reminder",
+                message=_message(items),
+                url=_link(items),
+            )
+            for user_id, items in by_recipient.items()
+            if user_id in users
+        ]
+    return len(mine), sent
+
+
+def _link(items: list[Reminder]) -> str:
+    """The page of the one thing reminded, or the person's performance page listing them all."""
+    paths = {r.path for r in items}
+    return paths.pop() if len(paths) == 1 and items[0].path else reverse("performance:mine")
 
 
 def reminders_send(*, today: date | None = None, batch_size: int = BATCH_SIZE) -> ReminderRun:
@@ -118,10 +134,10 @@ def reminders_send(*, today: date | None = None, batch_size: int = BATCH_SIZE) -
     reminders = [r for r in reminders_due(today) if r.email]
     run = ReminderRun(found=len(reminders))
     for batch in _chunks(reminders, batch_size):
-        claimed, rows = _claim_and_queue(batch)
-        outbox.send_queued(rows)
+        claimed, sent = _claim_and_queue(batch)
+        notifications.deliver_now(sent)
         run.claimed += claimed
-        run.emails += len(rows)
+        run.emails += sum(row.channel == "email" for item in sent for row in item.rows)
     logger.info(
         "Performance reminders for %s: %s due, %s newly claimed, %s e-mails.",
         today,

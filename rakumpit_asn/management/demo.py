@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from forums import demo as forums_demo
+from notifications import demo as notifications_demo
 from performance import demo as performance_demo
 from recruitment import demo as recruitment_demo
 from recruitment import demo_selection as selection_demo
@@ -46,4 +47,7 @@ def _seed(stdout) -> dict:
     training_demo.link_topics()
     say("Performance: cycles, SKPs, reviews in every state, objections, coaching...")
     performance_demo.seed(users)
+    say("Notifications: the applicants' status notices, a WhatsApp preference...")
+    notifications_demo.seed(users)
+    recruitment_demo.status_notifications(users)
     return {"users": users}

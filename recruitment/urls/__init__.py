@@ -1,7 +1,17 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from recruitment.views import applicant, calendar, cards, documents, help, hr, public, stats
+from recruitment.views import (
+    applicant,
+    calendar,
+    cards,
+    documents,
+    help,
+    hr,
+    messages,
+    public,
+    stats,
+)
 
 app_name = "recruitment"
 urlpatterns = [
@@ -83,6 +93,12 @@ urlpatterns = [
         "hr/formations/<int:pk>/applications.xlsx",
         hr.hr_application_export,
         name="hr_application_export",
+    ),
+    # HR's bulk message to the formation's applicants (recruitment/views/messages.py)
+    path(
+        "hr/formations/<int:pk>/message/",
+        messages.hr_formation_message,
+        name="hr_formation_message",
     ),
     # public statistics: quota and finalised applicants per formation (recruitment/views/stats.py)
     path("statistics/", stats.public_statistics, name="statistics"),

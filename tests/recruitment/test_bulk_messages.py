@@ -1,0 +1,244 @@
+"""HR's bulk message to a formation's applicants (issue 21): chosen by status, never drafts; a
+preview with the count per channel, a confirmation tick, a record of who sent what, one inbox
+notification and its outbox rows per person, at most five messages an hour per sender, and a
+page whose query count does not grow with the number of recipients."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import OutboxMessage
+from notifications.models import BulkMessage, Notification, Preferences
+from recruitment.models import Application
+from tests.factories import ApplicationFactory, FormationFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Application.Status
+SMS = {"BACKEND": "core.channels.LocmemBackend"}
+
+
+@pytest.fixture(autouse=True)
+def _sms_gateway(settings):
+    """SMS configured (so people may choose it); WhatsApp not."""
+    settings.NOTIFICATION_CHANNELS = {"sms": SMS}
+
+
+def application(formation, status, n, **prefs):
+    app = ApplicationFactory(
+        formation=formation,
+        status=status,
+        registration_number="" if status == Status.DRAFT else f"REG-{formation.pk}-{n:04d}",
+        submitted_at=None if status == Status.DRAFT else timezone.now() - timedelta(hours=n),
+    )
+    if prefs:
+        Preferences.objects.create(user=app.applicant, **prefs)
+    return app
+
+
+def verified(*channels):
+    return {
+        "phone": f"+62812000{Preferences.objects.count():05d}",
+        "phone_verified_at": timezone.now(),
+        "channels": {"news": list(channels)},
+    }
+
+
+@pytest.fixture
+def formation():
+    return FormationFactory()
+
+
+@pytest.fixture
+def applications(formation):
+    """Three finalised (e-mail and SMS; SMS only; no choice: e-mail), one withdrawn (inbox
+    only), one draft (e-mail and SMS, never messaged)."""
+    return {
+        "both": application(formation, Status.SUBMITTED, 1, **verified("email", "sms")),
+        "sms": application(formation, Status.SUBMITTED, 2, **verified("sms")),
+        "plain": application(formation, Status.SUBMITTED, 3),
+        "withdrawn": application(formation, Status.WITHDRAWN, 4, channels={"news": []}),
+        "draft": application(formation, Status.DRAFT, 5, **verified("email", "sms")),
+    }
+
+
+def url(formation, status=None):
+    base = reverse("recruitment:hr_formation_message", args=[formation.pk])
+    return f"{base}?status={status}" if status else base
+
+
+def reach(response) -> str:
+    """The "who receives it" card as one line of text."""
+    html = response.content.decode()
+    start = html.index('id="reach-heading"')
+    return " ".join(html[start : html.index("</section>", start)].split())
+
+
+MESSAGE = {"subject": "Jadwal SKD", "body": "SKD dimulai pukul 07.30 WIB.\nBawa KTP asli."}
+
+
+def test_hr_sees_the_count_per_channel_for_every_sent_application_by_default(
+    client_as, hr, formation, applications
+):
+    response = client_as(hr).get(url(formation))
+    assert response.status_code == 200
+    line = reach(response)
+    # 4 people: the draft is left out; e-mail: both + plain; SMS: both + sms.
+    assert "4 people (inbox)" in line
+    assert "E-mail: 2" in line
+    assert "SMS: 2" in line
+    assert "WhatsApp: 0" in line
+    assert "status: All except drafts" in response.content.decode()
+
+
+def test_the_status_filter_narrows_the_audience(client_as, hr, formation, applications):
+    client = client_as(hr)
+    line = reach(client.get(url(formation, Status.WITHDRAWN)))
+    assert "1 person (inbox)" in line
+    assert "E-mail: 0" in line
+    line = reach(client.get(url(formation, Status.SUBMITTED)))
+    assert "3 people (inbox)" in line
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, "nonsense"])
+def test_drafts_or_an_unknown_status_are_never_an_audience(
+    client_as, hr, formation, applications, status
+):
+    assert client_as(hr).get(url(formation, status)).status_code == 404
+
+
+def test_the_preview_shows_the_text_and_asks_for_the_tick(client_as, hr, formation, applications):
+    response = client_as(hr).post(url(formation), {**MESSAGE, "action": "preview"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Jadwal SKD" in html
+    assert "Bawa KTP asli." in html
+    assert 'name="confirm"' in html
+    assert "Yes, send this message to 4 people." in html
+    assert not BulkMessage.objects.exists()
+
+
+def test_sending_without_the_tick_sends_nothing(client_as, hr, formation, applications):
+    response = client_as(hr).post(url(formation), {**MESSAGE, "action": "send"})
+    assert response.status_code == 200
+    assert "Tick the confirmation box to send the message." in response.content.decode()
+    assert not BulkMessage.objects.exists()
+    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_sending_with_the_tick_records_it_and_writes_inbox_and_outbox(
+    client_as, hr, formation, applications
+):
+    response = client_as(hr).post(
+        url(formation), {**MESSAGE, "action": "send", "confirm": "yes"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse(
+        "recruitment:hr_application_list", args=[formation.pk]
+    )
+    assert "Your message was sent to 4 people." in response.content.decode()
+
+    bulk = BulkMessage.objects.get()
+    assert bulk.sender == hr
+    assert bulk.audience_key == f"formation:{formation.pk}:all"
+    assert str(formation) in bulk.audience
+    assert bulk.recipients == 4
+    assert bulk.per_channel == {"inbox": 4, "email": 2, "sms": 2, "whatsapp": 0}
+
+    people = {key: app.applicant for key, app in applications.items()}
+    notifications = Notification.objects.filter(bulk=bulk)
+    assert sorted(n.recipient_id for n in notifications) == sorted(
+        people[key].pk for key in ("both", "sms", "plain", "withdrawn")
+    )
+    assert {(n.subject, n.category, n.kind) for n in notifications} == {
+        ("Jadwal SKD", "news", "notifications.bulk")
+    }
+    assert not Notification.objects.filter(recipient=people["draft"]).exists()
+
+    rows = {(row.user_id, row.channel) for row in OutboxMessage.objects.all()}
+    assert rows == {
+        (people["both"].pk, "email"),
+        (people["both"].pk, "sms"),
+        (people["sms"].pk, "sms"),
+        (people["plain"].pk, "email"),
+    }
+    by_user = {n.recipient_id: n.pk for n in notifications}
+    for row in OutboxMessage.objects.all():
+        assert row.key == f"n{by_user[row.user_id]}:{row.channel}"
+
+
+def test_applicants_and_employees_may_not_message_applicants(
+    client_as, applicant, employee, formation, applications
+):
+    for user in (applications["plain"].applicant, applicant, employee):
+        client = client_as(user)
+        assert client.get(url(formation)).status_code == 403
+        sent = client.post(url(formation), {**MESSAGE, "action": "send", "confirm": "yes"})
+        assert sent.status_code == 403
+    assert not BulkMessage.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_an_unknown_formation_is_404_for_hr(client_as, hr):
+    response = client_as(hr).get(reverse("recruitment:hr_formation_message", args=[999_999]))
+    assert response.status_code == 404
+
+
+def test_the_sixth_message_in_an_hour_is_refused_and_keeps_the_text(
+    client_as, hr, admin_user, formation, applications
+):
+    client = client_as(hr)
+    send = {**MESSAGE, "action": "send", "confirm": "yes"}
+    for _ in range(5):
+        assert client.post(url(formation), send).status_code == 302
+    refused = client.post(
+        url(formation), {**send, "subject": "Keenam", "body": "Pesan keenam yang ditolak."}
+    )
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "You have sent the most bulk messages allowed in an hour." in html
+    assert 'value="Keenam"' in html
+    assert "Pesan keenam yang ditolak." in html
+    assert BulkMessage.objects.filter(sender=hr).count() == 5
+    assert not BulkMessage.objects.filter(subject="Keenam").exists()
+    # Per sender: another HR officer still may.
+    assert client_as(admin_user).post(url(formation), send).status_code == 302
+
+
+def test_the_formation_page_links_to_the_message_page(client_as, hr, formation, applications):
+    html = (
+        client_as(hr)
+        .get(reverse("recruitment:hr_application_list", args=[formation.pk]))
+        .content.decode()
+    )
+    assert f'action="{reverse("recruitment:hr_formation_message", args=[formation.pk])}"' in html
+    assert "Message applicants" in html
+    assert '<option value="draft"' not in html
+
+
+def _queries(client, formation, data=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url(formation), data) if data else client.get(url(formation))
+    assert response.status_code in (200, 302)
+    return len(queries.captured_queries)
+
+
+def test_the_page_costs_the_same_queries_for_3_and_30_recipients(client_as, hr):
+    small, large = FormationFactory(), FormationFactory()
+    for n in range(3):
+        application(small, Status.SUBMITTED, n, **verified("email", "sms"))
+    for n in range(30):
+        application(large, Status.SUBMITTED, n, **verified("email", "sms"))
+    client = client_as(hr)
+    client.get(url(small))  # the session, the roles: warm
+    preview = {**MESSAGE, "action": "preview"}
+    send = {**MESSAGE, "action": "send", "confirm": "yes"}
+    assert _queries(client, small) == _queries(client, large)
+    assert _queries(client, small, preview) == _queries(client, large, preview)
+    assert _queries(client, small, send) == _queries(client, large, send)
+    assert Notification.objects.count() == 33
+    assert OutboxMessage.objects.count() == 66

@@ -1,0 +1,19 @@
+"""Who HR's bulk message to a unit's staff reaches (notifications.views.bulk_message)."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from workforce.models import Employee, Unit
+
+
+def unit_employee_accounts(unit: Unit) -> QuerySet:
+    """The accounts (each once, active ones only) of the unit's active employees that have
+    one, in account order: one query, whatever their number."""
+    employees = Employee.objects.filter(
+        position__unit=unit, status=Employee.Status.ACTIVE, user__isnull=False
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=employees.values("user_id"))
+        .order_by("pk")
+    )
