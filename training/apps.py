@@ -8,10 +8,14 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         # Imported here: models and the registries they fill exist only once Django is ready.
+        # training.notices holds a Celery task outside tasks.py: registered with the worker here.
         from accounts import navigation, today
         from accounts.roles import Role
         from core import pagecache
-        from training import personal_data
+        from training import (
+            notices,  # noqa: F401
+            personal_data,
+        )
         from training.selectors import today as today_selectors
 
         pagecache.register("training")

@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from training.models import Enrolment, Session
+from training.notices import notify_enrolment
 from workforce.models import Employee
 
 Status = Enrolment.Status
@@ -143,7 +145,7 @@ def enrolment_request(*, session: Session, employee: Employee, user) -> Enrolmen
             % {"session": session}
         )
     _check_may_join(session, employee, user)
-    return _save_new(
+    enrolment = _save_new(
         Enrolment(
             session=session,
             employee=employee,
@@ -153,6 +155,9 @@ def enrolment_request(*, session: Session, employee: Employee, user) -> Enrolmen
         ),
         user,
     )
+    # The supervisor is told (inbox and their channels) once this commits.
+    outbox.dispatch(notify_enrolment, enrolment.pk)
+    return enrolment
 
 
 @transaction.atomic
@@ -208,6 +213,7 @@ def enrolment_decide(*, enrolment: Enrolment, user, approve: bool) -> Enrolment:
             _("The request of %(name)s has already been decided: %(status)s.")
             % {"name": enrolment.employee.full_name, "status": enrolment.get_status_display()}
         )
+    outbox.dispatch(notify_enrolment, enrolment.pk)
     return enrolment
 
 
@@ -243,4 +249,5 @@ def enrolment_cancel(*, enrolment: Enrolment, user) -> Enrolment | None:
         return None
     Enrolment.objects.filter(pk=first.pk).update(status=Status.ENROLLED)
     first.status = Status.ENROLLED
+    outbox.dispatch(notify_enrolment, first.pk)
     return first
