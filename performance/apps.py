@@ -8,10 +8,14 @@ class PerformanceConfig(AppConfig):
 
     def ready(self):
         # Imported here: models and the registries they fill exist only once Django is ready.
+        # performance.notices holds a Celery task outside tasks.py: registered with the worker.
         from accounts import navigation, today
         from accounts.roles import Role
         from core import pagecache
-        from performance import personal_data
+        from performance import (
+            notices,  # noqa: F401
+            personal_data,
+        )
         from performance.selectors import today as tasks
         from performance.selectors.gaps import review_gaps
         from training import review_gaps as training_gaps

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from performance.models import (
     BehaviourRating,
     BehaviourValue,
@@ -24,6 +25,7 @@ from performance.models import (
     ReviewEvent,
     Skp,
 )
+from performance.notices import FINALISED, OBJECTION_ANSWERED, notify_review
 from performance.services.coaching import coaching_plan_open_if_needed
 from performance.services.cycles import MatrixError, predikat_for
 
@@ -107,6 +109,7 @@ def review_save(
     _log(review, ReviewEvent.Action.FINALISED if finalise else ReviewEvent.Action.SAVED, user)
     if finalise:
         coaching_plan_open_if_needed(review=review, user=user)
+        outbox.dispatch(notify_review, review.pk, FINALISED)
     return review
 
 
@@ -170,6 +173,8 @@ def review_finalise(*, review: Review, user, version: int) -> Review:
     review.save()
     _log(review, ReviewEvent.Action.FINALISED, user)
     coaching_plan_open_if_needed(review=review, user=user)
+    # The employee is told (inbox and their channels) once this commits.
+    outbox.dispatch(notify_review, review.pk, FINALISED)
     return review
 
 
@@ -278,6 +283,7 @@ def objection_resolve(
         ReviewEvent.Action.OBJECTION_UPHELD if uphold else ReviewEvent.Action.OBJECTION_REJECTED
     )
     _log(review, action, user, resolution.strip())
+    outbox.dispatch(notify_review, review.pk, OBJECTION_ANSWERED)
     return objection
 
 
