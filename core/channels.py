@@ -22,9 +22,9 @@ in front of one that does not is a few lines). The portal POSTs JSON
 with `Content-Type: application/json`, `Idempotency-Key: <reference>` (a gateway that honours it
 sends a retried message once) and `X-Rakumpit-Signature: sha256=<hex HMAC-SHA256 of the raw body
 with the shared secret>`. A 2xx answer carrying JSON `{"message_id": "<gateway's id>"}` means
-accepted; 5xx, 429, a timeout, a refused connection or a 2xx without a message id means try
-again later; any other 4xx means the message itself is refused (failed for good). Delivery
-receipts come back signed the same way (notifications.views.receipt).
+accepted; 5xx, 429, a timeout, a refused connection, a 2xx without a message id or a redirect
+(never followed) means try again later; any other 4xx means the message itself is refused
+(failed for good). Delivery receipts come back signed the same way (notifications.views.receipt).
 
 Why not a library: the SMS libraries for Django (django-sms, django-phonenumber-field's
 companions) each wrap particular vendors; the portal needs one neutral, signed JSON contract,
@@ -66,7 +66,9 @@ def verify(secret: str, body: bytes, signature: str | None) -> bool:
     """Constant-time check of a signature header against the body (False without a secret)."""
     if not secret or not signature:
         return False
-    return hmac.compare_digest(sign(secret, body), signature.strip())
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged header's "é").
+    given = signature.strip().encode("utf-8", "replace")
+    return hmac.compare_digest(sign(secret, body).encode(), given)
 
 
 class BaseBackend:
@@ -164,6 +166,9 @@ class HttpGatewayBackend(BaseBackend):
                 data=body,
                 headers=headers,
                 timeout=float(self.options.get("timeout") or 10),
+                # Never re-sent elsewhere: a 302/303 would turn the POST into a body-less GET
+                # whose 200 could pass for "accepted", and a redirect may leave for another host.
+                allow_redirects=False,
             )
         except requests.RequestException as exc:
             raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
@@ -172,13 +177,22 @@ class HttpGatewayBackend(BaseBackend):
             raise TemporaryFailure(f"HTTP {status}: {response.text[:200]}")
         if status >= 400:
             raise PermanentFailure(f"HTTP {status}: {response.text[:200]}")
+        if not 200 <= status < 300:  # a redirect (not followed) or a stray 1xx: not accepted
+            raise TemporaryFailure(f"HTTP {status} is not an acceptance")
         try:
             message_id = response.json()["message_id"]
         except (ValueError, KeyError, TypeError) as exc:
             raise TemporaryFailure(
                 f"HTTP {status} without a message id: {response.text[:200]}"
             ) from exc
-        if not isinstance(message_id, (str, int)) or not str(message_id).strip():
+        # PostgreSQL text cannot hold NUL: a garbage id would fail the "sent" update.
+        if isinstance(message_id, str):
+            message_id = message_id.replace("\x00", "")
+        if (
+            not isinstance(message_id, (str, int))
+            or isinstance(message_id, bool)
+            or not str(message_id).strip()
+        ):
             raise TemporaryFailure(f"HTTP {status} with an empty message id")
         return str(message_id)[:100]
 

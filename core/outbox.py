@@ -226,18 +226,24 @@ def _settle(row: OutboxMessage, **changes) -> None:
     )
 
 
+def _error(exc: BaseException) -> str:
+    """The failure as stored in last_error: a gateway's garbage answer may hold NUL bytes, which
+    PostgreSQL text refuses (the update would fail and leave the row "being sent")."""
+    return f"{type(exc).__name__}: {exc}".replace("\x00", "\\x00")[:2000]
+
+
 def _send_one(row: OutboxMessage, backend, run: DeliveryRun) -> bool:
     """Steps 2 and 3. Returns False when the channel failed temporarily (stop this run)."""
     try:
         backend.throttle()
         provider_id = backend.send(row)
     except (*PERMANENT_ERRORS, channels.PermanentFailure) as exc:
-        _settle(row, state=State.DEAD, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        _settle(row, state=State.DEAD, last_error=_error(exc))
         run.dead += 1
         logger.error("Outbox: message %s refused for good (%s).", row.pk, type(exc).__name__)
         return True
     except Exception as exc:  # the channel is down, slow or answers garbage: try again later
-        error = f"{type(exc).__name__}: {exc}"[:2000]
+        error = _error(exc)
         if row.attempts >= _setting("OUTBOX_MAX_ATTEMPTS", 8):
             _settle(row, state=State.DEAD, last_error=error)
             run.dead += 1
@@ -263,16 +269,19 @@ def _send_one(row: OutboxMessage, backend, run: DeliveryRun) -> bool:
     return True
 
 
-def _deliver(rows, limit: int | None = None, seconds: float | None = None) -> DeliveryRun:
+def _deliver(
+    rows, limit: int | None = None, seconds: float | None = None, down: set | None = None
+) -> DeliveryRun:
     """Send `rows` one at a time, through one connection per channel, for at most `seconds`: a
     run stops claiming well before its task's time limit, so the limit never interrupts a send
     (which would leave the message to be sent again). What is left waits for the next run; a
-    channel that fails stops only its own messages."""
+    channel that fails stops only its own messages (it is added to `down`, which `rows` may read
+    to leave them out)."""
     run = DeliveryRun()
     budget = seconds if seconds is not None else _setting("OUTBOX_RUN_SECONDS", 120)
     deadline = time.monotonic() + budget
     backends: dict[str, object] = {}
-    down: set[str] = set()
+    down = down if down is not None else set()
     try:
         for row in rows:
             if limit is not None and run.sent + run.dead >= limit:
@@ -312,12 +321,34 @@ def send_queued(rows) -> DeliveryRun:
     return _deliver(rows, seconds=_setting("OUTBOX_SEND_SECONDS", 30))
 
 
+def _due(down: set, page: int):
+    """The due rows, oldest first, a page at a time, without the channels this run found down:
+    a failing channel's waiting messages (which it leaves due) must not fill every batch and
+    hold the other channels' messages up for as long as it is down."""
+    now = timezone.now()
+    after = None
+    while True:
+        due = OutboxMessage.objects.filter(state=State.PENDING, available_at__lte=now)
+        if down:
+            due = due.exclude(channel__in=list(down))
+        if after is not None:
+            due = due.filter(
+                Q(available_at__gt=after[0]) | Q(available_at=after[0], pk__gt=after[1])
+            )
+        rows = list(due.order_by("available_at", "pk")[:page])
+        if not rows:
+            return
+        yield from rows
+        after = (rows[-1].available_at, rows[-1].pk)
+
+
 def deliver_pending(limit: int | None = None) -> DeliveryRun:
-    """The outbox job's e-mail part: recover what dead workers left, then send what is due."""
+    """The outbox job's message part: recover what dead workers left, then send what is due
+    (at most `limit` sent or failed for good, OUTBOX_BATCH by default)."""
     recovered = recover_stale()
     limit = limit or _setting("OUTBOX_BATCH", 500)
-    due = OutboxMessage.objects.filter(state=State.PENDING, available_at__lte=timezone.now())
-    run = _deliver(list(due.order_by("available_at", "pk")[:limit]), limit=limit)
+    down: set[str] = set()
+    run = _deliver(_due(down, page=min(limit, 200)), limit=limit, down=down)
     run.recovered = recovered
     return run
 

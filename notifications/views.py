@@ -175,13 +175,23 @@ def receipt(request, channel: str):
         return HttpResponseForbidden("signature")
     try:
         data = json.loads(request.body)
-        message_id = str(data["message_id"])
-        status = str(data["status"])
-    except (ValueError, KeyError, TypeError):
+        message_id = data["message_id"]
+        status = data["status"]
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: "[[[[..."
         return HttpResponseBadRequest("expected JSON with message_id and status")
+    # The gateway's id is a string or a number (as it answered the send); PostgreSQL text cannot
+    # hold NUL, so an id with one matches no message.
+    if isinstance(message_id, bool) or not isinstance(message_id, (str, int)):
+        return HttpResponseBadRequest("message_id must be a string")
+    message_id = str(message_id)
+    if not message_id.strip():  # "" is the id of every message not sent yet: it must match none
+        return HttpResponseBadRequest("empty message_id")
     if status not in ("delivered", "failed", "sent"):
         return HttpResponseBadRequest("unknown status")
-    if not services.receipt_record(channel, message_id, status, str(data.get("error", ""))):
+    if "\x00" in message_id:
+        return JsonResponse({"ok": False, "error": "unknown message_id"}, status=404)
+    error = str(data.get("error") or "").replace("\x00", "")
+    if not services.receipt_record(channel, message_id, status, error):
         return JsonResponse({"ok": False, "error": "unknown message_id"}, status=404)
     return HttpResponse(status=204)
 

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = (
     "core",
     "accounts",
+    "notifications",
     "workforce",
     "forums",
     "training",
@@ -70,6 +71,7 @@ def copy(tmp_path_factory):
         ("core/paging.py", "import workforce.models", "kernel"),
         ("workforce/selectors/needs.py", "import rakumpit_asn.settings", "kernel"),
         ("accounts/roles.py", "import recruitment.models", "kernel"),
+        ("notifications/services.py", "import workforce.models", "kernel"),
         ("workforce/models.py", "import forums.models", "kernel"),
         ("training/models.py", "import recruitment.models", "do not know each other"),
         ("privacy/services.py", "import workforce.models", "privacy reaches"),
@@ -79,6 +81,7 @@ def copy(tmp_path_factory):
         "the kernel imports a domain app",
         "a domain app imports the wiring",
         "accounts imports a domain app",
+        "notifications imports a domain app",
         "two apps import each other",
         "recruitment and training",
         "privacy imports a domain app",

@@ -224,9 +224,7 @@ def test_a_channel_without_a_backend_leaves_its_messages_waiting(settings):
 
 
 @pytest.mark.parametrize("down", ["refused", "not configured"])
-def test_a_down_channels_backlog_larger_than_a_batch_does_not_hold_up_email(
-    sms_at, settings, down
-):
+def test_a_down_channels_backlog_larger_than_a_batch_does_not_hold_up_email(sms_at, settings, down):
     settings.OUTBOX_BATCH = 3
     if down == "refused":
         sms_at(closed_port_url())
@@ -323,9 +321,7 @@ def test_a_signed_failed_receipt_fails_the_message_with_the_gateways_error(clien
     ],
     ids=["missing", "empty", "bare", "zeros", "other secret", "latin-1", "non-latin"],
 )
-def test_a_forged_or_missing_signature_is_refused_and_changes_nothing(
-    client, sent_sms, signature
-):
+def test_a_forged_or_missing_signature_is_refused_and_changes_nothing(client, sent_sms, signature):
     before = _snapshot(sent_sms)
     body = {"message_id": sent_sms.provider_id, "status": "failed", "error": "forged"}
     response = _receipt(client, body, signature=signature)
@@ -385,6 +381,20 @@ def test_no_signed_body_makes_the_receipt_fail(client, sent_sms, body):
     assert _snapshot(sent_sms) == before
 
 
+@pytest.mark.parametrize("message_id", ["", "  "])
+def test_an_empty_message_id_matches_none_of_the_messages_not_sent_yet(
+    client, sent_sms, sms_at, message_id
+):
+    sms_at(closed_port_url())
+    waiting = _sms()
+    outbox.deliver_pending()
+    assert _fresh(waiting).provider_id == ""
+    before = _snapshot(waiting)
+    response = _receipt(client, {"message_id": message_id, "status": "delivered"})
+    assert response.status_code == 400
+    assert _snapshot(waiting) == before
+
+
 def test_a_failed_receipt_whose_error_holds_a_nul_still_fails_the_message(client, sent_sms):
     body = {"message_id": sent_sms.provider_id, "status": "failed", "error": "bad\u0000number"}
     response = _receipt(client, body)
@@ -397,3 +407,27 @@ def test_a_failed_receipt_whose_error_holds_a_nul_still_fails_the_message(client
 def test_a_receipt_is_only_posted(client, sent_sms):
     url = reverse("notifications:receipt", args=["sms"])
     assert client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [Reply(500, b"err\x00or"), Reply(200, b"\x00garbage\x00"), Reply(400, b"bad\x00number")],
+    ids=["5xx", "garbage", "4xx"],
+)
+def test_nul_bytes_in_a_gateways_answer_do_not_break_the_run(sms, answer):
+    sms.script(answer)
+    row, other = _sms("one"), _sms("two")
+    outbox.deliver_pending()
+    row = _fresh(row)
+    assert row.state in (State.PENDING, State.DEAD)  # settled, not left "being sent"
+    assert row.last_error.startswith("TemporaryFailure" if answer.status != 400 else "Permanent")
+    if answer.status == 400:
+        assert _fresh(other).state == State.SENT
+
+
+def test_a_nul_in_the_gateways_message_id_is_dropped(sms):
+    sms.script(Reply(200, {"message_id": "gw\u0000-7"}))
+    row = _sms()
+    assert outbox.deliver_pending().sent == 1
+    row = _fresh(row)
+    assert (row.state, row.provider_id) == (State.SENT, "gw-7")
