@@ -1,9 +1,18 @@
+import phonenumbers
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from core import channels
 from notifications.models import ESSENTIAL, Category
+
+MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
 
 CHANNEL_LABELS = {
     "email": _("E-mail"),
@@ -56,6 +65,16 @@ class PreferencesForm(forms.Form):
             )
         # The categories first, the quiet hours last.
         self.fields = {**fields, **self.fields}
+        # The channels of a category on one line (three short boxes fit a phone's width).
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *[InlineCheckboxes(name) for name in fields],
+            Row(
+                Column("quiet_start", css_class="col-sm-6"),
+                Column("quiet_end", css_class="col-sm-6"),
+            ),
+        )
 
     def clean(self):
         data = super().clean()
@@ -95,6 +114,20 @@ class PhoneForm(forms.Form):
         ]
         if self.fields["channel"].choices:
             self.fields["channel"].initial = self.fields["channel"].choices[0][0]
+
+    def clean_phone(self):
+        """An Indonesian mobile number: SMS and WhatsApp reach neither a landline nor (through
+        the portal's gateways) a foreign number."""
+        phone = self.cleaned_data["phone"]
+        if phone.country_code != 62 or phonenumbers.number_type(phone) not in MOBILE_TYPES:
+            raise forms.ValidationError(
+                _(
+                    "Enter an Indonesian mobile number (starting with 08 or +62 8), for example "
+                    "0812 3456 7890."
+                ),
+                code="not_mobile",
+            )
+        return phone
 
 
 class CodeForm(forms.Form):

@@ -38,6 +38,8 @@ Channel = OutboxMessage.Channel
 PHONE_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
 CODE_VALID = timedelta(minutes=10)
 CODE_RESEND_AFTER = timedelta(seconds=60)
+# Each code is a paid message to a number not yet proven to be the person's: a few an hour.
+CODE_RATE = Rate(count=5, seconds=3600)
 CODE_MAX_WRONG = 5
 BULK_RATE = Rate(count=5, seconds=3600)
 
@@ -64,7 +66,8 @@ def quiet_until(prefs: Preferences | None, now: datetime | None = None) -> datet
     end = prefs.quiet_end if prefs else Preferences._meta.get_field("quiet_end").default
     if start == end:
         return None
-    local = timezone.localtime(now or timezone.now())
+    # In WIB whatever time zone is active (a request's, a task's): quiet hours are WIB hours.
+    local = timezone.localtime(now or timezone.now(), timezone.get_default_timezone())
     moment = local.time()
     inside = (start <= moment < end) if start < end else (moment >= start or moment < end)
     if not inside:
@@ -350,6 +353,17 @@ def phone_code_send(user, *, phone, channel: str) -> outbox.DeliveryRun:
             )
             % {"n": seconds}
         )
+    wait = hit(f"notifications:phone_code:{user.pk}", CODE_RATE)
+    if wait is not None:
+        minutes = max(1, (wait + 59) // 60)
+        raise ValidationError(
+            ngettext(
+                "You have asked for the most codes allowed in an hour. Try again in %(n)s minute.",
+                "You have asked for the most codes allowed in an hour. Try again in %(n)s minutes.",
+                minutes,
+            )
+            % {"n": minutes}
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     e164 = phone.as_e164
     with translation.override(language_of(user)):
@@ -378,25 +392,31 @@ def phone_code_send(user, *, phone, channel: str) -> outbox.DeliveryRun:
 
 
 def phone_code_check(user, code: str) -> Preferences:
-    """Accept the code sent to the pending number: the number becomes the verified one."""
-    prefs = preferences_for(user)
-    if not prefs.pending_phone or not prefs.code_hash or not prefs.code_sent_at:
-        raise ValidationError(_("Ask for a code first."))
-    if prefs.code_attempts >= CODE_MAX_WRONG:
-        raise ValidationError(_("Too many wrong codes. Ask for a new code."))
-    if timezone.now() - prefs.code_sent_at > CODE_VALID:
-        raise ValidationError(_("This code has expired. Ask for a new code."))
-    expected = _code_hash(user.pk, prefs.pending_phone.as_e164, (code or "").strip())
-    if not hmac.compare_digest(expected, prefs.code_hash):
-        prefs.code_attempts += 1
-        prefs.save(update_fields=["code_attempts", "updated_at"])
+    """Accept the code sent to the pending number: the number becomes the verified one. The row
+    is locked while the code is checked, so that guesses sent in parallel are each counted (at
+    most CODE_MAX_WRONG of them for one code)."""
+    with transaction.atomic():
+        prefs = Preferences.objects.select_for_update().filter(user=user).first()
+        if prefs is None or not (prefs.pending_phone and prefs.code_hash and prefs.code_sent_at):
+            raise ValidationError(_("Ask for a code first."))
+        if prefs.code_attempts >= CODE_MAX_WRONG:
+            raise ValidationError(_("Too many wrong codes. Ask for a new code."))
+        if timezone.now() - prefs.code_sent_at > CODE_VALID:
+            raise ValidationError(_("This code has expired. Ask for a new code."))
+        expected = _code_hash(user.pk, prefs.pending_phone.as_e164, (code or "").strip())
+        right = hmac.compare_digest(expected, prefs.code_hash)
+        if right:
+            prefs.phone = prefs.pending_phone
+            prefs.phone_verified_at = timezone.now()
+            prefs.pending_phone = ""
+            prefs.code_hash = ""
+            prefs.code_attempts = 0
+            prefs.save()
+        else:
+            prefs.code_attempts += 1
+            prefs.save(update_fields=["code_attempts", "updated_at"])
+    if not right:  # raised once the count is committed
         raise ValidationError(_("That code is not right. Check the message and try again."))
-    prefs.phone = prefs.pending_phone
-    prefs.phone_verified_at = timezone.now()
-    prefs.pending_phone = ""
-    prefs.code_hash = ""
-    prefs.code_attempts = 0
-    prefs.save()
     return prefs
 
 
@@ -407,10 +427,12 @@ def phone_remove(user) -> Preferences:
     prefs.phone_verified_at = None
     prefs.pending_phone = ""
     prefs.code_hash = ""
-    prefs.channels = {
-        category: [c for c in chosen if c not in PHONE_CHANNELS]
-        for category, chosen in (prefs.channels or {}).items()
-    }
+    kept = {}
+    for category, chosen in (prefs.channels or {}).items():
+        kept[category] = [c for c in chosen if c not in PHONE_CHANNELS]
+        if category in ESSENTIAL and not kept[category]:
+            kept[category] = [Channel.EMAIL]  # never left without a channel
+    prefs.channels = kept
     prefs.save()
     return prefs
 

@@ -24,10 +24,11 @@ def is_gsm7(text: str) -> bool:
 
 
 def length(text: str) -> int:
-    """Length in the units of its encoding (septets for GSM-7, characters for UCS-2)."""
+    """Length in the units of its encoding (septets for GSM-7, UTF-16 units for UCS-2: a
+    character outside the basic plane, such as an emoji, takes two)."""
     if is_gsm7(text):
         return sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
-    return len(text)
+    return len(text.encode("utf-16-le")) // 2
 
 
 def limit(text: str) -> int:

@@ -184,11 +184,12 @@ def test_mark_all_read_refuses_a_get(client_as, applicant):
     assert note.read_at is None
 
 
-def _inbox_queries(client, **params) -> int:
+def _inbox_queries(client, **params) -> list[str]:
+    client.get(INBOX, params)  # once first: what a session writes on its first page is not counted
     with CaptureQueriesContext(connection) as queries:
         response = client.get(INBOX, params)
         assert response.status_code == 200
-    return len(queries)
+    return [query["sql"] for query in queries.captured_queries]
 
 
 def test_the_inbox_takes_as_many_queries_for_a_few_as_for_many(
@@ -200,9 +201,10 @@ def test_the_inbox_takes_as_many_queries_for_a_few_as_for_many(
         _note(other_applicant, minutes_ago=i, read=i % 2 == 0)
     few = _inbox_queries(client_as(applicant))
     many = _inbox_queries(client_as(other_applicant))
-    assert few == many
-    assert _inbox_queries(client_as(other_applicant), show="unread") == few
-    assert few <= 10
+    assert len(few) == len(many), (few, many)
+    unread = _inbox_queries(client_as(other_applicant), show="unread")
+    assert len(unread) == len(few), (few, unread)
+    assert len(few) <= 10
 
 
 @pytest.mark.parametrize(
