@@ -54,10 +54,12 @@ class PreferencesForm(forms.Form):
                 choices=choices,
                 required=category in ESSENTIAL,
                 widget=forms.CheckboxSelectMultiple,
+                # The page says once that every message stays in the inbox and that a kind
+                # left unticked comes only there; the essential one says why it needs one.
                 help_text=(
-                    _("Always in your inbox too. Choose at least one.")
+                    _("Messages that can cost you a place: choose at least one.")
                     if category in ESSENTIAL
-                    else _("Always in your inbox too; leave all unticked for the inbox only.")
+                    else ""
                 ),
                 error_messages={
                     "required": _("Choose at least one channel for your applications' messages.")
