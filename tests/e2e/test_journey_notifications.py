@@ -119,3 +119,52 @@ def test_an_applicant_who_chose_whatsapp_gets_the_tms_notice_once(
         _fits(page)
         check_accessibility(page)
         screenshot(page, "83-notify-inbox-en")
+
+
+def test_hr_writes_to_a_formations_applicants_with_a_preview(page, live_server, demo):
+    """HR opens a formation's applications, chooses whom to write to, previews the message with
+    the number of people and messages per channel, confirms and sends; each applicant finds it
+    in their inbox, and the bulk message is on record."""
+    from django.urls import reverse
+
+    from notifications.models import BulkMessage, Notification
+    from recruitment.models import Application
+
+    mine = Application.objects.filter(applicant=demo["users"]["applicant3"]).get()
+    formation = mine.formation
+    sign_in(page, "hr@demo.rakumpit.go.id")
+    page.goto(reverse("recruitment:hr_period_detail", args=[formation.period_id]))
+    with page.expect_navigation():
+        page.locator(
+            f"a[href='{reverse('recruitment:hr_application_list', args=[formation.pk])}']"
+        ).first.click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kirim pesan ke pelamar").click()
+    expect(page.get_by_role("heading", name="Kirim pesan")).to_be_visible()
+    page.get_by_label("Judul").fill("Jadwal verifikasi ulang dokumen")
+    page.get_by_label("Pesan").fill(
+        "Silakan datang ke kantor kecamatan pada Senin pukul 09.00 WIB."
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pratinjau").click()
+    expect(page.get_by_text("Jadwal verifikasi ulang dokumen")).to_be_visible()
+    _fits(page)
+    check_accessibility(page)
+    screenshot(page, "84-bulk-preview-id")
+
+    # Sending without the tick sends nothing and keeps the text.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kirim", exact=True).click()
+    expect(page.get_by_text("Centang kotak konfirmasi untuk mengirim pesan.").first).to_be_visible()
+    assert not BulkMessage.objects.exists()
+
+    page.get_by_label(re.compile("Ya, kirim pesan ini")).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kirim", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("Pesan Anda telah dikirim")
+    [sent] = BulkMessage.objects.all()
+    assert sent.sender == demo["users"]["hr"]
+    assert sent.recipients >= 1
+    assert Notification.objects.filter(bulk=sent, recipient=mine.applicant).count() == 1
+    _fits(page)
+    screenshot(page, "85-bulk-sent-id")
