@@ -190,6 +190,54 @@ def deliver_now(sent) -> outbox.DeliveryRun:
     return outbox.send_queued([row for item in sent if item for row in item.rows])
 
 
+@dataclass
+class Entry:
+    """One message of a batch for `notify_batch` (different people, different texts)."""
+
+    user: object
+    kind: str
+    message: EmailMessage
+    url: str = ""
+    urgent: bool = False
+
+
+def notify_batch(entries: list[Entry]) -> list[Sent]:
+    """Tell many people each their own message (a reminder run): like `notify` without a key,
+    but in a fixed number of statements for the whole batch (their preferences read at once,
+    the inbox rows and the outbox rows each written in one INSERT)."""
+    if not entries:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        prefs = {
+            p.user_id: p
+            for p in Preferences.objects.filter(user__in=[entry.user for entry in entries])
+        }
+        notifications = Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=entry.user,
+                    kind=entry.kind[:60],
+                    category=category_for(entry.kind),
+                    subject=" ".join(entry.message.subject.split())[:300],
+                    body=entry.message.body,
+                    url=entry.url[:500],
+                    urgent=entry.urgent,
+                    created_at=now,
+                )
+                for entry in entries
+            ]
+        )
+        result = []
+        rows = []
+        for notification, entry in zip(notifications, entries, strict=True):
+            mine = _rows(notification, entry.user, prefs.get(entry.user.pk), entry.message, now)
+            rows += mine
+            result.append(Sent(notification, mine))
+        OutboxMessage.objects.bulk_create(rows, batch_size=1000)
+    return result
+
+
 def notify_many(
     users,
     *,

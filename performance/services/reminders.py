@@ -109,16 +109,18 @@ def _claim_and_queue(batch: list[Reminder]) -> tuple[int, list]:
             if reminder.key in mine:
                 by_recipient[reminder.recipient_id].append(reminder)
         users = get_user_model().objects.in_bulk(list(by_recipient))
-        sent = [
-            notifications.notify(
-                users[user_id],
-                kind="performance.reminder",
-                message=_message(items),
-                url=_link(items),
-            )
-            for user_id, items in by_recipient.items()
-            if user_id in users
-        ]
+        sent = notifications.notify_batch(
+            [
+                notifications.Entry(
+                    users[user_id],
+                    kind="performance.reminder",
+                    message=_message(items),
+                    url=_link(items),
+                )
+                for user_id, items in by_recipient.items()
+                if user_id in users
+            ]
+        )
     return len(mine), sent
 
 

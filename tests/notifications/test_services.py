@@ -254,3 +254,38 @@ def test_notify_many_follows_each_persons_channels(phone_channels, db):
 def test_quiet_until_returns_an_aware_moment(applicant):
     moment = services.quiet_until(_prefs(), wib(DAY, 22))
     assert isinstance(moment, datetime) and timezone.is_aware(moment)
+
+
+def _notify_batch(users):
+    from django.core.mail import EmailMessage
+
+    entries = [
+        services.Entry(user, kind="performance.reminder", message=EmailMessage(f"S{i}", "B"))
+        for i, user in enumerate(users)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        sent = services.notify_batch(entries)
+    return sent, len(queries)
+
+
+def test_notify_batch_writes_each_persons_own_message_in_constant_queries(phone_channels, db):
+    few = UserFactory.create_batch(2)
+    many = UserFactory.create_batch(12)
+    Preferences.objects.create(
+        user=many[0],
+        phone="+6281234567890",
+        phone_verified_at=timezone.now(),
+        quiet_start=time(0),
+        quiet_end=time(0),
+        channels={"performance": ["sms"]},
+    )
+    _sent, queries_few = _notify_batch(few)
+    sent, queries_many = _notify_batch(many)
+    assert queries_few == queries_many
+    assert [item.notification.subject for item in sent] == [f"S{i}" for i in range(12)]
+    assert [item.notification.recipient_id for item in sent] == [u.pk for u in many]
+    assert [row.channel for row in sent[0].rows] == ["sms"]
+    assert all([row.channel for row in item.rows] == ["email"] for item in sent[1:])
+    keys = {row.key for item in sent for row in item.rows}
+    assert keys == {f"n{item.notification.pk}:{item.rows[0].channel}" for item in sent}
+    assert OutboxMessage.objects.filter(key__in=keys).count() == 12
