@@ -52,15 +52,18 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("subject"))
     def subject_or_text(self, obj):
-        return obj.subject or obj.body[:80]
+        if obj.subject or obj.kind.startswith(outbox.SECRET_KINDS):
+            return obj.subject or "-"
+        return obj.body[:80]
 
     @admin.display(description=_("body"))
     def message_body(self, obj):
-        if obj.body:
-            return obj.body
         if obj.kind.startswith(outbox.SECRET_KINDS):
+            # A sign-in link, a reset key or a phone code: never shown, blanked once sent.
+            if obj.body:
+                return _("Hidden: it holds a sign-in link, a reset link or a code.")
             return _("Removed once sent: it held a sign-in link, a reset link or a code.")
-        return "-"
+        return obj.body or "-"
 
     def has_add_permission(self, request):
         return False
@@ -72,7 +75,13 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset):
         count = queryset.filter(
             state__in=[OutboxMessage.State.DEAD, OutboxMessage.State.PENDING]
-        ).update(state=OutboxMessage.State.PENDING, available_at=timezone.now(), attempts=0)
+        ).update(
+            state=OutboxMessage.State.PENDING,
+            available_at=timezone.now(),
+            attempts=0,
+            provider_id="",
+            delivered_at=None,
+        )
         outbox.kick()
         self.message_user(
             request,

@@ -25,9 +25,15 @@ def erase(*, user, report, now) -> None:
     from core.models import OutboxMessage
 
     deleted, _rows = OutboxMessage.objects.filter(
-        user=user, state__in=[OutboxMessage.State.SENT, OutboxMessage.State.DEAD]
+        user=user,
+        state__in=[
+            OutboxMessage.State.SENT,
+            OutboxMessage.State.DELIVERED,
+            OutboxMessage.State.DEAD,
+        ],
     ).delete()
     if deleted:
         report.deleted.append(
-            _("e-mail: %(count)d copies of e-mails sent to you") % {"count": deleted}
+            _("messages: %(count)d copies of e-mails, SMS and WhatsApp messages sent to you")
+            % {"count": deleted}
         )

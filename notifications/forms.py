@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from accounts.roles import Role, user_roles
 from core import channels
 from notifications.models import ESSENTIAL, Category
 
@@ -25,6 +26,33 @@ def available_channels() -> list[tuple[str, str]]:
     return [(c, label) for c, label in CHANNEL_LABELS.items() if channels.available(c)]
 
 
+# Who gets each kind of message: a category is shown to the people it can concern (anyone may
+# apply, so applications are offered to anyone who is not staff-only; everyone may use the forum
+# and ask about their data). A category not shown keeps its default (e-mail).
+CATEGORY_ROLES = {
+    Category.RECRUITMENT: {Role.APPLICANT},
+    Category.TRAINING: {Role.EMPLOYEE, Role.SUPERVISOR, Role.HR},
+    Category.PERFORMANCE: {Role.EMPLOYEE, Role.SUPERVISOR, Role.HR},
+    Category.NEWS: {Role.APPLICANT, Role.EMPLOYEE, Role.SUPERVISOR},
+}
+
+
+VERIFY_FIRST = _(
+    "Verify your mobile number under “SMS and WhatsApp” before choosing SMS or WhatsApp."
+)
+
+
+def shown_categories(user) -> list[str]:
+    if user is None:
+        return list(Category.values)
+    roles = user_roles(user)
+    return [
+        category
+        for category in Category.values
+        if category not in CATEGORY_ROLES or roles & CATEGORY_ROLES[category]
+    ]
+
+
 class PreferencesForm(forms.Form):
     """One group of check boxes per category; quiet hours."""
 
@@ -39,16 +67,22 @@ class PreferencesForm(forms.Form):
         label=_("Quiet hours until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
-    def __init__(self, *args, prefs, **kwargs):
+    def __init__(self, *args, prefs, user=None, **kwargs):
         initial = {"quiet_start": prefs.quiet_start, "quiet_end": prefs.quiet_end}
         for category in Category.values:
             initial[f"c_{category}"] = prefs.chosen(category)
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.prefs = prefs
-        choices = available_channels()
+        # SMS and WhatsApp are offered once a number is verified (the page says how).
+        choices = [
+            (c, label) for c, label in available_channels() if c == "email" or prefs.phone_verified
+        ]
+        self.shown = shown_categories(user)
         fields = {}
         for category, label in Category.choices:
+            if category not in self.shown:
+                continue
             fields[f"c_{category}"] = forms.MultipleChoiceField(
                 label=label,
                 choices=choices,
@@ -62,7 +96,9 @@ class PreferencesForm(forms.Form):
                     else ""
                 ),
                 error_messages={
-                    "required": _("Choose at least one channel for your applications' messages.")
+                    "required": _("Choose at least one channel for your applications' messages."),
+                    # SMS/WhatsApp are not offered before the number is verified.
+                    "invalid_choice": VERIFY_FIRST,
                 },
             )
         # The categories first, the quiet hours last.
@@ -86,12 +122,16 @@ class PreferencesForm(forms.Form):
                 if any(c in ("sms", "whatsapp") for c in chosen):
                     self.add_error(
                         f"c_{category}",
-                        _("Verify your phone number below before choosing SMS or WhatsApp."),
+                        VERIFY_FIRST,
                     )
         return data
 
     def channels_by_category(self) -> dict:
-        return {c: self.cleaned_data.get(f"c_{c}") or [] for c in Category.values}
+        """The choices shown, and the saved (or default) ones of the categories not shown."""
+        return {
+            c: (self.cleaned_data.get(f"c_{c}") or []) if c in self.shown else self.prefs.chosen(c)
+            for c in Category.values
+        }
 
 
 class PhoneForm(forms.Form):
@@ -121,6 +161,17 @@ class PhoneForm(forms.Form):
         """An Indonesian mobile number: SMS and WhatsApp reach neither a landline nor (through
         the portal's gateways) a foreign number."""
         phone = self.cleaned_data["phone"]
+        raw = self.data.get(self.add_prefix("phone"), "")
+        if any(ch.isalpha() for ch in raw):
+            # libphonenumber reads letters as keypad digits (0812-ABC-1234 → 0812-222-1234):
+            # a typo must not send a code to a stranger.
+            raise forms.ValidationError(
+                _(
+                    "A mobile number has digits only (spaces, dashes and a leading + are fine), "
+                    "for example 0812 3456 7890."
+                ),
+                code="letters",
+            )
         if phone.country_code != 62 or phonenumbers.number_type(phone) not in MOBILE_TYPES:
             raise forms.ValidationError(
                 _(

@@ -133,6 +133,8 @@ class BulkMessage(models.Model):
     body = models.TextField(_("message"))
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
     per_channel = models.JSONField(_("messages per channel"), default=dict, blank=True)
+    # The preview's one-time token: a double click or a resent form sends the message once.
+    token = models.CharField(_("form token"), max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
 
     class Meta:

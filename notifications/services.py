@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,6 +40,8 @@ CODE_VALID = timedelta(minutes=10)
 CODE_RESEND_AFTER = timedelta(seconds=60)
 # Each code is a paid message to a number not yet proven to be the person's: a few an hour.
 CODE_RATE = Rate(count=5, seconds=3600)
+# And per number, whoever asks: nobody can have a stranger's phone flooded with codes.
+CODE_RATE_PER_NUMBER = Rate(count=3, seconds=3600)
 CODE_MAX_WRONG = 5
 BULK_RATE = Rate(count=5, seconds=3600)
 
@@ -298,6 +300,14 @@ def preview(users, category: str = Category.NEWS) -> dict[str, int]:
     return counts
 
 
+class BulkAlreadySent(Exception):
+    """This preview's message has been sent already (a double click, a resent form)."""
+
+    def __init__(self, message: BulkMessage):
+        super().__init__(message.pk)
+        self.message = message
+
+
 class BulkRateLimited(Exception):
     def __init__(self, retry_after: int):
         super().__init__(retry_after)
@@ -305,16 +315,30 @@ class BulkRateLimited(Exception):
 
 
 def send_bulk(
-    sender, *, audience: str, audience_key: str, users, subject: str, body: str, url: str = ""
+    sender,
+    *,
+    audience: str,
+    audience_key: str,
+    users,
+    subject: str,
+    body: str,
+    url: str = "",
+    token: str | None = None,
 ) -> BulkMessage:
     """HR's message to many people: recorded (who sent what to whom), then fanned out; at most
-    BULK_RATE messages per sender. The outbox job is started once the rows are committed."""
+    BULK_RATE messages per sender, and once per `token` (the preview's: a second send of the
+    same preview raises BulkAlreadySent). The outbox job starts once the rows are committed."""
+    if token:
+        earlier = BulkMessage.objects.filter(token=token).first()
+        if earlier is not None:
+            raise BulkAlreadySent(earlier)
     wait = hit(f"notifications:bulk:{sender.pk}", BULK_RATE)
     if wait is not None:
         raise BulkRateLimited(wait)
     users = list(users)
     with transaction.atomic():
-        message = BulkMessage.objects.create(
+        message = BulkMessage(
+            token=token or None,
             sender=sender,
             audience=audience[:300],
             audience_key=audience_key[:120],
@@ -322,6 +346,11 @@ def send_bulk(
             body=body,
             recipients=len(users),
         )
+        try:
+            with transaction.atomic():
+                message.save(force_insert=True)
+        except IntegrityError as exc:  # the same preview sent twice at the same moment
+            raise BulkAlreadySent(BulkMessage.objects.get(token=token)) from exc
         counts = notify_many(
             users,
             kind="notifications.bulk",
@@ -401,7 +430,9 @@ def phone_code_send(user, *, phone, channel: str) -> outbox.DeliveryRun:
             )
             % {"n": seconds}
         )
-    wait = hit(f"notifications:phone_code:{user.pk}", CODE_RATE)
+    wait = hit(f"notifications:phone_code:{user.pk}", CODE_RATE) or hit(
+        f"notifications:phone_code_to:{phone.as_e164}", CODE_RATE_PER_NUMBER
+    )
     if wait is not None:
         minutes = max(1, (wait + 59) // 60)
         raise ValidationError(
@@ -469,7 +500,9 @@ def phone_code_check(user, code: str) -> Preferences:
 
 
 def phone_remove(user) -> Preferences:
-    """Forget the phone number; SMS and WhatsApp are taken off every category."""
+    """Forget the phone number; SMS and WhatsApp are taken off every category, and e-mail takes
+    their place where nothing else was left (the person wanted those messages outside the
+    portal)."""
     prefs = preferences_for(user)
     prefs.phone = ""
     prefs.phone_verified_at = None
@@ -478,8 +511,8 @@ def phone_remove(user) -> Preferences:
     kept = {}
     for category, chosen in (prefs.channels or {}).items():
         kept[category] = [c for c in chosen if c not in PHONE_CHANNELS]
-        if category in ESSENTIAL and not kept[category]:
-            kept[category] = [Channel.EMAIL]  # never left without a channel
+        if chosen and not kept[category]:
+            kept[category] = [Channel.EMAIL]
     prefs.channels = kept
     prefs.save()
     return prefs
@@ -492,10 +525,14 @@ def receipt_record(channel: str, provider_id: str, status: str, error: str = "")
     """A gateway's delivery receipt: DELIVERED, or DEAD when it could not deliver. Returns
     False when no message of this channel has that id."""
     rows = OutboxMessage.objects.filter(channel=channel, provider_id=provider_id)
+    # Only a message the gateway accepted (SENT) changes: a late or repeated receipt leaves a
+    # message sent again meanwhile ("send again" clears the old id) or already settled alone.
+    sent = rows.filter(state=OutboxMessage.State.SENT)
     if status == "delivered":
-        updated = rows.update(state=OutboxMessage.State.DELIVERED, delivered_at=timezone.now())
+        updated = sent.update(state=OutboxMessage.State.DELIVERED, delivered_at=timezone.now())
+        updated = updated or rows.exists()
     elif status == "failed":
-        updated = rows.exclude(state=OutboxMessage.State.DELIVERED).update(
+        updated = sent.update(
             state=OutboxMessage.State.DEAD, last_error=f"Gateway receipt: {error}"[:2000]
         )
         updated = updated or rows.exists()

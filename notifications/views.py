@@ -1,12 +1,15 @@
 import json
 import logging
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -40,10 +43,17 @@ def inbox(request):
 @login_required
 def open_notification(request, pk: int):
     """Mark it read and go to its subject (the inbox when it has no link of its own)."""
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = get_object_or_404(
+        Notification.objects.select_related("bulk__sender"), pk=pk, recipient=request.user
+    )
     services.mark_read(notification)
-    if notification.url and url_has_allowed_host_and_scheme(
-        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # HR's own words are the message itself: shown here, with the link to their subject.
+    if (
+        notification.bulk_id is None
+        and notification.url
+        and url_has_allowed_host_and_scheme(
+            notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return redirect(notification.url)
     return render(request, "notifications/detail.html", {"notification": notification})
@@ -64,7 +74,7 @@ def read_all(request):
 @login_required
 def preferences(request):
     prefs = selectors.preferences_of(request.user)
-    form = PreferencesForm(request.POST or None, prefs=prefs)
+    form = PreferencesForm(request.POST or None, prefs=prefs, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.preferences_save(
@@ -108,7 +118,7 @@ def phone_send(request):
         else:
             messages.success(
                 request,
-                _("We sent a 6-digit code to %(phone)s. Enter it below.")
+                _("We sent a 6-digit code to %(phone)s. Enter it here.")
                 % {"phone": phone_form.cleaned_data["phone"].as_international},
             )
             return redirect("notifications:preferences")
@@ -116,7 +126,7 @@ def phone_send(request):
         request,
         "notifications/preferences.html",
         {
-            "form": PreferencesForm(prefs=prefs),
+            "form": PreferencesForm(prefs=prefs, user=request.user),
             "prefs": prefs,
             "phone_form": phone_form,
             "code_form": CodeForm(),
@@ -139,14 +149,17 @@ def phone_verify(request):
         else:
             messages.success(
                 request,
-                _("Your number is verified. You can now choose SMS or WhatsApp below."),
+                _(
+                    "Your number is verified. Tick SMS or WhatsApp for the kinds of message "
+                    "you want on your phone, then save."
+                ),
             )
             return redirect("notifications:preferences")
     return render(
         request,
         "notifications/preferences.html",
         {
-            "form": PreferencesForm(prefs=prefs),
+            "form": PreferencesForm(prefs=prefs, user=request.user),
             "prefs": prefs,
             "phone_form": PhoneForm(),
             "code_form": code_form,
@@ -196,13 +209,25 @@ def receipt(request, channel: str):
     return HttpResponse(status=204)
 
 
-def bulk_message(request, *, audience: str, audience_key: str, users, back_url: str, context=None):
+def bulk_message(
+    request,
+    *,
+    audience: str,
+    audience_key: str,
+    users,
+    back_url: str,
+    url: str = "",
+    context=None,
+):
     """HR's bulk message to `users` (a queryset of accounts), used by the apps' own views (a
     formation's applicants, a unit's employees): write, preview with the count per channel,
-    confirm, send. The apps check who may send before calling this."""
+    confirm, send. `url`: the page the message is about (each notification links to it). The
+    apps check who may send before calling this. The preview carries a one-time token, so a
+    double click (or a resent form) sends the message once."""
     form = BulkForm(request.POST or None)
     counts = services.preview(users.only("pk", "email"))
     step = "write"
+    token = request.POST.get("token") or uuid.uuid4().hex
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "send" and request.POST.get("confirm") == "yes":
             try:
@@ -213,7 +238,16 @@ def bulk_message(request, *, audience: str, audience_key: str, users, back_url: 
                     users=users.only("pk", "email", "preferred_language"),
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
+                    url=url,
+                    token=token,
                 )
+            except services.BulkAlreadySent as exc:
+                messages.info(
+                    request,
+                    _("This message was already sent (%(when)s); it was not sent again.")
+                    % {"when": date_format(localtime(exc.message.created_at), "j M Y H:i")},
+                )
+                return redirect(back_url)
             except services.BulkRateLimited as exc:
                 minutes = max(1, exc.retry_after // 60)
                 form.add_error(
@@ -253,7 +287,9 @@ def bulk_message(request, *, audience: str, audience_key: str, users, back_url: 
             "audience": audience,
             "counts": counts,
             "step": step,
+            "token": token,
             "back_url": back_url,
+            "history": selectors.bulk_history(audience_key),
             **(context or {}),
         },
     )

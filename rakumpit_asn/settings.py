@@ -426,14 +426,23 @@ OUTBOX_BATCH = env_int("OUTBOX_BATCH", 500, minimum=1)
 # stops claiming at its budget, so a time limit never interrupts a send.
 OUTBOX_RUN_SECONDS = env_int("OUTBOX_RUN_SECONDS", 120, minimum=1)
 OUTBOX_SEND_SECONDS = env_int("OUTBOX_SEND_SECONDS", 20, minimum=1)
-if OUTBOX_RUN_SECONDS + EMAIL_TIMEOUT >= 300 or OUTBOX_SEND_SECONDS + EMAIL_TIMEOUT >= 60:
+# The longest one send may take, whatever the channel: the limits below must leave room for it.
+SEND_TIMEOUT = max(
+    [EMAIL_TIMEOUT]
+    + [int(c["OPTIONS"]["timeout"]) + 1 for c in NOTIFICATION_CHANNELS.values() if "OPTIONS" in c]
+)
+if OUTBOX_RUN_SECONDS + SEND_TIMEOUT >= 300 or OUTBOX_SEND_SECONDS + SEND_TIMEOUT >= 60:
     raise ImproperlyConfigured(
-        "OUTBOX_RUN_SECONDS + EMAIL_TIMEOUT must stay under 300 s and OUTBOX_SEND_SECONDS + "
-        "EMAIL_TIMEOUT under 60 s (the time limits of the tasks that send)."
+        "OUTBOX_RUN_SECONDS plus the longest send timeout (EMAIL_TIMEOUT, *_GATEWAY_TIMEOUT) must "
+        "stay under 300 s and OUTBOX_SEND_SECONDS plus it under 60 s (the time limits of the "
+        "tasks that send)."
     )
 OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 30, minimum=1)
-if OUTBOX_SENDING_STALE_SECONDS <= EMAIL_TIMEOUT:
-    raise ImproperlyConfigured("OUTBOX_SENDING_STALE_SECONDS must be longer than EMAIL_TIMEOUT.")
+if OUTBOX_SENDING_STALE_SECONDS <= SEND_TIMEOUT:
+    raise ImproperlyConfigured(
+        "OUTBOX_SENDING_STALE_SECONDS must be longer than EMAIL_TIMEOUT and every "
+        "*_GATEWAY_TIMEOUT (a slow send must not look like a dead worker's)."
+    )
 
 # Health checks look at these services only when they are configured.
 HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", 3, minimum=1)

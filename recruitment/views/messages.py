@@ -29,5 +29,6 @@ def hr_formation_message(request, pk):
         audience_key=f"formation:{formation.pk}:{status}",
         users=selectors.formation_applicant_accounts(formation, status),
         back_url=reverse("recruitment:hr_application_list", args=[formation.pk]),
+        url=reverse("recruitment:vacancy_detail", args=[formation.pk]),
         context={"formation": formation, "status": status},
     )

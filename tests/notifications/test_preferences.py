@@ -20,6 +20,23 @@ CHANNELS = {
 }
 
 
+@pytest.fixture
+def client():
+    """The messages are asserted in English (the source language): this client asks for it."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def applicant(db):
+    """An applicant who also works for the kecamatan: every kind of message concerns them."""
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(roles=[Role.APPLICANT, Role.EMPLOYEE])
+
+
 @pytest.fixture(autouse=True)
 def _phone_channels(settings):
     settings.NOTIFICATION_CHANNELS = CHANNELS
@@ -44,6 +61,13 @@ def _verified(user, phone="+6281234567890"):
     return prefs
 
 
+def _offered(html: str, category: str, channel: str) -> bool:
+    import re
+
+    boxes = re.findall(rf'<input[^>]*name="c_{category}"[^>]*>', html)
+    return any(f'value="{channel}"' in tag for tag in boxes)
+
+
 def _checked(html: str, category: str, channel: str) -> bool:
     import re
 
@@ -60,7 +84,9 @@ def test_without_a_preferences_row_every_category_goes_by_email(client_as, appli
     html = response.content.decode()
     for category in Category.values:
         assert _checked(html, category, "email")
-        assert not _checked(html, category, "sms")
+        # SMS and WhatsApp are offered once a number is verified.
+        assert not _offered(html, category, "sms")
+        assert not _offered(html, category, "whatsapp")
     assert response.context["form"]["quiet_start"].value() == time(21, 0)
     # Looking at the page writes nothing.
     assert not Preferences.objects.filter(user=applicant).exists()
@@ -94,7 +120,7 @@ def test_phone_channels_are_refused_until_the_phone_is_verified(client_as, appli
     prefs = Preferences.objects.create(user=applicant, phone="+6281234567890")  # not verified
     response = client_as(applicant).post(URL, _post(c_training=["email", channel]))
     assert response.status_code == 200
-    assert "Verify your phone number below before choosing SMS or WhatsApp." in (
+    assert "Verify your mobile number under “SMS and WhatsApp” before choosing" in (
         response.content.decode()
     )
     assert response.context["form"].errors["c_training"]
@@ -150,7 +176,7 @@ def test_a_refused_form_keeps_what_was_typed(client_as, applicant):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert _checked(html, "training", "sms")
+    assert "before choosing SMS or WhatsApp" in html
     assert not _checked(html, "training", "email")
     assert not _checked(html, "forums", "email")
     assert 'value="23:15"' in html and 'value="04:45"' in html
@@ -168,3 +194,30 @@ def test_the_preferences_need_a_sign_in(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_each_person_sees_the_kinds_of_message_that_can_concern_them(client_as, db):
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    employee = client_as(UserFactory(roles=[Role.EMPLOYEE])).get(URL)
+    fields = set(employee.context["form"].fields)
+    assert "c_training" in fields and "c_performance" in fields
+    assert "c_recruitment" not in fields  # no application, no required choice about them
+    resident = client_as(UserFactory(roles=[Role.RESIDENT])).get(URL)
+    fields = set(resident.context["form"].fields)
+    assert "c_forums" in fields and "c_privacy" in fields
+    assert not {"c_recruitment", "c_training", "c_performance", "c_news"} & fields
+
+
+def test_saving_keeps_the_kinds_of_message_not_shown(client_as, db):
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    resident = UserFactory(roles=[Role.RESIDENT])
+    Preferences.objects.create(user=resident, channels={"training": []})
+    response = client_as(resident).post(URL, _post(c_forums=["email"]))
+    assert response.status_code == 302
+    prefs = Preferences.objects.get(user=resident)
+    assert prefs.chosen(Category.TRAINING) == []
+    assert prefs.chosen(Category.RECRUITMENT) == ["email"]

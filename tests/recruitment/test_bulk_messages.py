@@ -250,3 +250,49 @@ def test_the_page_costs_the_same_queries_for_3_and_30_recipients(hr):
     assert _queries(hr, small, send) == _queries(hr, large, send)
     assert Notification.objects.count() == 33
     assert OutboxMessage.objects.count() == 66
+
+
+def test_a_double_click_on_send_sends_the_message_once(client_as, hr, formation, applications):
+    """The preview's one-time token: the same form posted twice makes one bulk message."""
+    client = client_as(hr)
+    preview = client.post(url(formation), {**MESSAGE, "action": "preview"})
+    token = preview.context["token"]
+    assert f'name="token" value="{token}"' in preview.content.decode()
+    send = {**MESSAGE, "action": "send", "confirm": "yes", "token": token}
+    assert client.post(url(formation), send).status_code == 302
+    again = client.post(url(formation), send, follow=True)
+    assert BulkMessage.objects.count() == 1
+    assert Notification.objects.filter(bulk__isnull=False).count() == 4  # sent ones, not the draft
+    assert "was not sent again" in again.content.decode()
+
+
+def test_hr_can_write_to_the_applicants_found_not_eligible(client_as, hr, formation, applications):
+    """An audience by announced result: only the TMS applicants (e.g. about the appeal window)."""
+    tms = applications["plain"]
+    Application.objects.filter(pk=tms.pk).update(announced_result="TMS")
+    Application.objects.filter(pk=applications["both"].pk).update(announced_result="MS")
+    response = client_as(hr).post(
+        url(formation, "result:TMS"), {**MESSAGE, "action": "send", "confirm": "yes"}
+    )
+    assert response.status_code == 302
+    [sent] = BulkMessage.objects.all()
+    assert sent.audience_key == f"formation:{formation.pk}:result:TMS"
+    assert list(sent.notifications.values_list("recipient_id", flat=True)) == [tms.applicant_id]
+
+
+def test_the_message_shows_its_sender_and_links_to_the_vacancy(
+    client_as, hr, formation, applications
+):
+    """Opening HR's message shows the message itself (not a redirect), who sent it, and a link
+    to the vacancy it is about; the page lists what went to this group before."""
+    client_as(hr).post(url(formation), {**MESSAGE, "action": "send", "confirm": "yes"})
+    notice = Notification.objects.get(recipient=applications["plain"].applicant)
+    page = client_as(applications["plain"].applicant).get(
+        reverse("notifications:open", args=[notice.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert hr.get_full_name() in html
+    assert f'href="{reverse("recruitment:vacancy_detail", args=[formation.pk])}"' in html
+    history = client_as(hr).get(url(formation, Status.SUBMITTED)).context["history"]
+    assert [item.subject for item in history] == [MESSAGE["subject"]]

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from accounts import dataprotection
 from workforce.models import Employee, Unit
 
 
@@ -12,8 +13,9 @@ def unit_employee_accounts(unit: Unit) -> QuerySet:
     employees = Employee.objects.filter(
         position__unit=unit, status=Employee.Status.ACTIVE, user__isnull=False
     )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, pk__in=employees.values("user_id"))
-        .order_by("pk")
+    accounts = get_user_model().objects.filter(is_active=True, pk__in=employees.values("user_id"))
+    # Who restricted the processing of their employment records (UU PDP) is left out.
+    restricted = dataprotection.restricted_user_ids(
+        dataprotection.Category.EMPLOYMENT, accounts.values_list("pk", flat=True)
     )
+    return accounts.exclude(pk__in=restricted).order_by("pk")
