@@ -105,6 +105,10 @@ class OutboxMessage(models.Model):
     available_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The recipient's quiet hours (local times): a message that is not urgent is never sent
+    # between them, whether on its first try or a later one.
+    quiet_from = models.TimeField(_("not sent from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("not sent until"), null=True, blank=True)
     # What the SMS/WhatsApp gateway called the message, and its delivery receipt.
     provider_id = models.CharField(_("gateway's message id"), max_length=100, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)

@@ -117,6 +117,23 @@ def queue_email(message: EmailMessage, *, kind: str, user=None, key: str | None 
     return OutboxMessage.objects.filter(key=key, created_at=row.created_at).first()
 
 
+def quiet_end(start, end, now=None):
+    """When quiet hours from `start` to `end` (local times of TIME_ZONE, WIB; across midnight
+    when start > end) end, if `now` falls inside them; None outside them or when start == end."""
+    if start is None or end is None or start == end:
+        return None
+    # In WIB whatever time zone is active (a request's, a task's): quiet hours are WIB hours.
+    local = timezone.localtime(now or timezone.now(), timezone.get_default_timezone())
+    moment = local.time()
+    inside = (start <= moment < end) if start < end else (moment >= start or moment < end)
+    if not inside:
+        return None
+    until = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if until <= local:
+        until += timedelta(days=1)
+    return until
+
+
 def message_row(
     channel: str,
     to: str,
@@ -125,15 +142,21 @@ def message_row(
     kind: str,
     user_id=None,
     key: str | None = None,
-    available_at=None,
+    quiet=None,
     language: str = "",
+    now=None,
 ) -> OutboxMessage:
-    """An unsaved SMS/WhatsApp row (short text to one number), for `queue_rows`."""
-    now = timezone.now()
+    """An unsaved SMS/WhatsApp row (short text to one number), for `queue_rows`. `quiet`: the
+    person's quiet hours (start, end): the message is never sent inside them, neither now nor
+    when it is tried again later."""
+    now = now or timezone.now()
+    start, end = quiet or (None, None)
     return OutboxMessage(
         channel=channel,
         created_at=now,
-        available_at=available_at or now,
+        available_at=quiet_end(start, end, now) or now,
+        quiet_from=start,
+        quiet_until=end,
         key=key,
         kind=kind,
         user_id=user_id,
@@ -209,6 +232,12 @@ def _claim(row: OutboxMessage) -> bool:
     committed on its own: a second worker's UPDATE of the same row waits for the first one's
     commit, then matches nothing (so two workers never send one message)."""
     now = timezone.now()
+    later = quiet_end(row.quiet_from, row.quiet_until, now)
+    if later is not None:
+        # A retry, a recovered or a resent message falling in the person's quiet hours waits
+        # for their end (the first try was already placed after them).
+        OutboxMessage.objects.filter(pk=row.pk, state=State.PENDING).update(available_at=later)
+        return False
     claimed = OutboxMessage.objects.filter(
         pk=row.pk, state=State.PENDING, available_at__lte=now
     ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)

@@ -64,20 +64,16 @@ def language_of(user) -> str:
 
 def quiet_until(prefs: Preferences | None, now: datetime | None = None) -> datetime | None:
     """When the person's quiet hours (local time, WIB) end, if `now` falls inside them."""
-    start = prefs.quiet_start if prefs else Preferences._meta.get_field("quiet_start").default
-    end = prefs.quiet_end if prefs else Preferences._meta.get_field("quiet_end").default
-    if start == end:
-        return None
-    # In WIB whatever time zone is active (a request's, a task's): quiet hours are WIB hours.
-    local = timezone.localtime(now or timezone.now(), timezone.get_default_timezone())
-    moment = local.time()
-    inside = (start <= moment < end) if start < end else (moment >= start or moment < end)
-    if not inside:
-        return None
-    until = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
-    if until <= local:
-        until += timedelta(days=1)
-    return until
+    return outbox.quiet_end(*quiet_hours(prefs), now)
+
+
+def quiet_hours(prefs: Preferences | None) -> tuple:
+    if prefs is None:
+        return (
+            Preferences._meta.get_field("quiet_start").default,
+            Preferences._meta.get_field("quiet_end").default,
+        )
+    return prefs.quiet_start, prefs.quiet_end
 
 
 def external_channels(user, prefs: Preferences | None, category: str) -> list[str]:
@@ -124,7 +120,6 @@ def _rows(notification: Notification, user, prefs, message: EmailMessage | None,
             message.to = [user.email]
             rows.append(outbox.email_row(message, kind=notification.kind, user_id=user.pk, key=key))
         else:
-            later = None if notification.urgent else quiet_until(prefs, now)
             rows.append(
                 outbox.message_row(
                     channel,
@@ -133,7 +128,8 @@ def _rows(notification: Notification, user, prefs, message: EmailMessage | None,
                     kind=notification.kind,
                     user_id=user.pk,
                     key=key,
-                    available_at=later,
+                    quiet=None if notification.urgent else quiet_hours(prefs),
+                    now=now,
                     language=language,
                 )
             )

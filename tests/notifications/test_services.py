@@ -123,6 +123,31 @@ def test_an_urgent_sms_goes_now_even_in_quiet_hours(phone_channels, applicant):
     assert row.available_at <= timezone.now()
 
 
+def test_a_retry_or_a_resend_inside_the_quiet_hours_waits_for_their_end(phone_channels, applicant):
+    """The quiet hours travel with the message: tried again (after a gateway failure, a dead
+    worker, an administrator's "send again") inside them, it is not sent but put back to their
+    end; an urgent one is never held."""
+    from core import channels, outbox
+
+    prefs = _around_now(applicant, channels={"training": ["sms"]})
+    [row] = services.notify(applicant, kind="training.reminder", subject="Pelatihan besok").rows
+    assert (row.quiet_from, row.quiet_until) == (prefs.quiet_start, prefs.quiet_end)
+    # As if its wait had ended early (a retry's backoff, "send again"): due now, still quiet.
+    OutboxMessage.objects.filter(pk=row.pk).update(available_at=timezone.now())
+    run = outbox.deliver_pending()
+    assert run.sent == 0 and not channels.sent.get("sms")
+    row.refresh_from_db()
+    assert row.state == OutboxMessage.State.PENDING and row.attempts == 0
+    assert timezone.localtime(row.available_at, timezone.get_default_timezone()).time() == (
+        prefs.quiet_end
+    )
+    [urgent] = services.notify(
+        applicant, kind="training.reminder", subject="Sesi dibatalkan", urgent=True
+    ).rows
+    assert urgent.quiet_from is None
+    assert outbox.deliver_pending().sent == 1
+
+
 # --- one SMS segment ------------------------------------------------------------------------
 
 
