@@ -55,6 +55,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
@@ -216,9 +217,13 @@ def recover_stale(now=None) -> int:
     now = now or timezone.now()
     stale = now - timedelta(seconds=_setting("OUTBOX_SENDING_STALE_SECONDS", 300))
     left = OutboxMessage.objects.filter(state=State.SENDING, claimed_at__lt=stale)
-    left.filter(attempts__gte=_setting("OUTBOX_MAX_ATTEMPTS", 8)).update(
+    exhausted = left.filter(attempts__gte=_setting("OUTBOX_MAX_ATTEMPTS", 8))
+    given_up = list(exhausted)
+    exhausted.filter(pk__in=[row.pk for row in given_up]).update(
         state=State.DEAD, last_error="Left in flight by a worker on its last attempt."
     )
+    for row in given_up:
+        _failed(row)
     recovered = left.update(state=State.PENDING, available_at=now)
     if recovered:
         logger.warning(
@@ -261,6 +266,18 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".replace("\x00", "\\x00")[:2000]
 
 
+# Sent (with `row`) when a message has failed for good: the notifications app answers by
+# sending an essential message another way (e-mail instead of a refused SMS).
+failed_for_good = Signal()
+
+
+def _failed(row: OutboxMessage) -> None:
+    try:
+        failed_for_good.send(sender=OutboxMessage, row=row)
+    except Exception:  # a receiver's failure must not stop the delivery run
+        logger.exception("Outbox: a receiver of failed_for_good failed for message %s.", row.pk)
+
+
 def _send_one(row: OutboxMessage, backend, run: DeliveryRun) -> bool:
     """Steps 2 and 3. Returns False when the channel failed temporarily (stop this run)."""
     try:
@@ -270,6 +287,7 @@ def _send_one(row: OutboxMessage, backend, run: DeliveryRun) -> bool:
         _settle(row, state=State.DEAD, last_error=_error(exc))
         run.dead += 1
         logger.error("Outbox: message %s refused for good (%s).", row.pk, type(exc).__name__)
+        _failed(row)
         return True
     except Exception as exc:  # the channel is down, slow or answers garbage: try again later
         error = _error(exc)
@@ -277,6 +295,7 @@ def _send_one(row: OutboxMessage, backend, run: DeliveryRun) -> bool:
             _settle(row, state=State.DEAD, last_error=error)
             run.dead += 1
             logger.error("Outbox: message %s failed %s times, given up.", row.pk, row.attempts)
+            _failed(row)
         else:
             _settle(
                 row,

@@ -514,6 +514,55 @@ def phone_remove(user) -> Preferences:
     return prefs
 
 
+# --- essential messages that could not go by phone ------------------------------------------------
+
+
+def fallback_to_email(row) -> bool:
+    """An essential message (an application's status, result, appeal) whose SMS or WhatsApp
+    failed for good goes by e-mail instead, unless another of its channels is still on its way
+    or got through. Keyed like any other delivery: never twice. Returns whether it was queued."""
+    if row.channel == Channel.EMAIL or not (row.key or "").startswith("n"):
+        return False
+    pk = row.key[1:].split(":", 1)[0]
+    if not pk.isdigit():
+        return False
+    notification = Notification.objects.select_related("recipient").filter(pk=int(pk)).first()
+    if notification is None or notification.category not in ESSENTIAL:
+        return False
+    user = notification.recipient
+    if not user.email or not user.is_active:
+        return False
+    others = OutboxMessage.objects.filter(key__startswith=f"n{notification.pk}:").exclude(pk=row.pk)
+    if others.exclude(state=OutboxMessage.State.DEAD).exists():
+        return False
+    body = notification.body
+    if notification.url:
+        body = f"{body}\n\n{absolute_url(notification.url)}"
+    message = EmailMessage(notification.subject, body, to=[user.email])
+    queued = outbox.queue_rows(
+        [
+            outbox.email_row(
+                message,
+                kind=notification.kind,
+                user_id=user.pk,
+                key=f"n{notification.pk}:{Channel.EMAIL}",
+            )
+        ]
+    )
+    if queued:
+        logger.warning(
+            "Notification %s: its %s failed for good; sent by e-mail instead.",
+            notification.pk,
+            row.channel,
+        )
+        transaction.on_commit(outbox.kick)
+    return bool(queued)
+
+
+def on_failed_for_good(sender, row, **kwargs) -> None:
+    fallback_to_email(row)
+
+
 # --- delivery receipts ----------------------------------------------------------------------------
 
 
@@ -528,9 +577,12 @@ def receipt_record(channel: str, provider_id: str, status: str, error: str = "")
         updated = sent.update(state=OutboxMessage.State.DELIVERED, delivered_at=timezone.now())
         updated = updated or rows.exists()
     elif status == "failed":
+        failed = list(sent)
         updated = sent.update(
             state=OutboxMessage.State.DEAD, last_error=f"Gateway receipt: {error}"[:2000]
         )
+        for row in failed:
+            fallback_to_email(row)
         updated = updated or rows.exists()
     else:
         updated = rows.exists()

@@ -431,3 +431,37 @@ def test_a_nul_in_the_gateways_message_id_is_dropped(sms):
     assert outbox.deliver_pending().sent == 1
     row = _fresh(row)
     assert (row.state, row.provider_id) == (State.SENT, "gw-7")
+
+
+def test_an_essential_sms_refused_for_good_goes_by_email_instead(sms, mailoutbox):
+    """An application's result must reach the person: when its only external channel (SMS)
+    is refused for good, by the gateway's answer or by a failed receipt, it goes by e-mail
+    (once); a non-essential one stays in the inbox only."""
+    from django.utils import timezone as tz
+
+    from notifications.models import Preferences
+    from notifications.services import notify
+    from tests.factories import UserFactory
+
+    gateway = sms
+    essential, casual = UserFactory.create_batch(2)
+    for user, category in ((essential, "recruitment"), (casual, "forums")):
+        Preferences.objects.create(
+            user=user,
+            phone="+6281234567890",
+            phone_verified_at=tz.now(),
+            quiet_start=time(0),
+            quiet_end=time(0),
+            channels={category: ["sms"]},
+        )
+    gateway.reply(400, {"error": "number blocked"})
+    result = notify(essential, kind="recruitment.milestone", subject="Hasil TMS", body="Sanggah.")
+    reply = notify(casual, kind="forums.notification", subject="Balasan baru", body="Ada balasan.")
+    assert [r.channel for r in result.rows] == ["sms"]
+    outbox.deliver_pending()
+    outbox.deliver_pending()
+    emails = OutboxMessage.objects.filter(channel="email")
+    assert [row.key for row in emails] == [f"n{result.notification.pk}:email"]
+    assert [m.to for m in mailoutbox] == [[essential.email]]
+    assert "Hasil TMS" in mailoutbox[0].subject
+    assert not OutboxMessage.objects.filter(key=f"n{reply.notification.pk}:email").exists()
