@@ -26,6 +26,7 @@ from workforce.forms.needs import (
 )
 from workforce.models import PlanningYear, Position, Unit
 from workforce.selectors import needs as selectors
+from workforce.selectors.messages import unit_employee_accounts
 from workforce.services import abk as abk_services
 from workforce.services.reference import planning_year_ensure
 
@@ -165,6 +166,8 @@ def unit_detail(request, pk):
         "unit": unit,
         "notes": extensions.unit_notes([unit.pk]).get(unit.pk, []),
         "planning_year": planning_year,
+        # Who HR's message reaches: active staff with an account (one COUNT).
+        "reachable": unit_employee_accounts(unit).count(),
         **selectors.unit_overview(unit, planning_year),
     }
     return render(request, "workforce/unit_detail.html", context)
