@@ -162,16 +162,57 @@ def send_announcement_emails(announcement_id: int) -> int:
 
 @shared_task(**mail_task_options(soft_time_limit=300, time_limit=360))
 def send_milestone_emails(application_ids: list[int], milestone: str) -> int:
-    """E-mail each application's applicant about one milestone, once per (application,
-    milestone): a retry after a refused mail server skips those already sent. Returns how many
-    were sent."""
-    applications = Application.objects.select_related(
-        "applicant", "period", "formation__position__unit", "exam_session"
-    ).filter(pk__in=application_ids)
-    applications = list(applications)
+    """Tell each application's applicant about one milestone, once per (application,
+    milestone): a retry after a refused mail server skips those already told. A chunk of an
+    announcement's fan-out costs a fixed number of statements, whatever its size: the claims
+    in one INSERT (read back by their time, so a concurrent run of the same chunk never claims
+    the same rows), the latest events in one query, the notifications through notify_batch.
+    Returns how many were told."""
+    applications = list(
+        Application.objects.select_related(
+            "applicant", "period", "formation__position__unit", "exam_session"
+        ).filter(pk__in=application_ids)
+    )
     restricted = _restricted(application.applicant_id for application in applications)
-    sent = [_send_milestone(application, milestone, restricted) for application in applications]
-    sent = [item for item in sent if item is not None]
+    candidates = {a.pk: a for a in applications if _may_email(a.applicant, restricted)}
+    if not candidates:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        StatusNotification.objects.bulk_create(
+            [
+                StatusNotification(application_id=pk, status=milestone, sent_at=now)
+                for pk in candidates
+            ],
+            ignore_conflicts=True,
+        )
+        mine = set(
+            StatusNotification.objects.filter(
+                application_id__in=list(candidates), status=milestone, sent_at=now
+            ).values_list("application_id", flat=True)
+        )
+        latest = {}
+        events = ApplicationEvent.objects.filter(
+            application_id__in=mine, status=milestone
+        ).order_by("application_id", "-at", "-pk")
+        for event in events:
+            latest.setdefault(event.application_id, event)
+        windows: dict[int, object] = {}
+        entries = []
+        for pk in sorted(mine):
+            application = candidates[pk]
+            event = latest.get(pk)
+            entries.append(
+                notifications.Entry(
+                    application.applicant,
+                    kind="recruitment.milestone",
+                    message=_milestone_message(application, milestone, event=event),
+                    url=application.get_absolute_url(),
+                    urgent=_urgent(application, milestone, event, windows),
+                )
+            )
+        # As in send_status_email: the claims and the notifications commit together.
+        sent = notifications.notify_batch(entries)
     notifications.deliver_now(sent)
     return len(sent)
 
@@ -186,30 +227,7 @@ def _may_email(user, restricted: set[int]) -> bool:
     return user.is_active and bool(user.email) and user.pk not in restricted
 
 
-def _send_milestone(application: Application, milestone: str, restricted: set[int]):
-    """Claim and queue the milestone notification of one application (None: nothing to
-    send)."""
-    user = application.applicant
-    if not _may_email(user, restricted):
-        return None
-    with transaction.atomic():
-        _notification, created = StatusNotification.objects.get_or_create(
-            application=application, status=milestone
-        )
-        if not created:
-            return None
-        # As in send_status_email: the claim and the notification commit together.
-        event = application.events.filter(status=milestone).order_by("-at", "-pk").first()
-        return notifications.notify(
-            user,
-            kind="recruitment.milestone",
-            message=_milestone_message(application, milestone, event=event),
-            url=application.get_absolute_url(),
-            urgent=_urgent(application, milestone, event),
-        )
-
-
-def _urgent(application: Application, milestone: str, event) -> bool:
+def _urgent(application: Application, milestone: str, event, windows=None) -> bool:
     """Whether the message carries a deadline the applicant can miss overnight: a TMS result
     while the appeal window is still ahead or open, or an exam session moved. Urgent messages
     reach SMS and WhatsApp during quiet hours too."""
@@ -224,7 +242,11 @@ def _urgent(application: Application, milestone: str, event) -> bool:
         return False
     if code != AdminResult.TMS:
         return False
-    window = appeal_window(application.period)
+    # One appeal window per period: a chunk's applications share it (`windows` caches it).
+    windows = {} if windows is None else windows
+    if application.period_id not in windows:
+        windows[application.period_id] = appeal_window(application.period)
+    window = windows[application.period_id]
     return window is not None and timezone.now() < window.closes
 
 

@@ -228,6 +228,37 @@ def test_it_fans_out_in_chunks(formation, hr, django_capture_on_commit_callbacks
     assert send_announcement_emails(announcement.pk) == 3
 
 
+def test_a_chunk_of_the_fan_out_costs_the_same_statements_whatever_its_size(formation, hr):
+    """Writing the milestone notices of 2 or 8 applications takes the same number of queries
+    (the claims, the events, the preferences, the inbox and outbox rows each in one)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.models import Notification
+    from recruitment.models import ApplicationEvent
+    from recruitment.tasks import send_milestone_emails
+
+    def told(count):
+        apps = [screened_application(formation) for _ in range(count)]
+        for app in apps:
+            ApplicationEvent.objects.create(
+                application=app, status=Milestone.ADMIN_RESULT, note=AdminResult.MS
+            )
+        ids = [app.pk for app in apps]
+        with CaptureQueriesContext(connection) as queries:
+            assert send_milestone_emails(ids, Milestone.ADMIN_RESULT) == count
+        writes = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+        # Only the delivery (one claim and one update per e-mail) grows with the chunk.
+        return len([q for q in writes if "core_outboxmessage" not in q]), ids
+
+    few, _few_ids = told(2)
+    many, many_ids = told(8)
+    assert few == many
+    assert Notification.objects.filter(kind="recruitment.milestone").count() == 10
+    # Run again: everyone was told already.
+    assert send_milestone_emails(many_ids, Milestone.ADMIN_RESULT) == 0
+
+
 # --- public pages -------------------------------------------------------------------------
 
 
