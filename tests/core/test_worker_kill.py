@@ -18,8 +18,8 @@ import pytest
 from core.models import OutboxMessage
 from tests.worker_helpers import Worker, beat
 
-KILLS = 20
-WHOLE_WORKER_KILLS = 6  # of the 20; the others kill the pool child
+KILLS = 10
+WHOLE_WORKER_KILLS = 3  # of the 10; the others kill the pool child
 BATCH = 150
 DEADLINE_SECONDS = 150
 

@@ -26,8 +26,8 @@ from tests.factories import UserFactory
 from tests.fake_gateway import FakeGateway, Reply
 from tests.worker_helpers import Worker, beat
 
-KILLS = 6
-WHOLE_WORKER_KILLS = 2  # of the 6; the others kill the pool child
+KILLS = 4
+WHOLE_WORKER_KILLS = 1  # of the 4; the others kill the pool child
 PEOPLE = 8
 BATCH = 40
 DEADLINE_SECONDS = 40

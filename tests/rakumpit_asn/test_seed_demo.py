@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.roles import Role, has_role
+from notifications.models import Notification
 from workforce.models import Kelurahan, Sector
 
 pytestmark = pytest.mark.django_db
@@ -23,10 +24,13 @@ def _snapshot():
         "sectors": sorted(Sector.objects.values_list("id", "slug")),
         "kelurahan": sorted(Kelurahan.objects.values_list("id", "name")),
         "groups": sorted(Group.objects.values_list("id", "name")),
+        "notifications": sorted(Notification.objects.values_list("id", "key", "subject")),
     }
 
 
-def test_it_creates_every_demo_account_with_the_demo_password(settings):
+def test_it_creates_the_demo_and_gives_the_same_rows_when_run_twice(settings):
+    """One seed checked for what it creates, then a second for idempotence (each seed takes
+    about 15 s: the checks share them)."""
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
     for key in DEMO_KEYS:
@@ -38,11 +42,6 @@ def test_it_creates_every_demo_account_with_the_demo_password(settings):
     supervisor = User.objects.get(email="supervisor@demo.rakumpit.go.id")
     assert has_role(supervisor, Role.SUPERVISOR)
     assert not has_role(User.objects.get(email="applicant@demo.rakumpit.go.id"), Role.HR)
-
-
-def test_it_creates_the_seven_kelurahan_and_the_four_sectors(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
     assert sorted(Kelurahan.objects.values_list("name", flat=True)) == [
         "Bukit Sua", "Gaung Baru", "Mungku Baru", "Pager", "Panjehang", "Petuk Barunai",
         "Petuk Bukit",
@@ -50,20 +49,23 @@ def test_it_creates_the_seven_kelurahan_and_the_four_sectors(settings):
     assert list(Sector.objects.values_list("slug", flat=True)) == [
         "kesehatan", "pendidikan", "infrastruktur", "pemerintahan-umum",
     ]  # fmt: skip
-
-
-def test_it_gives_the_same_rows_when_run_twice(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+    # The applicants' inboxes: applicant3's TMS result among them.
+    assert Notification.objects.filter(
+        recipient__email="applicant3@demo.rakumpit.go.id", subject__contains="(TMS)"
+    ).exists()
     first = _snapshot()
     call_command("seed_demo", verbosity=0)
     assert _snapshot() == first
 
 
-def test_it_refuses_to_run_with_debug_off_unless_forced(settings):
+def test_it_refuses_to_run_with_debug_off_unless_forced(settings, monkeypatch):
+    from rakumpit_asn.management.commands import seed_demo
+
+    seeded = []
+    monkeypatch.setattr(seed_demo.demo, "seed", lambda **kwargs: seeded.append(kwargs))
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_demo", verbosity=0)
-    assert not User.objects.exists()
+    assert not seeded
     call_command("seed_demo", "--force", verbosity=0)
-    assert User.objects.filter(email__endswith="@demo.rakumpit.go.id").count() == len(DEMO_KEYS)
+    assert len(seeded) == 1
