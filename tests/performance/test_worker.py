@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from celery.exceptions import AlwaysEagerIgnored
 from django.conf import settings
-from django.db import connection
 
 from accounts.roles import Role
 from performance.models import ReminderDelivery
@@ -26,24 +25,12 @@ from performance.selectors.reminders import reminders_due
 from rakumpit_asn.celery import app
 from tests.factories import UserFactory
 from tests.performance.factories import agreed_skp, cycle, employee_for, team
+from tests.worker_helpers import broker_url, database_url
 
 ROOT = Path(settings.BASE_DIR)
 TASK = "performance.tasks.send_due_reminders"
 TEAM_SIZE = 25
 DEADLINE_SECONDS = 90
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _broker_url() -> str:
-    """The CI broker; with only REDIS_URL, a separate Redis database number (14)."""
-    if os.environ.get("CELERY_BROKER_URL"):
-        return os.environ["CELERY_BROKER_URL"]
-    return os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14"
 
 
 def _wait_for(predicate, what, worker, log):
@@ -75,8 +62,8 @@ def test_it_delivers_each_reminder_once_through_a_real_worker(supervisor, tmp_pa
     mail_dir.mkdir()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": _broker_url(),
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker_url(),
         "EMAIL_URL": f"filemail:///{mail_dir}",
         "DJANGO_SETTINGS_MODULE": "rakumpit_asn.settings",
     }
@@ -108,7 +95,7 @@ def test_it_delivers_each_reminder_once_through_a_real_worker(supervisor, tmp_pa
     try:
         _wait_for(lambda: "ready." in log.read_text(), "the worker to start", worker, log)
         # Tests run tasks eagerly; send_task always goes through the broker (and says so).
-        with warnings.catch_warnings(), app.connection_for_write(_broker_url()) as broker:
+        with warnings.catch_warnings(), app.connection_for_write(broker_url()) as broker:
             warnings.simplefilter("ignore", AlwaysEagerIgnored)
             for _ in range(2):  # beat firing twice, at once
                 app.send_task(TASK, args=[today], queue=queue, connection=broker)
