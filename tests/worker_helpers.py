@@ -133,3 +133,21 @@ class Worker:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
         self.out.close()
+
+
+def kill_while_sending(worker, rng, kills, *, total: int, whole: int, progress, pause: float):
+    """One kill, once the worker is really sending (`progress()` moves) and at a random moment
+    up to `pause` seconds later: the whole worker (then started again) for `whole` of the
+    `total` kills, spread at random, else its pool child. Counts it in `kills`."""
+    before = progress()
+    deadline = time.monotonic() + 20
+    while progress() == before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0.05, pause))
+    whole_left = whole - kills["worker"]
+    if whole_left and rng.random() < whole_left / (total - sum(kills.values())):
+        worker.kill_all()
+        kills["worker"] += 1
+        worker.start()
+    elif worker.kill_child():
+        kills["child"] += 1

@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 
 from core.models import OutboxMessage
-from tests.worker_helpers import Worker, beat
+from tests.worker_helpers import Worker, beat, kill_while_sending
 
 KILLS = 10
 WHOLE_WORKER_KILLS = 3  # of the 10; the others kill the pool child
@@ -59,18 +59,15 @@ def test_a_killed_worker_loses_nothing_and_sends_at_most_the_message_in_flight_t
                 queued += BATCH
             beat(queue)
             # Kill only once the worker is really sending (its file grows), at a random moment.
-            before = sent_lines()
-            deadline = time.monotonic() + 20
-            while sent_lines() == before and time.monotonic() < deadline:
-                time.sleep(0.02)
-            time.sleep(rng.uniform(0.05, 0.6))
-            whole_left = WHOLE_WORKER_KILLS - kills["worker"]
-            if whole_left and rng.random() < whole_left / (KILLS - sum(kills.values())):
-                worker.kill_all()
-                kills["worker"] += 1
-                worker.start()
-            elif worker.kill_child():
-                kills["child"] += 1
+            kill_while_sending(
+                worker,
+                rng,
+                kills,
+                total=KILLS,
+                whole=WHOLE_WORKER_KILLS,
+                progress=sent_lines,
+                pause=0.6,
+            )
         # Let it finish: keep playing beat until every message is sent (stale ones recovered).
         deadline = time.monotonic() + DEADLINE_SECONDS
         while OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists():

@@ -24,7 +24,7 @@ from notifications import selectors, services
 from notifications.models import Notification, Preferences
 from tests.factories import UserFactory
 from tests.fake_gateway import FakeGateway, Reply
-from tests.worker_helpers import Worker, beat
+from tests.worker_helpers import Worker, beat, kill_while_sending
 
 KILLS = 4
 WHOLE_WORKER_KILLS = 1  # of the 4; the others kill the pool child
@@ -97,18 +97,15 @@ def test_a_killed_worker_loses_no_sms_and_sends_at_most_the_one_in_flight_twice(
                 notify_batch()
             beat(queue)
             # Kill only once the worker is really sending (the gateway hears from it).
-            before = len(gateway.requests)
-            deadline = time.monotonic() + 20
-            while len(gateway.requests) == before and time.monotonic() < deadline:
-                time.sleep(0.02)
-            time.sleep(rng.uniform(0.05, 0.4))
-            whole_left = WHOLE_WORKER_KILLS - kills["worker"]
-            if whole_left and rng.random() < whole_left / (KILLS - sum(kills.values())):
-                worker.kill_all()
-                kills["worker"] += 1
-                worker.start()
-            elif worker.kill_child():
-                kills["child"] += 1
+            kill_while_sending(
+                worker,
+                rng,
+                kills,
+                total=KILLS,
+                whole=WHOLE_WORKER_KILLS,
+                progress=lambda: len(gateway.requests),
+                pause=0.4,
+            )
         # Let it finish: keep playing beat until every message is sent (stale ones recovered).
         deadline = time.monotonic() + DEADLINE_SECONDS
         while OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists():
