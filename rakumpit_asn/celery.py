@@ -66,4 +66,9 @@ app.conf.beat_schedule = {
         "task": "privacy.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The leadership report of the month before (opendata): generating again replaces it.
+    "opendata-monthly-report": {
+        "task": "opendata.tasks.generate_monthly_report",
+        "schedule": crontab(day_of_month=1, hour=5, minute=30),
+    },
 }

@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "csp",
     "auditlog",
     "phonenumber_field",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     # ours, in dependency order: the kernel, the apps, the wiring (its management commands)
     "core",
     "accounts",
@@ -85,6 +89,7 @@ INSTALLED_APPS = [
     "performance",
     "forums",
     "privacy",
+    "opendata",
     "rakumpit_asn",
 ]
 
@@ -589,3 +594,54 @@ EMPLOYEE_IMPORT_BATCH_ROWS = env_int("EMPLOYEE_IMPORT_BATCH_ROWS", 500, minimum=
 # import_employees) while the admin shows its progress; a shorter one is written at once.
 EMPLOYEE_IMPORT_BACKGROUND_ROWS = env_int("EMPLOYEE_IMPORT_BACKGROUND_ROWS", 1000, minimum=0)
 IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("IMPORT_UPLOAD_MAX_AGE_HOURS", 24, minimum=1)
+
+# Open data (opendata/, docs/opendata.md) ----------------------------------------------------
+# The public API (/api/v1/) and the datasets (/data/): read-only, anonymous, JSON (problem+json
+# for errors, RFC 9457), rate-limited per address, open to other origins for GET.
+OPEN_DATA_MIN_CELL = env_int("OPEN_DATA_MIN_CELL", 5, minimum=1)
+# Requests per minute an address may make to the API and the downloads (429 with Retry-After).
+OPEN_DATA_RATE_PER_MINUTE = env_int("OPEN_DATA_RATE_PER_MINUTE", 120, minimum=1)
+OPEN_DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.policies.AddressRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "opendata.policies.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("Rakumpit ASN Portal – open data API"),
+    "DESCRIPTION": _(
+        "Public figures of Kecamatan Rakumpit's civil-service portal: selection periods and "
+        "formations, anonymised results, staffing gaps, training compliance, IKM and forum "
+        "accountability. No personal data: counts of fewer than five persons are left out "
+        "(null, with suppressed true). Licence CC BY 4.0. Read-only (GET); lists are paged "
+        "(page, page_size up to 1000); errors are RFC 9457 problem+json; each answer has an "
+        "ETag for conditional GETs; 120 requests a minute per address. Add lang=en for "
+        "English names."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "COMPONENT_SPLIT_REQUEST": False,
+    "DISABLE_ERRORS_AND_WARNINGS": True,
+}
+# CORS (django-cors-headers): any origin may read the API and the datasets, nothing else.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api/v1|data)/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After", "Link")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)

@@ -22,5 +22,6 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("privacy/", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("opendata.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,7 @@ PACKAGES = (
     "recruitment",
     "performance",
     "privacy",
+    "opendata",
     "rakumpit_asn",
 )
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -75,6 +76,7 @@ def copy(tmp_path_factory):
         ("workforce/models.py", "import forums.models", "kernel"),
         ("training/models.py", "import recruitment.models", "do not know each other"),
         ("privacy/services.py", "import workforce.models", "privacy reaches"),
+        ("recruitment/selectors/hr.py", "import opendata.selectors", "kernel"),
         ("recruitment/models/periods.py", "import recruitment.tasks", "No cycle"),
     ],
     ids=[
@@ -85,6 +87,7 @@ def copy(tmp_path_factory):
         "two apps import each other",
         "recruitment and training",
         "privacy imports a domain app",
+        "a domain app imports open data",
         "a cycle inside an app",
     ],
 )

@@ -53,6 +53,8 @@ CONTENT_TYPES = {
     "metrics": "text/plain",  # Prometheus' text format
     "ics": "text/calendar",
     "file": None,  # a download: an attachment, whatever its type
+    "openapi": "application/vnd.oai.openapi",
+    "jsonld": "application/ld+json",
 }
 SERVED = set(CONTENT_TYPES)
 # Outcomes that mean the view (not the access check) answered: the URL takes a POST there.
@@ -324,6 +326,37 @@ EXPECT = {
     "training:my_invitations": roles(200, "resident"),
     "training:verify": everyone(200),
     "training:verify_code": everyone(200),
+    # Open data: public, read-only, the same for everyone (tests/opendata/)
+    "opendata:catalogue": everyone(200),
+    "opendata:catalogue-jsonld": everyone("jsonld"),
+    "opendata:download": everyone("file"),
+    "opendata:api-schema": everyone("openapi"),
+    "opendata:api-docs": everyone(200),
+    "opendata:api-not-found": everyone(404),
+    "opendata:report_list": hr_only(),
+    "opendata:report_generate": hr_only(405),
+    "opendata:report_download": hr_only("pdf"),
+    "opendata:api-announcement-rows": everyone("json"),
+    # without the announcement it needs: a 400 saying so
+    "opendata:api-announcement-results": everyone(400),
+    **{
+        f"opendata:api-{slug}": everyone("json")
+        for slug in (
+            "periods",
+            "formations",
+            "recruitment-statistics",
+            "announcements",
+            "staffing",
+            "training-compliance",
+            "ikm",
+            "forum-accountability",
+            "forum-topics",
+        )
+    },
+    **{
+        f"opendata:api-{slug}-detail": everyone("json")
+        for slug in ("periods", "formations", "announcements", "forum-topics")
+    },
 }
 
 # Real arguments from the demo data (see the `demo` fixture) for every URL that takes any.
@@ -460,7 +493,22 @@ KWARGS = {
     "training:session_create": lambda d: {"programme_pk": d.training_session.programme_id},
     "training:session_edit": lambda d: {"pk": d.training_session.pk},
     "training:verify_code": lambda d: {"code": d.enrolment.certificate.verification_code},
+    "opendata:download": lambda d: {"slug": "staffing", "extension": "csv"},
+    "opendata:api-not-found": lambda d: {"rest": "nothing-here/"},
+    "opendata:report_download": lambda d: {"pk": _leadership_report().pk, "extension": "pdf"},
+    "opendata:api-announcement-rows": lambda d: {"announcement": d.final_announcement.pk},
+    "opendata:api-periods-detail": lambda d: {"pk": d.period.pk},
+    "opendata:api-formations-detail": lambda d: {"pk": d.formation.pk},
+    "opendata:api-announcements-detail": lambda d: {"pk": d.final_announcement.pk},
+    "opendata:api-forum-topics-detail": lambda d: {"pk": d.topic.pk},
 }
+
+
+def _leadership_report():
+    from opendata.models import LeadershipReport
+
+    return LeadershipReport.objects.order_by("pk").first()  # the demo's (opendata/demo.py)
+
 
 # Known bugs: (url name, persona) -> what is wrong. The expectation in EXPECT stays the correct
 # one; the case is an xfail(strict=True), so fixing the bug makes the test fail until the entry
@@ -987,6 +1035,12 @@ POST_PREFERENCE = ("applicant", "hr", "admin", *PERSONAS)
 # Server-to-server endpoints that carry no session and no cookie, authenticated by an HMAC
 # signature of the body instead (tests/notifications/test_gateway.py refuses forged ones).
 SIGNED_NOT_CSRF = {"notifications:receipt"}
+# The open-data API and downloads (Django REST framework views with no authentication): they
+# read no session and write nothing, and any method but GET is a 405 in problem+json
+# (tests/opendata/test_api.py), so there is no form whose token could be missing.
+READ_ONLY_API = {
+    name for name in EXPECT if name.startswith("opendata:api-") or name == "opendata:download"
+}
 
 
 def _poster(row) -> str | None:
@@ -999,7 +1053,7 @@ def _poster(row) -> str | None:
     sorted(
         name
         for name, row in EXPECT.items()
-        if _poster(row) is not None and name not in SIGNED_NOT_CSRF
+        if _poster(row) is not None and name not in SIGNED_NOT_CSRF | READ_ONLY_API
     ),
 )
 def test_it_refuses_a_post_without_a_csrf_token(demo, settings, name):

@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from forums import demo as forums_demo
 from notifications import demo as notifications_demo
+from opendata import demo as opendata_demo
 from performance import demo as performance_demo
 from recruitment import demo as recruitment_demo
 from recruitment import demo_selection as selection_demo
@@ -50,4 +51,6 @@ def _seed(stdout) -> dict:
     say("Notifications: the applicants' status notices, a WhatsApp preference...")
     notifications_demo.seed(users)
     recruitment_demo.status_notifications(users)
+    say("Open data: last month's leadership report...")
+    opendata_demo.seed(users)
     return {"users": users}

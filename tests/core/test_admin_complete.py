@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.conftest import two_factor_login
 
 PROJECT_APPS = ("accounts", "core", "workforce", "recruitment", "training", "performance",
-                "forums", "privacy")  # fmt: skip
+                "forums", "privacy", "notifications", "opendata")  # fmt: skip
 
 # The few models where a filter or a search would mean nothing, and why. Only that check is
 # skipped: they are still registered and their list must still answer.
