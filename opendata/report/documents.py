@@ -8,6 +8,7 @@ from datetime import date
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
@@ -67,7 +68,7 @@ def _write(sheet, row: int, column: int, value):
 def report_xlsx(report, figures: dict) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    cover = book.create_sheet(_sheet_title(_("Report")))
+    cover = book.create_sheet(_sheet_title(pgettext("a document", "Report")))
     cover["A1"] = _("Leadership report")
     cover["A1"].font = Font(bold=True, size=14)
     _write(cover, 2, 1, report.subject)
