@@ -41,6 +41,31 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
 # --- rate limit and errors ----------------------------------------------------------------
 
 
+class ApiRoot(APIView):
+    """/api/v1/: where everything is, for a program that starts here."""
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        from opendata.datasets import all_datasets
+
+        def absolute(name, *args):
+            return request.build_absolute_uri(reverse(name, args=args))
+
+        return Response(
+            {
+                "title": str(settings.SPECTACULAR_SETTINGS["TITLE"]),
+                "licence": "CC BY 4.0",
+                "documentation": absolute("opendata:api-docs"),
+                "schema": absolute("opendata:api-schema"),
+                "catalogue": absolute("opendata:catalogue"),
+                "datasets": {
+                    dataset.slug: absolute(f"opendata:api-{dataset.slug}")
+                    for dataset in all_datasets()
+                },
+            }
+        )
+
+
 def not_found(request, *args, **kwargs):
     """Any other address under /api/v1/: a 404 in problem+json."""
     return _NotFound.as_view()(request)
@@ -90,8 +115,8 @@ def parse_query(query, dataset: Dataset, *, fixed: dict | None = None, paged: bo
         if raw == "":
             continue
         if definition.type == "integer":
-            if not _INTEGER.match(raw) or int(raw) < 1:
-                errors[name] = _("A whole number from 1.")
+            if not _INTEGER.match(raw) or not 1 <= int(raw) <= definition.maximum:
+                errors[name] = _("A whole number from 1 to %(max)d.") % {"max": definition.maximum}
             else:
                 values[name] = int(raw)
         elif definition.type == "choice":

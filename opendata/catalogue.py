@@ -8,7 +8,7 @@ from opendata import selectors
 from opendata.datasets import SUPPRESSED, Dataset, Field, Filter
 
 PERIOD = Filter("period", "integer", _("Selection period id (see the periods dataset)."))
-YEAR = Filter("year", "integer", _("Year, e.g. 2026."))
+YEAR = Filter("year", "integer", _("Year, e.g. 2026."), maximum=9999)
 SECTOR = Filter("sector", "code", _("Sector code, e.g. kesehatan."))
 KELURAHAN = Filter("kelurahan", "code", _("Kelurahan code, e.g. petuk-bukit."))
 UNIT = Filter("unit", "integer", _("Unit id."))

@@ -33,6 +33,7 @@ class Filter:
     description: str
     choices: tuple[str, ...] = ()
     required: bool = False
+    maximum: int = 999_999_999  # the largest whole number an integer filter takes
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,37 @@ def small_cells(row: dict, counts: tuple[str, ...], *, derived: dict | None = No
     return row
 
 
+def _hide(row: dict, name: str, derived: dict) -> None:
+    row[name] = None
+    for other in derived.get(name, ()):
+        row[other] = None
+    row["suppressed"] = True
+
+
+def complementary(groups, counts: tuple[str, ...], *, derived: dict | None = None) -> None:
+    """The second half of the small-cell rule: a hidden count must not come back by
+    subtraction. Each group is a set of rows that add up to a total someone can read (a sector's
+    units add up to the sector's row; the sectors, or the kelurahan, to the whole district).
+    Where exactly one row of a group hides a count, the smallest other one above zero is hidden
+    too (its derived figures with it), until no group has a lone hidden count."""
+    derived = derived or {}
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            for name in counts:
+                hidden = [row for row in group if row.get(name) is None]
+                shown = [row for row in group if row.get(name) is not None]
+                if len(hidden) == 1 and shown:
+                    # The smallest count above zero: a hidden zero would narrow the hidden
+                    # count to a range from zero, a hidden positive one widens it.
+                    smallest = min(
+                        shown, key=lambda row: (row[name] == 0, row[name], str(row.get("name")))
+                    )
+                    _hide(smallest, name, derived)
+                    changed = True
+
+
 SUPPRESSED = Field(
     "suppressed",
     "boolean",
@@ -138,6 +170,7 @@ __all__ = [
     "Filter",
     "LazyRows",
     "all_datasets",
+    "complementary",
     "get",
     "register_all",
     "small_cells",

@@ -9,12 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from forums.models import Comment, Topic, Visibility
 from forums.selectors.ikm import ikm_results
-from opendata.datasets import LazyRows, small_cells
+from opendata.datasets import LazyRows, complementary, small_cells
 from recruitment.models import Announcement, ApplicationEvent, ExamResult, SelectionPeriod
 from recruitment.selectors import hr as recruitment_hr
 from recruitment.selectors.announcements import MILESTONE_OF
@@ -197,7 +198,7 @@ def announcement_results(filters: dict) -> LazyRows:
         .first()
     )
     if announcement is None:
-        return LazyRows(Announcement.objects.none(), lambda o: {})
+        raise Http404("no such published announcement")
     if announcement.kind in (Kind.ADMIN, Kind.POST_APPEAL):
         queryset = (
             ApplicationEvent.objects.filter(
@@ -270,12 +271,6 @@ def staffing(filters: dict) -> list[dict]:
     if planning_year is None:
         return []
     positions = needs_positions(planning_year)
-    if filters.get("sector"):
-        positions = positions.filter(unit__sector__slug=filters["sector"])
-    if filters.get("kelurahan"):
-        positions = positions.filter(unit__kelurahan__slug=filters["kelurahan"])
-    if filters.get("unit"):
-        positions = positions.filter(unit_id=filters["unit"])
     values = positions.order_by().values_list(
         "unit_id", "unit__sector_id", "unit__kelurahan_id", "required", "current", "retiring"
     )
@@ -289,7 +284,6 @@ def staffing(filters: dict) -> list[dict]:
             t[3] += retiring
             t[4] += max(0, required - current)
             t[5] += max(0, current - required)
-    level = filters.get("level")
     names = {
         "sector": {s.pk: (s.slug, s.label, s.slug, None) for s in Sector.objects.all()},
         "kelurahan": {k.pk: (k.slug, k.name, None, k.slug) for k in Kelurahan.objects.all()},
@@ -301,8 +295,6 @@ def staffing(filters: dict) -> list[dict]:
     }
     rows = []
     for kind in ("sector", "kelurahan", "unit"):
-        if level and level != kind:
-            continue
         keyed = [(names[kind][pk], t) for (k, pk), t in totals.items() if k == kind]
         for (code, name, sector, kelurahan), t in sorted(keyed, key=lambda item: item[0][1]):
             row = {
@@ -321,6 +313,40 @@ def staffing(filters: dict) -> list[dict]:
                 "retiring": t[3],
             }
             rows.append(small_cells(row, STAFF_COUNTS, derived=STAFF_DERIVED))
+    units = [row for row in rows if row["level"] == "unit"]
+    complementary(
+        [
+            [row for row in rows if row["level"] == "sector"],
+            [row for row in rows if row["level"] == "kelurahan"],
+            units,
+            *_children(units, "sector"),
+            *_children(units, "kelurahan"),
+        ],
+        STAFF_COUNTS,
+        derived=STAFF_DERIVED,
+    )
+    return _kept(rows, filters, ("sector", "kelurahan"))
+
+
+def _children(units: list[dict], parent: str) -> list[list[dict]]:
+    """The unit rows of each sector (or kelurahan): they add up to its row."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in units:
+        groups[row[parent]].append(row)
+    return list(groups.values())
+
+
+def _kept(rows: list[dict], filters: dict, parents: tuple[str, ...]) -> list[dict]:
+    """The rows the filters ask for, chosen after the small-cell rule ran on every row: a
+    filter selects rows, it never makes a new table whose totals could be subtracted from the
+    full one to give a hidden count back."""
+    for name in parents:
+        if filters.get(name):
+            rows = [row for row in rows if row[name] == filters[name]]
+    if filters.get("unit"):
+        rows = [r for r in rows if r["level"] == "unit" and r["code"] == str(filters["unit"])]
+    if filters.get("level"):
+        rows = [row for row in rows if row["level"] == filters["level"]]
     return rows
 
 
@@ -336,10 +362,6 @@ def training_compliance(filters: dict) -> list[dict]:
     year = filters.get("year") or timezone.localdate().year
     rule = rule_for_year(year)
     employees = Employee.objects.filter(status=Employee.Status.ACTIVE, asn_type=AsnType.PNS)
-    if filters.get("sector"):
-        employees = employees.filter(position__unit__sector__slug=filters["sector"])
-    if filters.get("unit"):
-        employees = employees.filter(position__unit_id=filters["unit"])
     values = (
         with_jp(employees, year)
         .order_by()
@@ -366,11 +388,8 @@ def training_compliance(filters: dict) -> list[dict]:
             if jp_done < rule.pns_min_jp:
                 group[3] += 1
                 group[4] += rule.pns_min_jp - jp_done
-    level = filters.get("level")
     rows = []
     for key in sorted(groups, key=lambda k: (k[0] != "sector", k[1], str(k[2]))):
-        if level and level != key[0]:
-            continue
         name, sector, total, short, missing = groups[key]
         row = {
             "year": year,
@@ -386,7 +405,13 @@ def training_compliance(filters: dict) -> list[dict]:
             "compliant_share": _share(total - short, total),
         }
         rows.append(small_cells(row, TRAINING_COUNTS, derived=TRAINING_DERIVED))
-    return rows
+    units = [row for row in rows if row["level"] == "unit"]
+    complementary(
+        [[row for row in rows if row["level"] == "sector"], units, *_children(units, "sector")],
+        TRAINING_COUNTS,
+        derived=TRAINING_DERIVED,
+    )
+    return _kept(rows, filters, ("sector",))
 
 
 def _english() -> bool:

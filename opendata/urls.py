@@ -17,6 +17,7 @@ DETAILS = {
 }
 
 api_patterns = [
+    path("", api.ApiRoot.as_view(), name="api-root"),
     path("schema/", views.Schema.as_view(), name="api-schema"),
     path("docs/", views.Docs.as_view(), name="api-docs"),
     path(

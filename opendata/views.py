@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
+from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
 from core.pagecache.store import remember
@@ -32,7 +32,7 @@ def _iter_rows(rows):
 
 def _cell(value):
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+        return json.dumps(value, ensure_ascii=False, cls=JSONEncoder)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -124,10 +124,10 @@ def _json_lines(dataset: Dataset, rows):
         "publisher": PUBLISHER,
         "generated_at": timezone.now().isoformat(),
     }
-    yield json.dumps(head, ensure_ascii=False, cls=DjangoJSONEncoder)[:-1] + ', "rows": ['
+    yield json.dumps(head, ensure_ascii=False, cls=JSONEncoder)[:-1] + ', "rows": ['
     first = True
     for row in _iter_rows(rows):
-        yield ("" if first else ",") + json.dumps(row, ensure_ascii=False, cls=DjangoJSONEncoder)
+        yield ("" if first else ",") + json.dumps(row, ensure_ascii=False, cls=JSONEncoder)
         first = False
     yield "]}"
 
@@ -231,7 +231,8 @@ def catalogue(request):
         }
         for dataset in all_datasets()
     ]
-    jsonld = json.dumps(dcat_catalogue(request), ensure_ascii=False)
+    # In a <script> element: "<" written as \u003c, so no text can close the element.
+    jsonld = json.dumps(dcat_catalogue(request), ensure_ascii=False).replace("<", "\\u003c")
     return render(
         request,
         "opendata/catalogue.html",

@@ -333,6 +333,7 @@ EXPECT = {
     "opendata:api-schema": everyone("openapi"),
     "opendata:api-docs": everyone(200),
     "opendata:api-not-found": everyone(404),
+    "opendata:api-root": everyone("json"),
     "opendata:report_list": hr_only(),
     "opendata:report_generate": hr_only(405),
     "opendata:report_download": hr_only("pdf"),
