@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -237,12 +239,23 @@ class DatasetList(APIView):
                     "results": results,
                 }
 
-            key = f"opendata:{request.get_full_path()}:{translation.get_language()}"
+            key = _key(request)
 
             def build(pinned):
-                return Response(remember(key, dataset.apps, compute, generations=pinned))
+                # The JSON itself is kept: a hit is one cache read, no rows rebuilt or encoded.
+                body = remember(key, dataset.apps, lambda: _json(compute()), generations=pinned)
+                return HttpResponse(body, content_type="application/json")
 
             return conditional(request, dataset, build, key=key)
+
+
+def _key(request) -> str:
+    """The cache key of an answer: its host (the links in it), path, query and language."""
+    return f"opendata:{request.get_host()}{request.get_full_path()}:{translation.get_language()}"
+
+
+def _json(data) -> bytes:
+    return JSONRenderer().render(data)
 
 
 class DatasetDetail(APIView):
@@ -257,18 +270,18 @@ class DatasetDetail(APIView):
             request.query_params, dataset, fixed={self.lookup: pk}, paged=False
         )
         with translation.override(request.query_params.get("lang") or translation.get_language()):
-            key = f"opendata:{request.get_full_path()}:{translation.get_language()}"
+            key = _key(request)
 
             def compute():
                 rows = dataset.rows(filters)
                 found = rows.slice(0, 1) if isinstance(rows, LazyRows) else rows[:1]
-                return found[0] if found else None
+                return _json(self.decorate(request, found[0])) if found else None
 
             def build(pinned):
-                row = remember(key, dataset.apps, compute, generations=pinned)
-                if row is None:
+                body = remember(key, dataset.apps, compute, generations=pinned)
+                if body is None:
                     raise exceptions.NotFound()
-                return Response(self.decorate(request, row))
+                return HttpResponse(body, content_type="application/json")
 
             return conditional(request, dataset, build, key=key)
 
