@@ -13,7 +13,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var
 
-.PHONY: deps help run test lint format check-migrations messages compilemessages static migrate seed totp \
+.PHONY: deps css help run test lint format check-migrations messages compilemessages static migrate seed totp \
         worker beat prod-smoke bench bench-load bench-concurrency seed-scale e2e screenshots lock clean backup restore
 
 help: ## List the targets
@@ -33,14 +33,39 @@ node_modules/.installed: package-lock.json
 .env:
 	cp .env.example .env
 
-deps: $(VENV)/.installed node_modules/.installed .env
+# The portal's CSS (issue 23: a small first load): Bootstrap's Sass with only the partials the
+# templates use (static/scss/portal.scss), then purgecss drops every selector that no template,
+# Python file or script names (static/scss/purgecss.config.cjs). Built output, never committed;
+# rebuilt when a template, form or script changes, since a new class must not be purged.
+BUILD := static/build/portal.css static/build/htmx.min.js
+SASS_CSS := node_modules/.cache/portal-css/portal.css
+PURGE_CONTENT := $(shell find templates static/js accounts core forums notifications opendata performance \
+  privacy rakumpit_asn recruitment training workforce -type f \( -name '*.html' -o -name '*.js' -o -name '*.py' \) \
+  -not -path '*/migrations/*' 2>/dev/null)
+
+$(SASS_CSS): static/scss/portal.scss node_modules/.installed
+	@mkdir -p $(@D)
+	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules --quiet-deps \
+	  --silence-deprecation=import static/scss/portal.scss $@
+
+static/build/portal.css: $(SASS_CSS) static/scss/purgecss.config.cjs $(PURGE_CONTENT) $(VENV)/.installed
+	@mkdir -p $(@D)
+	node_modules/.bin/purgecss --config static/scss/purgecss.config.cjs --css $(SASS_CSS) --output $(@D)
+
+static/build/htmx.min.js: node_modules/.installed
+	@mkdir -p $(@D)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+css: $(BUILD) ## Build the portal's CSS (static/build/, from static/scss) and copy htmx beside it
+
+deps: $(VENV)/.installed node_modules/.installed .env $(BUILD)
 
 compilemessages: deps ## Compile the translations (.po -> .mo)
 	$(MANAGE) compilemessages $(MSG_IGNORE) -v 0
 
 messages: deps ## Extract new strings into locale/*/LC_MESSAGES/django.po
 	$(MANAGE) makemessages -l id -l en $(MSG_IGNORE) --no-obsolete
-	$(MANAGE) makemessages -d djangojs -l id -l en $(MSG_IGNORE) --no-obsolete --ignore=static/vendor
+	$(MANAGE) makemessages -d djangojs -l id -l en $(MSG_IGNORE) --no-obsolete --ignore=static/vendor --ignore=static/build
 
 migrate: deps
 	$(MANAGE) migrate --noinput -v 1
@@ -133,4 +158,4 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (uv)
 	$(BIN)/uv pip compile --universal --python-version 3.10 --extra dev pyproject.toml -o requirements.lock
 
 clean: ## Remove the virtualenv, node_modules, collected static files and the local database
-	rm -rf $(VENV) node_modules staticfiles var
+	rm -rf $(VENV) node_modules staticfiles var static/build

@@ -209,14 +209,12 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Static files: our own in static/, third-party front-end packages installed by npm (see
-# package.json and package-lock.json), never from a CDN and never committed.
+# Static files: our own in static/, never from a CDN. The front-end packages installed by npm
+# (package.json, package-lock.json) reach it through `make css`, which builds Bootstrap's CSS
+# from its Sass sources and copies htmx into static/build/ (built, never committed). WhiteNoise
+# serves each file brotli- or gzip-compressed (brotli: the `brotli` package, pyproject.toml).
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
-    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
-]
+STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
 
 # Accounts and security ------------------------------------------------------------------------
