@@ -6,6 +6,7 @@ an address, a birth date or a link to an account."""
 import statistics
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Sum
@@ -22,7 +23,7 @@ from recruitment.selectors.announcements import MILESTONE_OF
 from recruitment.selectors.vacancies import ALL, vacancy_list
 from training.selectors.ledger import rule_for_year, with_jp
 from workforce.models import AsnType, Employee, Kelurahan, Sector, Unit
-from workforce.selectors.needs import needs_positions, published_planning_year
+from workforce.selectors.needs import needs_rows, published_planning_year
 
 Kind = Announcement.Kind
 
@@ -265,15 +266,16 @@ STAFF_DERIVED = {"current": ("gap", "shortage", "surplus", "retiring")}
 def staffing(filters: dict) -> list[dict]:
     """Required and current staff and the gap, per sector, per kelurahan and per unit, from the
     published ABK of the planning year (the public summary's figures; the unit level is new):
-    one query for the positions, one for the names."""
+    needs_rows' three queries, then the names."""
     year = filters.get("year") or timezone.localdate().year
     planning_year = published_planning_year(year)
     if planning_year is None:
         return []
-    positions = needs_positions(planning_year)
-    values = positions.order_by().values_list(
+    # needs_rows: the map's three grouped queries, whatever the size of the register.
+    fields = itemgetter(
         "unit_id", "unit__sector_id", "unit__kelurahan_id", "required", "current", "retiring"
     )
+    values = [fields(row) for row in needs_rows(planning_year, sort="unit")]
     totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     for unit_id, sector_id, kelurahan_id, required, current, retiring in values:
         for key in (("sector", sector_id), ("kelurahan", kelurahan_id), ("unit", unit_id)):

@@ -96,15 +96,24 @@ def abk_required_staff(
 
     The fraction is cut (not rounded) to two decimals, the places it is shown with: the rule
     applied to it then gives the rounded need beside it (1.4999… is 1.49, never 1.50 beside 1)."""
-    workload = hundredths(workload_minutes)
-    if workload <= 0:
-        return Decimal("0.00"), 0
-    wke = effective_minutes * HUNDREDTHS
-    whole, remainder = divmod(workload, wke)
-    threshold_part = abk_threshold_hundredths(
-        effective_minutes=effective_minutes, threshold=threshold
+    shown, rounded = abk_required_hundredths(
+        hundredths(workload_minutes),
+        wke=effective_minutes * HUNDREDTHS,
+        threshold_part=abk_threshold_hundredths(
+            effective_minutes=effective_minutes, threshold=threshold
+        ),
     )
+    return Decimal(shown).scaleb(-2), rounded
+
+
+def abk_required_hundredths(workload: int, *, wke: int, threshold_part: int) -> tuple[int, int]:
+    """The rule of abk_required_staff on integers: a workload and WKE in hundredths of a minute,
+    threshold x WKE as abk_threshold_hundredths gives it. Returns the need in hundredths of a
+    person (cut, not rounded) and the rounded need. For the needs map's thousands of rows, which
+    read their workloads as such integers (selectors.needs.needs_rows)."""
+    if workload <= 0:
+        return 0, 0
+    whole, remainder = divmod(workload, wke)
     rounded = whole + (1 if remainder >= threshold_part else 0)
     # whole people and the first two decimals of the remainder, in hundredths of a person
-    shown = whole * HUNDREDTHS + remainder * HUNDREDTHS // wke
-    return Decimal(shown).scaleb(-2), max(1, rounded)
+    return whole * HUNDREDTHS + remainder * HUNDREDTHS // wke, max(1, rounded)

@@ -31,14 +31,21 @@ from workforce.services import abk as abk_services
 from workforce.services.reference import planning_year_ensure
 
 
-def _filtered_needs(request):
-    """The filter form and the matching, sorted positions; shared by the map, chart and export."""
+def _needs_filters(request) -> tuple[NeedsFilterForm, PlanningYear, dict]:
+    """The filter form, the planning year and the valid filters; shared by the map, its
+    charts and its export."""
     today_year = timezone.localdate().year
     form = NeedsFilterForm(request.GET or None, years=planning_years(), default_year=today_year)
     form.is_valid()
     # Keep every filter that is valid; an invalid one is shown as an error and ignored.
     data = {"year": today_year, "sort": "gap", **getattr(form, "cleaned_data", {})}
     planning_year = planning_year_ensure(year=data.get("year") or today_year)
+    return form, planning_year, data
+
+
+def _filtered_needs(request):
+    """The filter form and the matching, sorted positions (an annotated queryset)."""
+    form, planning_year, data = _needs_filters(request)
     positions = selectors.needs_positions(
         planning_year,
         sector=data.get("sector"),
@@ -50,20 +57,37 @@ def _filtered_needs(request):
     return form, planning_year, positions.order_by(*selectors.SORTS[data.get("sort") or "gap"])
 
 
-# The figures the needs map computes per position; the rest of a row is read for its page only.
-NEEDS_FIELDS = ("required", "required_exact", "current", "retiring", "gap", "has_sheet")
-
-
-def _needs_rows(positions) -> tuple[list[dict], selectors.NeedsSummary]:
+def _needs_rows(planning_year, data) -> tuple[list[dict], selectors.NeedsSummary]:
     """The matching positions' computed needs as plain rows with their totals, computed once
-    for the map and its two charts, and kept until the workforce data changes (the query is
-    the key: it holds the filters, the sort and today's retirement horizon). Plain rows,
-    because unpickling thousands of model instances costs more than the query."""
-    key = "needs-rows-v3:" + hashlib.sha256(str(positions.query).encode()).hexdigest()
-    fields = ("pk", "unit__sector_id", "unit__kelurahan_id", *NEEDS_FIELDS)
+    for the map and its two charts, and kept until the workforce data changes (the key holds
+    the filters, the sort and today's date, which moves the retirement horizon). Plain rows,
+    because unpickling thousands of model instances costs more than the queries."""
+    sector, kelurahan = data.get("sector"), data.get("kelurahan")
+    filters = {
+        "sector": sector and sector.pk,
+        "kelurahan": kelurahan and kelurahan.pk,
+        "asn_type": data.get("asn_type") or None,
+        "shortage_only": bool(data.get("shortage_only")),
+        "sort": data.get("sort") or "gap",
+    }
+    today = timezone.localdate()
+    key = (
+        "needs-rows-v4:"
+        + hashlib.sha256(
+            repr((planning_year.pk, today, sorted(filters.items()))).encode()
+        ).hexdigest()
+    )
 
     def compute():
-        rows = list(positions.values(*fields))
+        rows = selectors.needs_rows(
+            planning_year,
+            sector=sector,
+            kelurahan=kelurahan,
+            asn_type=filters["asn_type"],
+            shortage_only=filters["shortage_only"],
+            sort=filters["sort"],
+            today=today,
+        )
         return rows, selectors.needs_summary(rows)
 
     return remember(key, ("workforce",), compute)
@@ -79,7 +103,7 @@ def _positions_for(rows: list[dict]) -> list[Position]:
         position = by_pk.get(row["pk"])
         if position is None:  # deleted since the rows were computed (until they are again)
             continue
-        for name in NEEDS_FIELDS:
+        for name in selectors.NEEDS_FIELDS:
             setattr(position, name, row[name])
         positions.append(position)
     return positions
@@ -89,8 +113,8 @@ def _positions_for(rows: list[dict]) -> list[Position]:
 @require_GET
 def needs_map(request):
     def context():
-        form, planning_year, positions = _filtered_needs(request)
-        rows, summary = _needs_rows(positions)
+        form, planning_year, data = _needs_filters(request)
+        rows, summary = _needs_rows(planning_year, data)
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
         page.object_list = _positions_for(page.object_list)
         places = extensions.places_in_selection([position.pk for position in page])
@@ -140,8 +164,8 @@ def needs_chart(request, dimension):
     size = request.GET.get("size", "full")
     if size not in charts.BAR_CHART_WIDTHS:
         raise Http404
-    _form, _year, positions = _filtered_needs(request)
-    _rows, summary = _needs_rows(positions)
+    _form, planning_year, data = _needs_filters(request)
+    _rows, summary = _needs_rows(planning_year, data)
     rows = summary.by_sector if dimension == "sector" else summary.by_kelurahan
     svg = charts.horizontal_bar_chart(
         size=size,
@@ -161,7 +185,7 @@ def needs_chart(request, dimension):
 @never_cache  # it lists staff names
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit.objects.select_related("sector", "kelurahan"), pk=pk)
-    _form, planning_year, _positions = _filtered_needs(request)
+    _form, planning_year, _data = _needs_filters(request)
     context = {
         "unit": unit,
         "notes": extensions.unit_notes([unit.pk]).get(unit.pk, []),
@@ -217,7 +241,7 @@ def abk_edit(request, position_pk, year):
 def public_summary(request):
     planning_year = selectors.published_planning_year(timezone.localdate().year)
     summary = (
-        selectors.needs_summary(selectors.needs_positions(planning_year)) if planning_year else None
+        selectors.needs_summary(selectors.needs_rows(planning_year)) if planning_year else None
     )
     return render(
         request,
