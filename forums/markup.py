@@ -16,8 +16,10 @@ href), every link rel="nofollow noopener ugc". Titles are never Markdown: the te
 them like any other text.
 """
 
+import functools
 import html
 import re
+import threading
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -202,10 +204,26 @@ def _parser() -> markdown.Markdown:
     return parser
 
 
-def render_markdown(text: str) -> SafeString:
-    """A post's text as safe HTML (see the module's docstring)."""
-    rendered = _parser().convert(plain_to_markdown(text or ""))
-    cleaned = nh3.clean(
+# Building a parser costs more than most posts take to convert: one per thread, reset per use
+# (a Markdown instance keeps state between conversions and is not safe to share across threads).
+_local = threading.local()
+
+
+def _convert(text: str) -> str:
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = _parser()
+    try:
+        return parser.reset().convert(text)
+    except Exception:
+        _local.parser = None  # never reuse a parser left half-way
+        raise
+
+
+@functools.lru_cache(maxsize=512)  # bulk writes repeat texts ("Setuju."); the result is a str
+def _render(text: str) -> str:
+    rendered = _convert(plain_to_markdown(text))
+    return nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -213,7 +231,12 @@ def render_markdown(text: str) -> SafeString:
         link_rel=LINK_REL,
         strip_comments=True,
     )
-    return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 with the allow-list above
+
+
+def render_markdown(text: str) -> SafeString:
+    """A post's text as safe HTML (see the module's docstring). Posts store it when they are
+    saved (forums.fields.RenderedMarkdownField); pages read the stored HTML."""
+    return mark_safe(_render(text or ""))  # noqa: S308 - cleaned by nh3 with the allow-list above
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -222,5 +245,10 @@ _TAG = re.compile(r"<[^>]+>")
 def excerpt(text: str, *, limit: int = 200) -> str:
     """The first words of a post as plain text (for lists): rendered, stripped of its markup,
     lines joined, cut at a word. The result is text, escaped by the template like any other."""
-    words = " ".join(html.unescape(_TAG.sub(" ", str(render_markdown(text)))).split())
+    return html_excerpt(render_markdown(text), limit=limit)
+
+
+def html_excerpt(rendered: str, *, limit: int = 200) -> str:
+    """`excerpt` of a post whose HTML is already rendered (stored with the post)."""
+    words = " ".join(html.unescape(_TAG.sub(" ", str(rendered or ""))).split())
     return Truncator(words).chars(limit)

@@ -9,6 +9,7 @@ formation to the topics that informed it lives on the recruitment side.
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BilingualNameMixin, TrackedModel
+from forums.fields import RenderedMarkdownField, TopicSearchDocument
 from workforce.models import Kelurahan, Sector, Unit
 
 
@@ -83,6 +85,15 @@ class Topic(TrackedModel):
 
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), help_text=_("Markdown: *italic*, **bold**, lists, links."))
+    # The text as safe HTML, rendered when the row is saved (pages read it; forums.fields).
+    body_html = RenderedMarkdownField(_("text (HTML)"), source="body")
+    # The full-text document the search matches and ranks (forums.fields): a column PostgreSQL
+    # keeps in step with the title and text, GIN-indexed (migration 0005); NULL on SQLite.
+    search_vector = models.GeneratedField(
+        expression=TopicSearchDocument(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -184,6 +195,7 @@ class Comment(TrackedModel):
         verbose_name=_("author"),
     )
     body = models.TextField(_("text"))
+    body_html = RenderedMarkdownField(_("text (HTML)"), source="body")
     is_official = models.BooleanField(_("official answer"), default=False)
     visibility = models.CharField(
         _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
@@ -212,7 +224,8 @@ class Comment(TrackedModel):
         return f"{self.author} · {self.topic}"
 
     def get_absolute_url(self):
-        return f"{self.topic.get_absolute_url()}#comment-{self.pk}"
+        # A link that finds the reply's page of the topic when it is followed (forums.views).
+        return reverse("forums:comment_link", args=[self.pk])
 
 
 class Support(TrackedModel):
@@ -497,11 +510,13 @@ class DiscussionSession(TrackedModel):
         verbose_name=_("kelurahan"),
     )
     agenda = models.TextField(_("agenda"), help_text=_("Markdown."))
+    agenda_html = RenderedMarkdownField(_("agenda (HTML)"), source="agenda")
     starts_at = models.DateTimeField(_("starts at"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
     capacity = models.PositiveSmallIntegerField(_("places"), null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
+    minutes_html = RenderedMarkdownField(_("minutes (HTML)"), source="minutes")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

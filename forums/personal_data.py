@@ -69,18 +69,27 @@ def register() -> None:
     personaldata.register_restrictable(lambda user: [(Category.FORUMS, None)], order=20)
 
 
+# Copies the portal derives from the text (the HTML pages show, the search document): the
+# person's data is the text itself, exported once.
+DERIVED = ("body_html", "search_vector")
+
+
 def export(export: Export) -> dict:
     user = export.user
     topics = [
         export.record(
-            topic, extra={"photo": export.attach(topic.photo, f"files/forums/topic-{topic.pk}.jpg")}
+            topic,
+            exclude=DERIVED,
+            extra={"photo": export.attach(topic.photo, f"files/forums/topic-{topic.pk}.jpg")},
         )
         for topic in Topic.objects.filter(author=user).order_by("created_at")
     ]
     return {
         "topics": topics,
         # Only the person's own comments; replies by others on their topics are not theirs.
-        "comments": [export.record(c) for c in Comment.objects.filter(author=user)],
+        "comments": [
+            export.record(c, exclude=DERIVED) for c in Comment.objects.filter(author=user)
+        ],
         "supports": [export.record(s) for s in Support.objects.filter(user=user)],
         "follows": [export.record(f) for f in Follow.objects.filter(user=user)],
         "session_registrations": [

@@ -50,6 +50,8 @@ def notify_followers(event: str, object_id: int) -> int:
     topic, actor_id, extra = found
     if topic.visibility != "public":
         return 0
+    # A reply's link opens the page of the topic that holds it (forums:comment_link).
+    path = extra["comment"].get_absolute_url() if "comment" in extra else topic.get_absolute_url()
     followers = (
         Follow.objects.filter(topic=topic, user__is_active=True)
         .exclude(user_id=actor_id)
@@ -73,8 +75,8 @@ def notify_followers(event: str, object_id: int) -> int:
                 notifications.notify(
                     user,
                     kind="forums.notification",
-                    message=_message(user, event, topic, extra),
-                    url=topic.get_absolute_url(),
+                    message=_message(user, event, topic, extra, path=path),
+                    url=path,
                 )
             )
     notifications.deliver_now(sent)
@@ -89,13 +91,13 @@ def _restricted(user_ids) -> set[int]:
     return dataprotection.restricted_user_ids(dataprotection.Category.FORUMS, user_ids)
 
 
-def _message(user, event: str, topic: Topic, extra: dict) -> EmailMessage:
+def _message(user, event: str, topic: Topic, extra: dict, *, path: str) -> EmailMessage:
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         context = {
             "name": user.get_full_name() or user.email,
             "event": event,
             "topic": topic,
-            "url": absolute_url(topic.get_absolute_url()),
+            "url": absolute_url(path),
             **extra,
         }
         subject = render_to_string("forums/email/notification_subject.txt", context)

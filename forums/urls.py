@@ -24,6 +24,7 @@ urlpatterns = [
         topics.report,
         name="comment_report",
     ),
+    path("replies/<int:pk>/", topics.comment_link, name="comment_link"),
     path("accountability/", topics.accountability, name="accountability"),
     # moderation (forums/views/moderation.py)
     path("moderation/", moderation.queue, name="moderation_queue"),

@@ -245,6 +245,8 @@ EXPECT = {
     "forums:unit_options": everyone(200),  # the topic form's unit list: public reference data
     "forums:my_topics": signed_in(200),  # always the signed-in person's own: no id to guess
     "forums:topic_detail": everyone(200),
+    # a public reply: everyone is sent to the page of the topic that holds it
+    "forums:comment_link": everyone(302),
     "forums:topic_edit": {**signed_in(404), "resident": 200},  # the author only, admin too 404
     # The demo topic has no photo: 404 for everyone. Served photos and the visibility rule
     # (a hidden topic's photo is 404 like its page) are tested in tests/forums/test_photos.py.
@@ -443,6 +445,7 @@ KWARGS = {
     "recruitment:hr_formation_message": lambda d: {"pk": d.formation.pk},
     # forums
     "forums:topic_detail": lambda d: {"pk": d.topic.pk},
+    "forums:comment_link": lambda d: {"pk": d.comment.pk},
     "forums:topic_edit": lambda d: {"pk": d.topic.pk},
     "forums:topic_photo": lambda d: {"pk": d.topic.pk},
     "forums:comment_create": lambda d: {"pk": d.topic.pk},

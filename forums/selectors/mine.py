@@ -23,13 +23,13 @@ SURVEYS_SHOWN = 20
 
 
 def _with_answers_and_news(topics: QuerySet, *, user, since: datetime | None) -> QuerySet:
-    """Each topic with its newest public official answer (text and time) and the number of
-    public replies by others since `since` (0 when there is no earlier visit to compare with)."""
+    """Each topic with its newest public official answer (stored HTML and time) and the number
+    of public replies by others since `since` (0 when there is no earlier visit to compare with)."""
     official = Comment.objects.filter(
         topic=OuterRef("pk"), is_official=True, visibility=Visibility.PUBLIC
     ).order_by("-created_at", "-pk")
     topics = topics.annotate(
-        latest_answer_body=Subquery(official.values("body")[:1]),
+        latest_answer_html=Subquery(official.values("body_html")[:1]),
         latest_answer_at=Subquery(official.values("created_at")[:1]),
     )
     if since is None:

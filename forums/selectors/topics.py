@@ -1,17 +1,15 @@
-"""Reads of topics: the list (filters, sorting, search), one topic's page, and topics by id for
-the other apps (recruitment shows the topics that informed a formation)."""
+"""Reads of topics: the list (filters, sorting, search), one topic's page with its replies a page
+at a time, and topics by id for the other apps (recruitment shows the topics that informed a
+formation)."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 
-from forums.access import visible_topics_q
+from forums.access import is_moderator, visible_topics_q
+from forums.fields import SEARCH_CONFIG
 from forums.models import Comment, Follow, StatusChange, Support, Topic, Visibility
 from workforce.models import Unit
-
-# PostgreSQL ships an `indonesian` text search configuration (checked: `\dF`): stemming of
-# Indonesian affixes ("pelayanan" finds "layanan").
-SEARCH_CONFIG = "indonesian"
 
 SORTS = {
     "supported": ("-support_count", "-created_at", "-pk"),
@@ -20,24 +18,24 @@ SORTS = {
     "unanswered": ("created_at", "pk"),  # the longest-waiting first
 }
 
-
-def search_vector():
-    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "body", weight="B", config=SEARCH_CONFIG
-    )
+# Replies on a topic's page: a page of them, oldest first (a conversation reads down). Official
+# answers are not among them: the page shows them all above the replies.
+REPLIES_PER_PAGE = 50
+REPLY_ORDER = ("created_at", "pk")
 
 
 def topic_search(queryset: QuerySet, text: str) -> QuerySet:
-    """Ranked full-text search on PostgreSQL (served by the GIN index of migration 0002); a
-    plain contains-match elsewhere (SQLite in development)."""
+    """Ranked full-text search on PostgreSQL: the stored document of each topic (title weight A,
+    text weight B, `indonesian` configuration; forums.fields), matched through its GIN index and
+    ranked without recomputing it. A plain contains-match elsewhere (SQLite in development)."""
     text = (text or "").strip()
     if not text:
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.annotate(
-            search=search_vector(), rank=SearchRank(search_vector(), query)
-        ).filter(search=query)
+        return queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
     return queryset.filter(Q(title__icontains=text) | Q(body__icontains=text)).annotate(
         rank=Value(0.0)
     )
@@ -63,8 +61,10 @@ def topic_list(
     sort: str = "",
 ) -> QuerySet:
     """Public topics (and the viewer's own), shaped for the list: one query per page."""
-    topics = Topic.objects.filter(visibility=Visibility.PUBLIC).select_related(
-        "sector", "kelurahan", "unit"
+    topics = (
+        Topic.objects.filter(visibility=Visibility.PUBLIC)
+        .select_related("sector", "kelurahan", "unit")
+        .defer("search_vector", "body_html")  # a card shows neither
     )
     if sector:
         topics = topics.filter(sector=sector)
@@ -83,19 +83,80 @@ def topic_list(
 
 
 def topic_for_page(user, pk) -> Topic | None:
-    """One topic with everything its page shows, in a fixed number of queries: the topic with its
-    tags and author, its comments with their authors, its status history."""
-    comments = Comment.objects.select_related("author").order_by("created_at", "pk")
+    """One topic with what its page shows around the replies, in a fixed number of queries: the
+    topic with its tags and author, its status history. The replies come from `topic_replies`
+    and `topic_official_answers`."""
     history = StatusChange.objects.select_related("changed_by").order_by("changed_at", "pk")
     return (
         _with_viewer_flags(Topic.objects.filter(visible_topics_q(user), pk=pk), user)
         .select_related("sector", "kelurahan", "unit", "author")
-        .prefetch_related(
-            Prefetch("comments", queryset=comments),
-            Prefetch("status_changes", queryset=history),
-        )
+        .defer("search_vector")
+        .prefetch_related(Prefetch("status_changes", queryset=history))
         .first()
     )
+
+
+def _visible_comments(topic: Topic, user) -> QuerySet:
+    """The topic's comments this person sees: the public ones, their own, every one for a
+    moderator."""
+    comments = Comment.objects.filter(topic=topic)
+    if is_moderator(user):
+        return comments
+    if getattr(user, "is_authenticated", False):
+        return comments.filter(Q(visibility=Visibility.PUBLIC) | Q(author=user))
+    return comments.filter(visibility=Visibility.PUBLIC)
+
+
+def topic_official_answers(topic: Topic, user) -> QuerySet:
+    """The institution's answers on the topic, oldest first, with their authors: shown above
+    the replies on every page of them (answers are few: staff write them)."""
+    return (
+        _visible_comments(topic, user)
+        .filter(is_official=True)
+        .select_related("author")
+        .order_by(*REPLY_ORDER)
+    )
+
+
+def topic_replies(topic: Topic, user) -> QuerySet:
+    """The topic's other replies, oldest first, with their authors (to be paged)."""
+    return (
+        _visible_comments(topic, user)
+        .filter(is_official=False)
+        .select_related("author")
+        .order_by(*REPLY_ORDER)
+    )
+
+
+def comment_for_link(user, pk) -> Comment | None:
+    """A comment whose topic this person may see, with its topic, or None."""
+    topics = Topic.objects.filter(visible_topics_q(user))
+    return (
+        Comment.objects.filter(pk=pk, topic__in=topics)
+        .select_related("topic")
+        .defer("topic__search_vector", "topic__body_html", "body_html")
+        .first()
+    )
+
+
+def reply_page_number(comment: Comment, user) -> int | None:
+    """The page of the topic's replies that holds `comment` for this person (1 for an official
+    answer, shown above every page), or None when they do not see the comment. One query
+    (served by the comments' (topic, created_at) index)."""
+    visible = _visible_comments(comment.topic, user)
+    if not visible.filter(pk=comment.pk).exists():
+        return None
+    if comment.is_official:
+        return 1
+    before = (
+        topic_replies(comment.topic, user)
+        .filter(
+            Q(created_at__lt=comment.created_at)
+            | Q(created_at=comment.created_at, pk__lt=comment.pk)
+        )
+        .count()
+    )
+    return before // REPLIES_PER_PAGE + 1
 
 
 def topics_for_ids(ids) -> QuerySet:

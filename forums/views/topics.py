@@ -163,19 +163,19 @@ def topic_detail(request, pk):
 
 def _topic_page(request, pk, *, comment_form=None, comment_preview=None):
     """The topic page; after a refused reply it shows the reply form as it was sent, with the
-    reason, so nothing typed is lost; after a preview, the reply as it will look above it."""
+    reason, so nothing typed is lost; after a preview, the reply as it will look above it.
+    The official answers stand above the replies, which come a page at a time ("?page=last"
+    is the newest)."""
     topic = selectors.topic_for_page(request.user, pk)
     if topic is None:
         raise Http404
     needs_consent = services.needs_forum_consent(request.user)
     is_moderator = access.is_moderator(request.user)
+    replies = Paginator(selectors.topic_replies(topic, request.user), selectors.REPLIES_PER_PAGE)
     context = {
         "topic": topic,
-        "comments": [
-            c
-            for c in topic.comments.all()
-            if c.visibility == "public" or is_moderator or c.author_id == request.user.pk
-        ],
+        "official_answers": selectors.topic_official_answers(topic, request.user),
+        "replies": replies.get_page(_reply_page_asked(request, replies)),
         "history": topic.status_changes.all(),
         "comment_form": comment_form or CommentForm(needs_consent=needs_consent),
         "comment_preview": comment_preview,
@@ -202,6 +202,27 @@ def _topic_page(request, pk, *, comment_form=None, comment_preview=None):
             ),
         )
     return render(request, "forums/topic_detail.html", context)
+
+
+def _reply_page_asked(request, replies: Paginator):
+    number = request.GET.get("page")
+    return replies.num_pages if number == "last" else number
+
+
+@require_GET
+def comment_link(request, pk):
+    """A link to one reply (notifications, the moderation queue, after posting): the page of
+    the topic that holds it, at the reply. A reply this person does not see leads to the topic;
+    a topic they do not see is not found."""
+    comment = selectors.comment_for_link(request.user, pk)
+    if comment is None:
+        raise Http404
+    topic_url = comment.topic.get_absolute_url()
+    number = selectors.reply_page_number(comment, request.user)
+    if number is None:
+        return redirect(topic_url)
+    query = f"?page={number}" if number > 1 else ""
+    return redirect(f"{topic_url}{query}#comment-{comment.pk}")
 
 
 @require_GET
