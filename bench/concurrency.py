@@ -8,7 +8,15 @@ Usage: make bench-concurrency (part of make bench), after bench/load.py seeded t
 2. 500 applicants, each with a draft on the same formation and every required document uploaded
    (real files with their SHA-256 recorded), finalise at the same moment: every application
    must be submitted exactly once, with its own registration number, and every document file
-   must still be there and read back with its checksum.
+   must still be there and read back with its checksum. Their rate (finalisations a second) is
+   the surge's target (SURGE_TARGET), and it is also given as a ratio to the floor: 500
+   requests for /healthz released together in the same run, through the same clients.
+3. The deadline surge as visitors see it: SURGE_RATE more applicants finalise at a steady
+   SURGE_RATE a second (open loop: each request leaves at its time, whether the earlier ones
+   have been answered or not) for SURGE_SECONDS, while READERS anonymous visitors read the
+   vacancy list and a vacancy page; their p95 must stay under VACANCY_P95_MS. (During the
+   all-at-once race of 2 the visitors' requests queue behind the 500 already waiting, so their
+   latency there is reported, not checked: it measures the queue, not the pages.)
 
 The requests go through gunicorn (2 x cores + 1 sync workers, production-like settings: DEBUG
 off, CSRF checked, sessions as a sign-in leaves them) from 200 and 500 client threads released
@@ -20,6 +28,7 @@ import hashlib
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -39,6 +48,12 @@ from bench.load import PORT, WORKERS, _gunicorn, _wait_for  # noqa: E402
 RACE_EMAIL = "bench-race-{n:04d}@example.org"
 SAME_APPLICANT_REQUESTS = 200
 APPLICANTS = 500
+SURGE_TARGET = 60  # finalisations a second, with their documents (issue 23)
+SURGE_RATE = int(os.environ.get("BENCH_SURGE_RATE", SURGE_TARGET))
+SURGE_SECONDS = int(os.environ.get("BENCH_SURGE_SECONDS", "5"))
+READERS = 2  # anonymous visitors reading vacancy pages during the surge, each a page at a time
+READER_PAUSE_S = 0.05
+VACANCY_P95_MS = 100
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -68,6 +83,85 @@ def _post(base: str, path: str, cookie: str, data: dict) -> int:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+
+
+def _get(base: str, path: str) -> tuple[int, float]:
+    """GET `path` as an anonymous visitor: its status and milliseconds."""
+    start = time.perf_counter()
+    try:
+        with _opener.open(base + path, timeout=120) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    return status, (time.perf_counter() - start) * 1000
+
+
+def _p(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 1)
+
+
+class _Readers:
+    """READERS threads reading `paths` in turn, each pausing READER_PAUSE_S between pages, from
+    start() to stop(): their latencies and statuses."""
+
+    def __init__(self, base: str, paths: list[str]):
+        self.base, self.paths = base, paths
+        self.stopping = threading.Event()
+        self.samples: list[float] = []
+        self.statuses: Counter = Counter()
+        self.threads = [threading.Thread(target=self._run, args=(n,)) for n in range(READERS)]
+
+    def _run(self, n: int) -> None:
+        i = n
+        while not self.stopping.is_set():
+            status, ms = _get(self.base, self.paths[i % len(self.paths)])
+            self.samples.append(ms)
+            self.statuses[status] += 1
+            i += 1
+            self.stopping.wait(READER_PAUSE_S)
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+
+    def summary(self) -> dict:
+        return {
+            "requests": len(self.samples),
+            "p50_ms": _p(self.samples, 0.5),
+            "p95_ms": _p(self.samples, 0.95),
+            "max_ms": round(max(self.samples), 1) if self.samples else None,
+            "statuses": dict(self.statuses),
+        }
+
+
+def _paced(rate: int, count: int, call) -> tuple[Counter, list[float], float]:
+    """`count` calls leaving at a steady `rate` a second (open loop): their statuses, their
+    latencies (ms) and the seconds from the first departure to the last answer."""
+    start = time.perf_counter() + 0.2
+    latencies: list[float] = []
+
+    def one(index):
+        delay = start + index / rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        t0 = time.perf_counter()
+        status = call(index)
+        latencies.append((time.perf_counter() - t0) * 1000)
+        return status
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        statuses = Counter(pool.map(one, range(count)))
+    return statuses, latencies, time.perf_counter() - start
 
 
 def _together(count: int, call) -> Counter:
@@ -120,6 +214,7 @@ def _applicants(count: int):
         )
         if created:
             user_assign_roles(user=user, roles=[Role.APPLICANT])
+        if created or not ApplicantProfile.objects.filter(user=user).exists():
             ApplicantProfile.objects.create(
                 user=user,
                 nik=f"8{n:015d}",
@@ -191,6 +286,75 @@ def _check_documents(expected: dict[int, str]) -> list[str]:
     return problems
 
 
+def _worker(env: dict):
+    """A Celery worker as the Procfile starts one (concurrency CELERY_CONCURRENCY, default 2)."""
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "rakumpit_asn",
+            "worker",
+            "--loglevel=WARNING",
+            f"--concurrency={env.get('CELERY_CONCURRENCY', '2')}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=HERE.parent,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _notified(ids: list[int], timeout: float) -> dict:
+    """Wait (at most `timeout` s) until every application in `ids` has its "submitted" status
+    message claimed (recruitment.StatusNotification, written with its outbox rows): how many
+    have one, and how many still wait in the task outbox (core.QueuedTask, durable)."""
+    from django.db import connection
+
+    from core.models import QueuedTask
+    from recruitment.models import StatusNotification
+
+    deadline = time.monotonic() + timeout
+    started = time.perf_counter()
+    while True:
+        done = StatusNotification.objects.filter(application_id__in=ids, status="submitted").count()
+        if done == len(ids) or time.monotonic() > deadline:
+            break
+        connection.close()
+        time.sleep(0.5)
+    waiting = sum(
+        1
+        for args in QueuedTask.objects.filter(
+            task="recruitment.tasks.send_status_email"
+        ).values_list("args", flat=True)
+        if args and args[0] in set(ids)
+    )
+    return {
+        "notified": done,
+        "waiting": waiting,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _in_broker(url: str, ids: set) -> int:
+    """How many status e-mail tasks for `ids` still wait in the broker's queue (Redis)."""
+    import base64
+
+    import redis
+
+    count = 0
+    for raw in redis.Redis.from_url(url).lrange("celery", 0, -1):
+        message = json.loads(raw)
+        if message.get("headers", {}).get("task") != "recruitment.tasks.send_status_email":
+            continue
+        args = json.loads(base64.b64decode(message["body"]))[0]
+        count += bool(args) and args[0] in ids
+    return count
+
+
 def main() -> int:
     import django
 
@@ -203,40 +367,71 @@ def main() -> int:
     from recruitment.models import Application, ApplicationEvent
     from recruitment.selectors.eligibility import check_eligibility
 
+    eager = "--eager" in sys.argv  # tasks in the web process (no broker), as `make run` has them
     formation = _formation()
     if formation is None:
         raise SystemExit("No scaled data: run make bench-load (or manage.py seed_scale) first.")
+    surge_count = SURGE_RATE * SURGE_SECONDS
     started = time.perf_counter()
-    users = _applicants(APPLICANTS + 1)
+    users = _applicants(APPLICANTS + 1 + surge_count)
     eligibility = check_eligibility(users[0].applicant_profile, formation)
     if not eligibility.eligible:
         raise SystemExit(f"The race applicants cannot apply to {formation}: {eligibility.reasons}")
-    single, racers = users[0], users[1:]
+    single, racers, surgers = users[0], users[1 : APPLICANTS + 1], users[APPLICANTS + 1 :]
     drafts = [_draft_with_documents(user, formation) for user in racers]
+    surge_drafts = [_draft_with_documents(user, formation) for user in surgers]
     cookies = {
         user.pk: f"{settings.SESSION_COOKIE_NAME}={scale.session_key_for(user)}" for user in users
     }
+    vacancy_paths = [
+        f"/recruitment/vacancies/?period={formation.period_id}&education_level=S1",
+        formation.get_absolute_url(),
+    ]
     setup_s = time.perf_counter() - started
     connection.close()
 
     base = f"http://127.0.0.1:{PORT}"
-    server = _gunicorn(dict(os.environ))
+    env = dict(os.environ)
+    if not eager:
+        # The production topology (Procfile): a broker and a worker beside gunicorn, so what a
+        # finalisation hands to a task runs there, not in the request.
+        env["CELERY_BROKER_URL"] = env.get("BENCH_BROKER_URL") or env.get("REDIS_URL", "")
+        if not env["CELERY_BROKER_URL"]:
+            raise SystemExit("Set REDIS_URL (or BENCH_BROKER_URL) for the worker, or use --eager.")
+    server = _gunicorn(env)
+    worker = None if eager else _worker(env)
     checks = []
+    runs = {}
     try:
-        _wait_for(base + "/healthz")
+        _wait_for(base + "/healthz", timeout=300)  # five workers booting on a busy machine
+        for path in vacancy_paths * 5:  # every worker has rendered them once
+            _get(base, path)
+        with _Readers(base, vacancy_paths) as quiet:
+            time.sleep(2)
+        t0 = time.perf_counter()
+        floor_statuses = _together(APPLICANTS, lambda _i: _get(base, "/healthz")[0])
+        floor_s = time.perf_counter() - t0
+        runs["floor: 500 requests for /healthz at once"] = {
+            "seconds": round(floor_s, 2),
+            "per_second": round(APPLICANTS / floor_s, 1),
+            "statuses": dict(floor_statuses),
+        }
+
         apply_path = f"/recruitment/vacancies/{formation.pk}/apply/"
         t0 = time.perf_counter()
         apply_statuses = _together(
             SAME_APPLICANT_REQUESTS,
             lambda _i: _post(base, apply_path, cookies[single.pk], {"privacy_consent": "on"}),
         )
-        apply_s = time.perf_counter() - t0
+        runs["one applicant, 200 applications at once"] = {
+            "seconds": round(time.perf_counter() - t0, 2),
+            "statuses": dict(apply_statuses),
+        }
         mine = list(Application.objects.filter(applicant=single, budget_year=formation.period.year))
         checks.append(
             ("200 simultaneous applications by one applicant leave one", len(mine) == 1, len(mine))
         )
         finalise_statuses = Counter()
-        finalise_s = 0.0
         if len(mine) == 1:
             application = mine[0]
             _draft_with_documents(single, formation, application)
@@ -247,7 +442,10 @@ def main() -> int:
                 SAME_APPLICANT_REQUESTS,
                 lambda _i: _post(base, path, cookies[single.pk], {"confirm": "on"}),
             )
-            finalise_s = time.perf_counter() - t0
+            runs["one applicant, 200 finalisations at once"] = {
+                "seconds": round(time.perf_counter() - t0, 2),
+                "statuses": dict(finalise_statuses),
+            }
             application.refresh_from_db()
             submitted_events = ApplicationEvent.objects.filter(
                 application=application, status=Application.Status.SUBMITTED
@@ -263,22 +461,69 @@ def main() -> int:
             )
         connection.close()
 
-        t0 = time.perf_counter()
-        race_statuses = _together(
-            APPLICANTS,
-            lambda i: _post(
-                base,
-                f"/recruitment/applications/{drafts[i]['application']}/finalise/",
-                cookies[racers[i].pk],
-                {"confirm": "on"},
-            ),
-        )
-        race_s = time.perf_counter() - t0
+        with _Readers(base, vacancy_paths) as race_readers:
+            t0 = time.perf_counter()
+            race_statuses = _together(
+                APPLICANTS,
+                lambda i: _post(
+                    base,
+                    f"/recruitment/applications/{drafts[i]['application']}/finalise/",
+                    cookies[racers[i].pk],
+                    {"confirm": "on"},
+                ),
+            )
+            race_s = time.perf_counter() - t0
+        runs["500 applicants finalising at once"] = {
+            "seconds": round(race_s, 2),
+            "per_second": round(APPLICANTS / race_s, 1),
+            "ratio_to_floor": round(floor_s / race_s, 3),
+            "statuses": dict(race_statuses),
+        }
+
+        with _Readers(base, vacancy_paths) as surge_readers:
+            surge_statuses, surge_latencies, surge_s = _paced(
+                SURGE_RATE,
+                surge_count,
+                lambda i: _post(
+                    base,
+                    f"/recruitment/applications/{surge_drafts[i]['application']}/finalise/",
+                    cookies[surgers[i].pk],
+                    {"confirm": "on"},
+                ),
+            )
+        runs[f"{surge_count} applicants finalising at {SURGE_RATE}/s"] = {
+            "seconds": round(surge_s, 2),
+            "per_second": round(surge_count / surge_s, 1),
+            "p50_ms": _p(surge_latencies, 0.5),
+            "p95_ms": _p(surge_latencies, 0.95),
+            "statuses": dict(surge_statuses),
+        }
+        ids = [d["application"] for d in drafts + surge_drafts]
+        notified = _notified(ids, timeout=180 if worker else 10)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if worker is not None:
+            # Celery's warm shutdown: the main process alone, so that it lets its pool finish
+            # the tasks it runs and gives back the ones it reserved (killing the pool's children
+            # too would lose what they were running: acks_late cannot help a task whose worker
+            # process is gone before it could be given back).
+            os.kill(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=30)
+    if worker is not None:
+        in_broker = _in_broker(env["CELERY_BROKER_URL"], set(ids))
+        notified = _notified(ids, timeout=0)
+        notified["waiting"] += in_broker
 
-    ids = [d["application"] for d in drafts]
+    readers = {
+        "quiet (before the races)": quiet.summary(),
+        "during the 500 at once": race_readers.summary(),
+        f"during the surge at {SURGE_RATE}/s": surge_readers.summary(),
+    }
     rows = list(Application.objects.filter(pk__in=ids).values_list("status", "registration_number"))
     numbers = [n for _s, n in rows if n]
     per_application = Counter(
@@ -286,53 +531,68 @@ def main() -> int:
             application_id__in=ids, status=Application.Status.SUBMITTED
         ).values_list("application_id", flat=True)
     )
+    count = len(ids)
     checks.append(
         (
-            "500 applicants finalising at once: each stored once, submitted once",
-            len(rows) == APPLICANTS
+            f"{count} applicants finalising (500 at once, {surge_count} paced): "
+            "each stored once, submitted once",
+            len(rows) == count
             and all(s == Application.Status.SUBMITTED for s, _n in rows)
-            and len(set(numbers)) == APPLICANTS
-            and sorted(per_application.values()) == [1] * APPLICANTS,
+            and len(set(numbers)) == count
+            and sorted(per_application.values()) == [1] * count,
             f"{len(rows)} applications, {sum(s == 'submitted' for s, _n in rows)} submitted, "
             f"{len(set(numbers))} distinct registration numbers",
         )
     )
-    expected = {pk: sha for d in drafts for pk, sha in d["documents"].items()}
+    expected = {pk: sha for d in drafts + surge_drafts for pk, sha in d["documents"].items()}
     problems = _check_documents(expected)
     checks.append(
         (
-            "every document of the 500 is there and reads back with its checksum",
+            f"every document of the {count} is there and reads back with its checksum",
             not problems,
             f"{len(expected)} documents, {len(problems)} problem(s) {problems[:3]}",
         )
     )
     server_errors = sum(
         n
-        for statuses in (apply_statuses, finalise_statuses, race_statuses)
+        for statuses in (apply_statuses, finalise_statuses, race_statuses, surge_statuses)
         for status, n in statuses.items()
         if status >= 500
     )
     checks.append(("no server errors", server_errors == 0, server_errors))
+    checks.append(
+        (
+            "every finalisation's status message is queued or waits in the outbox (none lost)",
+            notified["notified"] + notified["waiting"] == count,
+            f"{notified['notified']} queued, {notified['waiting']} waiting "
+            f"({notified['seconds']} s after the surge)",
+        )
+    )
+    rate = APPLICANTS / race_s
+    checks.append(
+        (
+            f"500 at once: at least {SURGE_TARGET} finalisations a second",
+            rate >= SURGE_TARGET,
+            f"{rate:.1f}/s",
+        )
+    )
+    surge_p95 = readers[f"during the surge at {SURGE_RATE}/s"]["p95_ms"]
+    checks.append(
+        (
+            f"vacancy pages during the surge at {SURGE_RATE}/s: p95 under {VACANCY_P95_MS} ms",
+            surge_p95 is not None and surge_p95 < VACANCY_P95_MS,
+            f"p95 {surge_p95} ms",
+        )
+    )
 
     result = {
         "machine": machine(),
         "workers": WORKERS,
+        "tasks": "in the web process (--eager)" if eager else "broker and a Celery worker",
         "formation": str(formation),
         "setup_seconds": round(setup_s, 1),
-        "runs": {
-            "one applicant, 200 applications at once": {
-                "seconds": round(apply_s, 2),
-                "statuses": dict(apply_statuses),
-            },
-            "one applicant, 200 finalisations at once": {
-                "seconds": round(finalise_s, 2),
-                "statuses": dict(finalise_statuses),
-            },
-            "500 applicants finalising at once": {
-                "seconds": round(race_s, 2),
-                "statuses": dict(race_statuses),
-            },
-        },
+        "runs": runs,
+        "vacancy_pages": readers,
         "checks": [{"check": c, "passed": ok, "detail": str(d)} for c, ok, d in checks],
     }
     RESULTS.mkdir(exist_ok=True)
@@ -340,15 +600,34 @@ def main() -> int:
     lines = [
         "# Concurrency under load (gunicorn)",
         "",
-        f"Machine: {result['machine']}. gunicorn {WORKERS} sync workers, DEBUG off; the clients "
-        "are threads released together by a barrier. Formation: " + result["formation"] + ".",
+        f"Machine: {result['machine']}. gunicorn {WORKERS} sync workers, DEBUG off; tasks: "
+        f"{result['tasks']}; the clients are threads released together by a barrier (the surge: "
+        "leaving at a steady rate). Formation: " + result["formation"] + ".",
         "",
-        "| run | seconds | HTTP statuses |",
-        "|---|---:|---|",
+        "| run | seconds | per second | ratio to floor | p50 ms | p95 ms | HTTP statuses |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
-    for name, run in result["runs"].items():
+    for name, run in runs.items():
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(run["statuses"].items()))
-        lines.append(f"| {name} | {run['seconds']} | {statuses} |")
+        lines.append(
+            f"| {name} | {run['seconds']} | {run.get('per_second', '')} "
+            f"| {run.get('ratio_to_floor', '')} | {run.get('p50_ms', '')} "
+            f"| {run.get('p95_ms', '')} | {statuses} |"
+        )
+    lines += [
+        "",
+        f"Vacancy list and vacancy page, {READERS} anonymous visitors each pausing "
+        f"{READER_PAUSE_S * 1000:.0f} ms between pages:",
+        "",
+        "| when | requests | p50 ms | p95 ms | max ms | HTTP statuses |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, r in readers.items():
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r["statuses"].items()))
+        lines.append(
+            f"| {name} | {r['requests']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} "
+            f"| {statuses} |"
+        )
     lines += ["", "| check | result | detail |", "|---|---|---|"]
     for c in result["checks"]:
         lines.append(f"| {c['check']} | {'passed' if c['passed'] else 'FAILED'} | {c['detail']} |")
