@@ -313,16 +313,20 @@ _FIELD_TYPES = {
 _FILTER_TYPES = {"integer": OpenApiTypes.INT, "code": OpenApiTypes.STR, "choice": OpenApiTypes.STR}
 
 
+_ROW_CLASSES: dict[str, type] = {}
+
+
 def row_serializer(dataset: Dataset, **kwargs):
-    name = "".join(part.title() for part in re.split(r"[-_]", dataset.slug)) + "Row"
-    return inline_serializer(
-        name=name,
-        fields={
+    """The schema of one row of the dataset: one serializer class per dataset, shared by its
+    list and detail views (one component in the schema, not two of the same name)."""
+    if dataset.slug not in _ROW_CLASSES:
+        name = "".join(part.title() for part in re.split(r"[-_]", dataset.slug)) + "Row"
+        fields = {
             f.name: _FIELD_TYPES[f.type](help_text=f.description, allow_null=f.nullable)
             for f in dataset.fields
-        },
-        **kwargs,
-    )
+        }
+        _ROW_CLASSES[dataset.slug] = type(name, (serializers.Serializer,), fields)
+    return _ROW_CLASSES[dataset.slug](**kwargs)
 
 
 PROBLEM = inline_serializer(

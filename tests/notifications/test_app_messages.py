@@ -179,7 +179,8 @@ def test_forum_follower_notification_and_digest(client_as, resident):
     notification = the_notification(resident, "forums.notification")
     assert notification.category == Category.FORUMS
     assert_emailed_once(notification)
-    assert_in_inbox(client_as, notification, topic.get_absolute_url())
+    # The reply's own link: it lands on the page of the topic that holds it.
+    assert_in_inbox(client_as, notification, reverse("forums:comment_link", args=[comment.pk]))
 
     # WhatsApp only: the digest (its own category) goes there, and no e-mail.
     whatsapp_only(resident)

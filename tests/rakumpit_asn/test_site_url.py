@@ -19,6 +19,10 @@ def make_dry_run(tmp_path, *args, env_file=None, environment=None):
     shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
     for name in ("requirements.lock", "package-lock.json"):
         (tmp_path / name).touch()
+    # The CSS build's sources (make css), so that the rules that need them can be planned.
+    for name in ("static/scss/portal.scss", "static/scss/purgecss.config.cjs"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).touch()
     if env_file is not None:
         (tmp_path / ".env").write_text(env_file)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "SITE_URL"))}
