@@ -27,6 +27,14 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from tests.conftest import two_factor_login
 
+# The open data's personal-data crawl (tests/opendata/personal_data_crawl.py) runs in this
+# module, on its demo: one seed of the demo for both instead of two.
+from tests.opendata.personal_data_crawl import (
+    open_client,  # noqa: F401 (a fixture)
+    test_it_serves_no_personal_value_anywhere,  # noqa: F401
+    test_the_same_search_finds_a_planted_name,  # noqa: F401
+)
+
 pytestmark = pytest.mark.django_db
 
 PERSONAS = (

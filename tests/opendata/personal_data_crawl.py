@@ -8,8 +8,10 @@ The personal values: for every model of the portal, the fields the kernel recogn
 five characters or more and dates (ISO), plus every account's e-mail and full name. Registration
 numbers are not personal: they are what the public announcement shows.
 
-The demo is seeded once for the module (many seconds), in one outer transaction rolled back at the
-end; the crawl is one test, and a second test shows that the same search finds a planted name."""
+The tests run in tests/test_permission_matrix.py, which imports them, on the demo that module
+seeds once (in one outer transaction rolled back at the end): this file is named so that pytest
+does not collect it a second time. The crawl is one test; a second one shows that the same search
+finds a planted name."""
 
 import csv
 import html
@@ -24,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.db import connection, models, transaction
+from django.db import models
 from django.test import Client
 
 from core.personaldata import declarations, personal_fields
@@ -46,28 +48,6 @@ NOT_IDENTIFYING = {
     # A city: the birth place of many applicants, and the publisher's address in the catalogue.
     "palangka raya": "a city name (birth place), part of the publisher's name",
 }
-
-
-# --- the demo, once for the module ----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo seed, committed to nothing: the module runs in one outer transaction, rolled back
-    at the end, and each test in a savepoint inside it."""
-    from rakumpit_asn.management import demo as demo_data
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            users = demo_data.seed()["users"]
-            # PostgreSQL's deferred foreign-key checks now, not again at every test's teardown.
-            connection.check_constraints()
-            yield users
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.fixture
