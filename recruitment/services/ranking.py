@@ -39,7 +39,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.db import execute_write
+from core.db import copy_rows, update_from_rows
 from recruitment.models import (
     AdminResult,
     Announcement,
@@ -267,27 +267,23 @@ def _provisional_final_code(row) -> str:
 
 def _write_postgresql(rows: list[dict], now) -> None:
     columns = {
-        "id": ("bigint", [r["pk"] for r in rows]),
-        "skd_total": ("integer", [r["skd_total"] for r in rows]),
-        "skd_passed": ("boolean", [r["skd_passed"] for r in rows]),
-        "skd_rank": ("integer", [r["skd_rank"] for r in rows]),
-        "skd_code": ("text", [r["skd_code"] for r in rows]),
-        "skb_weighted": ("numeric", [r["skb_weighted"] for r in rows]),
-        "final_score": ("numeric", [r["final_score"] for r in rows]),
-        "final_rank": ("integer", [r["final_rank"] for r in rows]),
-        "final_code": ("text", [r["final_code"] for r in rows]),
-        "boundary_tie": ("boolean", [r["boundary_tie"] for r in rows]),
+        "id": "bigint",
+        "skd_total": "integer",
+        "skd_passed": "boolean",
+        "skd_rank": "integer",
+        "skd_code": "text",
+        "skb_weighted": "numeric",
+        "final_score": "numeric",
+        "final_rank": "integer",
+        "final_code": "text",
+        "boundary_tie": "boolean",
     }
-    table = ExamResult._meta.db_table
-    names = list(columns)
-    arrays = ", ".join(f"%s::{kind}[]" for kind, _values in columns.values())
-    sets = ", ".join(f"{name} = v.{name}" for name in names[1:])
-    sql = (
-        f'UPDATE "{table}" AS r SET {sets}, ranked_at = %s, updated_at = %s '  # noqa: S608
-        f"FROM unnest({arrays}) AS v({', '.join(names)}) WHERE r.id = v.id"
-    )
-    execute_write(
-        sql, [now, now, *(values for _kind, values in columns.values())], model=ExamResult
+    names = list(columns)[1:]
+    update_from_rows(
+        ExamResult,
+        columns,
+        ((row["pk"], *(row[name] for name in names)) for row in rows),
+        also={"ranked_at": now, "updated_at": now},
     )
 
 
@@ -331,24 +327,31 @@ def _changes(rows: list[dict], announced: set[str], reason: str) -> tuple[list[d
 
 
 def _insert_decisions(decisions: list[dict], actor, now) -> None:
-    """PostgreSQL: one INSERT from arrays, whatever the number of rows (bulk_create would build
-    50,000 model instances)."""
+    """PostgreSQL: one COPY, whatever the number of rows (bulk_create would build 50,000 model
+    instances)."""
     if connection.vendor != "postgresql":
         Decision.objects.bulk_create(
             [Decision(**d, actor=actor, at=now) for d in decisions], batch_size=500
         )
         return
-    table = Decision._meta.db_table
-    sql = (
-        f'INSERT INTO "{table}" (application_id, kind, subject, before, after, reason, '  # noqa: S608
-        "actor_id, at) SELECT v.application_id, v.kind, v.subject, v.before, v.after, v.reason, "
-        "%s, %s FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
-        "%s::text[]) AS v(application_id, kind, subject, before, after, reason)"
+    actor_id = actor.pk if actor else None
+    copy_rows(
+        Decision,
+        ["application_id", "kind", "subject", "before", "after", "reason", "actor_id", "at"],
+        (
+            (
+                d["application_id"],
+                str(d["kind"]),
+                str(d["subject"]),
+                str(d["before"]),
+                str(d["after"]),
+                str(d["reason"]),
+                actor_id,
+                now,
+            )
+            for d in decisions
+        ),
     )
-    params = [actor.pk if actor else None, now, [d["application_id"] for d in decisions]]
-    for name in ("kind", "subject", "before", "after", "reason"):
-        params.append([str(d[name]) for d in decisions])
-    execute_write(sql, params, model=Decision)
 
 
 def _correction_events(rows: list[dict], corrected: set[int], reason: str, actor, now) -> None:

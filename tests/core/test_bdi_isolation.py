@@ -85,3 +85,25 @@ def test_the_bdi_filter_escapes_and_leaves_empty_values_alone():
     assert bdi("<b>x</b>") == "<bdi>&lt;b&gt;x&lt;/b&gt;</bdi>"
     assert bdi("") == ""
     assert bdi(None) is None
+
+
+def test_it_isolates_a_notification_subject_in_the_inbox_and_on_its_page(client):
+    from notifications.models import Category, Notification
+
+    person = UserFactory(roles=[Role.RESIDENT])
+    note = Notification.objects.create(
+        recipient=person,
+        kind="forums.reply",
+        category=Category.FORUMS,
+        subject=f"{RLO}{ARABIC_TITLE}",
+        body=f"{HEBREW_BODY}{RLO}",
+    )
+    note.refresh_from_db()
+    assert RLO not in note.subject + note.body  # removed when saved
+    client.force_login(person)
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    assert isolated(ARABIC_TITLE, inbox)
+    page = client.get(reverse("notifications:open", args=[note.pk])).content.decode()
+    assert isolated(ARABIC_TITLE, page)
+    assert isolated(HEBREW_BODY, page)
+    assert RLO not in inbox + page

@@ -12,11 +12,14 @@ import pybreaker
 import pytest
 import redis
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from core import redis as guarded
+from recruitment.models import Application
 from tests.factories import PASSWORD, FormationFactory, UserFactory
+from tests.recruitment.test_applications import ready_application
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +70,7 @@ def private_redis(settings):
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
+    settings.REDIS_URL = server.url  # /healthz checks the cache only when one is configured
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     settings.COMPUTED_CACHE_SECONDS = 300
@@ -126,6 +130,25 @@ def test_the_site_keeps_serving_without_redis_and_uses_it_again_after(private_re
     )
     assert response.status_code == 302
     assert User.objects.get(pk=applicant.pk).full_name == "Nama Baru Saat Redis Mati"
+
+    # The write that matters most at a deadline: another applicant signs in and finalises.
+    application = ready_application()
+    finaliser = Client()
+    _sign_in(finaliser, application.applicant)
+    assert finaliser.get(application.get_absolute_url()).status_code == 200
+    response = finaliser.post(
+        reverse("recruitment:application_finalise", args=[application.pk]), {"confirm": "on"}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert finaliser.get(application.get_absolute_url()).status_code == 200
+
+    # /healthz names the missing part, with the 503 a load balancer understands.
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["cache"]
+    assert response.json()["checks"]["database"] == "ok"
 
     # Sign out and in again, and anonymous visitors, all without Redis.
     assert client.post(reverse("account_logout")).status_code == 302

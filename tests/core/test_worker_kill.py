@@ -1,6 +1,8 @@
 """The outbox's delivery guarantee, measured with the real thing: a Celery worker on Redis sends
-queued e-mails while this test kills it with SIGKILL at random moments, 20 times at least: the
-pool child (the parent starts a new one) and the whole worker (started again). Every message
+queued e-mails while this test kills it with SIGKILL at random moments, WORKER_KILLS times (an
+environment variable: 10 by default, what CI's 20 minutes allow; `WORKER_KILLS=20` for the
+measurement in docs/operations/faults.md). Three in ten kill the whole worker, which is started
+again; the others the pool child, whose parent starts a new one. Every message
 must arrive (no miss), and each kill may cost at most one duplicate: the message in flight.
 
 The "mail server" (tests/slow_mail.py) records each message before answering, then pauses, so
@@ -8,6 +10,7 @@ many kills land between "accepted" and "marked sent": the case that can send twi
 plays beat: it publishes the outbox job every half second, as the minute schedule would, with
 OUTBOX_SENDING_STALE_SECONDS cut to 3 so a dead worker's message is recovered quickly."""
 
+import os
 import random
 import time
 import uuid
@@ -18,8 +21,8 @@ import pytest
 from core.models import OutboxMessage
 from tests.worker_helpers import Worker, beat, kill_while_sending
 
-KILLS = 10
-WHOLE_WORKER_KILLS = 3  # of the 10; the others kill the pool child
+KILLS = int(os.environ.get("WORKER_KILLS", "10"))
+WHOLE_WORKER_KILLS = max(1, KILLS * 3 // 10)  # the others kill the pool child
 BATCH = 150
 DEADLINE_SECONDS = 150
 

@@ -291,7 +291,8 @@ def test_it_ranks_with_the_same_number_of_queries_at_two_sizes(page_cache_off):
     assert counts[0] == counts[1]
     # lock the period, announcements, missing result rows, passing grades, the results, the
     # confirmed placements, the SKB parts, their scores, and the UPDATE of every row at once
-    assert counts[0] <= 11
+    # (a scratch table made, filled by COPY, joined by one UPDATE and dropped: core.db)
+    assert counts[0] <= 13
 
 
 # --- optimisation ------------------------------------------------------------------------------

@@ -333,3 +333,46 @@ def test_it_keeps_list_pages_within_a_constant_query_budget(
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1], f"{url}: {counts[0]} queries, then {counts[1]}"
+
+
+def test_hr_finds_an_employee_by_name_or_nip_and_enrols_them(client_as, world, hr):
+    """HR's enrol box searches the register instead of listing all of it: by words of the name
+    (any order, any case) or the start of the NIP, at most ten at a time."""
+    session = world["open"]
+    target = EmployeeFactory(full_name="Siti Rahmawati Nur", nip="198801012010012001")
+    EmployeeFactory(full_name="Siti Aminah")
+    for n in range(11):
+        EmployeeFactory(full_name=f"Budi Santoso {n:02}")
+    enrolment(session, world["me"])
+    client = client_as(hr)
+    url = session.get_absolute_url()
+
+    page = client.get(url, **EN).text
+    assert 'name="employee_q"' in page
+    assert "<select" not in page.split('id="enrol-heading"')[1].split("</section>")[0]
+
+    found = client.get(url, {"employee_q": "  rahmawati   siti "}, **EN).text
+    assert "Siti Rahmawati Nur" in found and "Siti Aminah" not in found
+    assert f'name="employee" value="{target.pk}"' in found
+    assert "Siti Rahmawati Nur" in client.get(url, {"employee_q": "19880101"}, **EN).text
+
+    many = client.get(url, {"employee_q": "budi"}, **EN).text
+    assert many.count('name="employee" value=') == 10 and "Budi Santoso 10" not in many
+    assert "More employees match" in many
+    assert "No active employee has “zzz” in their name or NIP." in client.get(
+        url, {"employee_q": "zzz"}, **EN
+    ).text.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    already = client.get(url, {"employee_q": world["me"].full_name}, **EN).text
+    assert "Already enrolled" in already
+
+    response = client.post(
+        reverse("training:session_enrol", args=[session.pk]), {"employee": target.pk}
+    )
+    assert response.status_code == 302
+    assert Enrolment.objects.filter(session=session, employee=target).exists()
+    # A tampered or stale choice: refused with the reason, nothing enrolled.
+    response = client.post(
+        reverse("training:session_enrol", args=[session.pk]), {"employee": "999999"}, **EN
+    )
+    assert response.status_code == 400
+    assert "Nobody was enrolled" in response.text

@@ -138,6 +138,32 @@ def team_members(user) -> QuerySet[Employee]:
     return teams.team_members(user=user)
 
 
+ENROL_MATCHES = 10
+
+
+def enrol_candidates(session: Session, query: str) -> tuple[list[Employee], bool]:
+    """HR's search for someone to enrol: active employees whose name contains the words typed
+    or whose NIP starts with them, the first ENROL_MATCHES by name, each marked `enrolled` when
+    they already hold or wait for a place; and whether more match. Two queries whatever the
+    register's size (a list of every employee was 1.3 MB and 2 s on 20,000)."""
+    matches = Employee.objects.filter(status=Employee.Status.ACTIVE)
+    for word in query.split():
+        matches = matches.filter(Q(full_name__icontains=word) | Q(nip__startswith=word))
+    found = list(
+        matches.select_related("position__unit").order_by("full_name", "pk")[: ENROL_MATCHES + 1]
+    )
+    more = len(found) > ENROL_MATCHES
+    found = found[:ENROL_MATCHES]
+    enrolled = set(
+        session.enrolments.filter(status__in=Enrolment.ACTIVE, employee__in=found).values_list(
+            "employee_id", flat=True
+        )
+    )
+    for employee in found:
+        employee.enrolled = employee.pk in enrolled
+    return found, more
+
+
 def enrolment_with_details(pk: int) -> Enrolment | None:
     return (
         Enrolment.objects.select_related(

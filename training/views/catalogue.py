@@ -14,7 +14,6 @@ from training.access import TRAINING_ROLES, guest_invitation, is_hr, own_employe
 from training.forms import EnrolForm, ProgrammeFilterForm
 from training.models import Enrolment, Material
 from training.selectors import catalogue as selectors
-from workforce.models import Employee
 
 PAGE_SIZE = 30
 
@@ -78,18 +77,23 @@ def session_context(request, session, enrol_form=None) -> dict:
     roster = selectors.session_roster(session)
     if not hr:
         roster = roster.filter(employee__supervisor__user=request.user)
-    team = selectors.team_members(request.user)
-    candidates = (
-        Employee.objects.filter(status=Employee.Status.ACTIVE).order_by("full_name") if hr else team
-    )
-    if enrol_form is None and (hr or team.exists()):
-        enrol_form = EnrolForm(employees=candidates)
-    if enrol_form is not None:
+    # HR may enrol anyone of the register: they search by name or NIP (a list of every
+    # employee would not fit a page); a supervisor picks from their team.
+    query = " ".join(request.GET.get("employee_q", "").split())[:100] if hr else ""
+    matches, more = selectors.enrol_candidates(session, query) if query else (None, False)
+    if enrol_form is None and not hr:
+        team = selectors.team_members(request.user)
+        if team.exists():
+            enrol_form = EnrolForm(employees=team)
+    if enrol_form is not None and not hr:
         enrol_form.helper.form_action = reverse("training:session_enrol", args=[session.pk])
     mine = (
         session.enrolments.filter(employee=me, status__in=Enrolment.ACTIVE).first() if me else None
     )
     return {
+        "enrol_query": query,
+        "enrol_matches": matches,
+        "enrol_more": more,
         "session": session,
         "programme": session.programme,
         "is_hr": hr,
