@@ -21,8 +21,8 @@ from recruitment.models import Announcement, ApplicationEvent, ExamResult, Selec
 from recruitment.selectors import hr as recruitment_hr
 from recruitment.selectors.announcements import MILESTONE_OF
 from recruitment.selectors.vacancies import ALL, vacancy_list
-from training.selectors.ledger import rule_for_year, with_jp
-from workforce.models import AsnType, Employee, Kelurahan, Sector, Unit
+from training.selectors.ledger import jp_by_unit, rule_for_year
+from workforce.models import Kelurahan, Sector, Unit
 from workforce.selectors.needs import needs_rows, published_planning_year
 
 Kind = Announcement.Kind
@@ -363,33 +363,18 @@ def training_compliance(filters: dict) -> list[dict]:
     training overview's figures, aggregated): one query."""
     year = filters.get("year") or timezone.localdate().year
     rule = rule_for_year(year)
-    employees = Employee.objects.filter(status=Employee.Status.ACTIVE, asn_type=AsnType.PNS)
-    values = (
-        with_jp(employees, year)
-        .order_by()
-        .values_list(
-            "position__unit_id",
-            "position__unit__name",
-            "position__unit__sector__slug",
-            "position__unit__sector__name",
-            "position__unit__sector__name_en",
-            "position__unit__sector__order",
-            "jp_done",
-        )
-    )
     groups: dict[tuple, list] = {}
     english = _english()
-    for unit_id, unit_name, slug, sector_id, sector_en, order, jp_done in values:
-        sector_name = (sector_en or sector_id) if english else sector_id
+    for unit in jp_by_unit(year):
+        sector_name = (unit.sector_name_en or unit.sector_name) if english else unit.sector_name
         for key, name, sector in (
-            (("sector", order, slug), sector_name, slug),
-            (("unit", unit_name, unit_id), unit_name, slug),
+            (("sector", unit.sector_order, unit.sector_slug), sector_name, unit.sector_slug),
+            (("unit", unit.unit_name, unit.unit_id), unit.unit_name, unit.sector_slug),
         ):
             group = groups.setdefault(key, [name, sector, 0, 0, 0])
-            group[2] += 1
-            if jp_done < rule.pns_min_jp:
-                group[3] += 1
-                group[4] += rule.pns_min_jp - jp_done
+            group[2] += unit.total
+            group[3] += unit.short
+            group[4] += unit.missing_jp
     rows = []
     for key in sorted(groups, key=lambda k: (k[0] != "sector", k[1], str(k[2]))):
         name, sector, total, short, missing = groups[key]

@@ -32,10 +32,15 @@ class Completion:
         return round(100 * self.reviewed / self.staff) if self.staff else 0
 
 
+# Predikat.values builds its list on every call: a distribution per unit (500 of them) asked
+# for it thousands of times.
+PREDIKATS = tuple(Predikat.values)
+
+
 @dataclass
 class Distribution:
     label: str
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Predikat.values, 0))
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PREDIKATS, 0))
 
     @property
     def total(self) -> int:
@@ -44,8 +49,7 @@ class Distribution:
     def cells(self):
         total = self.total
         return [
-            (self.counts[p], round(100 * self.counts[p] / total) if total else 0)
-            for p in Predikat.values
+            (self.counts[p], round(100 * self.counts[p] / total) if total else 0) for p in PREDIKATS
         ]
 
 

@@ -244,3 +244,26 @@ def test_hrs_overview_pages_the_units_and_its_chart_follows(client_as, hr):
     assert "units_page=2" in second  # the unit chart draws the units of this page
     chart = client.get(reverse("training:hr_chart", args=["unit"]) + "?units_page=2")
     assert "Unit 026" in chart.content.decode() and "Unit 000" not in chart.content.decode()
+
+
+def test_the_summary_counts_the_minimum_exactly_and_partial_hours(hr):
+    """The year's minimum is 20 JP (docs/domain.md): 19 is short by 1, 20 is complete, nothing
+    done is short by 20; a PPPK employee and a PNS who left are not counted, whatever they did.
+    Expected by hand: 3 staff, 2 short, 1 + 20 = 21 JP missing."""
+    unit_mate = EmployeeFactory()
+    almost, exactly, nothing = unit_mate, EmployeeFactory(), EmployeeFactory()
+    for person in (exactly, nothing):
+        person.position = almost.position
+        person.save()
+    pppk = EmployeeFactory(asn_type=AsnType.PPPK, nip="199005172015212001")
+    left = EmployeeFactory(status="retired")
+    for people, jp in (((almost,), 19), ((exactly, pppk, left), 20)):
+        held = past_session(programme=ProgrammeFactory(jp=jp))
+        places = [enrolment(held, person, by=hr) for person in people]
+        _attend(held, places, hr)
+        session_results_record(session=held, scores={}, user=hr)
+    year = timezone.localdate().year
+    summary = shortfall_summary(year)
+    [unit] = summary["by_unit"]
+    assert (unit.total, unit.short, unit.missing_jp, unit.complete) == (3, 2, 21, 1)
+    assert [(e, e.jp_done) for e in short_of_jp(year)] == [(nothing, 0), (almost, 19)]

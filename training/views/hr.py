@@ -36,7 +36,9 @@ def hr_dashboard(request):
     form, year, sector = _filters(request)
 
     def context():
-        short = selectors.short_of_jp(year, sector=sector)
+        short = selectors.short_of_jp(year, sector=sector, related=False)
+        page = page_of(request, short, PAGE_SIZE)
+        page.object_list = selectors.short_details(list(page.object_list))
         summary = selectors.shortfall_summary(year)
         units_page = page_of(request, summary["by_unit"], UNITS_PER_PAGE, "units_page")
         return {
@@ -45,7 +47,7 @@ def hr_dashboard(request):
             "summary": summary,
             "units_page": units_page,
             "units_querystring": querystring_without(request, "units_page"),
-            "page": page_of(request, short, PAGE_SIZE),
+            "page": page,
             "querystring": querystring_without(request, "page"),
             "chart_query": f"year={year}",
             "unit_chart_query": f"year={year}&units_page={units_page.number}",
