@@ -105,6 +105,28 @@ def test_hr_plans_a_session_from_today(page, live_server, demo, language):
     check_accessibility(page)
     screenshot(page, f"training-session-saved-{language}")
 
+    # HR enrols someone by searching the register (two words of the name, in any case).
+    from training.models import Enrolment
+    from workforce.models import Employee
+
+    # Before its window opens the page says when; on its first day HR can enrol.
+    assert page.locator("#employee-q").count() == 0
+    Session.objects.filter(pk=created.pk).update(enrolment_opens_on=timezone.localdate())
+    page.reload()
+    person = Employee.objects.get(user__email="employee@demo.rakumpit.go.id")
+    words = person.full_name.split()
+    page.locator("#employee-q").fill(f"{words[-1].lower()} {words[0]}")
+    with page.expect_navigation():
+        page.locator("form[role=search] button[type=submit]").click()
+    found = page.locator(f"form:has(input[name=employee][value='{person.pk}']) button")
+    assert found.count() == 1
+    check_accessibility(page)
+    screenshot(page, f"training-session-enrol-search-{language}")
+    with page.expect_navigation():
+        found.click()
+    assert page.locator(".alert-success").count() >= 1
+    assert Enrolment.objects.filter(session=created, employee=person).exists()
+
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_the_supervisor_approves_a_request_from_today(page, live_server, demo, language):
