@@ -3,7 +3,7 @@ the decision. They validate and normalise; the services write."""
 
 from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +65,13 @@ class ProposalItemForm(forms.Form):
     def __init__(self, *args, positions: dict[int, Position], **kwargs):
         super().__init__(*args, **kwargs)
         self.positions = positions
+        # Rendered by workforce/_proposal_item.html (plain Bootstrap markup, not crispy).
+        for name, css in (
+            ("asn_type", "form-select"),
+            ("count", "form-control"),
+            ("justification", "form-control"),
+        ):
+            self.fields[name].widget.attrs["class"] = css
         raw = self.data.get(self.add_prefix("position")) if self.is_bound else None
         raw = raw if raw is not None else self.initial.get("position")
         try:
@@ -80,6 +87,12 @@ class ProposalItemForm(forms.Form):
                 % {"position": self.position_obj.name, "field": self.fields[name].label}
                 for name in ("asn_type", "count", "justification")
             }
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
 
     def clean_justification(self):
         return self.cleaned_data["justification"].strip()
@@ -170,17 +183,6 @@ class ProposalForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.item_helper = FormHelper()
-        self.item_helper.form_tag = False
-        self.item_helper.disable_csrf = True
-        self.item_helper.layout = Layout(
-            Field("position"),
-            Row(
-                Column("asn_type", css_class="col-7 col-md-3"),
-                Column("count", css_class="col-5 col-md-3"),
-                Column("justification", css_class="col-12 col-md-6"),
-            ),
-        )
 
     def clean_title(self):
         return " ".join(self.cleaned_data["title"].split())
