@@ -284,15 +284,55 @@ def test_it_ranks_with_the_same_number_of_queries_at_two_sizes(page_cache_off):
     _fill(large, [formation(large, quota=2) for _ in range(4)], 8)
     counts = []
     for period in (small, large):
-        rank_period(period=period)  # first run: codes are new, decisions are written
-        with CaptureQueriesContext(connection) as queries:
-            rank_period(period=period)
-        counts.append(len(queries))
+        with CaptureQueriesContext(connection) as first:
+            rank_period(period=period)  # codes new: the rows and the decisions are written
+        with CaptureQueriesContext(connection) as again:
+            rank_period(period=period)  # nothing changed: nothing is written
+        counts.append((len(first), len(again)))
     assert counts[0] == counts[1]
     # lock the period, announcements, missing result rows, passing grades, the results, the
-    # confirmed placements, the SKB parts, their scores, and the UPDATE of every row at once
-    # (a scratch table made, filled by COPY, joined by one UPDATE and dropped: core.db)
-    assert counts[0] <= 13
+    # confirmed placements, the SKB parts, their scores; then the rows written at once (a
+    # scratch table made, filled by COPY (not counted), joined by one UPDATE and dropped:
+    # core.db) and the decisions by one COPY
+    assert counts[0] == (counts[0][1] + 3, counts[0][1])
+    assert counts[0][1] <= 10
+
+
+def test_a_ranking_run_again_writes_only_the_rows_whose_outcome_changed(page_cache_off):
+    period = scored_period()
+    place = formation(period, quota=1)
+    for i in range(3):  # all three above the passing grades, ranked 3, 2, 1
+        scored(place, 70 + 5 * i, 90 + 5 * i, 170 + i)
+    rank_period(period=period)
+    results = ExamResult.objects.filter(application__period=period)
+
+    def stamps():
+        return dict(results.values_list("pk", "updated_at"))
+
+    before = stamps()
+    rank_period(period=period)
+    assert stamps() == before  # the same scores: nothing written
+
+    # A row a score write marked as not ranked is written again, even with the same outcome.
+    lowest = results.order_by("tkp").first()
+    results.filter(pk=lowest.pk).update(ranked_at=None)
+    rank_period(period=period)
+    after = stamps()
+    assert {pk for pk in before if after[pk] != before[pk]} == {lowest.pk}
+    assert results.get(pk=lowest.pk).ranked_at is not None
+
+    # The lowest becomes the best: the rows whose outcome moved are written, and only they.
+    def outcomes():
+        return {r.pk: (r.skd_total, r.skd_rank, r.skd_code, r.final_code) for r in results.all()}
+
+    was = outcomes()
+    results.filter(pk=lowest.pk).update(twk=100, tiu=150, tkp=225, ranked_at=None)
+    rank_period(period=period)
+    now, moved = outcomes(), stamps()
+    changed = {pk for pk in was if now[pk] != was[pk]}
+    assert changed == set(was)  # everyone's rank moved
+    assert {pk for pk in after if moved[pk] != after[pk]} == changed
+    assert now[lowest.pk][1] == 1
 
 
 # --- optimisation ------------------------------------------------------------------------------
