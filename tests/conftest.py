@@ -1,6 +1,8 @@
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -233,3 +235,112 @@ def client_as(client):
         return two_factor_login(client, user)
 
     return _login
+
+
+# --- The demo data, seeded once per test process (browser journeys and whole-demo tests) ---
+
+
+@pytest.fixture(scope="session")
+def demo_template(django_db_setup, django_db_blocker):
+    """On PostgreSQL: the demo data seeded once per test process into the test database, then
+    copied into a template database. Each journey (and each other test that needs the whole
+    demo: `demo`) starts from a copy of it (CREATE DATABASE ...
+    TEMPLATE is a file copy, about a second) instead of seeding again (many seconds). None on
+    SQLite, where each journey seeds."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    from rakumpit_asn.management import demo
+
+    name = connection.settings_dict["NAME"]
+    template, clean = f"{name}_demo", f"{name}_clean"
+    with django_db_blocker.unblock():
+        # Seeded in the test database itself (where the settings point), which is then put
+        # back as it was, for the other tests of this process; the clean copy is kept for the
+        # modules that take the demo for all their tests (`demo_for_module`).
+        _copy_database(clean, source=name)
+        demo.seed()
+        _copy_database(template, source=name)
+        _copy_database(name, source=clean)
+    yield DemoDatabases(name=name, template=template, clean=clean)
+    with django_db_blocker.unblock():
+        _drop_database(template)
+        _drop_database(clean)
+
+
+@dataclass(frozen=True)
+class DemoDatabases:
+    name: str  # the test database
+    template: str  # a copy of it with the demo seeded
+    clean: str  # a copy of it as migrated, nothing seeded
+
+
+def demo_users() -> dict:
+    """The demo accounts by key (applicant, hr …), read from the database."""
+    from accounts.demo import DEMO_ACCOUNTS, demo_email
+    from accounts.models import User
+
+    emails = {key: demo_email(key) for key, *_rest in DEMO_ACCOUNTS}
+    by_email = {u.email: u for u in User.objects.filter(email__in=emails.values())}
+    return {key: by_email[email] for key, email in emails.items()}
+
+
+@contextmanager
+def demo_for_module(demo_template):
+    """For a module-scoped fixture: the test database becomes a copy of the seeded demo until
+    the block ends, then is put back as it was migrated. Yields the demo accounts by key; on
+    SQLite (no template) None: the caller seeds inside its own outer transaction."""
+    if demo_template is None:
+        yield None
+        return
+    _copy_database(demo_template.name, source=demo_template.template)
+    try:
+        yield demo_users()
+    finally:
+        _copy_database(demo_template.name, source=demo_template.clean)
+
+
+def _admin_cursor():
+    """A cursor on the server's maintenance database: a database cannot be dropped or copied
+    while anyone, us included, is connected to it."""
+    from django.db import connections
+
+    connections.close_all()
+    return connections["default"]._nodb_cursor()
+
+
+def _drop_database(name):
+    with _admin_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _copy_database(name, *, source):
+    _drop_database(name)
+    with _admin_cursor() as cursor:
+        # A copy needs the source without connections: end the live server's idle ones.
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+            "AND pid <> pg_backend_pid()",
+            [source],
+        )
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    # The copy's content types may have other ids than the ones this process cached (a flush
+    # recreates them): the audit trail must not point at rows that are not there.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def demo(transactional_db, demo_template):
+    """The demo data, fresh for each journey: the database is replaced by a copy of the seeded
+    template (PostgreSQL), or seeded again (SQLite). Journeys run against a live server, so
+    their writes are committed; the teardown flushes them as for any transactional test."""
+    from rakumpit_asn.management import demo
+
+    if demo_template is None:
+        return demo.seed()
+    _copy_database(demo_template.name, source=demo_template.template)
+    return {"users": demo_users()}

@@ -61,13 +61,6 @@ class Pages:
             self.checked += 1
 
 
-@pytest.fixture
-def demo():
-    from rakumpit_asn.management import demo as demo_data
-
-    return demo_data.seed()["users"]
-
-
 def test_every_kept_page_equals_a_fresh_render_after_every_write(demo, settings):
     from forums.models import Topic
     from forums.services.moderation import topic_moderate
@@ -80,7 +73,7 @@ def test_every_kept_page_equals_a_fresh_render_after_every_write(demo, settings)
     from workforce.models import Employee
 
     assert settings.PUBLIC_PAGE_CACHE_SECONDS and settings.COMPUTED_CACHE_SECONDS
-    users = demo
+    users = demo["users"]  # a copy of the demo seeded once per test process (tests/conftest.py)
     draft = Application.objects.get(applicant=users["applicant2"], status=Application.Status.DRAFT)
     formation = draft.formation
     submitted = Application.objects.filter(

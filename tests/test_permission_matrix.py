@@ -21,11 +21,11 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.http import HttpResponseForbidden
 from django.middleware.csrf import REASON_CSRF_TOKEN_MISSING
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from tests.conftest import two_factor_login
+from tests.conftest import demo_for_module, two_factor_login
 
 # The open data's personal-data crawl (tests/opendata/personal_data_crawl.py) runs in this
 # module, on its demo: one seed of the demo for both instead of two.
@@ -586,23 +586,22 @@ def _matrix_params():
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo seed plus one draft formation proposal, committed to nothing: the module runs in
-    one outer transaction, rolled back at the end, and every test in a savepoint inside it."""
-    private = tmp_path_factory.mktemp("private")
-    storages = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(private), "base_url": None},
-        },
-    }
-    with django_db_blocker.unblock(), override_settings(STORAGES=storages):
+def demo(django_db_setup, django_db_blocker, demo_template):
+    """The demo (a copy of the one seeded once per test process: tests/conftest.py) plus one
+    draft formation proposal and the rest below, committed to nothing: the module runs in one
+    outer transaction, rolled back at the end, and every test in a savepoint inside it; then
+    the test database is put back as it was migrated. Files go to the test process's own
+    temporary media folder (tests/conftest.py), never to var/."""
+    with django_db_blocker.unblock(), demo_for_module(demo_template) as users:
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            assert default_storage.location == str(private)  # the demo's files stay out of var/
-            data = _seed()
+            assert "rakumpit-test-media-" in str(default_storage.location)
+            if users is None:  # SQLite: seeded here, undone with the outer transaction
+                from rakumpit_asn.management import demo as demo_data
+
+                users = demo_data.seed()["users"]
+            data = _seed(users)
             # Run PostgreSQL's deferred foreign-key checks now, at the top level: left pending,
             # they would run again at every test's teardown (TestCase checks constraints in the
             # test's savepoint, and rolling that back re-queues them).
@@ -613,13 +612,11 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             outer.__exit__(None, None, None)
 
 
-def _seed() -> SimpleNamespace:
-    from rakumpit_asn.management import demo as demo_data
+def _seed(users) -> SimpleNamespace:
     from recruitment.models import Application, PeriodAssignment
     from workforce.models import PlanningYear
     from workforce.services.proposals import proposal_create
 
-    users = demo_data.seed()["users"]
     application = Application.objects.select_related("period", "formation__position__unit").get(
         applicant=users["applicant"], period__registration_closed=False
     )

@@ -110,13 +110,12 @@ def test_a_review_that_meets_expectations_recommends_nothing_for_gaps(supervisor
     assert review_gaps.gaps_for(member) == []
 
 
-def test_the_demo_maps_every_below_expectation_review_to_a_programme():
-    """With the demo data, each final review with a value rated below expectation gets at least
-    one programme for that gap (before the GapCompetency rows: none did)."""
+def test_the_demo_maps_every_below_expectation_review_to_a_programme(demo):
+    """With the demo data (a copy of the demo seeded once per test process), each final review
+    with a value rated below expectation gets at least one programme for that gap (before the
+    GapCompetency rows: none did)."""
     from performance.models import Rating, Review
-    from rakumpit_asn.management import demo
 
-    demo.seed()
     employees = {
         review.skp.employee
         for review in Review.objects.exclude(status=Review.Status.DRAFT)
