@@ -24,6 +24,13 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test database is thrown away: its commits need not wait for the disk (a crash of the
+    # server could lose the last ones, never corrupt them). The demo seed and the transactional
+    # tests commit thousands of times.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     _isolate_worker(settings)
     # The page cache is on, as in production: every write moves it on by itself (tracked
     # models), so a test that reads a page after a change sees the change, and a forgotten
@@ -261,9 +268,11 @@ def demo_template(django_db_setup, django_db_blocker):
         # back as it was, for the other tests of this process; the clean copy is kept for the
         # modules that take the demo for all their tests (`demo_for_module`).
         _copy_database(clean, source=name)
-        demo.seed()
-        _copy_database(template, source=name)
-        _copy_database(name, source=clean)
+        try:
+            demo.seed()
+            _copy_database(template, source=name)
+        finally:
+            _copy_database(name, source=clean)
     yield DemoDatabases(name=name, template=template, clean=clean)
     with django_db_blocker.unblock():
         _drop_database(template)

@@ -510,3 +510,30 @@ def test_it_accepts_items_as_named_tuples(hr, year, nurse):
     proposal = proposal_create(planning_year=year, title=" Usulan ", items=[item], user=hr)
     assert proposal.title == "Usulan"
     assert proposal.items.get().justification == "Dua"
+
+
+@pytest.mark.parametrize("position", ["", "abc", "999999"])
+def test_a_tampered_position_is_refused_with_a_message_not_a_500(client_as, hr, nurse, position):
+    data = _form_data([(nurse, AsnType.PNS, 3, "Kurang perawat")])
+    data["items-0-position"] = position
+    response = client_as(hr).post(reverse("workforce:proposal_create") + "?year=2026", data, **EN)
+    assert response.status_code == 200
+    assert "The proposal was not saved" in response.content.decode()
+    assert not FormationProposal.objects.exists()
+
+
+def test_a_field_with_an_error_is_described_by_its_message(client_as, hr, nurse):
+    """Django adds aria-invalid and aria-describedby="<id>_helptext <id>_error" to a field with
+    errors: the row template must have the element with that id."""
+    data = _form_data([(nurse, AsnType.PNS, 3, "")])
+    page = (
+        client_as(hr)
+        .post(reverse("workforce:proposal_create") + "?year=2026", data, **EN)
+        .content.decode()
+    )
+    assert (
+        'aria-describedby="id_items-0-justification_helptext id_items-0-justification_error"'
+        in page
+    )
+    assert 'id="id_items-0-justification_error"' in page
+    assert 'aria-invalid="true"' in page

@@ -3,7 +3,7 @@ view of who is short, by unit and sector."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -46,20 +46,19 @@ def years_with_records() -> list[int]:
 
 
 def with_jp(employees: QuerySet[Employee], year: int) -> QuerySet[Employee]:
-    """Annotate `jp_done`: the JP completed in the year. One grouped join (a hash join of the
-    year's few passed enrolments against the register): a correlated subquery per employee
-    cost 140 ms for 20,000 employees to count, this 15 ms."""
+    """Annotate `jp_done`: the JP completed in the year. One grouped join of the register with
+    its passed enrolments (the join itself keeps only passed ones: a FilteredRelation), the
+    year picked in the sum: a correlated subquery per employee cost 140 ms for 20,000
+    employees to count, this 15 ms."""
     return employees.annotate(
+        _passed=FilteredRelation(
+            "training_enrolments",
+            condition=Q(training_enrolments__result=Enrolment.Result.PASSED),
+        ),
         jp_done=Coalesce(
-            Sum(
-                "training_enrolments__session__programme__jp",
-                filter=Q(
-                    training_enrolments__result=Enrolment.Result.PASSED,
-                    training_enrolments__session__ends_on__year=year,
-                ),
-            ),
+            Sum("_passed__session__programme__jp", filter=Q(_passed__session__ends_on__year=year)),
             0,
-        )
+        ),
     )
 
 
@@ -142,9 +141,12 @@ def short_details(employees: list[Employee]) -> list[Employee]:
     """A page of `short_of_jp(related=False)` with their unit, sector, supervisor and account,
     in one query."""
     found = Employee.objects.select_related(*SHORT_RELATED).in_bulk([e.pk for e in employees])
+    detailed = []
     for employee in employees:
-        found[employee.pk].jp_done = employee.jp_done
-    return [found[employee.pk] for employee in employees]
+        if employee.pk in found:  # not deleted since the page was read
+            found[employee.pk].jp_done = employee.jp_done
+            detailed.append(found[employee.pk])
+    return detailed
 
 
 @dataclass

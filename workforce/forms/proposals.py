@@ -90,9 +90,10 @@ class ProposalItemForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["class"] += " is-invalid"
+        for name in ("asn_type", "count", "justification"):
+            if name in self.errors:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
 
     def clean_justification(self):
         return self.cleaned_data["justification"].strip()
