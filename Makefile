@@ -9,10 +9,8 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# make test runs half again as many test processes as there are cores (3 on 2): a good part of
-# the time a test waits on PostgreSQL, Redis, a Celery worker or the browser, and a third process
-# fills that time. TEST_WORKERS=0 runs it in one process.
-TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n * 3 / 2 > 1 ? n * 3 / 2 : 1 )))
+# make test runs on every core; TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var
 
 .PHONY: deps css help run test lint format check-migrations messages compilemessages static migrate seed totp \
@@ -108,11 +106,11 @@ check-migrations: deps
 test: lint check-migrations compilemessages ## Lint, check migrations and run the whole test suite
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
-e2e: deps compilemessages ## Run only the browser journeys (tests/e2e)
-	$(BIN)/pytest tests/e2e -m e2e
+e2e: deps compilemessages ## Run only the browser journeys (tests/e2e), every one on both viewports
+	E2E_ALL_VIEWPORTS=1 $(BIN)/pytest tests/e2e -m e2e
 
 screenshots: deps compilemessages ## Run the browser journeys and save their screenshots in docs/screenshots
-	SAVE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e -m e2e
+	SAVE_SCREENSHOTS=1 E2E_ALL_VIEWPORTS=1 $(BIN)/pytest tests/e2e -m e2e
 
 worker: deps ## Start a Celery worker (needs CELERY_BROKER_URL; the PORT of make run for its links)
 	$(if $(RUN_SITE_URL),SITE_URL=$(RUN_SITE_URL) )$(BIN)/celery -A rakumpit_asn worker --loglevel=INFO --concurrency=2

@@ -9,6 +9,8 @@ from pypdf import PdfReader, PdfWriter
 
 from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot, sign_in
 
+VIEWPORT = "both"  # what CI runs: tests/e2e/conftest.py
+
 
 def _pdf_bytes():
     writer = PdfWriter()

@@ -11,6 +11,8 @@ from performance import demo as performance_demo
 from performance.models import Checkpoint, CoachingPlan, Review, Skp
 from tests.e2e.conftest import check_accessibility, html_lang, screenshot, sign_in
 
+VIEWPORT = "desktop"  # what CI runs: tests/e2e/conftest.py
+
 
 def test_it_takes_a_review_from_evaluation_through_objection_to_resolution(page, live_server, demo):
     users = demo["users"]

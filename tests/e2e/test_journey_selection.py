@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot, sign_in
 
+VIEWPORT = "desktop"  # what CI runs: tests/e2e/conftest.py
+
 
 def _submit(page, action_part):
     with page.expect_navigation():

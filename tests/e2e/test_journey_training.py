@@ -10,6 +10,8 @@ from tests.e2e.conftest import check_accessibility, html_lang, screenshot, sign_
 
 SESSION = "Pelayanan Prima bagi Pasien dan Keluarga"
 
+VIEWPORT = "desktop"  # what CI runs: tests/e2e/conftest.py
+
 
 def test_it_takes_a_request_from_the_employee_to_a_certificate(page, live_server, demo):
     from training import demo as training_demo

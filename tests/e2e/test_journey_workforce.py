@@ -5,6 +5,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import check_accessibility, html_lang, open_nav, screenshot, sign_in
 
+VIEWPORT = "desktop"  # what CI runs: tests/e2e/conftest.py
+
 
 def test_it_takes_hr_from_the_needs_map_to_an_approved_proposal(page, live_server, demo):
     sign_in(page, "hr@demo.rakumpit.go.id")
