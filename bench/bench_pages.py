@@ -37,7 +37,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve, reverse
@@ -45,7 +44,7 @@ from django.urls import Resolver404, resolve, reverse
 from accounts.demo import demo_email
 from accounts.models import User
 from accounts.navigation import landing_url
-from bench.common import machine, write
+from bench.common import biggest_formation, machine, write
 from forums.models import Topic
 from rakumpit_asn.management import scale
 from rakumpit_asn.management.commands.seed_scale import SCALE_PERIOD
@@ -155,12 +154,7 @@ def _crawl(persona: str, client: Client, user) -> dict[str, str]:
 def _scale_pages(users: dict) -> list[tuple[str, str, str]]:
     """(label, persona, path) of the pages that grow with the data, at their largest."""
     period = SelectionPeriod.objects.get(name=SCALE_PERIOD)
-    formation = (
-        Formation.objects.filter(period=period)
-        .annotate(n=Count("applications"))
-        .order_by("-n", "pk")
-        .first()
-    )
+    formation = biggest_formation(period)
     topic = Topic.objects.order_by("-comment_count", "pk").first()
     checkpoint = scale.cycle_checkpoint(period.year - 1)
     return [

@@ -48,3 +48,18 @@ def write(name: str, payload: dict, markdown: str) -> None:
     (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2, default=str) + "\n")
     (RESULTS / f"{name}.md").write_text(markdown)
     print(markdown)
+
+
+def biggest_formation(period):
+    """The period's formation with the most applications (its pages are the largest), with
+    their number as `n`."""
+    from django.db.models import Count
+
+    from recruitment.models import Formation
+
+    return (
+        Formation.objects.filter(period=period)
+        .annotate(n=Count("applications"))
+        .order_by("-n", "pk")
+        .first()
+    )

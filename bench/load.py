@@ -67,24 +67,19 @@ def _session_cookie(user) -> str:
 
 def _endpoints() -> list[dict]:
     """(name, path, cookie, public?) for every endpoint, on the data seed_scale made."""
-    from django.db.models import Count
 
     from accounts.models import User
     from accounts.roles import Role
     from accounts.services import user_assign_roles
+    from bench.common import biggest_formation
     from forums.models import Topic
     from rakumpit_asn.management import scale
     from rakumpit_asn.management.commands.seed_scale import SCALE_PERIOD
-    from recruitment.models import Application, Formation, SelectionPeriod
+    from recruitment.models import Application, SelectionPeriod
     from workforce.models import Sector
 
     period = SelectionPeriod.objects.get(name=SCALE_PERIOD)
-    formation = (
-        Formation.objects.filter(period=period)
-        .annotate(n=Count("applications"))
-        .order_by("-n", "pk")
-        .first()
-    )
+    formation = biggest_formation(period)
     sector = Sector.objects.filter(units__positions__formations__period=period).first()
     topic = (
         Topic.objects.filter(title__startswith=scale.FORUM_PREFIX, comment_count__gte=10)
