@@ -55,6 +55,35 @@ def test_it_counts_the_unscreened_applications_of_each_formation(hr):
     assert len(tasks) == 2  # the formation screened to the last application asks nothing
 
 
+def test_the_earliest_announcement_comes_first_then_the_most_waiting(hr):
+    now = timezone.now()
+    undated = SelectionPeriodFactory(admin_announcement_at=None)
+    later = SelectionPeriodFactory(admin_announcement_at=now + timedelta(days=9))
+    sooner = SelectionPeriodFactory(admin_announcement_at=now + timedelta(days=2))
+    waiting = [
+        (undated, 5),  # no date: after every dated period, however many wait
+        (later, 1),
+        (sooner, 1),
+        (sooner, 3),
+        (later, 2),
+        (sooner, 1),  # a tie with the third: the older formation first
+    ]
+    formations = []
+    for period, count in waiting:
+        formation = FormationFactory(period=period)
+        for _ in range(count):
+            submitted_application(formation)
+        formations.append(formation)
+
+    tasks = today.today_screening(hr)
+
+    order = [formations[i] for i in (3, 2, 5, 4, 1, 0)]
+    assert [(task.url, task.count) for task in tasks] == [
+        (reverse("recruitment:screening_queue", args=[f.pk]) + "?state=unscreened", n)
+        for f, n in zip(order, (3, 1, 1, 2, 1, 5), strict=True)
+    ]
+
+
 def test_a_verifier_sees_only_the_periods_assigned_to_them(verifier):
     mine, other = SelectionPeriodFactory(), SelectionPeriodFactory()
     mine_formation = FormationFactory(period=mine)

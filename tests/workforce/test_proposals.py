@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import EmployeeFactory, PlanningYearFactory, PositionFactory, abk_with_minutes
-from workforce.models import AsnType, FormationProposal, ProposalItem
+from workforce.models import AsnType, FormationProposal, ProposalItem, Sector
 from workforce.services.proposals import (
     ProposalError,
     ProposalItemInput,
@@ -201,6 +201,90 @@ def test_it_validates_items_in_the_service(hr, year, nurse):
     )
     assert proposal.items.count() == 2
     assert not FormationProposal.objects.exclude(pk=proposal.pk).exists()
+
+
+def _in_sector(position, slug):
+    position.unit.sector = Sector.objects.get(slug=slug)
+    position.unit.save()
+    return position
+
+
+@pytest.fixture
+def per_sector(monkeypatch):
+    """Above one position short of staff, a new proposal is made per sector (40 in use)."""
+    monkeypatch.setattr("workforce.views.proposals.MAX_ROWS", 1)
+
+
+def test_above_the_row_limit_it_asks_for_a_sector_with_its_shortages(
+    client_as, hr, year, nurse, dentist, staffed, per_sector
+):
+    _in_sector(dentist, "pendidikan")
+    response = client_as(hr).get(reverse("workforce:proposal_create") + "?year=2026", **EN)
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "workforce/proposal_sectors.html"
+    health, education = Sector.objects.get(slug="kesehatan"), Sector.objects.get(slug="pendidikan")
+    assert [(e["sector"], e["positions"], e["people"]) for e in response.context["sectors"]] == [
+        (health, 1, 2),  # the nurse: two short; the midwife's position is fully staffed
+        (education, 1, 1),
+    ]
+    page = response.content.decode()
+    assert f"?year=2026&amp;sector={health.pk}" in page
+    assert "2 positions are short of staff in 2026" in page
+
+    response = client_as(hr).get(
+        reverse("workforce:proposal_create") + f"?year=2026&sector={health.pk}", **EN
+    )
+    form = response.context["form"]
+    assert [row.position_obj for row in form.items] == [nurse]
+    assert form.initial["title"] == "Formation proposal 2026: Health"
+    assert f'action="/workforce/proposals/new/?year=2026&amp;sector={health.pk}"' in (
+        response.content.decode()
+    )
+
+
+def test_a_proposal_for_one_sector_saves_its_positions(
+    client_as, hr, year, nurse, dentist, per_sector
+):
+    _in_sector(dentist, "pendidikan")
+    education = Sector.objects.get(slug="pendidikan")
+    url = reverse("workforce:proposal_create") + f"?year=2026&sector={education.pk}"
+    response = client_as(hr).post(url, _form_data([(dentist, AsnType.PPPK, 1, "Satu dokter gigi")]))
+    assert response.status_code == 302
+    proposal = FormationProposal.objects.get()
+    assert list(proposal.items.values_list("position", "count")) == [(dentist.pk, 1)]
+    # a row of another sector, typed into the form by hand, is refused, not saved
+    response = client_as(hr).post(url, _form_data([(nurse, AsnType.PNS, 1, "Perawat")]))
+    assert response.status_code == 200
+    assert FormationProposal.objects.count() == 1
+
+
+def test_under_the_row_limit_every_sector_is_on_one_form(client_as, hr, year, nurse, dentist):
+    _in_sector(dentist, "pendidikan")
+    response = client_as(hr).get(reverse("workforce:proposal_create") + "?year=2026", **EN)
+    assert {row.position_obj for row in response.context["form"].items} == {nurse, dentist}
+
+
+@pytest.mark.parametrize("query", ["?sector=abc", "?sector=999999", "?year=2026&sector=-1"])
+def test_a_bad_sector_in_the_address_shows_every_sector_not_an_error(
+    client_as, hr, year, nurse, query
+):
+    response = client_as(hr).get(reverse("workforce:proposal_create") + query, **EN)
+    assert response.status_code == 200
+    assert response.context["sector"] is None
+
+
+def test_editing_a_draft_above_the_row_limit_offers_its_own_sectors_shortages(
+    client_as, hr, year, nurse, dentist, per_sector
+):
+    _in_sector(dentist, "pendidikan")
+    other_nurse = PositionFactory(name="Perawat Ahli")
+    abk_with_minutes(other_nurse, year, [75_000])
+    proposal = _draft(hr, year, nurse)
+    form = client_as(hr).get(reverse("workforce:proposal_edit", args=[proposal.pk])).context["form"]
+    assert [(row.position_obj, row.initial["count"]) for row in form.items] == [
+        (nurse, 1),
+        (other_nurse, 0),
+    ]
 
 
 # --- editing a draft -------------------------------------------------------------------------

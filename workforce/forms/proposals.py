@@ -1,24 +1,33 @@
-"""Forms of formation proposals: the year picker, the proposal with one row per position, and
-the decision. They validate and normalise; the services write."""
+"""Forms of formation proposals: the year and sector picker, the proposal with one row per
+position, and the decision. They validate and normalise; the services write."""
 
-from crispy_forms.bootstrap import FieldWithButtons, StrictButton
+from urllib.parse import urlencode
+
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workforce.models import AsnType, FormationProposal, PlanningYear, Position
+from workforce.models import AsnType, FormationProposal, PlanningYear, Position, Sector
 from workforce.services.proposals import ProposalItemInput
 
 MAX_COUNT = 999
 MAX_TEXT = 2000
 
 
-class PlanningYearForm(forms.Form):
-    """`?year=` on the create page; without it, the current year."""
+class ProposalScopeForm(forms.Form):
+    """`?year=&sector=` on the create page: the planning year (without it, the current year)
+    and, optionally, one sector whose shortages the proposal lists."""
 
     year = forms.IntegerField(label=_("Planning year"), min_value=2000, max_value=2100)
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        required=False,
+        empty_label=_("All sectors"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,21 +35,45 @@ class PlanningYearForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            FieldWithButtons(
-                "year", StrictButton(_("Show"), type="submit", css_class="btn-outline-secondary")
+            Div(
+                Div("year", css_class="col-5 col-md-3"),
+                Div("sector", css_class="col-7 col-md-5"),
+                Div(
+                    StrictButton(_("Show"), type="submit", css_class="btn-outline-secondary"),
+                    css_class="col-12 col-md-2 mb-3 align-self-end",
+                ),
+                css_class="row",
             )
         )
 
     @classmethod
-    def from_query(cls, query) -> "PlanningYearForm":
+    def from_query(cls, query) -> "ProposalScopeForm":
         current = timezone.localdate().year
-        return cls(query if query.get("year") else None, initial={"year": current})
+        bound = query if (query.get("year") or query.get("sector")) else None
+        return cls(bound, initial={"year": current})
 
     @property
     def chosen_year(self) -> int:
         if self.is_bound and self.is_valid():
             return self.cleaned_data["year"]
         return self.initial["year"]
+
+    @property
+    def chosen_sector(self) -> Sector | None:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["sector"]
+        return None
+
+    def query(self, **changes) -> str:
+        """The query string of this scope, with `changes` applied (e.g. another sector)."""
+        values = {"year": self.chosen_year, "sector": self.chosen_sector}
+        values.update(changes)
+        return urlencode(
+            {
+                "year": values["year"],
+                **({"sector": values["sector"].pk} if values["sector"] else {}),
+            }
+        )
 
 
 class ProposalItemForm(forms.Form):
@@ -163,11 +196,17 @@ class ProposalForm(forms.Form):
         planning_year: PlanningYear,
         candidates: list[Position],
         proposal: FormationProposal | None = None,
+        sector: Sector | None = None,
         **kwargs,
     ):
         positions = {position.pk: position for position in candidates}
         if proposal is None:
             title = _("Formation proposal %(year)s") % {"year": planning_year.year}
+            if sector is not None:
+                title = _("Formation proposal %(year)s: %(sector)s") % {
+                    "year": planning_year.year,
+                    "sector": sector,
+                }
             rows = [_row(position, position.asn_type, position.gap, "") for position in candidates]
         else:
             title = proposal.title

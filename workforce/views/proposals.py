@@ -9,13 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role, role_required
-from workforce.forms.proposals import PlanningYearForm, ProposalDecisionForm, ProposalForm
+from workforce.forms.proposals import ProposalDecisionForm, ProposalForm, ProposalScopeForm
 from workforce.models import FormationProposal, PlanningYear
 from workforce.selectors import proposals as selectors
 from workforce.services import proposals as services
 from workforce.services.reference import planning_year_ensure
 
 PAGE_SIZE = 50
+# More positions short of staff than this, and a new proposal is made per sector.
+MAX_ROWS = 40
 Status = FormationProposal.Status
 
 
@@ -27,12 +29,26 @@ def proposal_list(request):
 
 @role_required(Role.HR)
 def proposal_create(request):
-    year_form = PlanningYearForm.from_query(request.GET)
-    planning_year = PlanningYear.objects.filter(year=year_form.chosen_year).first()
+    scope = ProposalScopeForm.from_query(request.GET)
+    planning_year = PlanningYear.objects.filter(year=scope.chosen_year).first()
     if planning_year is None:  # only the current year is created on a visit, never any other
         planning_year = planning_year_ensure(year=timezone.localdate().year)
-    candidates = selectors.proposal_candidates(planning_year)
-    form = ProposalForm(request.POST or None, planning_year=planning_year, candidates=candidates)
+    sector = scope.chosen_sector
+    candidates = selectors.proposal_candidates(
+        planning_year, sectors=[sector.pk] if sector else None
+    )
+    context = {"year_form": scope, "planning_year": planning_year, "sector": sector}
+    if sector is None and len(candidates) > MAX_ROWS:
+        # A row per position short of staff, on one page, is more than anyone can check (and
+        # than a phone renders quickly): the proposal is made per sector.
+        sectors = selectors.proposal_sectors(candidates)
+        for entry in sectors:
+            entry["query"] = scope.query(sector=entry["sector"])
+        context.update(sectors=sectors, shortages=len(candidates))
+        return render(request, "workforce/proposal_sectors.html", context)
+    form = ProposalForm(
+        request.POST or None, planning_year=planning_year, candidates=candidates, sector=sector
+    )
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.proposal_create(
@@ -46,7 +62,7 @@ def proposal_create(request):
         else:
             messages.success(request, _("The proposal has been saved as a draft."))
             return redirect(proposal)
-    context = {"form": form, "year_form": year_form, "planning_year": planning_year}
+    context.update(form=form, action_query=scope.query())
     return render(request, "workforce/proposal_form.html", context)
 
 
@@ -58,6 +74,12 @@ def proposal_edit(request, pk):
         return redirect(proposal)
     planning_year = proposal.planning_year
     candidates = selectors.proposal_candidates(planning_year, proposal=proposal)
+    if len(candidates) > MAX_ROWS:
+        # Besides its own items, the draft offers the other shortages of its sectors only.
+        sectors = selectors.proposal_item_sectors(proposal)
+        candidates = selectors.proposal_candidates(
+            planning_year, proposal=proposal, sectors=sectors
+        )
     form = ProposalForm(
         request.POST or None, planning_year=planning_year, candidates=candidates, proposal=proposal
     )
