@@ -221,7 +221,7 @@ def test_above_the_row_limit_it_asks_for_a_sector_with_its_shortages(
     _in_sector(dentist, "pendidikan")
     response = client_as(hr).get(reverse("workforce:proposal_create") + "?year=2026", **EN)
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "workforce/proposal_sectors.html"
+    assert response.templates[0].name == "workforce/proposal_sectors.html"
     health, education = Sector.objects.get(slug="kesehatan"), Sector.objects.get(slug="pendidikan")
     assert [(e["sector"], e["positions"], e["people"]) for e in response.context["sectors"]] == [
         (health, 1, 2),  # the nurse: two short; the midwife's position is fully staffed

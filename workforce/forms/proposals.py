@@ -36,11 +36,11 @@ class ProposalScopeForm(forms.Form):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Div(
-                Div("year", css_class="col-5 col-md-3"),
-                Div("sector", css_class="col-7 col-md-5"),
+                Div("year", css_class="col-5 col-sm-4"),
+                Div("sector", css_class="col-7 col-sm-5"),
                 Div(
                     StrictButton(_("Show"), type="submit", css_class="btn-outline-secondary"),
-                    css_class="col-12 col-md-2 mb-3 align-self-end",
+                    css_class="col-12 col-sm-3 mb-3 align-self-end",
                 ),
                 css_class="row",
             )
