@@ -77,3 +77,34 @@ def test_an_empty_chart_says_so_in_the_readers_language(client_as, hr):
     )
     assert "No PNS staff in this year" in svg
     assert "No data" not in svg
+
+
+def test_the_short_list_counts_what_it_lists_in_every_sector(client_as, hr):
+    """The list's count comes from the by-unit summary: it must agree with the list itself
+    (fully trained, partly trained, untrained, PPPK and former staff; two sectors)."""
+    from training.models import TrainingYearRule
+    from workforce.models import Employee, Sector
+
+    year = timezone.localdate().year
+    TrainingYearRule.objects.update_or_create(year=year, defaults={"pns_min_jp": 20})
+    full = past_session(programme=ProgrammeFactory(jp=20))
+    part = past_session(programme=ProgrammeFactory(jp=8))
+    education = None
+    for i in range(3):
+        trained, partly, untrained = (EmployeeFactory(asn_type=AsnType.PNS) for _ in range(3))
+        enrolment(full, trained, result=Enrolment.Result.PASSED)
+        enrolment(part, partly, result=Enrolment.Result.PASSED)
+        if i == 2:  # the third trio in another sector
+            education = Sector.objects.get(slug="pendidikan")
+            for person in (trained, partly, untrained):
+                person.position.unit.sector = education
+                person.position.unit.save()
+    EmployeeFactory(asn_type=AsnType.PPPK)
+    EmployeeFactory(asn_type=AsnType.PNS, status=Employee.Status.RETIRED)
+
+    for query, expected in (({}, 6), ({"sector": education.pk}, 2)):
+        response = client_as(hr).get(reverse("training:hr_dashboard"), {"year": year, **query})
+        page = response.context["page"]
+        assert page.paginator.count == expected
+        assert len(page.object_list) == expected
+        assert {e.jp_done for e in page.object_list} == {0, 8}

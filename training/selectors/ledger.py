@@ -15,7 +15,7 @@ from training.models import (
     Enrolment,
     TrainingYearRule,
 )
-from workforce.models import AsnType, Employee
+from workforce.models import AsnType, Employee, Unit
 
 
 def rule_for_year(year: int) -> TrainingYearRule:
@@ -137,6 +137,31 @@ def short_of_jp(year: int, *, sector=None, unit=None, related=True) -> QuerySet[
     )
 
 
+class Counted:
+    """A queryset whose number of rows is already known, for a Paginator (which calls count()
+    and then slices): the short list's count is the summary's, which the overview reads anyway,
+    instead of a second grouped scan of the register (30 ms at 20,000 employees)."""
+
+    def __init__(self, queryset: QuerySet, count: int):
+        self.queryset, self._count = queryset, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+
+def short_list(year: int, *, sector=None, summary: dict) -> Counted:
+    """short_of_jp(related=False) counted by `summary` (shortfall_summary of the same year)."""
+    by_sector = summary["short_by_sector"]
+    count = by_sector.get(sector.pk, 0) if sector is not None else sum(by_sector.values())
+    return Counted(short_of_jp(year, sector=sector, related=False), count)
+
+
 def short_details(employees: list[Employee]) -> list[Employee]:
     """A page of `short_of_jp(related=False)` with their unit, sector, supervisor and account,
     in one query."""
@@ -166,7 +191,7 @@ def shortfall_summary(year: int) -> dict:
     cache until the training records or the register change, since HR's overview and its two
     charts each need it and it reads every PNS employee (about 120 ms for 20,000)."""
     return remember(
-        f"training-shortfall:{year}", ("training", "workforce"), lambda: _shortfall(year)
+        f"training-shortfall:v2:{year}", ("training", "workforce"), lambda: _shortfall(year)
     )
 
 
@@ -203,33 +228,35 @@ def jp_by_unit(year: int) -> list[UnitJp]:
         .values_list("employee__position__unit_id", "jp")
     ):
         trained.setdefault(unit_id, []).append(jp or 0)
+    staff = dict(active_pns.values_list("position__unit_id").annotate(total=Count("pk")).order_by())
+    # Grouped by the unit id alone, the names read after: grouping by the unit's and sector's
+    # six columns through three joins took three times as long.
     units = []
-    for row in (
-        active_pns.values(
-            "position__unit_id",
-            "position__unit__name",
-            "position__unit__sector_id",
-            "position__unit__sector__name",
-            "position__unit__sector__name_en",
-            "position__unit__sector__slug",
-            "position__unit__sector__order",
-        )
-        .annotate(total=Count("pk"))
-        .order_by()
+    for unit_id, unit_name, sector_id, name, name_en, slug, order in Unit.objects.filter(
+        pk__in=staff
+    ).values_list(
+        "pk",
+        "name",
+        "sector_id",
+        "sector__name",
+        "sector__name_en",
+        "sector__slug",
+        "sector__order",
     ):
-        jps = trained.get(row["position__unit_id"], [])
+        total = staff[unit_id]
+        jps = trained.get(unit_id, [])
         partly = [jp for jp in jps if jp < minimum]
-        short = row["total"] - (len(jps) - len(partly))
+        short = total - (len(jps) - len(partly))
         units.append(
             UnitJp(
-                unit_id=row["position__unit_id"],
-                unit_name=row["position__unit__name"],
-                sector_id=row["position__unit__sector_id"],
-                sector_name=row["position__unit__sector__name"],
-                sector_name_en=row["position__unit__sector__name_en"],
-                sector_slug=row["position__unit__sector__slug"],
-                sector_order=row["position__unit__sector__order"],
-                total=row["total"],
+                unit_id=unit_id,
+                unit_name=unit_name,
+                sector_id=sector_id,
+                sector_name=name,
+                sector_name_en=name_en,
+                sector_slug=slug,
+                sector_order=order,
+                total=total,
                 short=short,
                 missing_jp=short * minimum - sum(partly),
             )
@@ -254,6 +281,7 @@ def _shortfall(year: int) -> dict:
             row.missing_jp += unit.missing_jp
     return {
         "rule": rule_for_year(year),
+        "short_by_sector": {key: row.short for key, row in by_sector.items()},
         "by_unit": sorted(by_unit.values(), key=lambda r: (-r.short, r.label)),
         "by_sector": [by_sector[k] for k in sorted(by_sector, key=lambda k: order[k])],
     }

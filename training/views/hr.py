@@ -36,10 +36,10 @@ def hr_dashboard(request):
     form, year, sector = _filters(request)
 
     def context():
-        short = selectors.short_of_jp(year, sector=sector, related=False)
+        summary = selectors.shortfall_summary(year)
+        short = selectors.short_list(year, sector=sector, summary=summary)
         page = page_of(request, short, PAGE_SIZE)
         page.object_list = selectors.short_details(list(page.object_list))
-        summary = selectors.shortfall_summary(year)
         units_page = page_of(request, summary["by_unit"], UNITS_PER_PAGE, "units_page")
         return {
             "form": form,
