@@ -119,12 +119,13 @@ def test_it_reads_the_help_page_in_a_constant_number_of_queries(
     client, period, django_assert_max_num_queries, page_cache_off
 ):
     FormationFactory(period=period)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8) as small:
         assert client.get(help_url(period)).status_code == 200
     for _ in range(6):
         FormationFactory(period=period, required=["pas-foto", "ktp", "ijazah"])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8) as large:
         assert client.get(help_url(period)).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
 
 
 def test_a_kept_help_page_shows_a_changed_slot_and_contact_at_once(client, period, settings):
