@@ -68,10 +68,11 @@ def _seed(procurement: str) -> SelectionPeriod:
     for kind in (Announcement.Kind.ADMIN, Announcement.Kind.POST_APPEAL):
         Announcement.objects.get_or_create(period=period, kind=kind)
     Announcement.objects.filter(period=period, kind=Announcement.Kind.FINAL).delete()
-    # Fresh planner statistics, as autovacuum would have them after a bulk load (seed_scale
-    # does the same).
+    # Fresh planner statistics and no dead rows left by an earlier run, as autovacuum would
+    # have them (seed_scale analyzes too; a PostgreSQL with autovacuum off, as on the shared
+    # bench machine, would otherwise carry every earlier run's 50,000-row updates).
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     return period
 
 

@@ -173,10 +173,9 @@ class ExamResult(TrackedModel):
         verbose_name = _("exam result")
         verbose_name_plural = _("exam results")
         ordering = ["application"]
-        indexes = [
-            models.Index(fields=["skd_code"]),
-            models.Index(fields=["final_code"]),
-        ]
+        # No index on skd_code or final_code: every query on them is within a period (reached
+        # through the application), and each of the ranking's 50,000-row UPDATEs changing them
+        # wrote into both (issue 23: the UPDATE of a period 1.1 s -> 0.55 s without them).
         constraints = [
             models.CheckConstraint(condition=Q(skb__gte=0), name="exam_skb_not_negative"),
         ]

@@ -115,11 +115,15 @@ class Decision(TrackedModel):
         APPOINTMENT = "appointment", _("Appointment")
         PRIORITY_GROUP = "priority_group", _("PPPK priority group verified")
 
+    # No index of its own: the (application, at) index below starts with it and serves every
+    # lookup by application; a second one made each of a ranking's 100,000 decisions write one
+    # more index entry (issue 23).
     application = models.ForeignKey(
         Application,
         on_delete=models.CASCADE,
         related_name="decisions",
         verbose_name=_("application"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=60, blank=True)

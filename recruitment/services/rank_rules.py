@@ -111,7 +111,6 @@ READ_FIELDS = (
     "sosiokultural",
     "wawancara",
     *WRITTEN_FIELDS,
-    "ranked_at",
     "application__status",
     "application__announced_result",
     "application__registration_number",

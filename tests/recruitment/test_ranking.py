@@ -1,6 +1,7 @@
 """The ranking of a CPNS period (docs/domain.md 1.7-1.9), optimisation (1.10), the applicant's
 explained result and the merit list."""
 
+import gc
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from recruitment.models import (
 )
 from recruitment.selectors.announcements import publish_problems
 from recruitment.selectors.ranking import applicant_result, boundary_ties, ranking_problems
+from recruitment.services import ranking
 from recruitment.services.ranking import (
     RankingError,
     final_score,
@@ -336,6 +338,35 @@ def test_a_ranking_run_again_writes_only_the_rows_whose_outcome_changed(page_cac
 
 
 # --- optimisation ------------------------------------------------------------------------------
+
+
+def test_it_pauses_the_garbage_collector_only_while_it_ranks(monkeypatch, hr):
+    """The cyclic collector is off during the ranking (issue 23) and back on after it, also
+    after a refusal; one a caller had turned off stays off."""
+    period = scored_period()
+    scored(formation(period, quota=1), 100, 100, 200, skb=400)
+    during = []
+    compute = ranking._compute
+
+    def spy(*args, **kwargs):
+        during.append(gc.isenabled())
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(ranking, "_compute", spy)
+    rank_period(period=period, actor=hr)
+    assert during == [False]
+    assert gc.isenabled()
+    announce(period, Announcement.Kind.SKD)
+    announce(period, Announcement.Kind.FINAL)
+    with pytest.raises(RankingError):
+        rank_period(period=period, actor=hr)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        rank_period(period=period, actor=hr, correction_reason="Court order 12/2025")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_it_proposes_and_confirms_an_optimisation(hr):
