@@ -49,6 +49,8 @@ from forums.models import Topic
 from rakumpit_asn.management import scale
 from rakumpit_asn.management.commands.seed_scale import SCALE_PERIOD
 from recruitment.models import Formation, SelectionPeriod
+from workforce.models import PlanningYear
+from workforce.selectors import proposals as selectors_proposals
 
 PERSONAS = ("applicant", "resident", "employee", "supervisor", "hr", "verifier", "moderator")
 ANONYMOUS = "anonymous"
@@ -157,6 +159,10 @@ def _scale_pages(users: dict) -> list[tuple[str, str, str]]:
     formation = biggest_formation(period)
     topic = Topic.objects.order_by("-comment_count", "pk").first()
     checkpoint = scale.cycle_checkpoint(period.year - 1)
+    # The sector with the most positions short of staff: its proposal form is the longest.
+    short = selectors_proposals.proposal_candidates(PlanningYear.objects.get(year=period.year))
+    sectors = selectors_proposals.proposal_sectors(short)
+    widest = max(sectors, key=lambda entry: entry["positions"])
     return [
         (
             f"vacancy page ({formation.n:,} applications)",
@@ -171,6 +177,11 @@ def _scale_pages(users: dict) -> list[tuple[str, str, str]]:
         ),
         ("HR: needs map", "hr", f"/workforce/needs/?year={period.year}"),
         ("HR: review dashboard", "hr", f"/performance/dashboard/?checkpoint={checkpoint.pk}"),
+        (
+            f"HR: new proposal, one sector ({widest['positions']} positions short)",
+            "hr",
+            f"/workforce/proposals/new/?year={period.year}&sector={widest['sector'].pk}",
+        ),
     ]
 
 
