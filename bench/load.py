@@ -20,7 +20,14 @@ DATABASE_URL (the Makefile points it at rakumpit_bench) with DEBUG off.
    twice too: repeated (what a refreshing applicant gets, from the cache) and "uncached", an
    HR session reading another of UNCACHED_PAGES applications on each request (what a page
    costs right after its applicant's own upload moved its generation on).
-5. bench/results/load.md and load.json.
+5. The public pages again with the public page cache switched off (a second gunicorn with
+   PUBLIC_PAGE_CACHE_SECONDS=0; the computed-value cache, COMPUTED_CACHE_SECONDS, stays as it
+   is: it keeps values, not pages, and the public pages read none of it): the floor and every
+   public page, each as a ratio to this run's floor (measured before the first page and after
+   each one: each page against the mean of the two around it). Target: the same half of the
+   floor (the page cache accelerates the public pages, it does not carry them). In-process
+   too: the median of UNCACHED_REPEAT requests, each rendered afresh.
+6. bench/results/load.md and load.json.
 
 /healthz is the floor: a `never_cache` JSON view through the whole middleware stack whose only
 work is one `SELECT 1` on the (persistent) connection; the bench runs without REDIS_URL or a
@@ -55,6 +62,7 @@ PACING_S = 1.0  # on average: 0.5 to 1.5 s at random (bench/locustfile.py)
 FIRST_LOAD_KB = 100  # a public page's first load, compressed, with its CSS, JS and images
 UNCACHED_PAGES = 5000  # application pages read at random, so that nearly every read is a miss
 LATER_VIEW_KB = 30  # a later view: the HTML only (static files are cached under hashed names)
+UNCACHED_REPEAT = 7  # in-process requests per public page with the page cache off (median)
 
 
 def _session_cookie(user) -> str:
@@ -167,6 +175,32 @@ def _in_process(endpoint: dict) -> dict:
     }
 
 
+def _in_process_uncached(endpoint: dict) -> dict:
+    """A public page rendered afresh (PUBLIC_PAGE_CACHE_SECONDS=0): queries and the median of
+    UNCACHED_REPEAT requests after one warm request."""
+    import statistics
+
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    samples = []
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+        client.get(endpoint["path"])
+        for _ in range(UNCACHED_REPEAT):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(endpoint["path"])
+                samples.append((time.perf_counter() - start) * 1000)
+    return {
+        "status": response.status_code,
+        "queries": len(queries.captured_queries),
+        "bytes": len(response.content),
+        "in_process_ms": round(statistics.median(samples), 1),
+    }
+
+
 def _explain(sql: str) -> str:
     from django.db import connection
 
@@ -177,11 +211,13 @@ def _explain(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def _wait_for(url: str, timeout: float = 60) -> None:
+def _wait_for(url: str, timeout: float = 180) -> None:
+    # A worker's first request imports what the URLs need: tens of seconds on a busy machine.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (our own)
+            wait = max(1, deadline - time.monotonic())
+            with urllib.request.urlopen(url, timeout=wait) as response:  # noqa: S310 (our own)
                 if response.status == 200:
                     return
         except OSError:
@@ -332,7 +368,51 @@ def _verdict(endpoint: dict, floor_rps: float) -> str:
     return "not met: " + ", ".join(problems) if problems else "met"
 
 
-def _markdown(meta: dict, endpoints: list[dict], explains: list[dict]) -> str:
+def _uncached_verdict(row: dict, floor_rps: float) -> str:
+    load = row["load"]
+    problems = []
+    if not load["requests"]:
+        problems.append(f"no response finished within the {SECONDS} s run")
+    if load["errors"] or row["status"] != 200:
+        problems.append("errors")
+    if row["name"] != FLOOR and load["rps"] < PUBLIC_TARGET * floor_rps:
+        problems.append(f"< {PUBLIC_TARGET:.0%} of floor")
+    return "not met: " + ", ".join(problems) if problems else "met"
+
+
+def _markdown_uncached(meta: dict, rows: list[dict]) -> list[str]:
+    lines = [
+        "",
+        "## Public pages with the page cache off",
+        "",
+        "A second gunicorn, the same workers, with PUBLIC_PAGE_CACHE_SECONDS=0: every public "
+        "page is rendered for each request (queries and template). The computed-value cache "
+        f"(COMPUTED_CACHE_SECONDS={meta['page_cache_off']['computed_cache_seconds']}) stays as "
+        "it is: it keeps values, not pages. The floor runs again before the first page and "
+        "after each one (the machine is shared and its load moves: here "
+        f"{min(r['rps'] for r in rows[0]['runs'])} to {max(r['rps'] for r in rows[0]['runs'])} "
+        "req/s); each page's ratio is to the mean of the two floor runs around it, target "
+        f"≥ {PUBLIC_TARGET:.0%}. In-process: the median of {UNCACHED_REPEAT} requests, each "
+        "rendered afresh (Django's test client, one at a time).",
+        "",
+        "| endpoint | req/s | floor req/s around it | ratio to floor | p50 ms | p95 ms | p99 ms "
+        "| errors | queries | bytes | in-process ms | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        load = row["load"]
+        if row["name"] == FLOOR:  # its first run; the mean of all its runs beside it
+            load = {**load, "rps": row["floor_rps"]}
+        lines.append(
+            f"| {row['name']} | {load['rps']} | {row['floor_rps']} | {row['ratio_to_floor']:.2f} "
+            f"| {load['p50_ms']:.0f} | {load['p95_ms']:.0f} | {load['p99_ms']:.0f} "
+            f"| {load['errors']}/{load['requests']} | {row['queries']} | {row['bytes']:,} "
+            f"| {row['in_process_ms']:.1f} | {row['verdict']} |"
+        )
+    return lines
+
+
+def _markdown(meta: dict, endpoints: list[dict], explains: list[dict], uncached: list[dict]) -> str:
     floor_rps = endpoints[0]["load"]["rps"]
     lines = [
         "# Load test (gunicorn + locust)",
@@ -397,6 +477,7 @@ def _markdown(meta: dict, endpoints: list[dict], explains: list[dict]) -> str:
                 f"| {e['name']} | {w['html_gzip_kb']} | {w['assets']} | {w['first_load_kb']} "
                 f"| {w['later_view_kb']} |"
             )
+    lines += _markdown_uncached(meta, uncached)
     lines += ["", "## Slowest query of each endpoint (in-process, one request)", ""]
     for e in endpoints:
         top = e["slowest_queries"][0] if e["slowest_queries"] else None
@@ -453,6 +534,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
@@ -466,12 +548,21 @@ def main() -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("seed_scale", force=True)
     with connection.cursor() as cursor:
-        # The in-process benchmarks (bench/run.py) bulk-inserted too: plan on fresh statistics.
-        cursor.execute("ANALYZE")
+        # The in-process benchmarks (bench/run.py) bulk-inserted too: plan on fresh statistics,
+        # and with the visibility map autovacuum keeps in production (this machine's PostgreSQL
+        # runs without it): a count then reads the index alone, not a heap block per row.
+        cursor.execute("VACUUM (ANALYZE)")
     endpoints = _endpoints()
     for e in endpoints:
         e.update(_in_process(e))
         print(f"in-process {e['name']}: {e['status']}, {e['queries']} queries, {e['bytes']} B")
+    uncached = [
+        {"name": e["name"], "path": e["path"], "cookie": "", **_in_process_uncached(e)}
+        for e in endpoints
+        if e["public"]
+    ]
+    for row in uncached:
+        print(f"in-process, page cache off, {row['name']}: {row['in_process_ms']} ms")
     slowest = sorted(
         ((ms, sql, e["name"]) for e in endpoints for ms, sql in e["sql"]), reverse=True
     )[:2]
@@ -511,6 +602,37 @@ def main() -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
+    # The public pages again, rendered for every request (see the docstring, step 5).
+    server = _gunicorn({**os.environ, "PUBLIC_PAGE_CACHE_SECONDS": "0"})
+    try:
+        _wait_for(base + "/healthz")
+        for row in uncached:
+            _warm(base, row, 2 * WORKERS)
+        with tempfile.TemporaryDirectory() as folder:
+            # The floor before and after each page: on a shared machine the load of other work
+            # moves during the run (the floor's req/s moved by half within one run), so each
+            # page is compared with the mean of the two floors around it.
+            floor = uncached[0]
+            floor["runs"] = [_locust(base, floor, Path(folder), 0)]
+            for i, row in enumerate(uncached[1:], start=1):
+                row["load"] = _locust(base, row, Path(folder), i)
+                floor["runs"].append(_locust(base, floor, Path(folder), 0))
+                row["floor_rps"] = round(
+                    (floor["runs"][-2]["rps"] + floor["runs"][-1]["rps"]) / 2, 1
+                )
+                print(
+                    f"load, page cache off, {row['name']}: {row['load']}, floor {row['floor_rps']}"
+                )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    floor["load"] = floor["runs"][0]
+    floor["floor_rps"] = round(sum(r["rps"] for r in floor["runs"]) / len(floor["runs"]), 1)
+    for row in uncached:
+        ratio = row["load"]["rps"] / row["floor_rps"] if row["floor_rps"] else 0
+        row["ratio_to_floor"] = 1.0 if row is floor else round(ratio, 3)
+        row["verdict"] = _uncached_verdict(row, row["floor_rps"])
+
     floor_rps = endpoints[0]["load"]["rps"]
     for e in endpoints:
         rps = (e.get("capacity") or e["load"])["rps"]
@@ -524,15 +646,30 @@ def main() -> int:
         "pacing_s": PACING_S,
         "seconds": SECONDS,
         "data": data,
+        "page_cache_off": {
+            "public_page_cache_seconds": 0,
+            "computed_cache_seconds": settings.COMPUTED_CACHE_SECONDS,
+        },
     }
     results = [
         {k: v for k, v in e.items() if k not in {"sql", "cookie", "paths"}} for e in endpoints
     ]
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "load.json").write_text(
-        json.dumps({**meta, "endpoints": results, "explain": explains}, indent=2) + "\n"
+        json.dumps(
+            {
+                **meta,
+                "endpoints": results,
+                "page_cache_off_endpoints": [
+                    {k: v for k, v in row.items() if k != "cookie"} for row in uncached
+                ],
+                "explain": explains,
+            },
+            indent=2,
+        )
+        + "\n"
     )
-    markdown = _markdown(meta, endpoints, explains)
+    markdown = _markdown(meta, endpoints, explains, uncached)
     (RESULTS / "load.md").write_text(markdown)
     print(markdown)
     return 0

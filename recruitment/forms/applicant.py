@@ -1,10 +1,17 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from recruitment import rules
-from recruitment.models import ApplicantProfile, FormationCategory, PriorityGroup, SelectionPeriod
+from recruitment.models import (
+    ApplicantProfile,
+    Formation,
+    FormationCategory,
+    PriorityGroup,
+    SelectionPeriod,
+)
 from recruitment.selectors import vacancies
 from workforce.models import AsnType, EducationLevel, Kelurahan, Sector, Unit
 
@@ -31,7 +38,10 @@ class VacancyFilterForm(forms.Form):
     )
     unit = forms.ModelChoiceField(
         label=_("Unit"),
-        queryset=Unit.objects.filter(positions__formations__is_published=True).distinct(),
+        # A semi-join (EXISTS): each unit once without DISTINCT over every formation's row.
+        queryset=Unit.objects.filter(
+            Exists(Formation.objects.filter(position__unit=OuterRef("pk"), is_published=True))
+        ),
         required=False,
         empty_label=_("All units"),
     )
