@@ -15,17 +15,24 @@ Usage: make bench-concurrency (part of make bench), after bench/load.py seeded t
    SURGE_RATE a second (open loop: each request leaves at its time, whether the earlier ones
    have been answered or not) for SURGE_SECONDS, while READERS anonymous visitors read the
    vacancy list and a vacancy page; their p95 must stay under VACANCY_P95_MS. (During the
-   all-at-once race of 2 the visitors' requests queue behind the 500 already waiting, so their
-   latency there is reported, not checked: it measures the queue, not the pages.)
+   all-at-once race of 2 their latency is reported, not checked: on one pool, --single-pool,
+   the visitors' requests queue behind the 500 already waiting, which measures the queue.)
 
 The requests go through gunicorn (2 x cores + 1 sync workers, production-like settings: DEBUG
 off, CSRF checked, sessions as a sign-in leaves them) from 200 and 500 client threads released
-together by a barrier. Results: bench/results/concurrency.md and .json; exit status 1 when a
-check fails.
+together by a barrier. The visitors' requests go where nginx sends an anonymous GET of a public
+page (docs/operations/deployment.md): to the Procfile's web-public pool, a second gunicorn of
+PUBLIC_WORKERS sync workers on BENCH_PUBLIC_PORT (default the port after BENCH_LOAD_PORT), so
+that they do not queue behind the finalisations; `--single-pool` sends them to the one gunicorn
+with everything else, as before that pool existed (the comparison). BENCH_WRITES_NICE=N runs the
+main gunicorn and the Celery worker N steps nicer, so that under contention the CPU goes to the
+public pool first (as systemd's Nice= on those units would; measured: docs/performance.md).
+Results: bench/results/concurrency.md and .json; exit status 1 when a check fails.
 """
 
 import hashlib
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -43,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rakumpit_asn.settings")
 
-from bench.load import PORT, WORKERS, _gunicorn, _wait_for  # noqa: E402
+from bench.load import PORT, ROOT, WORKERS, _gunicorn, _wait_for  # noqa: E402
 
 RACE_EMAIL = "bench-race-{n:04d}@example.org"
 SAME_APPLICANT_REQUESTS = 200
@@ -54,6 +61,10 @@ SURGE_SECONDS = int(os.environ.get("BENCH_SURGE_SECONDS", "5"))
 READERS = 2  # anonymous visitors reading vacancy pages during the surge, each a page at a time
 READER_PAUSE_S = 0.05
 VACANCY_P95_MS = 100
+# The Procfile's web-public pool: the anonymous visitors' public pages (PUBLIC_WEB_CONCURRENCY).
+PUBLIC_PORT = int(os.environ.get("BENCH_PUBLIC_PORT", PORT + 1))
+PUBLIC_WORKERS = int(os.environ.get("BENCH_PUBLIC_WORKERS", "2"))
+WRITES_NICE = int(os.environ.get("BENCH_WRITES_NICE", "0"))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -85,13 +96,16 @@ def _post(base: str, path: str, cookie: str, data: dict) -> int:
         return exc.code
 
 
-def _get(base: str, path: str) -> tuple[int, float]:
-    """GET `path` as an anonymous visitor: its status and milliseconds."""
+def _get(base: str, path: str, cache: Counter | None = None) -> tuple[int, float]:
+    """GET `path` as an anonymous visitor: its status and milliseconds; the page cache's answer
+    (X-Page-Cache: hit, miss) counted in `cache`."""
     start = time.perf_counter()
     try:
         with _opener.open(base + path, timeout=120) as response:
             response.read()
             status = response.status
+            if cache is not None:
+                cache[response.headers.get("X-Page-Cache", "none")] += 1
     except urllib.error.HTTPError as exc:
         status = exc.code
     return status, (time.perf_counter() - start) * 1000
@@ -106,33 +120,44 @@ def _p(values: list[float], q: float) -> float | None:
 
 class _Readers:
     """READERS threads reading `paths` in turn, each pausing READER_PAUSE_S between pages, from
-    start() to stop(): their latencies and statuses."""
+    __enter__ to __exit__: their latencies and statuses. They run in a process of their own, as
+    visitors are other machines: in this one, hundreds of client threads would hold the GIL."""
 
     def __init__(self, base: str, paths: list[str]):
         self.base, self.paths = base, paths
-        self.stopping = threading.Event()
+        context = multiprocessing.get_context("fork")
+        self.stopping = context.Event()
+        self.receiving, self.sending = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._process, daemon=True)
         self.samples: list[float] = []
         self.statuses: Counter = Counter()
-        self.threads = [threading.Thread(target=self._run, args=(n,)) for n in range(READERS)]
+        self.cache: Counter = Counter()
+
+    def _process(self) -> None:
+        threads = [threading.Thread(target=self._run, args=(n,)) for n in range(READERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.sending.send((self.samples, self.statuses, self.cache))
 
     def _run(self, n: int) -> None:
         i = n
         while not self.stopping.is_set():
-            status, ms = _get(self.base, self.paths[i % len(self.paths)])
+            status, ms = _get(self.base, self.paths[i % len(self.paths)], self.cache)
             self.samples.append(ms)
             self.statuses[status] += 1
             i += 1
             self.stopping.wait(READER_PAUSE_S)
 
     def __enter__(self):
-        for thread in self.threads:
-            thread.start()
+        self.process.start()
         return self
 
     def __exit__(self, *exc):
         self.stopping.set()
-        for thread in self.threads:
-            thread.join()
+        self.samples, self.statuses, self.cache = self.receiving.recv()
+        self.process.join()
 
     def summary(self) -> dict:
         return {
@@ -141,6 +166,7 @@ class _Readers:
             "p95_ms": _p(self.samples, 0.95),
             "max_ms": round(max(self.samples), 1) if self.samples else None,
             "statuses": dict(self.statuses),
+            "page_cache": dict(self.cache),
         }
 
 
@@ -286,6 +312,30 @@ def _check_documents(expected: dict[int, str]) -> list[str]:
     return problems
 
 
+def _public_gunicorn(base_env: dict) -> subprocess.Popen:
+    """The Procfile's web-public pool: the same application in a gunicorn of its own, on
+    PUBLIC_PORT with PUBLIC_WORKERS sync workers (bench.load._gunicorn has the main one)."""
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "rakumpit_asn.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PUBLIC_PORT}",
+            "--workers",
+            str(PUBLIC_WORKERS),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**base_env, "CONN_MAX_AGE": base_env.get("CONN_MAX_AGE", "60")},
+        start_new_session=True,
+    )
+
+
 def _worker(env: dict):
     """A Celery worker as the Procfile starts one (concurrency CELERY_CONCURRENCY, default 2)."""
     return subprocess.Popen(
@@ -368,6 +418,7 @@ def main() -> int:
     from recruitment.selectors.eligibility import check_eligibility
 
     eager = "--eager" in sys.argv  # tasks in the web process (no broker), as `make run` has them
+    single_pool = "--single-pool" in sys.argv  # the visitors' pages on the main gunicorn too
     formation = _formation()
     if formation is None:
         raise SystemExit("No scaled data: run make bench-load (or manage.py seed_scale) first.")
@@ -399,14 +450,24 @@ def main() -> int:
         if not env["CELERY_BROKER_URL"]:
             raise SystemExit("Set REDIS_URL (or BENCH_BROKER_URL) for the worker, or use --eager.")
     server = _gunicorn(env)
+    public = None if single_pool else _public_gunicorn(env)
+    public_base = base if single_pool else f"http://127.0.0.1:{PUBLIC_PORT}"
+    pool = (
+        f"web (the one gunicorn, {WORKERS} workers, --single-pool)"
+        if single_pool
+        else f"web-public (its own gunicorn, {PUBLIC_WORKERS} workers, port {PUBLIC_PORT})"
+    )
     worker = None if eager else _worker(env)
     checks = []
     runs = {}
     try:
         _wait_for(base + "/healthz", timeout=300)  # five workers booting on a busy machine
+        _wait_for(public_base + "/healthz", timeout=300)
+        for group in filter(None, (server, worker)) if WRITES_NICE else ():
+            os.setpriority(os.PRIO_PGRP, group.pid, WRITES_NICE)  # the processes of its session
         for path in vacancy_paths * 5:  # every worker has rendered them once
-            _get(base, path)
-        with _Readers(base, vacancy_paths) as quiet:
+            _get(public_base, path)
+        with _Readers(public_base, vacancy_paths) as quiet:
             time.sleep(2)
         t0 = time.perf_counter()
         floor_statuses = _together(APPLICANTS, lambda _i: _get(base, "/healthz")[0])
@@ -461,7 +522,7 @@ def main() -> int:
             )
         connection.close()
 
-        with _Readers(base, vacancy_paths) as race_readers:
+        with _Readers(public_base, vacancy_paths) as race_readers:
             t0 = time.perf_counter()
             race_statuses = _together(
                 APPLICANTS,
@@ -480,7 +541,7 @@ def main() -> int:
             "statuses": dict(race_statuses),
         }
 
-        with _Readers(base, vacancy_paths) as surge_readers:
+        with _Readers(public_base, vacancy_paths) as surge_readers:
             surge_statuses, surge_latencies, surge_s = _paced(
                 SURGE_RATE,
                 surge_count,
@@ -501,8 +562,10 @@ def main() -> int:
         ids = [d["application"] for d in drafts + surge_drafts]
         notified = _notified(ids, timeout=180 if worker else 10)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for gunicorn in filter(None, (server, public)):
+            os.killpg(gunicorn.pid, signal.SIGTERM)
+        for gunicorn in filter(None, (server, public)):
+            gunicorn.wait(timeout=30)
         if worker is not None:
             # Celery's warm shutdown: the main process alone, so that it lets its pool finish
             # the tasks it runs and gives back the ones it reserved (killing the pool's children
@@ -589,6 +652,8 @@ def main() -> int:
         "machine": machine(),
         "workers": WORKERS,
         "tasks": "in the web process (--eager)" if eager else "broker and a Celery worker",
+        "vacancy_pages_pool": pool,
+        "writes_nice": WRITES_NICE,
         "formation": str(formation),
         "setup_seconds": round(setup_s, 1),
         "runs": runs,
@@ -601,8 +666,10 @@ def main() -> int:
         "# Concurrency under load (gunicorn)",
         "",
         f"Machine: {result['machine']}. gunicorn {WORKERS} sync workers, DEBUG off; tasks: "
-        f"{result['tasks']}; the clients are threads released together by a barrier (the surge: "
-        "leaving at a steady rate). Formation: " + result["formation"] + ".",
+        f"{result['tasks']}; main pool and worker at nice {WRITES_NICE}; the clients are threads "
+        "released together by a barrier (the surge: leaving at a steady rate). Formation: "
+        + result["formation"]
+        + ".",
         "",
         "| run | seconds | per second | ratio to floor | p50 ms | p95 ms | HTTP statuses |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -617,16 +684,17 @@ def main() -> int:
     lines += [
         "",
         f"Vacancy list and vacancy page, {READERS} anonymous visitors each pausing "
-        f"{READER_PAUSE_S * 1000:.0f} ms between pages:",
+        f"{READER_PAUSE_S * 1000:.0f} ms between pages, served by {pool}:",
         "",
-        "| when | requests | p50 ms | p95 ms | max ms | HTTP statuses |",
-        "|---|---:|---:|---:|---:|---|",
+        "| when | requests | p50 ms | p95 ms | max ms | HTTP statuses | page cache |",
+        "|---|---:|---:|---:|---:|---|---|",
     ]
     for name, r in readers.items():
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r["statuses"].items()))
+        cache = ", ".join(f"{k}: {v}" for k, v in sorted(r["page_cache"].items()))
         lines.append(
             f"| {name} | {r['requests']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} "
-            f"| {statuses} |"
+            f"| {statuses} | {cache} |"
         )
     lines += ["", "| check | result | detail |", "|---|---|---|"]
     for c in result["checks"]:
