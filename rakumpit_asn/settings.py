@@ -189,6 +189,11 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int(
     "PUBLIC_PAGE_CACHE_SECONDS", 60 if _shared_cache else 0, minimum=0
 )
 COMPUTED_CACHE_SECONDS = env_int("COMPUTED_CACHE_SECONDS", 300 if _shared_cache else 0, minimum=0)
+# The counts a finalisation changes on the public pages ("N registered") move them on at most
+# once in this many seconds: at a registration deadline, when finalisations come every second,
+# the public pages would otherwise never be served from the cache (core.pagecache.counts_lag).
+# 0: at once, like every other change.
+PUBLIC_COUNTS_LAG_SECONDS = env_int("PUBLIC_COUNTS_LAG_SECONDS", 5, minimum=0)
 
 STORAGES = {
     # Every upload is private: stored outside any served folder, read only through views that

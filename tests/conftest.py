@@ -38,6 +38,8 @@ def pytest_configure(config):
     # without services, which is enough for one test process.)
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     settings.COMPUTED_CACHE_SECONDS = 300
+    # A finalisation's public counts too (tests/core/test_counts_lag.py turns the lag on).
+    settings.PUBLIC_COUNTS_LAG_SECONDS = 0
     # Tests call tasks in-process even when CI configures a broker; the one test that drives a
     # real worker turns this off for its own duration.
     from rakumpit_asn.celery import app
@@ -123,8 +125,8 @@ def _page_cache_sees_the_tests_commits(request, monkeypatch):
 
     production = generations.move_on_commit
 
-    def move_on_commit(labels):
-        production(labels)  # registered as in production, then flushed if the app committed
+    def move_on_commit(labels, lagging=()):
+        production(labels, lagging)  # registered as in production, then flushed if committed
         connection = transaction.get_connection()
         if connection.in_atomic_block and app_committed(connection):
             flush(connection)

@@ -14,12 +14,14 @@ Correctness first:
   and deletes through model signals, update() and the bulk writes through the tracked QuerySet
   of core.models.TrackedModel, raw SQL through core.db.execute_write. No code has to remember
   to invalidate. PUBLIC_PAGE_CACHE_SECONDS bounds what only time changes (a registration window
-  that closes); the clock that matters is in a part's key.
+  that closes); the clock that matters is in a part's key. One exception, asked for by the
+  service that makes the change: a change inside `counts_lag()` (a finalisation: "N registered")
+  moves the public pages on at most once every PUBLIC_COUNTS_LAG_SECONDS.
 - Each app registers what its changes move on in its AppConfig.ready() (`register`): its
   private models and fields (HR's pages only), and its scopes (one generation per application).
 """
 
-from core.pagecache.generations import invalidate, pinned
+from core.pagecache.generations import counts_lag, invalidate, pinned
 from core.pagecache.policy import Scope, Watch, cached_apps
 from core.pagecache.store import (
     HEADER,
@@ -38,6 +40,7 @@ __all__ = [
     "TrackedQuerySet",
     "Watch",
     "cached_apps",
+    "counts_lag",
     "invalidate",
     "pinned",
     "public_page",

@@ -5,7 +5,10 @@ made from, so a moved generation is never served again."""
 import logging
 import time
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -23,6 +26,39 @@ def generation_key(label: str) -> str:
     return f"pagecache:generation:{label}"
 
 
+def window_key(label: str) -> str:
+    """Present while `label` lags (see counts_lag): set when the lagging change moved it."""
+    return f"pagecache:lagging:{label}"
+
+
+# Set by counts_lag(): the public generations the changes inside it move on lag.
+_lagging: ContextVar[bool] = ContextVar("pagecache_counts_lag", default=False)
+
+
+@contextmanager
+def counts_lag():
+    """The changes made inside change only counts on the public pages (a finalisation adds one
+    to "N registered"): they move an app's public generation on at most once every
+    PUBLIC_COUNTS_LAG_SECONDS. The first moves it at once and opens a window of that length;
+    the ones within the window do not move it, and the pages and values stored while a window
+    is open are kept only until it closes (`lag_timeout`). So a count is at most that many
+    seconds old, and at a registration deadline, with a finalisation every second, the public
+    pages are rendered once per window instead of on every request. Every other generation
+    (HR's pages, the application's own page) still moves at once.
+
+    Written for this: the generations are ours (core.pagecache); no cache library debounces
+    invalidations with a bound on staleness."""
+    token = _lagging.set(True)
+    try:
+        yield
+    finally:
+        _lagging.reset(token)
+
+
+def lagging() -> bool:
+    return _lagging.get()
+
+
 def _timeout(label: str) -> int | None:
     return SCOPED_GENERATION_SECONDS if policy.scope_of(label) else None
 
@@ -33,10 +69,14 @@ def check_labels(labels) -> None:
         raise ValueError(f"Not a generation of a cached app: {unknown or labels}")
 
 
-def current(labels) -> list:
-    """The labels' generations now; a missing one is started."""
+def current(labels, *, windows: list | None = None) -> list:
+    """The labels' generations now; a missing one is started. `windows`: a list that gets True
+    when one of the labels lags now (read in the same round trip)."""
     keys = {label: generation_key(label) for label in labels}
-    found = cache.get_many(list(keys.values()))
+    lag_keys = [window_key(label) for label in labels] if windows is not None else []
+    found = cache.get_many(list(keys.values()) + lag_keys)
+    if windows is not None:
+        windows.append(any(key in found for key in lag_keys))
     missing = [label for label, key in keys.items() if key not in found]
     for label in missing:
         # A new (or evicted) generation starts from the clock, never from a number an earlier
@@ -69,6 +109,22 @@ def move(labels) -> None:
         cache.set_many(values, timeout=timeout)
 
 
+def lag_timeout(timeout: int, windows: list) -> int:
+    """`timeout`, cut to the lag when a window of one of the labels was open (`current`)."""
+    if windows and windows[0]:
+        return max(1, min(timeout, settings.PUBLIC_COUNTS_LAG_SECONDS))
+    return timeout
+
+
+def move_lagging(labels) -> None:
+    """Move these public generations on unless a window of theirs is open (counts_lag)."""
+    lag = settings.PUBLIC_COUNTS_LAG_SECONDS
+    if not lag:
+        move(labels)
+        return
+    move([label for label in set(labels) if cache.add(window_key(label), 1, timeout=lag)])
+
+
 class _Pending:
     """The generations the writes of one transaction (at one savepoint level) move on, moved
     once it commits: one callback and one round trip per transaction, however many rows it
@@ -76,22 +132,26 @@ class _Pending:
 
     pagecache = True  # tests/conftest.py finds the page cache's callbacks by this mark
 
-    def __init__(self, savepoints: tuple, labels):
+    def __init__(self, savepoints: tuple, labels, lagging=()):
         self.savepoints = savepoints
         self.labels = set(labels)
+        self.lagging = set(lagging)
         self.__qualname__ = "page cache: move generations"  # Django logs a failure by this name
 
     def __call__(self):
         move(self.labels)
+        if self.lagging - self.labels:  # moved at once by another change of the transaction
+            move_lagging(self.lagging - self.labels)
 
 
-def move_on_commit(labels) -> None:
+def move_on_commit(labels, lagging=()) -> None:
     """Move these generations on once the current transaction commits: a page rendered
     meanwhile from the old rows is stored under the old generation and never served again.
     Robust: the transaction is committed by then, and a cache that fails to answer must not
     stop the callbacks after this one (a file deletion, an e-mail); the error is logged and the
-    pages it would have refreshed expire with their timeouts."""
-    if not labels:
+    pages it would have refreshed expire with their timeouts. `lagging`: public generations
+    moved on as counts_lag says."""
+    if not labels and not lagging:
         return
     connection = transaction.get_connection()
     savepoints = tuple(connection.savepoint_ids)
@@ -103,8 +163,9 @@ def move_on_commit(labels) -> None:
         and any(entry[1] is pending for entry in reversed(connection.run_on_commit))
     ):
         pending.labels.update(labels)  # still waiting for this transaction's commit
+        pending.lagging.update(lagging)
         return
-    pending = _Pending(savepoints, labels)
+    pending = _Pending(savepoints, labels, lagging)
     connection.pagecache_pending = pending
     connection.on_commit(pending, robust=True)
 

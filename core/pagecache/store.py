@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from core.pagecache.generations import check_labels, current
+from core.pagecache.generations import check_labels, current, lag_timeout
 
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _TOKEN_TEXT = re.compile(_TOKEN.pattern.decode())
@@ -53,10 +53,11 @@ COMPUTING_LOCK_SECONDS = 60
 VALUE_PREFIX = "pagecache:value2:"
 
 
-def _value_key(name: str, app_labels, generations=None) -> str:
-    """Where `remember` keeps `name` under the apps' generations (current ones unless given)."""
+def _value_key(name: str, app_labels, generations=None, windows=None) -> str:
+    """Where `remember` keeps `name` under the apps' generations (current ones unless given;
+    `windows`: see `current`)."""
     if generations is None:
-        generations = current(app_labels)
+        generations = current(app_labels, windows=windows)
     raw = "|".join([name, *map(str, generations)])
     return VALUE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
@@ -80,7 +81,8 @@ def remember(
     if generations is not None and None in generations:
         current(app_labels)  # start the missing ones, for the next request
         return compute()
-    key = _value_key(name, app_labels, generations)
+    windows = []
+    key = _value_key(name, app_labels, generations, windows)
     lock = key + ":computing"
     token = uuid.uuid4().hex  # whose lock it is: only its holder removes it
     stored = cache.get(key)  # (value, fresh until) or None
@@ -101,6 +103,7 @@ def remember(
                 return compute()  # too slow: compute without touching the holder's lock
     try:
         value = compute()
+        timeout = lag_timeout(timeout, windows)  # a count may lag no longer than the window
         cache.set(key, (value, time.time() + timeout), timeout=2 * timeout)
     finally:
         if cache.get(lock) == token:  # not a lock another request took after ours expired
@@ -185,7 +188,8 @@ def public_page_response(request, app_labels, render):
     if not getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0) or not _cacheable(request):
         return render()
     check_labels(app_labels)
-    key = _key(request, current(app_labels))
+    windows = []
+    key = _key(request, current(app_labels, windows=windows))
     stored = cache.get(key)
     if stored is not None:
         content_type, body = stored
@@ -200,7 +204,7 @@ def public_page_response(request, app_labels, render):
             cache.set(
                 key,
                 (response["Content-Type"], response.content),
-                timeout=settings.PUBLIC_PAGE_CACHE_SECONDS,
+                timeout=lag_timeout(settings.PUBLIC_PAGE_CACHE_SECONDS, windows),
             )
             response[HEADER] = "miss"
     return response

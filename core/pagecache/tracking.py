@@ -50,6 +50,10 @@ def rows_changed(model, *, scope_pks=None, fields=None, instance=None) -> None:
         fields=_field_names(model, fields),
         instance=instance,
     )
+    if generations.lagging() and policy.app_label in labels:  # inside counts_lag()
+        labels.remove(policy.app_label)
+        generations.move_on_commit(labels, lagging=[policy.app_label])
+        return
     generations.move_on_commit(labels)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import dataprotection
 from accounts.roles import STAFF_ROLES, has_role
-from core import outbox
+from core import outbox, pagecache
 from recruitment import rules
 from recruitment.models import (
     ApplicantProfile,
@@ -211,9 +211,12 @@ def application_finalise(*, application: Application, user) -> Application:
     # No savepoint: on a refused NIK the ApplicationError leaves this atomic block, which rolls
     # back, and nothing else is read or written before that.
     try:
-        claimed = Application.objects.filter(
-            pk=application.pk, status=Application.Status.DRAFT
-        ).update(**values)
+        # On the public pages a finalisation is one more "registered": counted within seconds,
+        # not on every request of a deadline's crowd (PUBLIC_COUNTS_LAG_SECONDS).
+        with pagecache.counts_lag():
+            claimed = Application.objects.filter(
+                pk=application.pk, status=Application.Status.DRAFT
+            ).update(**values)
     except IntegrityError:
         raise ApplicationError(
             _(
