@@ -40,11 +40,12 @@ def counts_lag():
     """The changes made inside change only counts on the public pages (a finalisation adds one
     to "N registered"): they move an app's public generation on at most once every
     PUBLIC_COUNTS_LAG_SECONDS. The first moves it at once and opens a window of that length;
-    the ones within the window do not move it, and the pages and values stored while a window
-    is open are kept only until it closes (`lag_timeout`). So a count is at most that many
-    seconds old, and at a registration deadline, with a finalisation every second, the public
-    pages are rendered once per window instead of on every request. Every other generation
-    (HR's pages, the application's own page) still moves at once.
+    the ones within the window do not move it but mark it, and the first read of the
+    generation after the window closed moves it (`_read`); the pages stored while a window is
+    open are kept only until it closes too (`lag_timeout`). So a count is at most that many
+    seconds old (plus a render), and at a registration deadline, with a finalisation every
+    second, the public pages are rendered once per window instead of on every request. Every
+    other generation (HR's pages, the application's own page) still moves at once.
 
     Written for this: the generations are ours (core.pagecache); no cache library debounces
     invalidations with a bound on staleness."""
@@ -69,14 +70,38 @@ def check_labels(labels) -> None:
         raise ValueError(f"Not a generation of a cached app: {unknown or labels}")
 
 
+def lagged_key(label: str) -> str:
+    """Present while a change made inside a window has not moved `label` on yet (counts_lag)."""
+    return f"pagecache:lagged:{label}"
+
+
+def _read(labels, windows: list | None = None) -> dict:
+    """The cache's values of the labels' generations, in one round trip with their windows.
+    A public generation that a change inside a window left unmoved is moved on here, at the
+    first read after the window closed: so every reader (a page, a value kept under pinned
+    generations, an API's ETag) sees the change within the lag."""
+    keys = [generation_key(label) for label in labels]
+    public = [label for label in labels if policy.policy_for(label) is not None]
+    found = cache.get_many(
+        keys + [window_key(label) for label in public] + [lagged_key(label) for label in public]
+    )
+    closed = [
+        label for label in public if lagged_key(label) in found and window_key(label) not in found
+    ]
+    if closed:
+        cache.delete_many([lagged_key(label) for label in closed])
+        move(closed)
+        found.update(cache.get_many([generation_key(label) for label in closed]))
+    if windows is not None:
+        windows.append(any(window_key(label) in found for label in public))
+    return found
+
+
 def current(labels, *, windows: list | None = None) -> list:
     """The labels' generations now; a missing one is started. `windows`: a list that gets True
     when one of the labels lags now (read in the same round trip)."""
     keys = {label: generation_key(label) for label in labels}
-    lag_keys = [window_key(label) for label in labels] if windows is not None else []
-    found = cache.get_many(list(keys.values()) + lag_keys)
-    if windows is not None:
-        windows.append(any(key in found for key in lag_keys))
+    found = _read(labels, windows)
     missing = [label for label, key in keys.items() if key not in found]
     for label in missing:
         # A new (or evicted) generation starts from the clock, never from a number an earlier
@@ -94,9 +119,8 @@ def pinned(labels) -> tuple:
     never older rows under the newer one. A generation that does not exist yet is not made here
     (the view may still answer 404): it is None, and that request's value is not stored."""
     check_labels(labels)
-    keys = [generation_key(label) for label in labels]
-    found = cache.get_many(keys)
-    return tuple(found.get(key) for key in keys)
+    found = _read(labels)
+    return tuple(found.get(generation_key(label)) for label in labels)
 
 
 def move(labels) -> None:
@@ -122,7 +146,13 @@ def move_lagging(labels) -> None:
     if not lag:
         move(labels)
         return
-    move([label for label in set(labels) if cache.add(window_key(label), 1, timeout=lag)])
+    opened = []
+    for label in set(labels):
+        if cache.add(window_key(label), 1, timeout=lag):
+            opened.append(label)
+        else:  # moved on at the first read after the window (`_read`)
+            cache.set(lagged_key(label), 1, timeout=SCOPED_GENERATION_SECONDS)
+    move(opened)
 
 
 class _Pending:

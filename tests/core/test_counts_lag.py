@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from core.pagecache import HEADER
-from core.pagecache.generations import current, window_key
+from core.pagecache.generations import current, lagged_key, pinned, window_key
 from recruitment.services.applications import application_finalise
 from tests.factories import ApplicationFactory
 from tests.recruitment.test_applications import ready_application
@@ -26,7 +26,7 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 def lag(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     settings.PUBLIC_COUNTS_LAG_SECONDS = LAG
-    cache.delete(window_key("recruitment"))
+    cache.delete_many([window_key("recruitment"), lagged_key("recruitment")])
 
 
 def _registered(client, formation) -> tuple[str, str]:
@@ -83,3 +83,18 @@ def test_without_a_lag_every_finalisation_shows_at_once(client, lag, settings):
     for n in ("1", "2"):
         _finalise(formation)
         assert _registered(client, formation) == (n, "miss")
+
+
+def test_a_change_left_unmoved_in_a_window_moves_the_generation_at_the_first_read_after_it(lag):
+    """Readers of pinned generations (open data's ETags, values kept under them) keep what they
+    stored for minutes: the last finalisation of a burst must still reach them within the lag,
+    even when nothing changes after it."""
+    formation = ApplicationFactory().formation
+    _finalise(formation)  # opens the window
+    opened = pinned(["recruitment"])
+    _finalise(formation)  # inside it: not moved yet
+    assert pinned(["recruitment"]) == opened
+    time.sleep(LAG + 0.2)
+    moved = pinned(["recruitment"])
+    assert moved != opened  # the first read after the window moved it
+    assert pinned(["recruitment"]) == moved  # once

@@ -273,6 +273,26 @@ def test_a_bad_sector_in_the_address_shows_every_sector_not_an_error(
     assert response.context["sector"] is None
 
 
+def test_a_form_posted_without_a_sector_above_the_limit_is_saved_not_dropped(
+    client_as, hr, year, nurse, dentist, per_sector
+):
+    """Made while every shortage fitted on one page, posted after they passed the limit."""
+    _in_sector(dentist, "pendidikan")
+    data = _form_data([(nurse, AsnType.PNS, 2, "Dua perawat"), (dentist, AsnType.PPPK, 0, "")])
+    response = client_as(hr).post(reverse("workforce:proposal_create") + "?year=2026", data)
+    assert response.status_code == 302
+    assert list(FormationProposal.objects.get().items.values_list("position", "count")) == [
+        (nurse.pk, 2)
+    ]
+
+
+def test_a_bad_sector_keeps_the_year_asked_for(client_as, hr, year, nurse):
+    PlanningYearFactory(year=2027)
+    url = reverse("workforce:proposal_create") + "?year=2027&sector=abc"
+    response = client_as(hr).get(url, **EN)
+    assert response.context["planning_year"].year == 2027
+
+
 def test_editing_a_draft_above_the_row_limit_offers_its_own_sectors_shortages(
     client_as, hr, year, nurse, dentist, per_sector
 ):

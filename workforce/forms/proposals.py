@@ -52,17 +52,21 @@ class ProposalScopeForm(forms.Form):
         bound = query if (query.get("year") or query.get("sector")) else None
         return cls(bound, initial={"year": current})
 
+    # Each field on its own: a bad sector in the address keeps the year asked for, and the
+    # other way round.
+    def _chosen(self, name):
+        if self.is_bound:
+            self.is_valid()
+            return self.cleaned_data.get(name)
+        return None
+
     @property
     def chosen_year(self) -> int:
-        if self.is_bound and self.is_valid():
-            return self.cleaned_data["year"]
-        return self.initial["year"]
+        return self._chosen("year") or self.initial["year"]
 
     @property
     def chosen_sector(self) -> Sector | None:
-        if self.is_bound and self.is_valid():
-            return self.cleaned_data["sector"]
-        return None
+        return self._chosen("sector")
 
     def query(self, **changes) -> str:
         """The query string of this scope, with `changes` applied (e.g. another sector)."""

@@ -38,7 +38,9 @@ def proposal_create(request):
         planning_year, sectors=[sector.pk] if sector else None
     )
     context = {"year_form": scope, "planning_year": planning_year, "sector": sector}
-    if sector is None and len(candidates) > MAX_ROWS:
+    # (A form posted without a sector, made before the shortages passed the limit, is
+    # validated against them all: what was typed is kept.)
+    if sector is None and len(candidates) > MAX_ROWS and request.method != "POST":
         # A row per position short of staff, on one page, is more than anyone can check (and
         # than a phone renders quickly): the proposal is made per sector.
         sectors = selectors.proposal_sectors(candidates)
@@ -76,10 +78,9 @@ def proposal_edit(request, pk):
     candidates = selectors.proposal_candidates(planning_year, proposal=proposal)
     if len(candidates) > MAX_ROWS:
         # Besides its own items, the draft offers the other shortages of its sectors only.
-        sectors = selectors.proposal_item_sectors(proposal)
-        candidates = selectors.proposal_candidates(
-            planning_year, proposal=proposal, sectors=sectors
-        )
+        sectors = set(selectors.proposal_item_sectors(proposal))
+        listed = set(proposal.items.values_list("position_id", flat=True))
+        candidates = [p for p in candidates if p.pk in listed or p.unit.sector_id in sectors]
     form = ProposalForm(
         request.POST or None, planning_year=planning_year, candidates=candidates, proposal=proposal
     )
