@@ -50,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rakumpit_asn.settings")
 
-from bench.load import PORT, ROOT, WORKERS, _gunicorn, _wait_for  # noqa: E402
+from bench.load import PORT, WORKERS, _gunicorn, _wait_for  # noqa: E402
 
 RACE_EMAIL = "bench-race-{n:04d}@example.org"
 SAME_APPLICANT_REQUESTS = 200
@@ -314,26 +314,8 @@ def _check_documents(expected: dict[int, str]) -> list[str]:
 
 def _public_gunicorn(base_env: dict) -> subprocess.Popen:
     """The Procfile's web-public pool: the same application in a gunicorn of its own, on
-    PUBLIC_PORT with PUBLIC_WORKERS sync workers (bench.load._gunicorn has the main one)."""
-    return subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "rakumpit_asn.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PUBLIC_PORT}",
-            "--workers",
-            str(PUBLIC_WORKERS),
-            "--worker-class",
-            "sync",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**base_env, "CONN_MAX_AGE": base_env.get("CONN_MAX_AGE", "60")},
-        start_new_session=True,
-    )
+    PUBLIC_PORT with PUBLIC_WORKERS sync workers."""
+    return _gunicorn(base_env, port=PUBLIC_PORT, workers=PUBLIC_WORKERS)
 
 
 def _worker(env: dict):

@@ -297,16 +297,18 @@ def _locust(base: str, endpoint: dict, folder: Path, index: int, pacing: float =
     }
 
 
-def _gunicorn(base_env: dict) -> subprocess.Popen:
+def _gunicorn(base_env: dict, *, port: int = PORT, workers: int = WORKERS) -> subprocess.Popen:
+    """gunicorn with the portal on 127.0.0.1:`port` (the main pool unless told; bench/
+    concurrency.py starts the Procfile's web-public pool with it too)."""
     env = {**base_env, "CONN_MAX_AGE": base_env.get("CONN_MAX_AGE", "60")}
     return subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "rakumpit_asn.wsgi:application",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--worker-class",
             "sync",
             "--timeout",
