@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -67,6 +67,9 @@ WRITING_HINT = _(
 
 
 class TopicFilterForm(forms.Form):
+    """Laid out by hand in templates/forums/topic_list.html with core's {% filter_field %}, not by
+    crispy: a public page on the hot path (core/templatetags/plain_fields.py says why)."""
+
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
     sector = forms.ModelChoiceField(
         label=_("Sector"), queryset=Sector.objects.all(), required=False, empty_label=_("All")
@@ -96,15 +99,6 @@ class TopicFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         assert set(SORTS) <= {c for c, _label in self.fields["sort"].choices}
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "row g-2 align-items-end"
-        column = "col-12 col-sm-6 col-lg-4"
-        self.helper.layout = Layout(
-            *(Field(name, wrapper_class=column) for name in self.fields if name != "unit"),
-            Field("unit"),
-            Div(Submit("", _("Show")), css_class=f"{column} mb-3"),
-        )
 
 
 class UnitChoiceField(forms.ModelChoiceField):

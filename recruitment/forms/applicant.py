@@ -17,6 +17,10 @@ from workforce.models import AsnType, EducationLevel, Kelurahan, Sector, Unit
 
 
 class VacancyFilterForm(forms.Form):
+    """Laid out by hand in templates/recruitment/vacancy_list.html with core's
+    {% filter_field %}, not by crispy: a public page on the hot path
+    (core/templatetags/plain_fields.py says why)."""
+
     q = forms.CharField(label=_("Search position or unit"), required=False, max_length=100)
     period = forms.ModelChoiceField(
         label=_("Selection period"),
@@ -73,26 +77,6 @@ class VacancyFilterForm(forms.Form):
         if not cleaned.get("status"):
             cleaned["status"] = vacancies.ALL if cleaned.get("period") else vacancies.CURRENT
         return cleaned
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        column = "col-12 col-sm-6 col-lg-4"
-        self.helper.layout = Layout(
-            "status",
-            Row(
-                Column("q", css_class=column),
-                Column("period", css_class=column),
-                Column("sector", css_class=column),
-                Column("kelurahan", css_class=column),
-                Column("unit", css_class=column),
-                Column("asn_type", css_class=column),
-                Column("education_level", css_class=column),
-                Column("category", css_class=column),
-            ),
-            Submit("", _("Search"), css_class="btn-primary"),
-        )
 
 
 class ApplicantProfileForm(forms.ModelForm):

@@ -1,0 +1,129 @@
+"""Form controls rendered in Python, for the forms on the hot path: `{% control field %}` (the
+widget alone: an input, a select or a textarea) and `{% filter_field field %}` (a public list's
+filter field: label, control and errors in a grid column, in crispy-forms' Bootstrap 5 markup).
+
+Why not Django's widget templates or crispy here: both render every control, and every
+`<option>` of a select, through templates of their own (django/forms/widgets/*.html with the
+attrs template), about half a millisecond per control. That was a third of the vacancy list's
+time with the page cache off (eight filter fields, 55 options), and a 57-position proposal form
+(228 controls) took 150 ms (issue 23, docs/performance.md). django-widget-tweaks and the like
+still render through those templates. The output is what Django's widgets write: the same
+attributes in the same order (the widget's attrs, Django's required/aria ones from
+BoundField.build_widget_attrs, and dir="auto" on free text as the portal's form renderer adds,
+core/forms.py). Only the widgets those forms use are handled (text-like inputs, number, hidden,
+select, textarea); anything else falls back to the widget's own rendering. Forms people fill in
+once (applications, reports) keep crispy: they are not on the hot path.
+"""
+
+from django import forms, template
+from django.utils.html import format_html, format_html_join
+
+from core.forms import FREE_TEXT_WIDGETS
+
+register = template.Library()
+
+COLUMN = "col-12 col-sm-6 col-lg-4"
+
+# Handled here; any other widget (checkboxes, radios, files, dates with formats) is rendered by
+# Django as usual.
+_PLAIN = (forms.TextInput, forms.NumberInput, forms.HiddenInput, forms.Textarea, forms.Select)
+_MULTIPLE = (forms.SelectMultiple, forms.RadioSelect, forms.MultipleHiddenInput)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def flatatt(attrs: dict):
+    """The attributes in the order given (django.forms.utils.flatatt sorts them by name); True
+    is an attribute without a value, False and None leave it out, as in Django's widgets."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", k) if v is True else format_html(' {}="{}"', k, v),)
+            for k, v in attrs.items()
+            if v is not None and v is not False
+        ),
+    )
+
+
+def _options(choices, current: set[str]):
+    """The choices as <option>s (an optgroup for a nested group), those in `current` selected."""
+    rows = []
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            rows.append(
+                format_html('<optgroup label="{}">{}</optgroup>', value, _options(label, current))
+            )
+        else:
+            text = _text(value)
+            selected = " selected" if text in current else ""
+            rows.append(format_html('<option value="{}"{}>{}</option>', text, selected, label))
+    return format_html_join("", "{}", ((row,) for row in rows))
+
+
+def _control(bound_field, extra: dict | None = None):
+    widget = bound_field.field.widget
+    if not isinstance(widget, _PLAIN) or isinstance(widget, _MULTIPLE):
+        return bound_field.as_widget(attrs=extra)
+    value = bound_field.value()
+    attrs = {"name": bound_field.html_name}
+    if not isinstance(widget, (forms.Select, forms.Textarea)):
+        attrs = {"type": widget.input_type, **attrs}
+        if value not in (None, ""):
+            attrs["value"] = _text(widget.format_value(value))
+    attrs.update(bound_field.build_widget_attrs({**widget.attrs, **(extra or {})}))
+    if bound_field.auto_id and "id" not in attrs:
+        attrs["id"] = bound_field.auto_id
+    if widget.template_name in FREE_TEXT_WIDGETS:
+        attrs.setdefault("dir", "auto")  # as the portal's form renderer does (core/forms.py)
+    if isinstance(widget, forms.Select):
+        return format_html(
+            "<select{}>{}</select>",
+            flatatt(attrs),
+            _options(widget.choices, set(widget.format_value(value))),
+        )
+    if isinstance(widget, forms.Textarea):
+        shown = widget.format_value(value)
+        return format_html("<textarea{}>\n{}</textarea>", flatatt(attrs), shown or "")
+    return format_html("<input{}>", flatatt(attrs))
+
+
+@register.simple_tag
+def control(bound_field):
+    """The field's widget alone, as `{{ field }}` renders it."""
+    return _control(bound_field)
+
+
+@register.simple_tag
+def filter_field(bound_field, wrapper_class: str = COLUMN):
+    """The field's label, control and errors in a grid column; a hidden field alone."""
+    widget = bound_field.field.widget
+    if widget.is_hidden:
+        return _control(bound_field)
+    kind = "select form-select" if isinstance(widget, forms.Select) else "textinput form-control"
+    extra = {"class": f"{kind} is-invalid" if bound_field.errors else kind}
+    if bound_field.errors:
+        extra.update({"aria-invalid": "true", "aria-describedby": f"{bound_field.auto_id}_error"})
+    errors = ""
+    if bound_field.errors:
+        errors = format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            bound_field.auto_id,
+            format_html_join(
+                "",
+                '<span id="error_{}_{}"><strong>{}</strong></span>',
+                ((n, bound_field.auto_id, e) for n, e in enumerate(bound_field.errors, 1)),
+            ),
+        )
+    return format_html(
+        '<div class="{}"><div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}'
+        "</label>{}{}</div></div>",
+        wrapper_class,
+        bound_field.auto_id,
+        bound_field.id_for_label,
+        bound_field.label,
+        _control(bound_field, extra),
+        errors,
+    )
