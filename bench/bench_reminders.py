@@ -22,6 +22,7 @@ from accounts.models import User
 from bench.common import machine, measure, write
 from performance.defaults import rules_ensure
 from performance.models import Checkpoint, Indicator, ReminderDelivery, Skp
+from performance.selectors.reminders import reminders_due
 from performance.services.cycles import cycle_ensure
 from performance.services.reminders import reminders_send
 from workforce.models import AsnType, EducationLevel, Employee, Kelurahan, Position, Sector, Unit
@@ -121,9 +122,12 @@ def run() -> None:
     def job(year):
         first = Checkpoint.objects.get(cycle__year=year, kind="periodic", number=1)
         today = first.due_date - timedelta(days=7)
+        # Every due date the day's reminders name: on a database with other data of the same
+        # year (the demo accounts of bench_pages), some are for other checkpoints.
+        due_dates = {r.due_date for r in reminders_due(today)} | {first.due_date}
 
         def fn():
-            ReminderDelivery.objects.filter(due_date=first.due_date).delete()
+            ReminderDelivery.objects.filter(due_date__in=due_dates).delete()
             mail.outbox = []
             run = reminders_send(today=today)
             assert run.claimed == run.found > 0, run
