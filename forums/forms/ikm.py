@@ -47,3 +47,16 @@ class IkmForm(HoneypotMixin, forms.Form):
 
     def scores(self) -> dict[str, int]:
         return {name: self.cleaned_data[name] for name in SCORE_FIELDS}
+
+
+class IkmResultsForm(forms.Form):
+    """The results page's period (laid out with core's {% filter_field %}): one period at a
+    time, the newest by default, so the page does not grow with every period surveyed."""
+
+    period = forms.ModelChoiceField(
+        label=_("Survey period"), queryset=IkmPeriod.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = periods

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from forums.models import SCORE_FIELDS, IkmElement, IkmGradeBand, IkmPeriod, IkmResponse
 from workforce.models import Unit
@@ -105,6 +105,13 @@ def ikm_results(*, period: IkmPeriod | None = None, unit: Unit | None = None) ->
         )
     results.sort(key=lambda r: (-r.period.starts_on.toordinal(), r.unit.name))
     return results
+
+
+def ikm_result_periods() -> QuerySet[IkmPeriod]:
+    """The periods with at least one response, the newest first: the results page's choices."""
+    return IkmPeriod.objects.filter(
+        Exists(IkmResponse.objects.filter(period=OuterRef("pk")))
+    ).order_by("-starts_on", "-pk")
 
 
 def ikm_elements() -> list[IkmElement]:

@@ -1,25 +1,50 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role, role_required
+from core.paging import querystring_without
 from core.ratelimit import client_address
 from forums import charts
-from forums.forms.ikm import IkmForm
+from forums.forms.ikm import IkmForm, IkmResultsForm
 from forums.selectors import ikm as selectors
 from forums.services import ForumError
 from forums.services.ikm import ikm_response_create
 
+# Units per page of the results: a district surveys a few dozen units a period; the scale data
+# (500 units, three periods) made an unpaged table of 1,500 rows (310 ms; issue 23).
+PER_PAGE = 50
+
+
+def _shown(request):
+    """(form, period, page of results) for the results page and its chart: the period asked
+    for, or the newest with responses (a wrong one is an error on the form, and the newest is
+    shown); the units in name order, PER_PAGE at a time."""
+    periods = selectors.ikm_result_periods()
+    form = IkmResultsForm(request.GET if "period" in request.GET else None, periods=periods)
+    period = form.cleaned_data["period"] if form.is_valid() else periods.first()
+    if not form.is_bound and period is not None:
+        form.initial["period"] = period.pk
+    results = selectors.ikm_results(period=period) if period is not None else []
+    return form, period, Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+
 
 @require_GET
 def ikm_results(request):
+    form, period, page = _shown(request)
     context = {
-        "results": selectors.ikm_results(),
+        "form": form,
+        "period": period,
+        "page": page,
+        "querystring": querystring_without(request, "page"),
+        "chart_query": urlencode({"period": period.pk, "page": page.number}) if period else "",
         "elements": selectors.ikm_elements(),
         "bands": selectors.ikm_bands(),
     }
@@ -29,7 +54,8 @@ def ikm_results(request):
 @require_GET
 @csp_update({"style-src": [UNSAFE_INLINE]})  # pygal styles its SVG inline; it is an image
 def ikm_chart(request):
-    results = selectors.ikm_results()
+    """The bars of the units the table's page shows (same period and page)."""
+    _form, _period, results = _shown(request)
     svg = charts.ikm_bar_chart(
         title=_("Satisfaction index (IKM) per unit, 25–100"),
         labels=[f"{r.unit} · {r.period}" for r in results],
