@@ -36,6 +36,7 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -122,14 +123,21 @@ def _own_database():
         missing = cursor.fetchone() is None
         if missing:
             cursor.execute(f'CREATE DATABASE "{own}"')
-    connection.close()
-    database["NAME"] = connection.settings_dict["NAME"] = own
+
+    def switch(name):
+        # Nothing read from one database may serve the other: the shared Redis (pages,
+        # sessions, values) and Django's in-process content types.
+        connection.close()
+        database["NAME"] = connection.settings_dict["NAME"] = name
+        cache.clear()
+        ContentType.objects.clear_cache()
+
+    switch(own)
     try:
         call_command("migrate", verbosity=0)
         yield own
     finally:
-        connection.close()
-        database["NAME"] = connection.settings_dict["NAME"] = shared
+        switch(shared)
 
 
 def _seed() -> dict:

@@ -24,10 +24,12 @@ register = template.Library()
 
 COLUMN = "col-12 col-sm-6 col-lg-4"
 
-# Handled here; any other widget (checkboxes, radios, files, dates with formats) is rendered by
-# Django as usual.
-_PLAIN = (forms.TextInput, forms.NumberInput, forms.HiddenInput, forms.Textarea, forms.Select)
-_MULTIPLE = (forms.SelectMultiple, forms.RadioSelect, forms.MultipleHiddenInput)
+# Handled here, these exact classes only; any other widget, subclasses included (a
+# NullBooleanSelect formats its value differently, an admin or datalist widget adds to the
+# context), is rendered by Django as usual.
+_PLAIN = frozenset(
+    {forms.TextInput, forms.NumberInput, forms.HiddenInput, forms.Textarea, forms.Select}
+)
 
 
 def _text(value) -> str:
@@ -65,8 +67,8 @@ def _options(choices, current: set[str]):
 
 def _control(bound_field, extra: dict | None = None):
     widget = bound_field.field.widget
-    if not isinstance(widget, _PLAIN) or isinstance(widget, _MULTIPLE):
-        return bound_field.as_widget(attrs=extra)
+    if type(widget) not in _PLAIN or bound_field.field.show_hidden_initial:
+        return bound_field.as_widget(attrs=extra) if extra else str(bound_field)
     value = bound_field.value()
     attrs = {"name": bound_field.html_name}
     if not isinstance(widget, (forms.Select, forms.Textarea)):
@@ -102,10 +104,18 @@ def filter_field(bound_field, wrapper_class: str = COLUMN):
     widget = bound_field.field.widget
     if widget.is_hidden:
         return _control(bound_field)
-    kind = "select form-select" if isinstance(widget, forms.Select) else "textinput form-control"
+    # As crispy-forms' Bootstrap 5 pack writes it: the widget's class name, lower-cased, then
+    # Bootstrap's, after the widget's own classes.
+    kind = type(widget).__name__.lower()
+    kind = f"{kind} form-select" if isinstance(widget, forms.Select) else f"{kind} form-control"
+    own = widget.attrs.get("class", "")
+    kind = f"{own} {kind}".strip()
     extra = {"class": f"{kind} is-invalid" if bound_field.errors else kind}
     if bound_field.errors:
-        extra.update({"aria-invalid": "true", "aria-describedby": f"{bound_field.auto_id}_error"})
+        described = [f"{bound_field.auto_id}_error"]
+        if bound_field.help_text:
+            described.append(f"{bound_field.auto_id}_helptext")
+        extra.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
     errors = ""
     if bound_field.errors:
         errors = format_html(
@@ -117,13 +127,24 @@ def filter_field(bound_field, wrapper_class: str = COLUMN):
                 ((n, bound_field.auto_id, e) for n, e in enumerate(bound_field.errors, 1)),
             ),
         )
+    required = bound_field.field.required
+    help_text = ""
+    if bound_field.help_text:
+        help_text = format_html(
+            '<div id="{}_helptext" class="form-text">{}</div>',
+            bound_field.auto_id,
+            bound_field.help_text,
+        )
     return format_html(
-        '<div class="{}"><div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}'
-        "</label>{}{}</div></div>",
+        '<div class="{}"><div id="div_{}" class="mb-3"><label for="{}" class="form-label{}">{}{}'
+        "</label>{}{}{}</div></div>",
         wrapper_class,
         bound_field.auto_id,
         bound_field.id_for_label,
+        " requiredField" if required else "",
         bound_field.label,
+        format_html('<span class="asteriskField">*</span>') if required else "",
         _control(bound_field, extra),
         errors,
+        help_text,
     )

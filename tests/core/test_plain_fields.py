@@ -104,6 +104,9 @@ class _Sample(forms.Form):
     group = forms.ChoiceField(choices=[("x", [("1", "One"), ("2", "Two")])], required=False)
     keep = forms.IntegerField(widget=forms.HiddenInput)
     agree = forms.BooleanField(required=False)  # not handled: Django renders it
+    # Subclasses of handled widgets, and a field with its hidden initial: Django renders them.
+    maybe = forms.NullBooleanField(required=False)
+    tracked = forms.CharField(required=False, show_hidden_initial=True)
 
 
 def _same_markup(html: str) -> str:
@@ -114,7 +117,16 @@ def _same_markup(html: str) -> str:
     "data",
     [
         None,
-        {"name": '"><b>x', "count": "12", "note": "a\n<b>", "kind": "a", "group": "2", "keep": "3"},
+        {
+            "name": '"><b>x',
+            "count": "12",
+            "note": "a\n<b>",
+            "kind": "a",
+            "group": "2",
+            "keep": "3",
+            "maybe": "true",
+            "tracked": "t",
+        },
         {"name": "", "count": "x", "note": "", "kind": "zz", "keep": "", "agree": "on"},
     ],
     ids=["unbound", "bound-with-markup", "bound-with-errors"],
@@ -128,3 +140,18 @@ def test_control_writes_what_django_widgets_write(data):
     for field in form:
         expected = _same_markup(str(field))
         assert _same_markup(template.render(Context({"field": field}))) == expected, field.name
+
+
+def test_filter_field_marks_a_required_field_and_keeps_its_help_text():
+    class Required(forms.Form):
+        period = forms.ChoiceField(choices=[("1", "One")], help_text="Pick <one>")
+
+    form = Required({"period": "9"})
+    form.is_valid()
+    html = Template("{% load plain_fields %}{% filter_field form.period %}").render(
+        Context({"form": form})
+    )
+    assert 'class="form-label requiredField">' in html and '<span class="asteriskField">*' in html
+    assert '<div id="id_period_helptext" class="form-text">Pick &lt;one&gt;</div>' in html
+    assert 'aria-describedby="id_period_error id_period_helptext"' in html
+    assert 'class="select form-select is-invalid"' in html
