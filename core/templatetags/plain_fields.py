@@ -36,7 +36,7 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def flatatt(attrs: dict):
+def _attributes(attrs: dict):
     """The attributes in the order given (django.forms.utils.flatatt sorts them by name); True
     is an attribute without a value, False and None leave it out, as in Django's widgets."""
     return format_html_join(
@@ -52,17 +52,23 @@ def flatatt(attrs: dict):
 
 def _options(choices, current: set[str]):
     """The choices as <option>s (an optgroup for a nested group), those in `current` selected."""
-    rows = []
-    for value, label in choices:
-        if isinstance(label, (list, tuple)):
-            rows.append(
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
                 format_html('<optgroup label="{}">{}</optgroup>', value, _options(label, current))
+                if isinstance(label, (list, tuple))
+                else format_html(
+                    '<option value="{}"{}>{}</option>',
+                    _text(value),
+                    " selected" if _text(value) in current else "",
+                    label,
+                ),
             )
-        else:
-            text = _text(value)
-            selected = " selected" if text in current else ""
-            rows.append(format_html('<option value="{}"{}>{}</option>', text, selected, label))
-    return format_html_join("", "{}", ((row,) for row in rows))
+            for value, label in choices
+        ),
+    )
 
 
 def _control(bound_field, extra: dict | None = None):
@@ -83,13 +89,13 @@ def _control(bound_field, extra: dict | None = None):
     if isinstance(widget, forms.Select):
         return format_html(
             "<select{}>{}</select>",
-            flatatt(attrs),
+            _attributes(attrs),
             _options(widget.choices, set(widget.format_value(value))),
         )
     if isinstance(widget, forms.Textarea):
         shown = widget.format_value(value)
-        return format_html("<textarea{}>\n{}</textarea>", flatatt(attrs), shown or "")
-    return format_html("<input{}>", flatatt(attrs))
+        return format_html("<textarea{}>\n{}</textarea>", _attributes(attrs), shown or "")
+    return format_html("<input{}>", _attributes(attrs))
 
 
 @register.simple_tag
@@ -110,14 +116,17 @@ def filter_field(bound_field, wrapper_class: str = COLUMN):
     kind = f"{kind} form-select" if isinstance(widget, forms.Select) else f"{kind} form-control"
     own = widget.attrs.get("class", "")
     kind = f"{own} {kind}".strip()
-    extra = {"class": f"{kind} is-invalid" if bound_field.errors else kind}
+    extra = {"class": kind}
+    errors = ""
     if bound_field.errors:
         described = [f"{bound_field.auto_id}_error"]
         if bound_field.help_text:
             described.append(f"{bound_field.auto_id}_helptext")
-        extra.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
-    errors = ""
-    if bound_field.errors:
+        extra = {
+            "class": f"{kind} is-invalid",
+            "aria-invalid": "true",
+            "aria-describedby": " ".join(described),
+        }
         errors = format_html(
             '<div id="{}_error" class="invalid-feedback">{}</div>',
             bound_field.auto_id,
